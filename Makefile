@@ -1,0 +1,44 @@
+# Atelier — every target creates .venv with `python3 -m venv` and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PIP    := $(PY) -m pip install --disable-pip-version-check -q
+
+.PHONY: demo serve worker test lint bench check clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+	$(PIP) -r requirements-test.txt
+	touch $@
+
+## make demo: set up, migrate, seed a demo tenant and run a small batch end to end
+demo: $(VENV)/.runtime
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) demo
+
+## make serve: the web app (plus an in-process worker on the embedded default) on :8000
+serve: $(VENV)/.runtime
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) serve
+
+## make worker: Dramatiq worker processes (needs REDIS_URL)
+worker: $(VENV)/.runtime
+	$(MANAGE) run_workers
+
+## make test: the pytest suite (real PostgreSQL/Redis/S3 when their variables are set)
+test: $(VENV)/.test
+	$(PY) -m pytest
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check .
+
+check: $(VENV)/.runtime
+	$(MANAGE) check
+
+clean:
+	rm -rf $(VENV) var test-output

@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from assets.models import Asset
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    list_display = ["id", "tenant", "model_key", "seed", "width", "height", "format", "stage",
+                    "moderation_status", "created_at"]
+    list_filter = ["stage", "moderation_status", "model_key", "tenant"]
+    search_fields = ["id", "storage_key", "sha256"]
+    readonly_fields = [f.name for f in Asset._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

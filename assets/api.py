@@ -1,0 +1,31 @@
+"""REST endpoints for assets."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assets.models import Asset
+from assets.serializers import AssetSerializer
+from assets.services import get_asset
+from config.api import NewestFirst, serializer_context
+from tenants.authentication import request_tenant
+
+
+class AssetViewSet(viewsets.ViewSet):
+    pagination_class = NewestFirst
+
+    @extend_schema(responses=AssetSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        assets = Asset.objects.for_tenant(request_tenant(request))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(assets, request, view=self)
+        data = AssetSerializer(page, many=True, context=serializer_context(request)).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(responses=AssetSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        asset = get_asset(request_tenant(request), pk)
+        return Response(AssetSerializer(asset, context=serializer_context(request)).data)

@@ -1,0 +1,57 @@
+"""Assets: each stored image, with everything needed to make it again."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from tenants.scoping import TenantOwnedModel
+
+
+class Asset(TenantOwnedModel):
+    class Stage(models.TextChoices):
+        DRAFT = "draft"
+        FINAL = "final"
+
+    class Moderation(models.TextChoices):
+        APPROVED = "approved"
+        PENDING_REVIEW = "pending_review"
+        REJECTED = "rejected"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.ForeignKey("generation.Job", on_delete=models.CASCADE, related_name="assets")
+    index = models.PositiveSmallIntegerField(help_text="position within the job")
+    model_key = models.CharField(max_length=64)
+    model_id = models.CharField(max_length=200)
+    operation = models.CharField(max_length=32)
+    parameters = models.JSONField(help_text="prompt, size, quality, style, params: all inputs")
+    seed = models.BigIntegerField(null=True, blank=True,
+                                  help_text="the seed actually used; null if the model has none")
+    storage_key = models.CharField(max_length=500, unique=True)
+    sha256 = models.CharField(max_length=64)
+    bytes = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=8)
+    stage = models.CharField(max_length=8, choices=Stage.choices, default=Stage.DRAFT)
+    # Every asset is cleared for delivery until output moderation arrives (issue 5).
+    moderation_status = models.CharField(max_length=16, choices=Moderation.choices,
+                                         default=Moderation.APPROVED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"],
+                                               name="asset_unique_job_index")]
+
+    def __str__(self) -> str:
+        return self.storage_key
+
+    @property
+    def content_type(self) -> str:
+        return f"image/{self.format}"
+
+    @property
+    def deliverable(self) -> bool:
+        return self.moderation_status == self.Moderation.APPROVED

@@ -1,0 +1,30 @@
+"""Expiring download links for filesystem storage: an HMAC over key, expiry and filename.
+
+S3 and CloudFront sign their own URLs; this is the embedded default's equivalent, checked by
+`assets.views.download`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+from django.utils.crypto import salted_hmac
+
+_SALT = "atelier.assets.download"
+
+
+def signature(key: str, expires: int, filename: str) -> str:
+    return salted_hmac(_SALT, f"{key}\n{expires}\n{filename}", algorithm="sha256").hexdigest()
+
+
+def verify(key: str, expires: str, filename: str, given: str, *, now: float | None = None
+           ) -> str | None:
+    """None when the link is good, else why it is refused."""
+    if not expires.isdigit():
+        return "malformed link"
+    if not hmac.compare_digest(signature(key, int(expires), filename), given):
+        return "bad signature"
+    if int(expires) < (time.time() if now is None else now):
+        return "link expired"
+    return None

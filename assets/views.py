@@ -1,0 +1,26 @@
+"""The embedded default's download endpoint for signed, expiring links."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseForbidden, Http404
+from django.views.decorators.http import require_GET
+
+from assets import signing
+from assets.services import open_deliverable
+
+
+@require_GET
+def download(request: HttpRequest, key: str) -> HttpResponse:
+    problem = signing.verify(key, request.GET.get("exp", ""), request.GET.get("name", ""),
+                             request.GET.get("sig", ""))
+    if problem:
+        return HttpResponseForbidden(f"Forbidden: {problem}.", content_type="text/plain")
+    found = open_deliverable(key)
+    if found is None:
+        raise Http404("No such file.")
+    asset, handle = found
+    response = FileResponse(handle, content_type=asset.content_type,
+                            filename=request.GET["name"], as_attachment=False)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

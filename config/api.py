@@ -1,0 +1,79 @@
+"""Shared pieces of the REST API: the error envelope, pagination, the serializer context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from config.errors import AtelierError
+
+
+class NewestFirst(CursorPagination):
+    """Cursor pagination for every list endpoint: stable under inserts, no page-number drift."""
+
+    ordering = "-created_at"
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
+
+
+def serializer_context(request: Request) -> dict[str, object]:
+    """Serializers build absolute links (asset URLs) from the request's own host."""
+    return {"request": request, "base_url": request.build_absolute_uri("/")}
+
+
+_DRF_CODES = {
+    drf_exceptions.ParseError: "invalid_json",
+    drf_exceptions.NotAuthenticated: "not_authenticated",
+    drf_exceptions.AuthenticationFailed: "authentication_failed",
+    drf_exceptions.PermissionDenied: "permission_denied",
+    drf_exceptions.NotFound: "not_found",
+    drf_exceptions.MethodNotAllowed: "method_not_allowed",
+    drf_exceptions.NotAcceptable: "not_acceptable",
+    drf_exceptions.UnsupportedMediaType: "unsupported_media_type",
+    drf_exceptions.Throttled: "rate_limited",
+    drf_exceptions.ValidationError: "invalid_request",
+}
+
+
+def _first_validation_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
+    """Flatten DRF's nested validation detail to the first (field path, message)."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = key if key == "non_field_errors" else f"{prefix}{key}"
+            field, message = _first_validation_error(value, f"{path}.")
+            return (None if path == "non_field_errors" else field or path), message
+    if isinstance(detail, list) and detail:
+        return _first_validation_error(detail[0], prefix)
+    return (prefix.rstrip(".") or None), str(detail)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every 4xx/5xx becomes the one JSON envelope."""
+    if isinstance(exc, AtelierError):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    body: dict[str, Any] = {"code": code}
+    if isinstance(exc, drf_exceptions.ValidationError):
+        field, message = _first_validation_error(exc.detail)
+        body["message"] = f"{field}: {message}" if field else message
+        if field:
+            body["field"] = field
+    else:
+        body["message"] = str(getattr(exc, "detail", exc))
+    response.data = body
+    return response

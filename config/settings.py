@@ -1,0 +1,251 @@
+"""Atelier settings: the embedded default when nothing is configured, production from the env.
+
+Every knob is an environment variable (DESIGN §3), read with django-environ; a `.env` file
+beside manage.py is read when present. See `.env.example` for the full list.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+VAR_DIR = Path(env.str("ATELIER_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key() -> str:
+    """A per-checkout random key for the embedded default, so signed URLs are never forgeable."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+_SECRET_KEY_FROM_ENV = env.str("SECRET_KEY", default="")
+SECRET_KEY = _SECRET_KEY_FROM_ENV or _local_secret_key()
+# No SECRET_KEY in the environment means a developer's machine: debug on unless told otherwise.
+DEBUG = env.bool("DEBUG", default=not _SECRET_KEY_FROM_ENV)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS hardening (on whenever DEBUG is off; ATELIER_HTTPS=0 for plain-HTTP test rigs) ---
+ATELIER_HTTPS = env.bool("ATELIER_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = ATELIER_HTTPS
+SESSION_COOKIE_SECURE = ATELIER_HTTPS
+CSRF_COOKIE_SECURE = ATELIER_HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if ATELIER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = ATELIER_HTTPS
+SECURE_HSTS_PRELOAD = ATELIER_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env.bool("ATELIER_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_dramatiq",
+    "tenants",
+    "generation",
+    "assets",
+    "billing",
+    "moderation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite under var/ by default, PostgreSQL via DATABASE_URL ---
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atelier.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + IMMEDIATE transactions let the in-process worker threads and the web threads
+    # write without "database is locked" errors.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and the queue: local memory and an in-process worker by default, Redis via REDIS_URL ---
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+ATELIER_QUEUE = "redis" if REDIS_URL else "inprocess"
+_DRAMATIQ_MIDDLEWARE = [
+    "dramatiq.middleware.AgeLimit",
+    "dramatiq.middleware.TimeLimit",
+    "dramatiq.middleware.ShutdownNotifications",
+    "dramatiq.middleware.Callbacks",
+    "dramatiq.middleware.Retries",
+    "django_dramatiq.middleware.DbConnectionsMiddleware",
+    "generation.sweeper.JobSweeperMiddleware",
+]
+if ATELIER_QUEUE == "redis":
+    DRAMATIQ_BROKER = {
+        "BROKER": "dramatiq.brokers.redis.RedisBroker",
+        "OPTIONS": {"url": REDIS_URL,
+                    "namespace": env.str("ATELIER_QUEUE_NAMESPACE", default="atelier")},
+        "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
+    }
+else:
+    DRAMATIQ_BROKER = {
+        "BROKER": "dramatiq.brokers.stub.StubBroker",
+        "OPTIONS": {},
+        "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
+    }
+DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
+
+# Jobs: the database is the source of truth. A running job holds a lease that it renews after
+# every image; a job whose lease lapsed (worker died) or that sat queued too long (message lost)
+# is re-enqueued by the sweep.
+ATELIER_JOB_LEASE_SECONDS = env.int("ATELIER_JOB_LEASE_SECONDS", default=600)
+ATELIER_QUEUED_TIMEOUT_SECONDS = env.int("ATELIER_QUEUED_TIMEOUT_SECONDS", default=1800)
+ATELIER_SWEEP_INTERVAL_SECONDS = env.int("ATELIER_SWEEP_INTERVAL_SECONDS", default=60)
+ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
+
+# --- Image provider and the model catalog ---
+ATELIER_PROVIDER = env.str("ATELIER_PROVIDER", default="local")
+ATELIER_LOCAL_LATENCY_MS = env.int("ATELIER_LOCAL_LATENCY_MS", default=0)
+AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
+
+# --- Storage: the filesystem under var/media by default, a private S3 bucket via ATELIER_BUCKET ---
+ATELIER_BUCKET = env.str("ATELIER_BUCKET", default="")
+ATELIER_URL_TTL_SECONDS = env.int("ATELIER_URL_TTL_SECONDS", default=900)
+ATELIER_CDN_DOMAIN = env.str("ATELIER_CDN_DOMAIN", default="")
+ATELIER_CDN_KEY_ID = env.str("ATELIER_CDN_KEY_ID", default="")
+ATELIER_CDN_PRIVATE_KEY_FILE = env.str("ATELIER_CDN_PRIVATE_KEY_FILE", default="")
+MEDIA_ROOT = VAR_DIR / "media"
+if ATELIER_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATELIER_BUCKET,
+            "region_name": AWS_REGION,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": ATELIER_URL_TTL_SECONDS,
+            "file_overwrite": True,
+            "signature_version": "s3v4",
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "allow_overwrite": True},
+    }
+STORAGES = {
+    "default": _DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Moderation and billing (configured by their own issues; read here so .env is one place) ---
+ATELIER_GUARDRAIL_ID = env.str("ATELIER_GUARDRAIL_ID", default="")
+ATELIER_GUARDRAIL_VERSION = env.str("ATELIER_GUARDRAIL_VERSION", default="DRAFT")
+ATELIER_REKOGNITION = env.str("ATELIER_REKOGNITION", default="off")
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+
+# --- REST API ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.authentication.HasTenant"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Atelier API",
+    "DESCRIPTION": "Generate, edit, moderate and deliver marketing images with Amazon Bedrock.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "atelier": {"level": env.str("ATELIER_LOG_LEVEL", default="INFO"), "propagate": True},
+    },
+}

@@ -1,0 +1,39 @@
+"""URL map: the admin, the REST API under /api/v1/, its schema and docs, file downloads."""
+
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from assets.api import AssetViewSet
+from generation.api import JobViewSet, ModelCatalogView
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness plus a database round trip, for load balancers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+router = SimpleRouter(trailing_slash=False)
+router.register("jobs", JobViewSet, basename="job")
+router.register("assets", AssetViewSet, basename="asset")
+
+api_v1 = [
+    path("models", ModelCatalogView.as_view(), name="models"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[],
+                                                   authentication_classes=[]), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[],
+                                                     authentication_classes=[]), name="docs"),
+    path("healthz", healthz, name="healthz"),
+    path("", include("assets.urls")),
+]

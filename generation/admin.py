@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from assets.models import Asset
+from generation.models import Job
+
+
+class AssetInline(admin.TabularInline):
+    model = Asset
+    extra = 0
+    fields = ["index", "seed", "width", "height", "format", "storage_key", "moderation_status"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "tenant", "model_key", "operation", "n", "status", "attempts",
+                    "created_at", "finished_at"]
+    list_filter = ["status", "model_key", "tenant"]
+    search_fields = ["id", "prompt"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+    inlines = [AssetInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,78 @@
+"""REST endpoints for jobs and the model catalog: parse, call one service, shape the answer."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import InvalidParameter
+from config.api import NewestFirst, serializer_context
+from generation import services
+from generation.catalog import catalog
+from generation.models import Job
+from generation.presenters import describe_model, estimate_body
+from generation.serializers import (
+    EstimateSerializer,
+    JobListSerializer,
+    JobRequestSerializer,
+    JobSerializer,
+)
+from tenants.authentication import request_tenant
+
+
+class JobViewSet(viewsets.ViewSet):
+    pagination_class = NewestFirst
+
+    @extend_schema(request=JobRequestSerializer,
+                   responses={202: JobSerializer, 200: EstimateSerializer})
+    def create(self, request: Request) -> Response:
+        tenant = request_tenant(request)
+        parsed = JobRequestSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        job_request = parsed.to_request()
+        if job_request.dry_run:
+            estimate = services.estimate_job(tenant, job_request)
+            return Response(estimate_body(estimate), status=status.HTTP_200_OK)
+        job = services.submit_job(tenant, job_request, api_key=request.auth)
+        body = JobSerializer(job, context=serializer_context(request)).data
+        return Response(body, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": f"/api/v1/jobs/{job.pk}"})
+
+    @extend_schema(responses=JobListSerializer(many=True), parameters=[
+        OpenApiParameter("status", str, enum=[s.value for s in Job.Status]),
+        OpenApiParameter("model", str), OpenApiParameter("limit", int)])
+    def list(self, request: Request) -> Response:
+        jobs = Job.objects.for_tenant(request_tenant(request))
+        status_filter = request.query_params.get("status")
+        if status_filter:
+            if status_filter not in Job.Status.values:
+                raise InvalidParameter(f"status: must be one of {', '.join(Job.Status.values)}",
+                                       field="status")
+            jobs = jobs.filter(status=status_filter)
+        if request.query_params.get("model"):
+            jobs = jobs.filter(model_key=request.query_params["model"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(jobs, request, view=self)
+        data = JobListSerializer(page, many=True, context=serializer_context(request)).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(responses=JobSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        job = services.get_job(request_tenant(request), pk)
+        return Response(JobSerializer(job, context=serializer_context(request)).data)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        job = services.cancel_job(request_tenant(request), pk)
+        return Response(JobSerializer(job, context=serializer_context(request)).data)
+
+
+class ModelCatalogView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"models": [describe_model(spec) for spec in catalog()]})

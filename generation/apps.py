@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class GenerationConfig(AppConfig):
+    name = "generation"
+
+    def ready(self) -> None:
+        # Validate the catalog at start-up: a broken entry stops the process here, with a
+        # message naming the entry and field, rather than failing the first job.
+        from generation.catalog import catalog
+
+        catalog()

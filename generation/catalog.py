@@ -1,0 +1,307 @@
+"""The model catalog: `catalog.yaml` parsed, validated and overridable from the environment.
+
+Loaded once at start-up (GenerationConfig.ready), so a broken entry stops the process with a
+message naming the entry and the field instead of failing on the first job.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from config.errors import InvalidParameter
+from generation.requests import OPERATIONS, JobRequest, ResolvedRequest
+from generation.validation import ParamSpec, validate_request
+
+CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+LIFECYCLE_STATES = ("active", "legacy", "eol")
+FAMILIES = ("local",)
+SIZE_PATTERN = re.compile(r"^(\d{1,5})x(\d{1,5})$")
+
+
+class CatalogError(ImproperlyConfigured):
+    """catalog.yaml or an override variable is wrong; the message names the entry and field."""
+
+
+class UnknownModel(InvalidParameter):
+    code = "unknown_model"
+
+
+class ModelRetired(InvalidParameter):
+    code = "model_retired"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    state: str
+    since: date | None = None
+    eol: date | None = None
+    successor: str | None = None
+
+    def effective_state(self, today: date) -> str:
+        if self.state != "eol" and self.eol is not None and today >= self.eol:
+            return "eol"
+        return self.state
+
+
+@dataclass(frozen=True)
+class SizeRule:
+    min: int
+    max: int
+    multiple_of: int
+    max_pixels: int
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    usd: Decimal
+    quality: str | None = None
+    max_pixels: int | None = None
+
+    def matches(self, quality: str | None, pixels: int) -> bool:
+        return ((self.quality is None or self.quality == quality)
+                and (self.max_pixels is None or pixels <= self.max_pixels))
+
+
+@dataclass(frozen=True)
+class Limits:
+    prompt_chars: tuple[int, int]
+    negative_prompt_chars: tuple[int, int]
+    n: tuple[int, int]
+    per_call: int
+    seed: tuple[int, int]
+    size: SizeRule
+    default_size: tuple[int, int]
+    aspect_ratios: Mapping[str, tuple[int, int]]
+    qualities: tuple[str, ...]
+    styles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    key: str
+    name: str
+    model_id: str
+    family: str
+    regions: tuple[str, ...]
+    lifecycle: Lifecycle
+    rate_limit_rpm: int | None
+    operations: tuple[str, ...]
+    limits: Limits
+    params: Mapping[str, ParamSpec]
+    prices: tuple[PriceRule, ...]
+
+    def state(self, today: date | None = None) -> str:
+        return self.lifecycle.effective_state(today or timezone.now().date())
+
+    def validate(self, request: JobRequest) -> ResolvedRequest:
+        """Check the request against this model; raise InvalidParameter naming field and limit."""
+        if self.state() == "eol":
+            successor = self.lifecycle.successor
+            hint = f"; use {successor!r} instead" if successor else ""
+            when = f" on {self.lifecycle.eol}" if self.lifecycle.eol else ""
+            raise ModelRetired(f"model: {self.key!r} reached end of life{when}{hint}",
+                               field="model", extra={"successor": successor})
+        return validate_request(self, request)
+
+    def unit_cost_usd(self, quality: str | None, pixels: int) -> Decimal:
+        """AWS cost of one image: the first price rule that matches."""
+        for rule in self.prices:
+            if rule.matches(quality, pixels):
+                return rule.usd
+        raise InvalidParameter(f"quality: {self.key!r} has no price for quality {quality!r} "
+                               f"at {pixels} pixels", field="quality")
+
+
+class Catalog:
+    def __init__(self, specs: list[ModelSpec]) -> None:
+        self._specs = {spec.key: spec for spec in specs}
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._specs.values())
+
+    def keys(self) -> list[str]:
+        return list(self._specs)
+
+    def get(self, key: str) -> ModelSpec:
+        try:
+            return self._specs[key]
+        except KeyError:
+            known = ", ".join(sorted(self._specs))
+            raise UnknownModel(f"model: unknown model {key!r}; available: {known}",
+                               field="model") from None
+
+
+def env_key(key: str) -> str:
+    """`sd3.5-large` -> `SD3_5_LARGE`, the suffix of the ATELIER_MODEL_*__ variables."""
+    return re.sub(r"[-.]", "_", key).upper()
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+class _Entry:
+    """Typed access to one catalog entry, so every error names the entry and the field."""
+
+    def __init__(self, where: str, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, Mapping):
+            raise CatalogError(f"{where}: expected a mapping")
+        self.where, self.data = where, data
+
+    def fail(self, field: str, problem: str) -> CatalogError:
+        return CatalogError(f"catalog {self.where}.{field}: {problem}")
+
+    def get(self, field: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if field not in self.data:
+            if default is ...:
+                raise self.fail(field, "is required")
+            return default
+        value = self.data[field]
+        if value is None and default is None:
+            return None
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise self.fail(field, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
+        return value
+
+    def pair(self, field: str) -> tuple[int, int]:
+        value = self.get(field, list)
+        if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
+            raise self.fail(field, f"expected [min, max] integers, got {value!r}")
+        return value[0], value[1]
+
+    def child(self, field: str) -> _Entry:
+        return _Entry(f"{self.where}.{field}", self.get(field, dict))
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    match = SIZE_PATTERN.match(text.strip().lower()) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _size(entry: _Entry, field: str, value: Any) -> tuple[int, int]:
+    size = parse_size(value)
+    if size is None:
+        raise entry.fail(field, f"expected 'WxH', got {value!r}")
+    return size
+
+
+def _date(entry: _Entry, field: str) -> date | None:
+    value = entry.get(field, (date, str), None)
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise entry.fail(field, f"expected YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+def _limits(entry: _Entry) -> Limits:
+    size = entry.child("size")
+    ratios = entry.get("aspect_ratios", dict, {})
+    return Limits(
+        prompt_chars=entry.pair("prompt_chars"),
+        negative_prompt_chars=entry.pair("negative_prompt_chars"),
+        n=entry.pair("n"),
+        per_call=entry.get("per_call", int),
+        seed=entry.pair("seed"),
+        size=SizeRule(min=size.get("min", int), max=size.get("max", int),
+                      multiple_of=size.get("multiple_of", int, 1),
+                      max_pixels=size.get("max_pixels", int)),
+        default_size=_size(entry, "default_size", entry.get("default_size", str)),
+        aspect_ratios={r: _size(entry, f"aspect_ratios.{r}", s) for r, s in ratios.items()},
+        qualities=tuple(entry.get("qualities", list, [])),
+        styles=tuple(entry.get("styles", list, [])),
+    )
+
+
+def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
+    rules = []
+    for i, raw in enumerate(entry.get("prices", list)):
+        rule = _Entry(f"{entry.where}.prices[{i}]", raw)
+        text = rule.get("usd", str)
+        try:
+            usd = Decimal(text)
+        except InvalidOperation:
+            raise rule.fail("usd", f"expected a decimal string, got {text!r}") from None
+        if not usd.is_finite() or usd < 0:
+            raise rule.fail("usd", f"must be zero or more, got {text!r}")
+        rules.append(PriceRule(usd=usd, quality=rule.get("quality", str, None),
+                               max_pixels=rule.get("max_pixels", int, None)))
+    if not rules:
+        raise entry.fail("prices", "needs at least one rule")
+    return tuple(rules)
+
+
+def _override(prefix: str, key: str, environ: Mapping[str, str]) -> str | None:
+    return environ.get(f"ATELIER_MODEL_{prefix}__{env_key(key)}") or None
+
+
+def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
+    key = entry.get("key", str)
+    life = entry.child("lifecycle")
+    state = _override("LIFECYCLE", key, environ) or life.get("state", str)
+    if state not in LIFECYCLE_STATES:
+        raise life.fail("state", f"must be one of {', '.join(LIFECYCLE_STATES)}, got {state!r}")
+    lifecycle = Lifecycle(state=state, since=_date(life, "since"), eol=_date(life, "eol"),
+                          successor=life.get("successor", str, None))
+    if _override("LIFECYCLE", key, environ) and state != "eol":
+        # An operator who says "active" or "legacy" keeps access past a published EOL date.
+        lifecycle = Lifecycle(state=state, since=lifecycle.since, successor=lifecycle.successor)
+    rpm_text = _override("RPM", key, environ)
+    rpm = entry.get("rate_limit_rpm", int, None)
+    if rpm_text is not None:
+        if not rpm_text.isdigit() or int(rpm_text) < 1:
+            raise CatalogError(f"ATELIER_MODEL_RPM__{env_key(key)}: expected a positive integer")
+        rpm = int(rpm_text)
+    operations = tuple(entry.get("operations", list))
+    for op in operations:
+        if op not in OPERATIONS:
+            raise entry.fail("operations", f"unknown operation {op!r}")
+    family = entry.get("family", str)
+    if family not in FAMILIES:
+        raise entry.fail("family", f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
+    params = {name: ParamSpec.parse(name, raw, entry.fail)
+              for name, raw in entry.get("params", dict, {}).items()}
+    return ModelSpec(
+        key=key, name=entry.get("name", str),
+        model_id=_override("ID", key, environ) or entry.get("model_id", str),
+        family=family, regions=tuple(entry.get("regions", list)), lifecycle=lifecycle,
+        rate_limit_rpm=rpm, operations=operations, limits=_limits(entry.child("limits")),
+        params=params, prices=_prices(entry),
+    )
+
+
+def load_catalog(path: Path = CATALOG_FILE, environ: Mapping[str, str] | None = None) -> Catalog:
+    """Parse and validate a catalog file; raise CatalogError naming the first problem."""
+    environ = os.environ if environ is None else environ
+    try:
+        document = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"catalog {path}: {exc}") from exc
+    entries = _Entry(str(path.name), document).get("models", list)
+    specs = [_spec(_Entry(f"models[{i}]", raw), environ) for i, raw in enumerate(entries)]
+    keys = [spec.key for spec in specs]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise CatalogError(f"catalog: duplicate keys {sorted(duplicates)}")
+    for spec in specs:
+        successor = spec.lifecycle.successor
+        if successor and successor not in keys:
+            raise CatalogError(f"catalog {spec.key}.lifecycle.successor: unknown {successor!r}")
+    return Catalog(specs)
+
+
+@cache
+def catalog() -> Catalog:
+    """The process-wide catalog (validated once, at start-up)."""
+    return load_catalog()

@@ -1,0 +1,55 @@
+"""The normalized job request: one shape for the API, the CLI, batches and templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OPERATIONS = (
+    "text_to_image", "image_to_image", "variation", "inpaint", "outpaint",
+    "remove_background", "replace_background", "color_guided", "upscale", "search_replace",
+    "search_recolor", "erase", "sketch_to_image", "structure_to_image", "style_guide",
+    "style_transfer", "virtual_try_on",
+)
+# Operations that cannot run without a text prompt (the others may take one).
+PROMPT_REQUIRED = frozenset({
+    "text_to_image", "color_guided", "replace_background", "search_replace", "search_recolor",
+    "sketch_to_image", "structure_to_image", "style_guide",
+})
+STAGES = ("draft", "final")
+
+
+@dataclass
+class JobRequest:
+    model: str
+    operation: str = "text_to_image"
+    prompt: str = ""
+    negative_prompt: str = ""
+    n: int = 1
+    seed: int | None = None
+    size: str | None = None
+    aspect_ratio: str | None = None
+    quality: str | None = None
+    style: str | None = None
+    images: list[str] = field(default_factory=list)
+    mask: str | None = None
+    mask_prompt: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    stage: str = "draft"
+    dry_run: bool = False
+
+    def as_record(self) -> dict[str, Any]:
+        """What a job stores of its request (dry_run is not part of what was asked to make)."""
+        record = {k: v for k, v in self.__dict__.items() if k != "dry_run"}
+        return {k: v for k, v in record.items() if v not in (None, "", [], {})}
+
+
+@dataclass(frozen=True)
+class ResolvedRequest:
+    """A request checked against one model's limits, with every default filled in."""
+
+    request: JobRequest
+    model_id: str
+    width: int
+    height: int
+    params: dict[str, Any]

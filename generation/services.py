@@ -1,0 +1,247 @@
+"""Job rules: submit (validate, estimate, persist, enqueue), run exactly once, cancel, sweep.
+
+The database row is the truth. A worker claims a job with one conditional UPDATE and holds a
+lease it renews after every image; a crashed worker's lease lapses and the sweep re-enqueues
+the job, which resumes at the first image that has no asset yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from http import HTTPStatus
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assets.services import store_generated_image
+from billing.services import estimate_cost_usd
+from config.errors import AtelierError, Conflict, NotFound
+from generation.catalog import ModelSpec, catalog
+from generation.models import Job
+from generation.providers.base import ProviderCall, ProviderError
+from generation.providers.registry import adapter_for
+from generation.requests import JobRequest, ResolvedRequest
+from tenants.models import ApiKey, Tenant
+
+log = logging.getLogger("atelier.jobs")
+
+
+class TenantInactive(AtelierError):
+    code = "tenant_inactive"
+    http_status = HTTPStatus.PAYMENT_REQUIRED
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A dry run: what the job would cost and make, with nothing created."""
+
+    resolved: ResolvedRequest
+    estimated_cost_usd: Decimal
+
+
+def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
+    if tenant.status != Tenant.Status.ACTIVE:
+        raise TenantInactive(f"tenant: {tenant.slug!r} is {tenant.status}; jobs are not "
+                             "accepted until the account is active again", field="tenant")
+    spec = catalog().get(request.model)
+    resolved = spec.validate(request)
+    return spec, resolved, estimate_cost_usd(spec, resolved)
+
+
+def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
+    _, resolved, cost = _check(tenant, request)
+    return Estimate(resolved=resolved, estimated_cost_usd=cost)
+
+
+def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
+               api_key: ApiKey | None = None) -> Job:
+    """Validate against the catalog, estimate, persist and enqueue after commit.
+
+    Bad input raises before anything is written or queued.
+    """
+    spec, resolved, cost = _check(tenant, request)
+    seed_low, seed_high = spec.limits.seed
+    base_seed = request.seed if request.seed is not None else (
+        seed_low + secrets.randbelow(seed_high - seed_low + 1))
+    with transaction.atomic():
+        job = Job.objects.for_tenant(tenant).create(
+            created_by=user, api_key=api_key, model_key=spec.key, model_id=resolved.model_id,
+            operation=request.operation, prompt=request.prompt,
+            negative_prompt=request.negative_prompt, n=request.n, seed=request.seed,
+            base_seed=base_seed, width=resolved.width, height=resolved.height,
+            stage=request.stage, request=request.as_record(), params=resolved.params,
+            estimated_cost_usd=cost, enqueued_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    log.info("job %s submitted: tenant=%s model=%s n=%s", job.pk, tenant.slug, spec.key, job.n)
+    return job
+
+
+def _enqueue(job_id: Any) -> None:
+    from generation.actors import run_job_actor
+
+    run_job_actor.send(str(job_id))
+
+
+def get_job(tenant: Tenant, job_id: Any) -> Job:
+    """The tenant's job, or NotFound: another tenant's job does not exist for this one."""
+    job = Job.objects.owned(tenant, job_id)
+    if job is None:
+        raise NotFound("job: no such job", field="job")
+    return job
+
+
+def cancel_job(tenant: Tenant, job_id: Any) -> Job:
+    job = get_job(tenant, job_id)
+    updated = Job.unscoped.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELED, finished_at=timezone.now(),
+        error_code="canceled", error_message="canceled before it started")
+    job.refresh_from_db()
+    if not updated and job.status != Job.Status.CANCELED:
+        raise Conflict(f"status: only a queued job can be canceled; this one is {job.status}",
+                       field="status")
+    return job
+
+
+# --- running ----------------------------------------------------------------------------------
+
+def _lease_deadline() -> Any:
+    return timezone.now() + timedelta(seconds=settings.ATELIER_JOB_LEASE_SECONDS)
+
+
+def claim_job(job_id: Any) -> Job | None:
+    """Take the job if it is queued or its runner's lease lapsed; None if someone else has it."""
+    now = timezone.now()
+    claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING,
+                                                lease_expires_at__lt=now)
+    taken = Job.unscoped.filter(claimable, pk=job_id).update(
+        status=Job.Status.RUNNING, lease_expires_at=_lease_deadline(),
+        attempts=F("attempts") + 1, started_at=Coalesce(F("started_at"), now))
+    if not taken:
+        return None
+    return Job.unscoped.select_related("tenant").get(pk=job_id)
+
+
+def _renew_lease(job: Job) -> None:
+    Job.unscoped.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        lease_expires_at=_lease_deadline())
+
+
+def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
+    Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
+        status=status, finished_at=timezone.now(), lease_expires_at=None,
+        error_code=code, error_message=message)
+    log.info("job %s finished: %s %s", job.pk, status, code)
+
+
+def _asset_parameters(job: Job) -> dict[str, Any]:
+    return {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
+            "width": job.width, "height": job.height, "quality": job.request.get("quality"),
+            "style": job.request.get("style"), "params": job.params}
+
+
+def run_job(job_id: Any) -> None:
+    """Make the job's missing images. Safe to call any number of times, from any worker."""
+    job = claim_job(job_id)
+    if job is None:
+        return
+    try:
+        spec = catalog().get(job.model_key)
+    except AtelierError as exc:  # the model left the catalog after the job was accepted
+        _settle_outcome(job, failure=ProviderError(exc.code, exc.message, retryable=False))
+        return
+    generate = adapter_for(spec)
+    done = set(job.assets.values_list("index", flat=True))
+    todo = [i for i in range(job.n) if i not in done]
+    blocked: list[str] = []
+    try:
+        for start in range(0, len(todo), spec.limits.per_call):
+            indices = todo[start:start + spec.limits.per_call]
+            call = ProviderCall(
+                model_id=job.model_id, operation=job.operation, prompt=job.prompt,
+                negative_prompt=job.negative_prompt, width=job.width, height=job.height,
+                seeds=tuple(job.seed_for(i, spec.limits.seed[1]) for i in indices),
+                quality=job.request.get("quality"), style=job.request.get("style"),
+                params=job.params)
+            result = generate(call)
+            for index, image in zip(indices, result.images, strict=False):
+                store_generated_image(job, index, image, _asset_parameters(job))
+            blocked.extend(result.blocked)
+            _renew_lease(job)
+    except ProviderError as exc:
+        if exc.retryable:
+            _release(job)
+            raise
+        _settle_outcome(job, failure=exc)
+        return
+    except Exception:
+        _release(job)
+        raise
+    _settle_outcome(job, blocked=blocked)
+
+
+def _release(job: Job) -> None:
+    """Let the next attempt claim the job at once instead of waiting for the lease to lapse."""
+    Job.unscoped.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+
+def _settle_outcome(job: Job, *, blocked: list[str] | None = None,
+                    failure: ProviderError | None = None) -> None:
+    made = job.assets.count()
+    if made == job.n:
+        _finish(job, Job.Status.SUCCEEDED)
+    elif made and failure is None:
+        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, "output_blocked",
+                f"{job.n - made} of {job.n} images withheld: {'; '.join(blocked or [])}")
+    elif made:
+        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, failure.code, failure.message)
+    elif failure is not None:
+        _finish(job, Job.Status.FAILED, failure.code, failure.message)
+    else:
+        _finish(job, Job.Status.BLOCKED, "output_blocked", "; ".join(blocked or []))
+
+
+def fail_exhausted_job(job_id: Any, reason: str) -> None:
+    """Called when the queue gives up retrying: the job fails, keeping any images it made."""
+    job = Job.unscoped.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    _settle_outcome(job, failure=ProviderError("retries_exhausted", reason, retryable=False))
+
+
+# --- the sweep --------------------------------------------------------------------------------
+
+def sweep_stale_jobs(*, orphans: bool = False) -> list[str]:
+    """Re-enqueue jobs whose worker died or whose message was lost; return their ids.
+
+    `orphans=True` (an in-process worker starting up: its queue was in memory) takes every
+    queued job at once; otherwise a queued job waits ATELIER_QUEUED_TIMEOUT_SECONDS first.
+    A conditional update on `enqueued_at` makes concurrent sweepers enqueue each job once.
+    """
+    now = timezone.now()
+    waited_too_long = now - timedelta(seconds=settings.ATELIER_QUEUED_TIMEOUT_SECONDS)
+    lapsed = Q(status=Job.Status.RUNNING, lease_expires_at__lt=now) & (
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=F("lease_expires_at"))
+        | Q(enqueued_at__lt=waited_too_long))
+    queued = Q(status=Job.Status.QUEUED)
+    if not orphans:
+        queued &= Q(enqueued_at__lt=waited_too_long) | Q(enqueued_at__isnull=True)
+    stale = lapsed | queued
+    swept = []
+    for job_id in Job.unscoped.filter(stale).values_list("pk", flat=True)[:1000]:
+        if Job.unscoped.filter(stale, pk=job_id).update(enqueued_at=now):
+            _enqueue(job_id)
+            swept.append(str(job_id))
+    if swept:
+        log.warning("sweep re-enqueued %d job(s): %s", len(swept), ", ".join(swept[:10]))
+    return swept

@@ -1,0 +1,52 @@
+"""Running jobs from a command: an in-process worker on the embedded default, or waiting on the
+database while separate worker processes (Redis) do the work."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import dramatiq
+from django.conf import settings
+
+from generation.models import Job
+from generation.services import sweep_stale_jobs
+
+
+def in_process() -> bool:
+    return settings.ATELIER_QUEUE == "inprocess"
+
+
+@contextmanager
+def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | None]:
+    """On the embedded default, run a Dramatiq worker in this process for the block's duration
+    (picking up jobs left queued by earlier processes); with Redis, do nothing."""
+    if not in_process():
+        yield None
+        return
+    import generation.actors  # noqa: F401  (declares the actors on the broker)
+
+    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads or
+                             settings.ATELIER_WORKER_THREADS, worker_timeout=100)
+    worker.start()
+    try:
+        sweep_stale_jobs(orphans=True)
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for_jobs(job_ids: Iterable[Any], *, timeout: float = 3600,
+                  on_progress: Callable[[list[Job]], None] | None = None) -> list[Job]:
+    """Poll the database (the source of truth) until every job has finished."""
+    ids = list(job_ids)
+    deadline = time.monotonic() + timeout
+    while True:
+        jobs = list(Job.unscoped.filter(pk__in=ids))
+        if on_progress:
+            on_progress(jobs)
+        if all(job.is_finished for job in jobs) or time.monotonic() > deadline:
+            return jobs
+        time.sleep(0.1)

@@ -1,0 +1,81 @@
+"""Tenant scoping that fails closed.
+
+A tenant-owned model declares `objects = TenantManager()` and `unscoped = models.Manager()`.
+Application code has exactly one door, `Model.objects.for_tenant(tenant)`; anything else on
+`objects` (all, filter, get, create, …) raises `TenantScopeError`. `Model.unscoped` is the
+loudly named escape hatch for the admin, migrations and system sweeps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+if TYPE_CHECKING:
+    from tenants.models import Tenant
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant-owned model was queried without naming the tenant."""
+
+
+class TenantQuerySet(models.QuerySet):
+    """A queryset bound to one tenant: objects it creates belong to that tenant too."""
+
+    _tenant: Tenant | None = None
+
+    def _clone(self) -> TenantQuerySet:
+        clone = super()._clone()
+        clone._tenant = self._tenant
+        return clone
+
+    def create(self, **kwargs: Any) -> models.Model:
+        if self._tenant is None:
+            raise TenantScopeError(f"{self.model.__name__}: create through for_tenant(tenant)")
+        if kwargs.setdefault("tenant", self._tenant) != self._tenant:
+            raise TenantScopeError(f"{self.model.__name__}: tenant differs from the scope")
+        return super().create(**kwargs)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
+    """The only application-facing manager of a tenant-owned model."""
+
+    def get_queryset(self) -> TenantQuerySet:
+        raise TenantScopeError(
+            f"{self.model.__name__}.objects needs a tenant: use "
+            f"{self.model.__name__}.objects.for_tenant(tenant), or "
+            f"{self.model.__name__}.unscoped for admin, migrations and sweeps."
+        )
+
+    def for_tenant(self, tenant: Tenant | None) -> TenantQuerySet:
+        if tenant is None or getattr(tenant, "pk", None) is None:
+            raise TenantScopeError(f"{self.model.__name__}: for_tenant() needs a saved tenant")
+        queryset = super().get_queryset().filter(tenant=tenant)
+        queryset._tenant = tenant
+        return queryset
+
+    def owned(self, tenant: Tenant | None, pk: Any) -> models.Model | None:
+        """The tenant's object with this id, or None (also for a malformed id): callers answer
+        404 either way, so another tenant's object is indistinguishable from a missing one."""
+        try:
+            return self.for_tenant(tenant).filter(pk=pk).first()
+        except (ValidationError, ValueError, TypeError):
+            return None
+
+
+class TenantOwnedModel(models.Model):
+    """Abstract base: a tenant foreign key plus the fail-closed manager pair."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        abstract = True
+        # Django's internals (admin, related managers, deletion) use the default manager; it is
+        # the unscoped one so that they keep working, while `objects` stays closed.
+        default_manager_name = "unscoped"
+        base_manager_name = "unscoped"

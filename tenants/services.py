@@ -1,0 +1,130 @@
+"""Tenant rules: creating tenants and owners, issuing and checking API keys, resolving a tenant."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import Conflict, InvalidParameter, NotFound
+from tenants.models import ApiKey, Membership, Tenant
+
+KEY_SCHEME = "atl"
+_LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """An API key at the only moment its secret exists in clear."""
+
+    api_key: ApiKey
+    secret: str
+
+
+@dataclass(frozen=True)
+class NewTenant:
+    tenant: Tenant
+    key: IssuedKey
+    owner: AbstractBaseUser | None = None
+    generated_password: str | None = None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_tenant(slug: str, *, name: str = "", owner_email: str | None = None,
+                  owner_password: str | None = None) -> NewTenant:
+    """Create a tenant, its first API key and, optionally, its owner (created or reused)."""
+    if Tenant.objects.filter(slug=slug).exists():
+        raise Conflict(f"slug: a tenant named {slug!r} already exists", field="slug")
+    tenant = Tenant(slug=slug, name=name or slug)
+    try:
+        tenant.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise InvalidParameter(f"{field}: {messages[0]}", field=field) from exc
+    tenant.save()
+    owner, generated = None, None
+    if owner_email:
+        owner, generated = _ensure_user(owner_email, owner_password)
+        Membership.objects.create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+    key = issue_api_key(tenant, name="default", created_by=owner)
+    return NewTenant(tenant=tenant, key=key, owner=owner, generated_password=generated)
+
+
+def _ensure_user(email: str, password: str | None) -> tuple[AbstractBaseUser, str | None]:
+    """The user whose username is `email`; a new one gets `password` or a generated one."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+    generated = None
+    if password is not None:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    elif created:
+        generated = secrets.token_urlsafe(12)
+        user.set_password(generated)
+        user.save(update_fields=["password"])
+    return user, generated
+
+
+def issue_api_key(tenant: Tenant, *, name: str = "default",
+                  created_by: AbstractBaseUser | None = None) -> IssuedKey:
+    prefix = secrets.token_hex(6)
+    secret = f"{KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(tenant=tenant, name=name, prefix=prefix,
+                                    digest=_digest(secret), created_by=created_by)
+    return IssuedKey(api_key=api_key, secret=secret)
+
+
+def revoke_api_key(api_key: ApiKey) -> None:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+
+
+def authenticate_api_key(secret: str) -> ApiKey | None:
+    """The active key for this secret, or None. Constant-time on the digest."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_SCHEME:
+        return None
+    api_key = ApiKey.objects.select_related("tenant").filter(prefix=parts[1]).first()
+    if api_key is None or not hmac.compare_digest(api_key.digest, _digest(secret)):
+        return None
+    if api_key.revoked_at is not None:
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > _LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key
+
+
+def tenant_for_user(user: AbstractBaseUser, slug: str | None = None) -> Tenant:
+    """The tenant a logged-in user acts for: the named one, or their only one."""
+    memberships = Membership.objects.filter(user=user).select_related("tenant")
+    if slug:
+        memberships = memberships.filter(tenant__slug=slug)
+    tenants = [m.tenant for m in memberships[:2]]
+    if len(tenants) == 1:
+        return tenants[0]
+    if not tenants:
+        raise NotFound("tenant: no such tenant for this user", field="tenant")
+    raise InvalidParameter("tenant: this user belongs to several tenants; name one",
+                           field="tenant")
+
+
+def get_tenant(slug: str) -> Tenant:
+    try:
+        return Tenant.objects.get(slug=slug)
+    except Tenant.DoesNotExist:
+        raise NotFound(f"tenant: no tenant named {slug!r}", field="tenant") from None
