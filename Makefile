@@ -24,6 +24,7 @@ demo: $(VENV)/.runtime
 ## make serve: the web app (plus an in-process worker on the embedded default) on :8000
 serve: $(VENV)/.runtime
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) serve
 
 ## make worker: Dramatiq worker processes (needs REDIS_URL)

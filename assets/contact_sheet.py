@@ -19,6 +19,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 MAX_COLUMNS = 8
 MIN_TILE_SIZE, MAX_TILE_SIZE = 32, 1024
 MAX_SHEET_PIXELS = 48_000_000  # refuse sheets that would need hundreds of MB of memory
+MAX_TILE_PIXELS = 64_000_000  # larger images get the placeholder instead of being decoded
+MAX_TEXT_CHARS = 300
 UNREADABLE = "unreadable"
 
 BACKGROUND = (238, 237, 234)
@@ -117,7 +119,7 @@ def _thumbnail(tile: SheetTile, size: int) -> tuple[Image.Image, str]:
     """The tile's image letter-boxed into a ``size`` square, or a grey placeholder."""
     try:
         image = _decode(tile.image, size)
-    except Exception:  # Pillow raises many exception types on corrupt or hostile input
+    except Exception:  # noqa: BLE001 - Pillow raises many exception types on corrupt input
         return Image.new("RGB", (size, size), PLACEHOLDER), UNREADABLE
     image = ImageOps.contain(image, (size, size), Image.Resampling.LANCZOS)
     square = Image.new("RGB", (size, size), MATTE)
@@ -128,6 +130,8 @@ def _thumbnail(tile: SheetTile, size: int) -> tuple[Image.Image, str]:
 
 def _decode(data: bytes, size: int) -> Image.Image:
     with Image.open(io.BytesIO(data)) as image:
+        if image.width * image.height > MAX_TILE_PIXELS:
+            raise ValueError("image too large for a thumbnail")
         image.draft("RGB", (size, size))  # JPEG: decode at a reduced scale when possible
         image = ImageOps.exif_transpose(image)
         return image.convert("RGBA")
@@ -136,25 +140,46 @@ def _decode(data: bytes, size: int) -> Image.Image:
 def _draw_title(sheet: Image.Image, draw: ImageDraw.ImageDraw, title: str, layout: _Layout) -> None:
     draw.rectangle((0, 0, sheet.width, layout.title - 1), fill=TITLE_BAR)
     font = _font(max(10, round(layout.title * 0.45)))
-    text = _fit(" ".join(title.split()), font, sheet.width - 2 * layout.gap)
-    draw.text((layout.gap, layout.title // 2), text, font=font, fill=TITLE_COLOUR, anchor="lm")
+    text = _fit(title, font, sheet.width - 2 * layout.gap)
+    _draw_text(draw, text, font, (0, 0, sheet.width, layout.title), TITLE_COLOUR, layout.gap)
 
 
 def _draw_caption(
     draw: ImageDraw.ImageDraw, caption: str, font: _Font, origin: tuple[int, int], layout: _Layout
 ) -> None:
-    text = _fit(" ".join(caption.split()), font, layout.tile)
-    x, y = origin[0] + layout.tile // 2, origin[1] + layout.caption // 2
-    draw.text((x, y), text, font=font, fill=CAPTION_COLOUR, anchor="mm")
+    x, y = origin
+    box = (x, y, x + layout.tile, y + layout.caption)
+    _draw_text(draw, _fit(caption, font, layout.tile), font, box, CAPTION_COLOUR)
+
+
+def _draw_text(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: _Font,
+    box: tuple[int, int, int, int],
+    fill: tuple[int, int, int],
+    indent: int | None = None,
+) -> None:
+    """Draw ``text`` centred vertically in ``box``; centred horizontally unless ``indent``."""
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    x = box[0] + indent - left if indent is not None else (box[0] + box[2] - left - right) // 2
+    y = (box[1] + box[3] - top - bottom) // 2
+    draw.text((x, y), text, font=font, fill=fill)
 
 
 def _fit(text: str, font: _Font, limit: int) -> str:
-    """``text``, shortened with an ellipsis until it is at most ``limit`` pixels wide."""
+    """``text`` on one line, shortened with an ellipsis until it is at most ``limit`` px wide."""
+    text = " ".join(text[:MAX_TEXT_CHARS].split())
     if font.getlength(text) <= limit:
         return text
-    while text and font.getlength(text + "\u2026") > limit:
-        text = text[:-1]
-    return text.rstrip() + "\u2026" if text else ""
+    low, high = 0, len(text)  # the longest prefix that still fits together with the ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle].rstrip() + "\u2026") <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "\u2026" if low else ""
 
 
 def _font(size: int) -> _Font:

@@ -36,6 +36,8 @@ SECRET_KEY = _SECRET_KEY_FROM_ENV or _local_secret_key()
 DEBUG = env.bool("DEBUG", default=not _SECRET_KEY_FROM_ENV)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where people reach this deployment; used for links made outside a web request (CLI output).
+ATELIER_PUBLIC_URL = env.str("ATELIER_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # --- HTTPS hardening (on whenever DEBUG is off; ATELIER_HTTPS=0 for plain-HTTP test rigs) ---
 ATELIER_HTTPS = env.bool("ATELIER_HTTPS", default=not DEBUG)
@@ -246,6 +248,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
-        "atelier": {"level": env.str("ATELIER_LOG_LEVEL", default="INFO"), "propagate": True},
+        "atelier": {"level": env.str("ATELIER_LOG_LEVEL", default="WARNING"), "propagate": True},
     },
 }

@@ -50,7 +50,7 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
         )
 
     def for_tenant(self, tenant: Tenant | None) -> TenantQuerySet:
-        if tenant is None or getattr(tenant, "pk", None) is None:
+        if tenant is None or tenant._state.adding:
             raise TenantScopeError(f"{self.model.__name__}: for_tenant() needs a saved tenant")
         queryset = super().get_queryset().filter(tenant=tenant)
         queryset._tenant = tenant

@@ -56,14 +56,24 @@ def create_tenant(slug: str, *, name: str = "", owner_email: str | None = None,
     tenant.save()
     owner, generated = None, None
     if owner_email:
-        owner, generated = _ensure_user(owner_email, owner_password)
-        Membership.objects.create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+        owner, generated = ensure_owner(tenant, owner_email, owner_password)
     key = issue_api_key(tenant, name="default", created_by=owner)
     return NewTenant(tenant=tenant, key=key, owner=owner, generated_password=generated)
 
 
+def ensure_owner(tenant: Tenant, email: str, password: str | None = None
+                 ) -> tuple[AbstractBaseUser, str | None]:
+    """Make the user `email` an owner of `tenant`, creating the user if needed.
+
+    A new user gets `password` or a generated one (returned, to be shown once).
+    """
+    user, generated = _ensure_user(email, password)
+    Membership.objects.update_or_create(user=user, tenant=tenant,
+                                        defaults={"role": Membership.Role.OWNER})
+    return user, generated
+
+
 def _ensure_user(email: str, password: str | None) -> tuple[AbstractBaseUser, str | None]:
-    """The user whose username is `email`; a new one gets `password` or a generated one."""
     User = get_user_model()
     user, created = User.objects.get_or_create(username=email, defaults={"email": email})
     generated = None

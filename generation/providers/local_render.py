@@ -27,6 +27,7 @@ CAPTION_CHARS = 40
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
 Point = tuple[float, float]
+_SMOOTH = Image.Resampling.BILINEAR
 _Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 # Colour words in the prompt steer the palette: name -> (hue, saturation, lightness mood).
@@ -108,7 +109,7 @@ def render_image(prompt: str, seed: int, width: int, height: int) -> Image.Image
     canvas = _draw_shadows(canvas, shapes, rng)
     canvas = canvas.resize(sharp_size, Image.Resampling.BILINEAR)
     _draw_shapes(canvas, [shape for shape in shapes if not shape.backdrop])
-    _draw_highlights(canvas, shapes, soft_size)
+    _draw_highlights(canvas, shapes, _shrunk(soft_size, 2))
     image = canvas
     if image.size != (width, height):
         image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
@@ -180,8 +181,8 @@ def _clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
 
 
 def _shades(hue: float, sat: float, mood: str) -> tuple[RGB, RGB, RGB]:
-    centre = {"light": 0.80, "mid": 0.55, "dark": 0.20}[mood]
-    bg_sat = sat * (0.55 if mood == "light" else 0.75)
+    centre = {"light": 0.80, "mid": 0.55, "dark": 0.19}[mood]
+    bg_sat = sat * {"light": 0.55, "mid": 0.75, "dark": 0.45}[mood]
     return (
         _hls(hue, centre - 0.16, bg_sat),
         _hls(hue, centre, bg_sat),
@@ -193,7 +194,7 @@ def _accents(hues: list[float], sat: float, mood: str, rng: random.Random) -> tu
     base = {"light": 0.55, "mid": 0.62, "dark": 0.55}[mood]
     colours = [_hls(h, base + rng.uniform(-0.12, 0.12), sat + 0.15) for h in hues]
     colours.append(_hls(hues[0], 0.93 if mood != "light" else 0.30, sat * 0.3))
-    colours.append(_hls(hues[1], base + 0.15, sat + 0.1))
+    colours.append(_hls(hues[0], base + 0.15, sat + 0.1))  # the main hue comes up most often
     return tuple(colours)
 
 
@@ -445,30 +446,36 @@ def _rotated(cx: float, cy: float, w: float, h: float, corner: float, angle: flo
 
 
 def _draw_glows(canvas: Image.Image, palette: Palette, rng: random.Random) -> Image.Image:
-    mask = Image.new("L", canvas.size, 0)
+    """Large blurred blobs of an accent colour; the mask is built at a quarter of the size."""
+    mask = Image.new("L", _shrunk(canvas.size, 4), 0)
     draw = ImageDraw.Draw(mask)
-    unit = min(canvas.size)
+    unit = min(mask.size)
     for _ in range(rng.randint(1, 3)):
-        x, y = rng.uniform(0, 1) * canvas.width, rng.uniform(0, 1) * canvas.height
+        x, y = rng.uniform(0, 1) * mask.width, rng.uniform(0, 1) * mask.height
         r = rng.uniform(0.15, 0.4) * unit
         draw.ellipse((x - r, y - r, x + r, y + r), fill=rng.randint(90, 170))
     mask = mask.filter(ImageFilter.GaussianBlur(unit * 0.12))
-    canvas.paste(rng.choice(palette.accents), mask=mask)
+    canvas.paste(rng.choice(palette.accents), mask=mask.resize(canvas.size, _SMOOTH))
     return canvas
 
 
 def _draw_shadows(canvas: Image.Image, shapes: list[Shape], rng: random.Random) -> Image.Image:
-    mask = Image.new("L", canvas.size, 0)
+    """Soft drop shadows under the shapes; the mask is built at half the size."""
+    mask = Image.new("L", _shrunk(canvas.size, 2), 0)
     draw = ImageDraw.Draw(mask)
-    unit = min(canvas.size)
+    unit = min(mask.size)
     dx, dy = rng.uniform(-0.025, 0.025) * unit, rng.uniform(0.015, 0.035) * unit
     for shape in shapes:
         if shape.shadow:
-            points = [(x + dx, y + dy) for x, y in _outline(shape, canvas.size)]
+            points = [(x + dx, y + dy) for x, y in _outline(shape, mask.size)]
             draw.polygon(points, fill=110)
     mask = mask.filter(ImageFilter.GaussianBlur(unit * 0.025))
-    canvas.paste((10, 10, 20), mask=mask)
+    canvas.paste((10, 10, 20), mask=mask.resize(canvas.size, _SMOOTH))
     return canvas
+
+
+def _shrunk(size: tuple[int, int], factor: int) -> tuple[int, int]:
+    return max(1, size[0] // factor), max(1, size[1] // factor)
 
 
 def _draw_shapes(canvas: Image.Image, shapes: list[Shape]) -> None:
@@ -523,7 +530,7 @@ def _draw_highlights(canvas: Image.Image, shapes: list[Shape], mask_size: tuple[
         round(bbox[2] * scale_x),
         round(bbox[3] * scale_y),
     )
-    spots = mask.resize((box[2] - box[0], box[3] - box[1]), Image.Resampling.BILINEAR, box=bbox)
+    spots = mask.resize((box[2] - box[0], box[3] - box[1]), _SMOOTH, box=bbox)
     canvas.paste((255, 255, 255), box, mask=spots)
 
 

@@ -1,0 +1,25 @@
+"""`manage.py run_workers` (`make worker`): Dramatiq worker processes on the Redis broker."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run Dramatiq worker processes (needs REDIS_URL; the embedded default runs its " \
+           "worker inside `make serve`)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+        parser.add_argument("--threads", type=int, default=settings.ATELIER_WORKER_THREADS)
+
+    def handle(self, *args: object, **opts: int) -> None:
+        if settings.ATELIER_QUEUE != "redis":
+            raise CommandError("separate worker processes need a shared broker: set REDIS_URL "
+                               "(the embedded default runs its worker inside `make serve`)")
+        os.environ.setdefault("ATELIER_LOG_LEVEL", "INFO")
+        call_command("rundramatiq", processes=opts["processes"], threads=opts["threads"])

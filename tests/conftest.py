@@ -1,0 +1,170 @@
+"""Fixtures: the three personas, the in-process queue, and the real services CI provides.
+
+Tests that need Redis, PostgreSQL or S3 skip on a bare machine and fail when CI=true, so a
+misconfigured CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import dramatiq
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from generation import services
+from generation.models import Job
+from generation.requests import JobRequest
+from generation.worker import inprocess_worker, wait_for_jobs
+from tenants.services import NewTenant, create_tenant
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _require(variable: str, what: str) -> str:
+    value = os.environ.get(variable, "")
+    if not value:
+        message = f"{what} not configured: set {variable}"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: this test must run, not skip)")
+        pytest.skip(message)
+    return value
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return _require("REDIS_URL", "Redis")
+
+
+@pytest.fixture
+def s3_endpoint() -> str:
+    return _require("AWS_ENDPOINT_URL_S3", "S3")
+
+
+@pytest.fixture
+def postgres() -> None:
+    _require("DATABASE_URL", "PostgreSQL")
+    if connection.vendor != "postgresql":
+        pytest.fail(f"DATABASE_URL is set but the tests run on {connection.vendor}")
+
+
+# --- personas ------------------------------------------------------------------------------
+
+@pytest.fixture
+def acme(db: None) -> NewTenant:
+    return create_tenant("acme", name="Acme Goods", owner_email="owner@acme.test")
+
+
+@pytest.fixture
+def globex(db: None) -> NewTenant:
+    return create_tenant("globex", name="Globex", owner_email="owner@globex.test")
+
+
+def api_client(secret: str | None = None) -> APIClient:
+    client = APIClient()
+    if secret:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def owner(acme: NewTenant) -> APIClient:
+    """Acme's own API key."""
+    return api_client(acme.key.secret)
+
+
+@pytest.fixture
+def stranger(globex: NewTenant) -> APIClient:
+    """A valid key of another tenant (Globex)."""
+    return api_client(globex.key.secret)
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    return api_client()
+
+
+# --- jobs and the queue --------------------------------------------------------------------
+
+@pytest.fixture
+def submit(acme: NewTenant) -> Callable[..., Job]:
+    """Submit a local-model job for Acme (or the tenant given)."""
+
+    def _submit(tenant: Any = None, **fields: Any) -> Job:
+        fields.setdefault("model", "local")
+        fields.setdefault("prompt", "a teapot on a wooden table")
+        fields.setdefault("size", "256x256")
+        return services.submit_job(tenant or acme.tenant, JobRequest(**fields))
+
+    return _submit
+
+
+def queued_messages() -> int:
+    """Messages waiting on the in-process broker (delayed and dead-lettered included)."""
+    broker = dramatiq.get_broker()
+    return sum(queue.qsize() for queue in getattr(broker, "queues", {}).values())
+
+
+@pytest.fixture
+def empty_queue() -> Iterator[None]:
+    dramatiq.get_broker().flush_all()
+    yield
+    dramatiq.get_broker().flush_all()
+
+
+@pytest.fixture
+def run_jobs(transactional_db: None, empty_queue: None) -> Iterator[Callable[..., list[Job]]]:
+    """An in-process Dramatiq worker (the embedded default's) running for the test."""
+    with inprocess_worker(threads=2):
+        def _wait(*jobs: Job, timeout: float = 60) -> list[Job]:
+            return wait_for_jobs([job.pk for job in jobs], timeout=timeout)
+
+        yield _wait
+
+
+# --- manage.py in a subprocess, against the test database -----------------------------------
+
+def subprocess_database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}")
+
+
+def subprocess_env(**overrides: str) -> dict[str, str]:
+    """config.settings (not the test settings) aimed at this test run's database and media."""
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": subprocess_database_url(),
+        "ATELIER_VAR_DIR": str(settings.TEST_VAR_DIR),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "0",
+        "ATELIER_HTTPS": "0",
+        "ATELIER_QUEUE_NAMESPACE": f"atelier-test-{uuid.uuid4().hex[:8]}",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 120
+           ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def start_manage(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    handle = log.open("ab")
+    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                            stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
