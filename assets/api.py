@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from assets.models import Asset
 from assets.serializers import AssetSerializer
 from assets.services import get_asset
-from config.api import NewestFirst, serializer_context
+from config.api import NewestFirst, id_parameter, serializer_context
 from tenants.authentication import request_tenant
 
 
@@ -25,7 +25,7 @@ class AssetViewSet(viewsets.ViewSet):
         data = AssetSerializer(page, many=True, context=serializer_context(request)).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(responses=AssetSerializer)
+    @extend_schema(responses=AssetSerializer, parameters=[id_parameter("asset")])
     def retrieve(self, request: Request, pk: str) -> Response:
         asset = get_asset(request_tenant(request), pk)
         return Response(AssetSerializer(asset, context=serializer_context(request)).data)

@@ -1,10 +1,12 @@
 """Contact sheets: many generated images side by side in one PNG, for demos and the API.
 
 Geometry, for ``n`` tiles in ``c`` columns and ``r = ceil(n / c)`` rows (``t`` = tile_size):
-gap ``g = max(4, t // 16)``, caption strip ``k = max(14, t // 8)``, title bar ``h = max(24, t // 5)``
+gap ``g = max(4, t // 16)``, caption strip ``k = max(14, t // 8)``,
+title bar ``h = max(24, t // 5)``
 (only when a title is given). Width ``c * t + (c + 1) * g``; height
 ``h + r * (t + k) + (r + 1) * g``. Tile ``i`` sits in row ``i // c``, column ``i % c``, its
-image letter-boxed in the ``t`` x ``t`` square at ``(g + col * (t + g), h + g + row * (t + k + g))``.
+image letter-boxed in the ``t`` x ``t`` square at
+``(g + col * (t + g), h + g + row * (t + k + g))``.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def _thumbnail(tile: SheetTile, size: int) -> tuple[Image.Image, str]:
     """The tile's image letter-boxed into a ``size`` square, or a grey placeholder."""
     try:
         image = _decode(tile.image, size)
-    except Exception:  # noqa: BLE001 - Pillow raises many exception types on corrupt input
+    except Exception:
         return Image.new("RGB", (size, size), PLACEHOLDER), UNREADABLE
     image = ImageOps.contain(image, (size, size), Image.Resampling.LANCZOS)
     square = Image.new("RGB", (size, size), MATTE)

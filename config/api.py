@@ -77,3 +77,33 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body["message"] = str(getattr(exc, "detail", exc))
     response.data = body
     return response
+
+
+def id_parameter(what: str) -> Any:
+    """The `{id}` path parameter of detail routes, typed for the OpenAPI schema."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    return OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                            description=f"the {what}'s id")
+
+
+def json_not_found(request: Any, exception: Exception | None = None) -> Any:
+    """handler404: API paths answer in the error envelope; other paths get Django's page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "No such endpoint."}, status=404)
+    return page_not_found(request, exception)
+
+
+def json_server_error(request: Any) -> Any:
+    """handler500: API paths answer in the error envelope, with no internals."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "server_error",
+                             "message": "Internal error; it has been logged."}, status=500)
+    return server_error(request)

@@ -6,9 +6,8 @@ Services raise these; the DRF exception handler (`config.api`) and the CLI wrapp
 
 from __future__ import annotations
 
-from typing import Any
-
 from http import HTTPStatus
+from typing import Any
 
 
 class AtelierError(Exception):

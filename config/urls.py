@@ -37,3 +37,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("assets.urls")),
 ]
+
+handler404 = "config.api.json_not_found"
+handler500 = "config.api.json_server_error"

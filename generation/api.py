@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import NewestFirst, id_parameter, serializer_context
 from config.errors import InvalidParameter
-from config.api import NewestFirst, serializer_context
 from generation import services
 from generation.catalog import catalog
 from generation.models import Job
@@ -60,12 +60,12 @@ class JobViewSet(viewsets.ViewSet):
         data = JobListSerializer(page, many=True, context=serializer_context(request)).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(responses=JobSerializer)
+    @extend_schema(responses=JobSerializer, parameters=[id_parameter("job")])
     def retrieve(self, request: Request, pk: str) -> Response:
         job = services.get_job(request_tenant(request), pk)
         return Response(JobSerializer(job, context=serializer_context(request)).data)
 
-    @extend_schema(request=None, responses=JobSerializer)
+    @extend_schema(request=None, responses=JobSerializer, parameters=[id_parameter("job")])
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         job = services.cancel_job(request_tenant(request), pk)

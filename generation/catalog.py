@@ -169,7 +169,7 @@ class _Entry:
         value = self.data[field]
         if value is None and default is None:
             return None
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise self.fail(field, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 

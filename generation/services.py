@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from http import HTTPStatus
 from datetime import timedelta
 from decimal import Decimal
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings

@@ -6,6 +6,7 @@ e.g. `n: must be between 1 and 16 for 'local' (got 0)`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -75,10 +76,8 @@ class ParamSpec:
 
 def _number(field: str, value: Any, *, integer: bool) -> int | float:
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = int(value) if integer else float(value)
-        except ValueError:
-            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
             integer and not isinstance(value, int)):
         kind = "a whole number" if integer else "a number"

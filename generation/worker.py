@@ -4,9 +4,9 @@ database while separate worker processes (Redis) do the work."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import dramatiq
 from django.conf import settings

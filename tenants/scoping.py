@@ -71,7 +71,7 @@ class TenantOwnedModel(models.Model):
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012  (a manager, not a field)
 
     class Meta:
         abstract = True

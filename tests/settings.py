@@ -12,6 +12,7 @@ from config.settings import *  # noqa: F403
 from config.settings import DATABASES, DRAMATIQ_BROKER
 
 TEST_VAR_DIR = Path(tempfile.mkdtemp(prefix="atelier-test-"))
+VAR_DIR = TEST_VAR_DIR
 MEDIA_ROOT = TEST_VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -47,7 +47,7 @@ BAD_BODIES = [
 
 
 @pytest.mark.parametrize(("changes", "field"), BAD_BODIES,
-                         ids=[f"{f}:{list(c.values())[0]!r}"[:40] for c, f in BAD_BODIES])
+                         ids=[f"{f}:{next(iter(c.values()))!r}"[:40] for c, f in BAD_BODIES])
 def test_bad_job_body_is_a_400_naming_the_field(owner, acme, empty_queue, changes, field):
     response = owner.post("/api/v1/jobs", {**BASE, **changes}, format="json")
     assert response.status_code == 400, response.content
@@ -108,7 +108,7 @@ CLI_CASES = [(c, f) for c, f in BAD_BODIES if _cli_expressible(c)]
 
 
 @pytest.mark.parametrize(("changes", "field"), CLI_CASES,
-                         ids=[f"{f}:{list(c.values())[0]!r}"[:40] for c, f in CLI_CASES])
+                         ids=[f"{f}:{next(iter(c.values()))!r}"[:40] for c, f in CLI_CASES])
 def test_bad_generate_options_exit_2_naming_the_field(acme, empty_queue, changes, field):
     with pytest.raises(CommandError) as raised:
         call_command("generate", *cli_args(changes))

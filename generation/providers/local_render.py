@@ -1,9 +1,5 @@
-"""Pixel engine of the offline "local" image provider.
-
-Stands in for a real AI model in demos and tests: it turns (prompt, seed, size) into a
-deterministic abstract "product backdrop" in a few milliseconds, using nothing but Pillow.
-The prompt picks the palette and background, the seed picks the composition.
-"""
+"""Pixel engine of the offline "local" provider: stands in for a real AI model in demos and
+tests by turning (prompt, seed, size) into a deterministic abstract backdrop with Pillow alone."""
 
 from __future__ import annotations
 
@@ -74,7 +70,6 @@ class Palette:
     shades: tuple[RGB, RGB, RGB]  # background: dark, mid, light
     accents: tuple[RGB, ...]
     background: str
-    dark: bool
 
 
 @dataclass(frozen=True)
@@ -156,7 +151,8 @@ def _palette(prompt: str) -> Palette:
     words = _WORD_RE.findall(prompt.lower())
     named = [_COLOUR_WORDS[word] for word in words if word in _COLOUR_WORDS]
     moods = [_MOOD_WORDS[word] for word in words if word in _MOOD_WORDS]
-    mood = next((m for m in reversed(moods + [m for _, _, m in named]) if m), mood)
+    hinted = [m for _, _, m in named if m] + moods  # mood words beat colour words, last wins
+    mood = hinted[-1] if hinted else mood
     chromatic = [(h, s) for h, s, _ in named if h >= 0]
     if chromatic:  # first colour named drives the hue family, a second one the contrast
         hues[0], sat = chromatic[0][0] + rng.uniform(-0.015, 0.015), chromatic[0][1]
@@ -167,7 +163,6 @@ def _palette(prompt: str) -> Palette:
         shades=_shades(hues[0], sat, mood),
         accents=_accents(hues, sat, mood, rng),
         background=rng.choice(_BACKGROUNDS),
-        dark=mood == "dark",
     )
 
 

@@ -95,7 +95,7 @@ class Command(BaseCommand):
         out(f"{'job':<38} {'status':<20} {'images':>6} {'seconds':>8}  prompt")
         for job in sorted(jobs, key=lambda j: j.created_at):
             took = (job.finished_at - job.created_at).total_seconds() if job.finished_at else 0
-            out(f"{str(job.pk):<38} {job.status:<20} {job.assets.count():>6} {took:>8.2f}  "
+            out(f"{job.pk!s:<38} {job.status:<20} {job.assets.count():>6} {took:>8.2f}  "
                 f"{job.prompt[:40]}")
         out("")
         if settings.ATELIER_BUCKET:

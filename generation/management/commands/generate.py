@@ -111,7 +111,7 @@ class Command(BaseCommand):
             body = JobSerializer(job, context={"base_url": settings.ATELIER_PUBLIC_URL}).data
             self.stdout.write(json.dumps(body, indent=2, default=str))
             return
-        self.stdout.write(f"job {job.pk}: {job.status} ({job.n} × {job.model_key}, "
+        self.stdout.write(f"job {job.pk}: {job.status} ({job.n} x {job.model_key}, "
                           f"{job.width}x{job.height}, est. ${job.estimated_cost_usd})")
         for asset in job.assets.all():
             self.stdout.write(f"  [{asset.index}] seed {asset.seed}  {asset.storage_key}")

@@ -1,4 +1,4 @@
-"""`manage.py create_tenant SLUG`: a tenant, its first API key (printed once), optionally an owner."""
+"""`manage.py create_tenant SLUG`: a tenant, its first API key (shown once), maybe an owner."""
 
 from __future__ import annotations
 

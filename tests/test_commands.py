@@ -1,0 +1,103 @@
+"""The management commands of DESIGN §6 that this issue ships."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from billing.models import MonthlyLimits
+from generation.models import Job
+from tenants.models import Membership, Tenant
+from tenants.services import authenticate_api_key
+
+
+def test_create_tenant_prints_a_working_key_once_and_makes_the_owner(db, capsys):
+    call_command("create_tenant", "initech", "--name", "Initech", "--owner", "bill@initech.test",
+                 "--monthly-images", "500", "--monthly-budget-usd", "25.5")
+    out = capsys.readouterr().out
+    secret = next(line.split()[-1] for line in out.splitlines() if line.startswith("api key:"))
+    tenant = Tenant.objects.get(slug="initech")
+    assert authenticate_api_key(secret).tenant == tenant
+    assert "password:" in out
+    membership = Membership.objects.get(tenant=tenant)
+    assert membership.user.username == "bill@initech.test" and membership.role == "owner"
+    limits = MonthlyLimits.objects.get(tenant=tenant)
+    assert limits.images == 500 and str(limits.budget_usd) == "25.50"
+
+
+def test_create_tenant_reuses_an_existing_user_and_keeps_their_password(db, capsys):
+    call_command("create_tenant", "one", "--owner", "pat@x.test", "--password", "s3cret-Pass")
+    call_command("create_tenant", "two", "--owner", "pat@x.test")
+    out = capsys.readouterr().out
+    assert out.count("password:") == 0
+    user = Membership.objects.get(tenant__slug="two").user
+    assert user.check_password("s3cret-Pass")
+    assert user.memberships.count() == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["acme"], "already exists"),
+    (["Bad Slug!"], "slug"),
+])
+def test_create_tenant_refuses_duplicates_and_bad_slugs(acme, args, message):
+    with pytest.raises(CommandError) as raised:
+        call_command("create_tenant", *args)
+    assert message in str(raised.value)
+    assert Tenant.objects.count() == 1
+
+
+def test_create_tenant_refuses_a_negative_budget(db):
+    with pytest.raises(CommandError, match="monthly-budget-usd"):
+        call_command("create_tenant", "x", "--monthly-budget-usd", "-5")
+    assert not Tenant.objects.exists()
+
+
+def test_generate_wait_json_prints_the_same_job_as_the_api(acme, owner, transactional_db,
+                                                          empty_queue, capsys):
+    call_command("generate", "--tenant", "acme", "--model", "local", "--prompt", "a wool scarf",
+                 "--n", "2", "--seed", "11", "--size", "256x256", "--wait", "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["status"] == "succeeded"
+    assert [a["seed"] for a in printed["assets"]] == [11, 12]
+    api = owner.get(f"/api/v1/jobs/{printed['id']}").json()
+
+    def without_links(job):
+        return {**job, "assets": [{k: v for k, v in a.items() if not k.startswith("url")}
+                                  for a in job["assets"]]}
+
+    assert without_links(printed) == without_links(api)
+    assert all(a["url"] for a in printed["assets"])
+
+
+def test_generate_without_wait_leaves_the_job_queued(acme, transactional_db, empty_queue,
+                                                     capsys):
+    call_command("generate", "--tenant", "acme", "--model", "local", "--prompt", "a wool scarf")
+    assert "queued" in capsys.readouterr().out
+    assert Job.objects.for_tenant(acme.tenant).get().status == "queued"
+
+
+def test_generate_estimate_creates_nothing(acme, capsys):
+    call_command("generate", "--tenant", "acme", "--model", "local", "--prompt", "x",
+                 "--n", "3", "--estimate")
+    assert json.loads(capsys.readouterr().out)["estimated_cost_usd"] == "0.0000"
+    assert not Job.objects.for_tenant(acme.tenant).exists()
+
+
+def test_models_command_lists_the_catalog(capsys):
+    call_command("models")
+    out = capsys.readouterr().out
+    assert "local" in out and "text_to_image" in out and "active" in out
+
+
+def test_demo_runs_a_batch_end_to_end(transactional_db, empty_queue, capsys, settings):
+    call_command("demo", "--size", "256x256")
+    out = capsys.readouterr().out
+    tenant = Tenant.objects.get(slug="demo")
+    jobs = Job.objects.for_tenant(tenant)
+    assert jobs.count() == 4 and {j.status for j in jobs} == {"succeeded"}
+    assert sum(j.assets.count() for j in jobs) == 16
+    sheet = settings.VAR_DIR / "demo" / "contact-sheet.png"
+    assert f"contact sheet: {sheet}" in out
+    assert sheet.read_bytes().startswith(b"\x89PNG")
+    assert "API key:" in out and "owner login:" in out

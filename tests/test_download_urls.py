@@ -1,0 +1,81 @@
+"""Filesystem downloads: signed links that expire; tampered or expired links are refused."""
+
+import hashlib
+import time
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.test import Client
+
+from assets.delivery import signed_download_url
+from assets.models import Asset
+from generation.services import run_job
+
+
+@pytest.fixture
+def asset(submit):
+    job = submit()
+    run_job(job.pk)
+    return Asset.unscoped.get(job=job)
+
+
+def fetch(url: str):
+    parts = urlsplit(url)
+    return Client().get(parts.path, parse_qs(parts.query))
+
+
+def relink(url: str, **changes: str) -> str:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query.update(changes)
+    return f"{parts.path}?{urlencode(query)}"
+
+
+def test_api_url_downloads_the_original_bytes(owner, asset):
+    body = owner.get(f"/api/v1/assets/{asset.pk}").json()
+    response = fetch(body["url"])
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    assert hashlib.sha256(data).hexdigest() == asset.sha256
+    assert response["Content-Type"] == "image/png"
+    assert body["url"].startswith("http://testserver/files/generated/acme/")
+    expires = int(parse_qs(urlsplit(body["url"]).query)["exp"][0])
+    assert 0 < expires - time.time() <= 900
+
+
+def test_expired_url_is_refused(asset):
+    link = signed_download_url(asset, base_url="http://x", ttl=1)
+    time.sleep(2.1)
+    response = fetch(link.url)
+    assert response.status_code == 403
+    assert b"expired" in response.content
+
+
+@pytest.mark.parametrize("change", [
+    {"sig": "0" * 64},
+    {"exp": "9999999999"},
+    {"name": "other.png"},
+    {"exp": "soon"},
+])
+def test_tampered_query_is_refused(asset, change):
+    link = signed_download_url(asset, base_url="http://x")
+    assert fetch(link.url).status_code == 200
+    assert fetch(relink(link.url, **change)).status_code == 403
+
+
+def test_a_signature_does_not_open_another_key(submit, asset):
+    other_job = submit(prompt="something else")
+    run_job(other_job.pk)
+    other = Asset.unscoped.get(job=other_job)
+    link = signed_download_url(asset, base_url="http://x")
+    swapped = link.url.replace(asset.storage_key, other.storage_key)
+    assert fetch(swapped).status_code == 403
+
+
+def test_undeliverable_asset_has_no_url_and_its_old_link_stops_working(owner, asset):
+    link = signed_download_url(asset, base_url="http://x")
+    Asset.unscoped.filter(pk=asset.pk).update(moderation_status="pending_review")
+    asset.refresh_from_db()
+    assert signed_download_url(asset, base_url="http://x") is None
+    assert owner.get(f"/api/v1/assets/{asset.pk}").json()["url"] is None
+    assert fetch(link.url).status_code == 404

@@ -1,0 +1,46 @@
+"""The sweep re-enqueues jobs whose worker died or whose message was lost, once each."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from generation.models import Job
+from generation.services import sweep_stale_jobs
+
+from .conftest import queued_messages
+
+
+def test_a_job_queued_too_long_is_re_enqueued_once(submit, empty_queue, settings):
+    job = submit()
+    long_ago = timezone.now() - timedelta(seconds=settings.ATELIER_QUEUED_TIMEOUT_SECONDS + 5)
+    Job.unscoped.filter(pk=job.pk).update(enqueued_at=long_ago)
+    assert sweep_stale_jobs() == [str(job.pk)]
+    assert sweep_stale_jobs() == []
+    assert queued_messages() == 1
+
+
+def test_a_running_job_whose_lease_lapsed_is_re_enqueued_once(submit, empty_queue):
+    job = submit()
+    now = timezone.now()
+    Job.unscoped.filter(pk=job.pk).update(status="running", enqueued_at=now - timedelta(60),
+                                          lease_expires_at=now - timedelta(seconds=1))
+    assert sweep_stale_jobs() == [str(job.pk)]
+    assert sweep_stale_jobs() == []
+    assert queued_messages() == 1
+
+
+def test_finished_jobs_are_never_swept(submit, empty_queue):
+    job = submit()
+    Job.unscoped.filter(pk=job.pk).update(status="succeeded", enqueued_at=None)
+    assert sweep_stale_jobs(orphans=True) == []
+    assert queued_messages() == 0
+
+
+def test_sweep_jobs_command_reports_what_it_re_enqueued(submit, empty_queue, capsys):
+    from django.core.management import call_command
+
+    job = submit()
+    Job.unscoped.filter(pk=job.pk).update(enqueued_at=None)
+    call_command("sweep_jobs")
+    out = capsys.readouterr().out
+    assert "re-enqueued 1 job(s)" in out and str(job.pk) in out
