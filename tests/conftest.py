@@ -142,8 +142,12 @@ def subprocess_database_url() -> str:
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:
-    """config.settings (not the test settings) aimed at this test run's database and media."""
+    """config.settings (not the test settings) aimed at this test run's database and media.
+
+    The embedded in-process queue unless REDIS_URL is passed in `overrides`.
+    """
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": subprocess_database_url(),
