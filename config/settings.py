@@ -161,6 +161,9 @@ ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
 
 # --- Image provider and the model catalog ---
 ATELIER_PROVIDER = env.str("ATELIER_PROVIDER", default="local")
+# The model catalog; an operator may point this at a copy with their own lifecycle and prices.
+ATELIER_CATALOG_FILE = env.str("ATELIER_CATALOG_FILE",
+                               default=str(BASE_DIR / "generation" / "catalog.yaml"))
 ATELIER_LOCAL_LATENCY_MS = env.int("ATELIER_LOCAL_LATENCY_MS", default=0)
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 from config.errors import InvalidParameter
@@ -158,6 +160,13 @@ class _Entry:
             raise CatalogError(f"{where}: expected a mapping")
         self.where, self.data = where, data
 
+    def only(self, *fields: str) -> _Entry:
+        """Refuse keys this entry does not define (a typo must not be silently ignored)."""
+        unknown = sorted(set(self.data) - set(fields))
+        if unknown:
+            raise self.fail(unknown[0], f"unknown field; expected one of {', '.join(fields)}")
+        return self
+
     def fail(self, field: str, problem: str) -> CatalogError:
         return CatalogError(f"catalog {self.where}.{field}: {problem}")
 
@@ -206,7 +215,9 @@ def _date(entry: _Entry, field: str) -> date | None:
 
 
 def _limits(entry: _Entry) -> Limits:
-    size = entry.child("size")
+    entry.only("prompt_chars", "negative_prompt_chars", "n", "per_call", "seed", "size",
+               "default_size", "aspect_ratios", "qualities", "styles")
+    size = entry.child("size").only("min", "max", "multiple_of", "max_pixels")
     ratios = entry.get("aspect_ratios", dict, {})
     return Limits(
         prompt_chars=entry.pair("prompt_chars"),
@@ -227,7 +238,7 @@ def _limits(entry: _Entry) -> Limits:
 def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
     rules = []
     for i, raw in enumerate(entry.get("prices", list)):
-        rule = _Entry(f"{entry.where}.prices[{i}]", raw)
+        rule = _Entry(f"{entry.where}.prices[{i}]", raw).only("usd", "quality", "max_pixels")
         text = rule.get("usd", str)
         try:
             usd = Decimal(text)
@@ -247,8 +258,10 @@ def _override(prefix: str, key: str, environ: Mapping[str, str]) -> str | None:
 
 
 def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
+    entry.only("key", "name", "model_id", "family", "regions", "lifecycle", "rate_limit_rpm",
+               "operations", "limits", "params", "prices")
     key = entry.get("key", str)
-    life = entry.child("lifecycle")
+    life = entry.child("lifecycle").only("state", "since", "eol", "successor")
     state = _override("LIFECYCLE", key, environ) or life.get("state", str)
     if state not in LIFECYCLE_STATES:
         raise life.fail("state", f"must be one of {', '.join(LIFECYCLE_STATES)}, got {state!r}")
@@ -303,5 +316,13 @@ def load_catalog(path: Path = CATALOG_FILE, environ: Mapping[str, str] | None = 
 
 @cache
 def catalog() -> Catalog:
-    """The process-wide catalog (validated once, at start-up)."""
-    return load_catalog()
+    """The process-wide catalog (validated once, at start-up) from ATELIER_CATALOG_FILE."""
+    from django.conf import settings
+
+    return load_catalog(Path(settings.ATELIER_CATALOG_FILE))
+
+
+@receiver(setting_changed)
+def _reload_on_settings_change(setting: str, **kwargs: Any) -> None:
+    if setting == "ATELIER_CATALOG_FILE":
+        catalog.cache_clear()
