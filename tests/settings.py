@@ -5,6 +5,8 @@ process always runs its jobs on Dramatiq's in-process StubBroker; tests of the R
 start real `manage.py` subprocesses with config.settings and REDIS_URL.
 """
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from config.settings import *  # noqa: F403
 from config.settings import DATABASES, DRAMATIQ_BROKER
 
 TEST_VAR_DIR = Path(tempfile.mkdtemp(prefix="atelier-test-"))
+atexit.register(shutil.rmtree, TEST_VAR_DIR, ignore_errors=True)
 VAR_DIR = TEST_VAR_DIR
 MEDIA_ROOT = TEST_VAR_DIR / "media"
 STORAGES = {
