@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from assets.models import Asset
 from assets.serializers import AssetSerializer
 from assets.services import get_asset
-from config.api import NewestFirst, id_parameter, serializer_context
+from config.api import NewestFirst, id_parameter, paginated, serializer_context
 from tenants.authentication import request_tenant
 
 
@@ -20,10 +20,7 @@ class AssetViewSet(viewsets.ViewSet):
     @extend_schema(responses=AssetSerializer(many=True))
     def list(self, request: Request) -> Response:
         assets = Asset.objects.for_tenant(request_tenant(request))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(assets, request, view=self)
-        data = AssetSerializer(page, many=True, context=serializer_context(request)).data
-        return paginator.get_paginated_response(data)
+        return paginated(request, assets, AssetSerializer, self)
 
     @extend_schema(responses=AssetSerializer, parameters=[id_parameter("asset")])
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -29,6 +29,14 @@ def serializer_context(request: Request) -> dict[str, object]:
     return {"request": request, "base_url": request.build_absolute_uri("/")}
 
 
+def paginated(request: Request, queryset: Any, serializer_class: Any, view: Any) -> Response:
+    """One cursor page of `queryset`, serialized, with `next`/`previous` links."""
+    paginator = NewestFirst()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context=serializer_context(request)).data
+    return paginator.get_paginated_response(data)
+
+
 _DRF_CODES = {
     drf_exceptions.ParseError: "invalid_json",
     drf_exceptions.NotAuthenticated: "not_authenticated",

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import NewestFirst, id_parameter, serializer_context
+from config.api import NewestFirst, id_parameter, paginated, serializer_context
 from config.errors import InvalidParameter
 from generation import services
 from generation.catalog import catalog
@@ -55,10 +55,7 @@ class JobViewSet(viewsets.ViewSet):
             jobs = jobs.filter(status=status_filter)
         if request.query_params.get("model"):
             jobs = jobs.filter(model_key=request.query_params["model"])
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(jobs, request, view=self)
-        data = JobListSerializer(page, many=True, context=serializer_context(request)).data
-        return paginator.get_paginated_response(data)
+        return paginated(request, jobs, JobListSerializer, self)
 
     @extend_schema(responses=JobSerializer, parameters=[id_parameter("job")])
     def retrieve(self, request: Request, pk: str) -> Response:
