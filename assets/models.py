@@ -10,6 +10,10 @@ from tenants.scoping import TenantOwnedModel
 
 
 class Asset(TenantOwnedModel):
+    class Kind(models.TextChoices):
+        GENERATED = "generated"
+        UPLOAD = "upload"
+
     class Stage(models.TextChoices):
         DRAFT = "draft"
         FINAL = "final"
@@ -20,10 +24,13 @@ class Asset(TenantOwnedModel):
         REJECTED = "rejected"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    job = models.ForeignKey("generation.Job", on_delete=models.CASCADE, related_name="assets")
-    index = models.PositiveSmallIntegerField(help_text="position within the job")
-    model_key = models.CharField(max_length=64)
-    model_id = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERATED)
+    job = models.ForeignKey("generation.Job", null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="assets")
+    index = models.PositiveSmallIntegerField(null=True, blank=True,
+                                             help_text="position within the job")
+    model_key = models.CharField(max_length=64, blank=True)
+    model_id = models.CharField(max_length=200, blank=True)
     operation = models.CharField(max_length=32)
     parameters = models.JSONField(help_text="prompt, size, quality, style, params: all inputs")
     seed = models.BigIntegerField(null=True, blank=True,
@@ -41,9 +48,13 @@ class Asset(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):
-        ordering = ["job", "index"]
-        constraints = [models.UniqueConstraint(fields=["job", "index"],
-                                               name="asset_unique_job_index")]
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="asset_unique_job_index"),
+            models.UniqueConstraint(fields=["tenant", "sha256"],
+                                    condition=models.Q(kind="upload"),
+                                    name="asset_unique_upload_per_tenant"),
+        ]
 
     def __str__(self) -> str:
         return self.storage_key

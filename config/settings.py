@@ -158,6 +158,8 @@ ATELIER_JOB_LEASE_SECONDS = env.int("ATELIER_JOB_LEASE_SECONDS", default=600)
 ATELIER_QUEUED_TIMEOUT_SECONDS = env.int("ATELIER_QUEUED_TIMEOUT_SECONDS", default=1800)
 ATELIER_SWEEP_INTERVAL_SECONDS = env.int("ATELIER_SWEEP_INTERVAL_SECONDS", default=60)
 ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
+# How long a worker waits for a free slot under a model's rate limit before requeueing.
+ATELIER_RATE_WAIT_SECONDS = env.int("ATELIER_RATE_WAIT_SECONDS", default=300)
 
 # --- Image provider and the model catalog ---
 ATELIER_PROVIDER = env.str("ATELIER_PROVIDER", default="local")
@@ -165,6 +167,8 @@ ATELIER_PROVIDER = env.str("ATELIER_PROVIDER", default="local")
 ATELIER_CATALOG_FILE = env.str("ATELIER_CATALOG_FILE",
                                default=str(BASE_DIR / "generation" / "catalog.yaml"))
 ATELIER_LOCAL_LATENCY_MS = env.int("ATELIER_LOCAL_LATENCY_MS", default=0)
+# Seconds boto3 waits for a Bedrock answer (at least 300: large images take minutes).
+ATELIER_BEDROCK_READ_TIMEOUT = env.int("ATELIER_BEDROCK_READ_TIMEOUT", default=300)
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
 
 # --- Storage: the filesystem under var/media by default, a private S3 bucket via ATELIER_BUCKET ---
@@ -254,3 +258,7 @@ LOGGING = {
         "atelier": {"level": env.str("ATELIER_LOG_LEVEL", default="WARNING"), "propagate": True},
     },
 }
+
+# --- Uploads (source and mask images) ---
+ATELIER_UPLOAD_MAX_BYTES = env.int("ATELIER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+ATELIER_UPLOAD_MAX_PIXELS = env.int("ATELIER_UPLOAD_MAX_PIXELS", default=40_000_000)

@@ -23,12 +23,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from config.errors import InvalidParameter
-from generation.requests import OPERATIONS, JobRequest, ResolvedRequest
+from generation.operations import OPERATION_DEFAULTS, OperationSpec
+from generation.requests import JobRequest, ResolvedRequest
 from generation.validation import ParamSpec, validate_request
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 LIFECYCLE_STATES = ("active", "legacy", "eol")
-FAMILIES = ("local",)
+FAMILIES = ("local", "nova-canvas", "nova-omni", "titan", "stability", "sdxl",
+            "stability-services")
 SIZE_PATTERN = re.compile(r"^(\d{1,5})x(\d{1,5})$")
 
 
@@ -63,6 +65,18 @@ class SizeRule:
     max: int
     multiple_of: int
     max_pixels: int
+    max_aspect: float | None = None  # longest side / shortest side
+
+
+@dataclass(frozen=True)
+class InputRules:
+    """The source images a model accepts; Atelier converts and downsizes to fit."""
+
+    formats: tuple[str, ...] = ("png", "jpeg")
+    min_side: int = 64
+    max_side: int = 4096
+    max_pixels: int = 4_194_304
+    max_aspect: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -82,12 +96,18 @@ class Limits:
     negative_prompt_chars: tuple[int, int]
     n: tuple[int, int]
     per_call: int
-    seed: tuple[int, int]
-    size: SizeRule
+    seed: tuple[int, int] | None  # None: the model takes no seed
+    size: SizeRule | None  # None: only the listed sizes or aspect ratios
+    sizes: tuple[tuple[int, int], ...]
     default_size: tuple[int, int]
     aspect_ratios: Mapping[str, tuple[int, int]]
     qualities: tuple[str, ...]
     styles: tuple[str, ...]
+    inputs: InputRules
+    mask_white_edits: Mapping[str, bool]
+
+    def mask_white_edits_for(self, operation: str) -> bool:
+        return self.mask_white_edits.get(operation, True)
 
 
 @dataclass(frozen=True)
@@ -99,10 +119,16 @@ class ModelSpec:
     regions: tuple[str, ...]
     lifecycle: Lifecycle
     rate_limit_rpm: int | None
-    operations: tuple[str, ...]
+    operations: Mapping[str, OperationSpec]
     limits: Limits
     params: Mapping[str, ParamSpec]
     prices: tuple[PriceRule, ...]
+
+    def region(self, preferred: str) -> str:
+        """Where to call the model: the configured region if the model is offered there."""
+        if "*" in self.regions or preferred in self.regions or not self.regions:
+            return preferred
+        return self.regions[0]
 
     def state(self, today: date | None = None) -> str:
         return self.lifecycle.effective_state(today or timezone.now().date())
@@ -119,6 +145,7 @@ class ModelSpec:
 
     def unit_cost_usd(self, quality: str | None, pixels: int) -> Decimal:
         """AWS cost of one image: the first price rule that matches."""
+        quality = quality or (self.limits.qualities[0] if self.limits.qualities else None)
         for rule in self.prices:
             if rule.matches(quality, pixels):
                 return rule.usd
@@ -182,8 +209,10 @@ class _Entry:
             raise self.fail(field, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 
-    def pair(self, field: str) -> tuple[int, int]:
-        value = self.get(field, list)
+    def pair(self, field: str, default: Any = ...) -> tuple[int, int] | None:
+        value = self.get(field, list, default)
+        if value is None:
+            return None
         if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
             raise self.fail(field, f"expected [min, max] integers, got {value!r}")
         return value[0], value[1]
@@ -214,25 +243,69 @@ def _date(entry: _Entry, field: str) -> date | None:
     return value
 
 
+def _size_rule(entry: _Entry) -> SizeRule | None:
+    if entry.get("size", dict, None) is None:
+        return None
+    size = entry.child("size").only("min", "max", "multiple_of", "max_pixels", "max_aspect")
+    return SizeRule(min=size.get("min", int), max=size.get("max", int),
+                    multiple_of=size.get("multiple_of", int, 1),
+                    max_pixels=size.get("max_pixels", int),
+                    max_aspect=size.get("max_aspect", (int, float), None))
+
+
+def _inputs(entry: _Entry) -> InputRules:
+    if "inputs" not in entry.data:
+        return InputRules()
+    rules = entry.child("inputs").only("formats", "min_side", "max_side", "max_pixels",
+                                       "max_aspect")
+    formats = tuple(rules.get("formats", list))
+    if not set(formats) <= {"png", "jpeg", "webp", "gif"}:
+        raise rules.fail("formats", f"unknown format in {list(formats)}")
+    return InputRules(formats=formats, min_side=rules.get("min_side", int),
+                      max_side=rules.get("max_side", int),
+                      max_pixels=rules.get("max_pixels", int),
+                      max_aspect=rules.get("max_aspect", (int, float)))
+
+
 def _limits(entry: _Entry) -> Limits:
-    entry.only("prompt_chars", "negative_prompt_chars", "n", "per_call", "seed", "size",
-               "default_size", "aspect_ratios", "qualities", "styles")
-    size = entry.child("size").only("min", "max", "multiple_of", "max_pixels")
+    entry.only("prompt_chars", "negative_prompt_chars", "n", "per_call", "seed", "size", "sizes",
+               "default_size", "aspect_ratios", "qualities", "styles", "inputs",
+               "mask_white_edits")
     ratios = entry.get("aspect_ratios", dict, {})
+    polarity = entry.get("mask_white_edits", dict, {})
+    for operation, white in polarity.items():
+        if operation not in OPERATION_DEFAULTS or not isinstance(white, bool):
+            raise entry.fail(f"mask_white_edits.{operation}", "expected an operation: true|false")
     return Limits(
         prompt_chars=entry.pair("prompt_chars"),
         negative_prompt_chars=entry.pair("negative_prompt_chars"),
         n=entry.pair("n"),
         per_call=entry.get("per_call", int),
-        seed=entry.pair("seed"),
-        size=SizeRule(min=size.get("min", int), max=size.get("max", int),
-                      multiple_of=size.get("multiple_of", int, 1),
-                      max_pixels=size.get("max_pixels", int)),
+        seed=entry.pair("seed", None),
+        size=_size_rule(entry),
+        sizes=tuple(_size(entry, "sizes", s) for s in entry.get("sizes", list, [])),
         default_size=_size(entry, "default_size", entry.get("default_size", str)),
         aspect_ratios={r: _size(entry, f"aspect_ratios.{r}", s) for r, s in ratios.items()},
         qualities=tuple(entry.get("qualities", list, [])),
         styles=tuple(entry.get("styles", list, [])),
+        inputs=_inputs(entry),
+        mask_white_edits=polarity,
     )
+
+
+def _operations(entry: _Entry) -> dict[str, OperationSpec]:
+    raw = entry.get("operations", dict)
+    operations = {}
+    for name, overrides in raw.items():
+        if name not in OPERATION_DEFAULTS:
+            raise entry.fail("operations", f"unknown operation {name!r}")
+        try:
+            operations[name] = OPERATION_DEFAULTS[name].with_overrides(overrides or {})
+        except (ValueError, TypeError) as exc:
+            raise entry.fail(f"operations.{name}", str(exc)) from None
+    if not operations:
+        raise entry.fail("operations", "needs at least one operation")
+    return operations
 
 
 def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
@@ -276,10 +349,7 @@ def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
         if not rpm_text.isdigit() or int(rpm_text) < 1:
             raise CatalogError(f"ATELIER_MODEL_RPM__{env_key(key)}: expected a positive integer")
         rpm = int(rpm_text)
-    operations = tuple(entry.get("operations", list))
-    for op in operations:
-        if op not in OPERATIONS:
-            raise entry.fail("operations", f"unknown operation {op!r}")
+    operations = _operations(entry)
     family = entry.get("family", str)
     if family not in FAMILIES:
         raise entry.fail("family", f"unknown family {family!r}; known: {', '.join(FAMILIES)}")

@@ -55,6 +55,8 @@ class Job(TenantOwnedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    withheld = models.JSONField(default=list, blank=True,
+                                help_text="images a content filter withheld: index and reason")
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
@@ -71,3 +73,32 @@ class Job(TenantOwnedModel):
 
     def seed_for(self, index: int, seed_max: int) -> int:
         return (self.base_seed + index) % (seed_max + 1)
+
+
+class ProviderAttempt(TenantOwnedModel):
+    """One call to a model, whatever its outcome.
+
+    InvokeModel has no idempotency token, so a call that timed out and was tried again may have
+    been billed twice; this log makes every such attempt visible.
+    """
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="provider_attempts")
+    job_attempt = models.PositiveIntegerField(help_text="the job's run this call belonged to")
+    indices = models.JSONField(help_text="the job's image indices this call was for")
+    model_id = models.CharField(max_length=200)
+    region = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField()
+    waited_ms = models.PositiveIntegerField(default=0, help_text="time spent under rate limit")
+    outcome = models.CharField(max_length=64, help_text="ok, or the normalized error code")
+    retryable = models.BooleanField(default=False)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    request_id = models.CharField(max_length=100, blank=True)
+    message = models.TextField(blank=True)
+    images = models.PositiveSmallIntegerField(default=0, help_text="images delivered")
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.outcome} ({self.duration_ms} ms)"

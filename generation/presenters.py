@@ -8,25 +8,39 @@ from generation.catalog import ModelSpec
 from generation.services import Estimate
 
 
+def _size(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
 def describe_model(spec: ModelSpec) -> dict[str, Any]:
     limits = spec.limits
     lifecycle = spec.lifecycle
+    rule = limits.size
     return {
         "key": spec.key, "name": spec.name, "model_id": spec.model_id, "family": spec.family,
-        "operations": list(spec.operations), "regions": list(spec.regions),
+        "operations": {name: {"images": list(op.images), "mask": op.mask, "prompt": op.prompt,
+                              "sizing": op.sizing}
+                       for name, op in spec.operations.items()},
+        "regions": list(spec.regions),
         "lifecycle": {"state": spec.state(), "since": lifecycle.since, "eol": lifecycle.eol,
                       "successor": lifecycle.successor},
         "rate_limit_rpm": spec.rate_limit_rpm,
         "limits": {
             "prompt_chars": list(limits.prompt_chars),
             "negative_prompt_chars": list(limits.negative_prompt_chars),
-            "n": list(limits.n), "per_call": limits.per_call, "seed": list(limits.seed),
-            "size": {"min": limits.size.min, "max": limits.size.max,
-                     "multiple_of": limits.size.multiple_of,
-                     "max_pixels": limits.size.max_pixels},
-            "default_size": "x".join(map(str, limits.default_size)),
-            "aspect_ratios": {r: f"{w}x{h}" for r, (w, h) in limits.aspect_ratios.items()},
+            "n": list(limits.n), "per_call": limits.per_call,
+            "seed": list(limits.seed) if limits.seed else None,
+            "size": None if rule is None else {
+                "min": rule.min, "max": rule.max, "multiple_of": rule.multiple_of,
+                "max_pixels": rule.max_pixels, "max_aspect": rule.max_aspect},
+            "sizes": [_size(s) for s in limits.sizes],
+            "default_size": _size(limits.default_size),
+            "aspect_ratios": {r: _size(s) for r, s in limits.aspect_ratios.items()},
             "qualities": list(limits.qualities), "styles": list(limits.styles),
+            "inputs": {"formats": list(limits.inputs.formats),
+                       "min_side": limits.inputs.min_side, "max_side": limits.inputs.max_side,
+                       "max_pixels": limits.inputs.max_pixels,
+                       "max_aspect": limits.inputs.max_aspect},
         },
         "params": {name: p.describe() for name, p in spec.params.items()},
         "prices": [{"usd": str(rule.usd), "quality": rule.quality, "max_pixels": rule.max_pixels}

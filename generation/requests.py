@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-OPERATIONS = (
-    "text_to_image", "image_to_image", "variation", "inpaint", "outpaint",
-    "remove_background", "replace_background", "color_guided", "upscale", "search_replace",
-    "search_recolor", "erase", "sketch_to_image", "structure_to_image", "style_guide",
-    "style_transfer", "virtual_try_on",
-)
-# Operations that cannot run without a text prompt (the others may take one).
-PROMPT_REQUIRED = frozenset({
-    "text_to_image", "color_guided", "replace_background", "search_replace", "search_recolor",
-    "sketch_to_image", "structure_to_image", "style_guide",
-})
+from generation.operations import OPERATION_DEFAULTS
+
+OPERATIONS = tuple(OPERATION_DEFAULTS)
 STAGES = ("draft", "final")
 
 

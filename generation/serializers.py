@@ -81,7 +81,7 @@ class JobSerializer(serializers.ModelSerializer):
         return {"code": job.error_code, "message": job.error_message}
 
     def get_assets(self, job: Job) -> list[dict[str, Any]]:
-        return AssetSerializer(job.assets.all(), many=True, context=self.context).data
+        return AssetSerializer(job.assets.order_by("index"), many=True, context=self.context).data
 
 
 class JobListSerializer(JobSerializer):

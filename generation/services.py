@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -24,10 +25,13 @@ from django.utils import timezone
 
 from assets.services import store_generated_image
 from billing.services import estimate_cost_usd
-from config.errors import AtelierError, Conflict, NotFound
+from config.errors import AtelierError, Conflict, InvalidParameter, NotFound
+from generation import calls, ratelimit
 from generation.catalog import ModelSpec, catalog
-from generation.models import Job
-from generation.providers.base import ProviderCall, ProviderError
+from generation.inputs import outpaint_canvas, resolve_sources
+from generation.models import Job, ProviderAttempt
+from generation.providers import local
+from generation.providers.base import ProviderCall, ProviderError, ProviderResult
 from generation.providers.registry import adapter_for
 from generation.requests import JobRequest, ResolvedRequest
 from tenants.models import ApiKey, Tenant
@@ -54,7 +58,26 @@ def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequ
                              "accepted until the account is active again", field="tenant")
     spec = catalog().get(request.model)
     resolved = spec.validate(request)
+    sources = resolve_sources(tenant, spec, request)
+    resolved = replace(resolved, **_output_size(spec, resolved, sources.first_size))
     return spec, resolved, estimate_cost_usd(spec, resolved)
+
+
+def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
+                 source: tuple[int, int] | None) -> dict[str, int]:
+    """The size the job will make: asked for, the source's, or the canvas to outpaint to."""
+    sizing = spec.operations[resolved.request.operation].sizing
+    if sizing == "output" or source is None:
+        return {"width": resolved.width, "height": resolved.height}
+    if sizing == "source":
+        return {"width": source[0], "height": source[1]}
+    width, height = outpaint_canvas(source, (resolved.width, resolved.height))
+    limit = spec.limits.inputs.max_pixels
+    if width * height > limit:
+        field = "size" if resolved.request.size else "aspect_ratio"
+        raise InvalidParameter(f"{field}: outpainting {source[0]}x{source[1]} to {width}x{height}"
+                               f" exceeds {limit} pixels for {spec.key!r}", field=field)
+    return {"width": width, "height": height}
 
 
 def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
@@ -69,9 +92,10 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
     Bad input raises before anything is written or queued.
     """
     spec, resolved, cost = _check(tenant, request)
-    seed_low, seed_high = spec.limits.seed
+    seed_low, seed_high = spec.limits.seed or (0, 0)
     base_seed = request.seed if request.seed is not None else (
-        seed_low + secrets.randbelow(seed_high - seed_low + 1))
+        max(1, seed_low) + secrets.randbelow(seed_high - max(1, seed_low) + 1)
+        if seed_high else 0)
     with transaction.atomic():
         job = Job.objects.for_tenant(tenant).create(
             created_by=user, api_key=api_key, model_key=spec.key, model_id=resolved.model_id,
@@ -143,10 +167,51 @@ def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
     log.info("job %s finished: %s %s", job.pk, status, code)
 
 
-def _asset_parameters(job: Job) -> dict[str, Any]:
-    return {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
-            "width": job.width, "height": job.height, "quality": job.request.get("quality"),
-            "style": job.request.get("style"), "params": job.params}
+def _asset_parameters(job: Job, call: ProviderCall, position: int) -> dict[str, Any]:
+    """Everything needed to make this image again (with the model ID and seed on the asset)."""
+    parameters = {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
+                  "width": job.width, "height": job.height,
+                  "quality": job.request.get("quality"), "style": job.request.get("style"),
+                  "params": job.params}
+    for name in ("aspect_ratio", "images", "mask", "mask_prompt"):
+        if job.request.get(name):
+            parameters[name] = job.request[name]
+    if call.count > 1:  # several images from one call share its seed
+        parameters["call"] = {"seed": call.seeds[0], "number_of_images": call.count,
+                              "position": position}
+    return parameters
+
+
+def _record_attempt(job: Job, indices: list[int], call: ProviderCall, started: Any,
+                    elapsed: float, waited: float, *, images: int = 0,
+                    error: ProviderError | None = None) -> None:
+    ProviderAttempt.objects.for_tenant(job.tenant).create(
+        job=job, job_attempt=job.attempts, indices=indices, model_id=call.model_id,
+        region=call.region, started_at=started, duration_ms=int(elapsed * 1000),
+        waited_ms=int(waited * 1000), outcome=error.code if error else "ok",
+        retryable=bool(error and error.retryable),
+        http_status=error.http_status if error else None,
+        request_id=error.request_id if error else "", message=error.message if error else "",
+        images=images)
+
+
+def _call(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall) -> ProviderResult:
+    """One provider call under the model's rate limit, recorded whatever happens."""
+    generate = adapter_for(spec)
+    key = f"{spec.key}:{call.region}"
+    waited = ratelimit.acquire(key, spec.rate_limit_rpm if generate is not local.generate
+                               else None)
+    started, clock = timezone.now(), time.monotonic()
+    try:
+        result = generate(call)
+    except ProviderError as exc:
+        if exc.code == "throttled":
+            ratelimit.penalize(key)
+        _record_attempt(job, indices, call, started, time.monotonic() - clock, waited, error=exc)
+        raise
+    _record_attempt(job, indices, call, started, time.monotonic() - clock, waited,
+                    images=len(result.images))
+    return result
 
 
 def run_job(job_id: Any) -> None:
@@ -159,23 +224,20 @@ def run_job(job_id: Any) -> None:
     except AtelierError as exc:  # the model left the catalog after the job was accepted
         _settle_outcome(job, failure=ProviderError(exc.code, exc.message, retryable=False))
         return
-    generate = adapter_for(spec)
-    done = set(job.assets.values_list("index", flat=True))
+    withheld = {item["index"] for item in job.withheld}
+    done = set(job.assets.values_list("index", flat=True)) | withheld
     todo = [i for i in range(job.n) if i not in done]
-    blocked: list[str] = []
     try:
-        for start in range(0, len(todo), spec.limits.per_call):
-            indices = todo[start:start + spec.limits.per_call]
-            call = ProviderCall(
-                model_id=job.model_id, operation=job.operation, prompt=job.prompt,
-                negative_prompt=job.negative_prompt, width=job.width, height=job.height,
-                seeds=tuple(job.seed_for(i, spec.limits.seed[1]) for i in indices),
-                quality=job.request.get("quality"), style=job.request.get("style"),
-                params=job.params)
-            result = generate(call)
-            for index, image in zip(indices, result.images, strict=False):
-                store_generated_image(job, index, image, _asset_parameters(job))
-            blocked.extend(result.blocked)
+        for indices, call in calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)):
+            result = _call(job, spec, indices, call)
+            for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
+                store_generated_image(job, index, image,
+                                      _asset_parameters(job, call, position))
+            missing = indices[len(result.images):]
+            if missing:
+                reasons = list(result.blocked) or ["the model returned fewer images"]
+                _withhold(job, [{"index": i, "reason": reasons[min(k, len(reasons) - 1)]}
+                                for k, i in enumerate(missing)])
             _renew_lease(job)
     except ProviderError as exc:
         if exc.retryable:
@@ -186,7 +248,12 @@ def run_job(job_id: Any) -> None:
     except Exception:
         _release(job)
         raise
-    _settle_outcome(job, blocked=blocked)
+    _settle_outcome(job)
+
+
+def _withhold(job: Job, items: list[dict[str, Any]]) -> None:
+    job.withheld = [*job.withheld, *items]
+    Job.unscoped.filter(pk=job.pk).update(withheld=job.withheld)
 
 
 def _release(job: Job) -> None:
@@ -195,20 +262,22 @@ def _release(job: Job) -> None:
         lease_expires_at=timezone.now() - timedelta(seconds=1))
 
 
-def _settle_outcome(job: Job, *, blocked: list[str] | None = None,
-                    failure: ProviderError | None = None) -> None:
+def _settle_outcome(job: Job, *, failure: ProviderError | None = None) -> None:
+    """The job's final status from what it made, what filters withheld and how it failed."""
     made = job.assets.count()
+    reasons = "; ".join(dict.fromkeys(item["reason"] for item in job.withheld))
     if made == job.n:
         _finish(job, Job.Status.SUCCEEDED)
-    elif made and failure is None:
-        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, "output_blocked",
-                f"{job.n - made} of {job.n} images withheld: {'; '.join(blocked or [])}")
-    elif made:
-        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, failure.code, failure.message)
+    elif failure is not None and failure.blocked and not made:
+        _finish(job, Job.Status.BLOCKED, failure.code, failure.message)
     elif failure is not None:
-        _finish(job, Job.Status.FAILED, failure.code, failure.message)
+        status = Job.Status.PARTIALLY_SUCCEEDED if made else Job.Status.FAILED
+        _finish(job, status, failure.code, failure.message)
+    elif made:
+        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, "output_blocked",
+                f"{job.n - made} of {job.n} images withheld: {reasons}")
     else:
-        _finish(job, Job.Status.BLOCKED, "output_blocked", "; ".join(blocked or []))
+        _finish(job, Job.Status.BLOCKED, "output_blocked", reasons)
 
 
 def fail_exhausted_job(job_id: Any, reason: str) -> None:

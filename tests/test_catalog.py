@@ -37,14 +37,16 @@ def test_env_key_upper_cases_with_underscores(key, expected):
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"family": "dall-e"}, "models[0].family: unknown family 'dall-e'"),
-    ({"operations": ["teleport"]}, "models[0].operations: unknown operation 'teleport'"),
+    ({"operations": {"teleport": {}}}, "models[0].operations: unknown operation 'teleport'"),
+    ({"operations": {"inpaint": {"mask": "maybe"}}}, "operations.inpaint: mask must be one of"),
+    ({"operations": {}}, "models[0].operations: needs at least one operation"),
     ({"lifecycle": {"state": "zombie"}}, "models[0].lifecycle.state: must be one of"),
     ({"lifecycle": {"state": "legacy", "eol": "soon"}}, "lifecycle.eol: expected YYYY-MM-DD"),
     ({"prices": [{"usd": 0.04}]}, "prices[0].usd: expected str"),
     ({"prices": [{"usd": "-1"}]}, "prices[0].usd: must be zero or more"),
     ({"prices": []}, "models[0].prices: needs at least one rule"),
     ({"name": None}, "models[0].name: expected str"),
-    ({"limits": {"n": [1, 5]}}, "models[0].limits.size: is required"),
+    ({"limits": {"n": [1, 5]}}, "models[0].limits.prompt_chars: is required"),
     ({"params": {"steps": {"type": "integer"}}}, "params.steps.type: must be one of"),
     ({"lifecycle": {"state": "legacy", "successor": "ghost"}}, "successor: unknown 'ghost'"),
     ({"max_n": 4}, "models[0].max_n: unknown field"),

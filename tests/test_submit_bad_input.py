@@ -41,7 +41,7 @@ BAD_BODIES = [
     ({"params": {"steps": 30}}, "params.steps"),
     ({"params": "png"}, "params"),
     ({"images": ["abc"]}, "images"),
-    ({"mask_prompt": "the shoe"}, "mask"),
+    ({"mask_prompt": "the shoe"}, "mask_prompt"),
     ({"colour": "red"}, "colour"),
 ]
 

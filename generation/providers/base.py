@@ -11,8 +11,24 @@ from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
+class SourceImage:
+    """A source image or mask, already converted to what the model accepts (masks: already in
+    the model's polarity)."""
+
+    data: bytes
+    format: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class ProviderCall:
-    """One call to one model: up to the model's per-call image count."""
+    """One call to one model: up to the model's per-call image count.
+
+    `seeds` has one entry per image wanted from this call (None where the model has no seed);
+    models that make several images per call use the first as the call's seed. `width` and
+    `height` are the output size asked for, or for outpainting the canvas to extend to.
+    """
 
     model_id: str
     operation: str
@@ -20,10 +36,19 @@ class ProviderCall:
     negative_prompt: str
     width: int
     height: int
-    seeds: tuple[int, ...]
+    seeds: tuple[int | None, ...]
     quality: str | None = None
     style: str | None = None
+    aspect_ratio: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    images: tuple[SourceImage, ...] = ()
+    mask: SourceImage | None = None
+    mask_prompt: str | None = None
+    region: str = "us-east-1"
+
+    @property
+    def count(self) -> int:
+        return len(self.seeds)
 
 
 @dataclass(frozen=True)
@@ -45,11 +70,14 @@ class ProviderResult:
 
 class ProviderError(Exception):
     """A call that produced nothing. `retryable` errors (throttling, 5xx, timeouts) may succeed
-    if tried again later; the others (invalid, blocked input, EOL, no access) never will."""
+    if tried again later; the others (invalid, blocked input, EOL, no access) never will.
+    `blocked` marks a refusal by the model's content filter: the job ends `blocked`."""
 
-    def __init__(self, code: str, message: str, *, retryable: bool) -> None:
+    def __init__(self, code: str, message: str, *, retryable: bool, blocked: bool = False,
+                 http_status: int | None = None, request_id: str = "") -> None:
         super().__init__(message)
         self.code, self.message, self.retryable = code, message, retryable
+        self.blocked, self.http_status, self.request_id = blocked, http_status, request_id
 
 
 class Provider(Protocol):

@@ -1,17 +1,22 @@
-"""Which adapter serves which catalog family (data, not branches)."""
+"""Which adapter serves a model: Bedrock when ATELIER_PROVIDER=bedrock, else the offline
+`local` renderer stands in for every model (same limits, same prices, no network)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+
+from django.conf import settings
 
 from generation.catalog import ModelSpec
 from generation.providers import local
 from generation.providers.base import ProviderCall, ProviderResult
+from generation.providers.bedrock import adapter as bedrock
 
-ADAPTERS: dict[str, Callable[[ProviderCall], ProviderResult]] = {
-    "local": local.generate,
-}
+PROVIDERS = ("local", "bedrock")
 
 
 def adapter_for(spec: ModelSpec) -> Callable[[ProviderCall], ProviderResult]:
-    return ADAPTERS[spec.family]
+    if spec.family == "local" or settings.ATELIER_PROVIDER != "bedrock":
+        return local.generate
+    return partial(bedrock.generate, spec.family)
