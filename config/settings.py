@@ -262,3 +262,5 @@ LOGGING = {
 # --- Uploads (source and mask images) ---
 ATELIER_UPLOAD_MAX_BYTES = env.int("ATELIER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 ATELIER_UPLOAD_MAX_PIXELS = env.int("ATELIER_UPLOAD_MAX_PIXELS", default=40_000_000)
+# Base64 JSON uploads are a third larger than the image itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ATELIER_UPLOAD_MAX_BYTES * 4 // 3 + 65536

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from assets.api import AssetViewSet
+from assets.upload_api import UploadView
 from generation.api import JobViewSet, ModelCatalogView
 
 
@@ -24,6 +25,7 @@ router.register("assets", AssetViewSet, basename="asset")
 
 api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),
+    path("uploads", UploadView.as_view(), name="uploads"),
     *router.urls,
 ]
 

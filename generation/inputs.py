@@ -67,16 +67,20 @@ def resolve_sources(tenant: Tenant, spec: ModelSpec, request: JobRequest) -> Sou
     return Sources(images=images, mask=mask)
 
 
-def outpaint_canvas(source: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
-    """The smallest canvas holding the source whose shape is the target's (or the target size
-    itself when it is at least as large as the source on both sides)."""
+def outpaint_canvas(source: tuple[int, int], target: tuple[int, int], *, exact: bool
+                    ) -> tuple[int, int]:
+    """The canvas to extend the source to: `target` itself when `exact` (a size was asked
+    for), else the smallest canvas with the target's aspect ratio that holds the source."""
     width, height = source
-    if target[0] >= width and target[1] >= height:
+    if exact:
+        if target[0] < width or target[1] < height:
+            raise refuse("size", f"outpainting cannot shrink {width}x{height} to "
+                                 f"{target[0]}x{target[1]}")
         return target
     ratio = target[0] / target[1]
     if width / height < ratio:
-        return math.ceil(height * ratio), height
-    return width, math.ceil(width / ratio)
+        return round(height * ratio), height
+    return width, round(width / ratio)
 
 
 # --- run time ---------------------------------------------------------------------------------

@@ -71,7 +71,11 @@ def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
         return {"width": resolved.width, "height": resolved.height}
     if sizing == "source":
         return {"width": source[0], "height": source[1]}
-    width, height = outpaint_canvas(source, (resolved.width, resolved.height))
+    target = (resolved.width, resolved.height)
+    ratio = resolved.request.aspect_ratio or ""
+    if ":" in ratio:  # "16:9" states the shape exactly; the nominal size only approximates it
+        target = tuple(int(part) for part in ratio.split(":"))  # type: ignore[assignment]
+    width, height = outpaint_canvas(source, target, exact=bool(resolved.request.size))
     limit = spec.limits.inputs.max_pixels
     if width * height > limit:
         field = "size" if resolved.request.size else "aspect_ratio"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assets.uploads import create_upload
 from config.cli import reports_errors
 from config.errors import InvalidParameter
 from generation import services
@@ -16,6 +18,7 @@ from generation.models import Job
 from generation.presenters import estimate_body
 from generation.serializers import JobRequestSerializer, JobSerializer
 from generation.worker import in_process, inprocess_worker, wait_for_jobs
+from tenants.models import Tenant
 from tenants.services import get_tenant
 
 OPTION_FIELDS = ("model", "operation", "prompt", "negative_prompt", "n", "seed", "size",
@@ -39,10 +42,27 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
-def job_request_from_options(opts: dict[str, Any]) -> Any:
+def upload_file(tenant: Tenant, field: str, path: str) -> str:
+    """A local image file as an upload of the tenant's; its id."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidParameter(f"{field}: cannot read {path!r} ({exc.strerror})",
+                               field=field) from None
+    try:
+        return str(create_upload(tenant, data, filename=Path(path).name).pk)
+    except InvalidParameter as exc:
+        raise InvalidParameter(f"{field}: {path}: {exc.message.removeprefix('file: ')}",
+                               field=field) from None
+
+
+def job_request_from_options(tenant: Tenant, opts: dict[str, Any]) -> Any:
     data = {name: opts[name] for name in OPTION_FIELDS if opts.get(name) is not None}
     if opts.get("image"):
-        data["images"] = opts["image"]
+        data["images"] = [upload_file(tenant, f"images[{i}]", path)
+                          for i, path in enumerate(opts["image"])]
+    if opts.get("mask"):
+        data["mask"] = upload_file(tenant, "mask", opts["mask"])
     data["params"] = parse_params(opts.get("param") or [])
     data["dry_run"] = bool(opts.get("estimate"))
     parsed = JobRequestSerializer(data=data)
@@ -84,7 +104,7 @@ class Command(BaseCommand):
     @reports_errors
     def handle(self, *args: Any, **opts: Any) -> None:
         tenant = get_tenant(opts["tenant"])
-        request = job_request_from_options(opts)
+        request = job_request_from_options(tenant, opts)
         if request.dry_run:
             self.stdout.write(json.dumps(estimate_body(services.estimate_job(tenant, request)),
                                          indent=2))
@@ -113,6 +133,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"job {job.pk}: {job.status} ({job.n} x {job.model_key}, "
                           f"{job.width}x{job.height}, est. ${job.estimated_cost_usd})")
-        for asset in job.assets.all():
+        for asset in job.assets.order_by("index"):
             self.stdout.write(f"  [{asset.index}] seed {asset.seed}  {asset.storage_key}")
         sys.stdout.flush()

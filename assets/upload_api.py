@@ -1,0 +1,45 @@
+"""POST /api/v1/uploads: a source or mask image, as multipart `file` or base64 JSON `data`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assets.serializers import AssetSerializer
+from assets.uploads import create_upload
+from config.api import serializer_context
+from config.errors import InvalidParameter
+from tenants.authentication import request_tenant
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="multipart upload")
+    data = serializers.CharField(required=False, help_text="or: the image as base64")
+    filename = serializers.CharField(required=False, max_length=200)
+
+
+class UploadView(APIView):
+    @extend_schema(request=UploadSerializer, responses={201: AssetSerializer})
+    def post(self, request: Request) -> Response:
+        tenant = request_tenant(request)
+        upload = request.data.get("file")
+        if upload is not None and hasattr(upload, "read"):
+            data, filename = upload.read(), getattr(upload, "name", "")
+        elif isinstance(request.data.get("data"), str):
+            try:
+                data = base64.b64decode(request.data["data"], validate=True)
+            except (binascii.Error, ValueError):
+                raise InvalidParameter("data: not valid base64", field="data") from None
+            filename = str(request.data.get("filename", ""))
+        else:
+            raise InvalidParameter("file: send the image as multipart `file` or base64 `data`",
+                                   field="file")
+        asset = create_upload(tenant, data, filename=filename)
+        body = AssetSerializer(asset, context=serializer_context(request)).data
+        return Response(body, status=status.HTTP_201_CREATED)
