@@ -21,16 +21,16 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(json.dumps(models, indent=2, default=str))
             return
-        header = f"{'key':<32} {'lifecycle':<22} {'USD/image':<12} operations"
+        header = f"{'key':<31} {'lifecycle':<22} {'USD/image':<17} {'rpm':>4}  operations"
         self.stdout.write(header)
-        self.stdout.write("-" * len(header))
+        self.stdout.write("-" * 110)
         for model in models:
             life = model["lifecycle"]
-            state = life["state"] + (f" → {life['successor']}" if life["successor"] else "")
-            prices = "/".join(sorted({p["usd"] for p in model["prices"]}))
-            self.stdout.write(f"{model['key']:<32} {state:<22} {prices:<12} "
+            state = life["state"] + (f" -> {life['successor']}" if life["successor"] else "")
+            prices = "/".join(dict.fromkeys(p["usd"] for p in model["prices"]))
+            rpm = model["rate_limit_rpm"] or "-"
+            self.stdout.write(f"{model['key']:<31} {state:<22} {prices:<17} {rpm:>4}  "
                               f"{', '.join(model['operations'])}")
-            params = ", ".join(f"{name}={spec.get('values') or spec['type']}"
-                               for name, spec in model["params"].items())
-            if params:
-                self.stdout.write(f"{'':<32} params: {params}")
+            if model["params"]:
+                self.stdout.write(f"{'':<31} params: {', '.join(model['params'])}")
+        self.stdout.write("\n`manage.py models --json` shows every limit, parameter and price.")
