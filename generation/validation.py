@@ -218,6 +218,14 @@ def _check_size(spec: ModelSpec, field: str, size: tuple[int, int]) -> None:
                             f"(got {width}x{height})")
 
 
+def _check_canvas(spec: ModelSpec, size: tuple[int, int]) -> None:
+    """An outpainting canvas is an input to the model: its input rules apply."""
+    rules, (width, height) = spec.limits.inputs, size
+    if max(width, height) > rules.max_side or width * height > rules.max_pixels:
+        raise refuse("size", f"at most {rules.max_side} px a side and {rules.max_pixels} pixels "
+                             f"for {spec.key!r} (got {width}x{height})")
+
+
 def _dimensions(spec: ModelSpec, op: OperationSpec, request: JobRequest
                 ) -> tuple[int, int] | None:
     """The requested output size; None where the source image decides (resolved later)."""
@@ -239,7 +247,10 @@ def _dimensions(spec: ModelSpec, op: OperationSpec, request: JobRequest
         size = parse_size(request.size)
         if size is None:
             raise refuse("size", f"must look like 1024x1024 (got {request.size!r})")
-        _check_size(spec, "size", size)
+        if op.sizing == "target":
+            _check_canvas(spec, size)
+        else:
+            _check_size(spec, "size", size)
         return size
     if op.sizing == "target":
         raise refuse("aspect_ratio", f"{op.name!r} needs the aspect_ratio or size to extend to")

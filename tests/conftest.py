@@ -172,3 +172,57 @@ def start_manage(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen
     handle = log.open("ab")
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                             stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+# --- Bedrock through the real boto3 client and the local double ----------------------------
+
+from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: E402, F401
+
+
+@pytest.fixture
+def bedrock(bedrock_double: BedrockDouble, settings, monkeypatch) -> Iterator[BedrockDouble]:
+    """ATELIER_PROVIDER=bedrock against the double, with every catalog model callable (the
+    retired ones kept alive by the operator override, as an account with access would)."""
+    from generation.catalog import catalog, env_key
+
+    settings.ATELIER_PROVIDER = "bedrock"
+    settings.AWS_REGION = "us-east-1"
+    for spec in catalog():
+        if spec.state() == "eol":
+            monkeypatch.setenv(f"ATELIER_MODEL_LIFECYCLE__{env_key(spec.key)}", "active")
+    catalog.cache_clear()
+    yield bedrock_double
+    monkeypatch.undo()
+    catalog.cache_clear()
+
+
+@pytest.fixture
+def uploads(acme: NewTenant) -> dict[str, Any]:
+    """Acme's source images: a photo, a mask (white = change), a person and a garment."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from assets.uploads import create_upload
+
+    def png(size: tuple[int, int], color: tuple[int, ...], mode: str = "RGB") -> bytes:
+        image = Image.new(mode, size, color)
+        ImageDraw.Draw(image).rectangle((size[0] // 4, size[1] // 4, size[0] // 2,
+                                         size[1] // 2), fill=(20, 20, 20)[:len(color)])
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+
+    mask = Image.new("L", (640, 480), 0)
+    mask.paste(255, (160, 120, 480, 360))
+    mask_bytes = io.BytesIO()
+    mask.save(mask_bytes, "PNG")
+    made = {
+        "photo": png((640, 480), (200, 40, 40)),
+        "person": png((512, 768), (40, 160, 40)),
+        "garment": png((512, 512), (40, 40, 200)),
+        "style": png((512, 512), (230, 200, 20)),
+        "mask": mask_bytes.getvalue(),
+    }
+    return {name: create_upload(acme.tenant, data, filename=f"{name}.png")
+            for name, data in made.items()}

@@ -80,7 +80,11 @@ def build_service(call: ProviderCall) -> dict[str, Any]:
 
 def parse(answer: dict[str, Any], call: ProviderCall) -> ProviderResult:
     reasons = answer.get("finish_reasons") or [None] * len(answer.get("images") or [])
+    # The seed the service reports is the one used (it picks one for seed 0); a model that
+    # takes no seed cannot be re-rendered from it, so none is recorded.
     seeds = answer.get("seeds") or [call.seeds[0]]
+    if call.seeds[0] is None:
+        seeds = [None]
     images, blocked = [], []
     for i, reason in enumerate(reasons):
         if reason is None and i < len(answer.get("images") or []):

@@ -1,0 +1,415 @@
+"""A strict local HTTP double of Bedrock Runtime `InvokeModel` and `Converse`.
+
+The real boto3 client talks to it through AWS_ENDPOINT_URL_BEDROCK_RUNTIME (reference §7.4).
+Per-model body rules live in tests/fakes/bedrock_models.py (InvokeModel) and
+tests/fakes/bedrock_converse.py (Nova 2 Omni); the validation engine and image helpers in
+tests/fakes/bedrock_schema.py. This module does routing, auth, quotas, fault injection,
+scripted outcomes, the wire format of answers (§4.2) and the pytest fixture.
+
+Order of checks for one request: route (404) -> record -> auth (403) -> scripted error outcome
+-> EOL / Legacy / no-access sets -> model catalogue and operation -> rpm quota (429) ->
+fault_rate (500/503) -> body validation (400) -> scripted content-filter outcome -> latency and
+delay -> answer. A scripted outcome is consumed even when the request is then refused.
+
+Decisions on open points of the reference:
+* Nova 2 Omni (`us.amazon.nova-2-omni-v1:0`, and its base id, §12.11) is served over Converse
+  only; InvokeModel on it is refused with a ValidationException (invented wording).
+* Converse on an image model answers the real "This action doesn't support the model…" error.
+* SigV4 signatures are parsed, not verified (the double does not know the secret key).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from tests.fakes import bedrock_converse as converse
+from tests.fakes.bedrock_models import FAMILIES, SERVICES, blocked_input, render
+from tests.fakes.bedrock_outcomes import (
+    ERRORS,
+    OK,
+    Outcome,
+    access_denied,
+    block_input_image,
+    block_input_text,
+    delay,
+    eol,
+    filter_outputs,
+    model_error,
+    model_not_ready,
+    model_timeout,
+    quota_exceeded,
+    server_error,
+    text_only,
+    throttle,
+)
+from tests.fakes.bedrock_schema import MALFORMED, ApiError, Ctx, java_type, validation
+
+__all__ = ["MODELS", "OK", "BedrockDouble", "Model", "Outcome", "Recorded", "access_denied",
+           "bedrock_double", "block_input_image", "block_input_text", "delay", "eol",
+           "filter_outputs", "model_error", "model_not_ready", "model_timeout", "quota_exceeded",
+           "server_error", "text_only", "throttle"]
+
+ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
+PROFILE_ONLY = ("Invocation of model ID {id} with on-demand throughput isn\u2019t supported. Retry "
+                "your request with the ID or ARN of an inference profile that contains this model.")
+NOT_CONVERSE = ("This action doesn't support the model that you provided. Try again with a "
+                "supported text or chat model.")
+UNKNOWN_MODEL = "Could not resolve the foundation model from the provided model identifier."
+MODEL_ID = re.compile(r"[A-Za-z0-9:._/-]{1,2048}")
+ROUTE = re.compile(r"/model/([^/]+)/(invoke|converse)")
+
+
+@dataclass(frozen=True)
+class Model:
+    family: str  # key of bedrock_models.FAMILIES, or "omni"
+    operation: str = "invoke"  # "invoke" | "converse"
+    base: str = ""  # the model behind a "us." profile: quota windows are shared per base
+    profile_only: bool = False  # a bare id that must be called through an inference profile
+
+
+def _catalogue() -> dict[str, Model]:
+    table = {"amazon.nova-canvas-v1:0": Model("nova-canvas"),
+             "amazon.titan-image-generator-v1": Model("titan-v1"),
+             "amazon.titan-image-generator-v2:0": Model("titan-v2"),
+             "stability.sd3-large-v1:0": Model("sd3"),
+             "stability.stable-diffusion-xl-v1": Model("sdxl")}
+    for bare, family in (("stability.sd3-5-large-v1:0", "sd3.5"),
+                         ("stability.stable-image-core-v1:1", "core"),
+                         ("stability.stable-image-ultra-v1:1", "ultra")):
+        table[bare] = table[f"us.{bare}"] = Model(family, base=bare)
+    for bare in SERVICES:
+        table[bare] = Model(bare, base=bare, profile_only=True)
+        table[f"us.{bare}"] = Model(bare, base=bare)
+    for omni in ("us.amazon.nova-2-omni-v1:0", "amazon.nova-2-omni-v1:0"):
+        table[omni] = Model("omni", "converse", base="amazon.nova-2-omni-v1:0")
+    return table
+
+
+MODELS: dict[str, Model] = _catalogue()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    operation: str  # "invoke" | "converse"
+    model_id: str  # URL-decoded
+    body: dict | None  # None when the body is not a JSON object
+    headers: dict[str, str]  # names lower-cased
+
+
+class BedrockDouble:
+    """The double. `start()` it, point boto3 at `url`, `stop()` it (or use it as a context)."""
+
+    def __init__(self, *, latency: float = 0.0, pixel_cap_inclusive: bool = False,
+                 models: Mapping[str, Model] | None = None) -> None:
+        self.latency = latency
+        self.pixel_cap_inclusive = pixel_cap_inclusive
+        self.models: dict[str, Model] = dict(MODELS if models is None else models)
+        self.url = ""
+        self.requests: list[Recorded] = []
+        self.eol: set[str] = set()
+        self.legacy_inactive: set[str] = set()
+        self.no_access: set[str] = set()
+        self.rpm: dict[str, int] = {}  # model id (or "*") -> requests per rpm_window seconds
+        self.rpm_window = 60.0
+        self.throttled = 0
+        self.fault_rate = 0.0
+        self._seed = 0
+        self._rng = random.Random(0)
+        self._lock = threading.Lock()
+        self._scripts: dict[str, deque[Outcome]] = {}
+        self._windows: dict[str, deque[float]] = {}
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> BedrockDouble:
+        self._stopping.clear()
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.double = self
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={
+            "poll_interval": 0.01}, name="bedrock-double", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes requests sleeping in latency/delay
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> BedrockDouble:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- configuration and inspection -------------------------------------------------------
+
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        with self._lock:
+            self._seed = value
+            self._rng = random.Random(value)
+
+    def bodies(self, model_id: str | None = None) -> list[dict]:
+        with self._lock:
+            return [r.body for r in self.requests
+                    if r.body is not None and model_id in (None, r.model_id)]
+
+    def script(self, model_id: str, *outcomes: Outcome) -> None:
+        model = self.models.get(model_id)
+        for outcome in outcomes:
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"not an Outcome: {outcome!r}")
+            if outcome.kind == "text_only" and model and model.operation != "converse":
+                raise ValueError(f"text_only() is for Converse models, not {model_id}")
+        with self._lock:
+            self._scripts.setdefault(model_id, deque()).extend(outcomes)
+
+    # --- one request ------------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        started = time.monotonic()
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        try:
+            status, body = 200, self._answer(handler.command, handler.path, headers, raw, started)
+            extra = {k: v for k, v in headers.items() if k in (
+                "x-amzn-bedrock-performanceconfig-latency", "x-amzn-bedrock-service-tier")}
+            extra["X-Amzn-Bedrock-Invocation-Latency"] = str(self._elapsed_ms(started))
+        except ApiError as error:
+            status, body = error.status, {"message": error.message, **error.extra}
+            extra = {"x-amzn-ErrorType": error.code + ERROR_TYPE_SUFFIX}
+        payload = json.dumps(body).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+            for name, value in extra.items():
+                handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (read timeout)
+            handler.close_connection = True
+
+    def _answer(self, method: str, path: str, headers: dict[str, str], raw: bytes,
+                started: float) -> dict:
+        route = ROUTE.fullmatch(urlsplit(path).path)
+        if method != "POST" or route is None:
+            raise ApiError(404, "UnknownOperationException", f"No operation matches {method} "
+                           f"{path}: the double serves POST /model/{{modelId}}/invoke and POST "
+                           "/model/{modelId}/converse.")
+        model_id, operation = unquote(route[1]), route[2]
+        body, problem = _parse(raw)
+        with self._lock:
+            self.requests.append(Recorded(operation, model_id, body, headers))
+        _authenticate(headers.get("authorization", ""))
+        outcome = self._next_outcome(model_id)
+        if outcome.kind in ERRORS:
+            raise self._error(outcome.kind, model_id)
+        model = self._model(model_id, operation)
+        self._count(model_id, model)
+        if self.fault_rate:
+            with self._lock:
+                fault = self._rng.random() < self.fault_rate and self._rng.choice((500, 503))
+            if fault:
+                raise self._error(f"server_error_{fault}", model_id)
+        if problem is not None:
+            raise validation(problem)
+        if model.family == "omni":
+            return self._converse(body, outcome, started)
+        return self._invoke(model, body, outcome)
+
+    def _invoke(self, model: Model, body: Any, outcome: Outcome) -> dict:
+        family = FAMILIES[model.family]
+        ctx = Ctx(pixel_cap_inclusive=self.pixel_cap_inclusive)
+        family.schema.check(body, "#", ctx)
+        plan = family.plan(body, ctx)
+        if outcome.kind == "block_input" and (answer := blocked_input(plan, outcome.text)):
+            self._wait(outcome)
+            return answer
+        filtered: int | None = 0
+        if outcome.kind == "filter_outputs" or (outcome.kind == "block_input" and
+                                                plan.kind == "sdxl"):
+            filtered = outcome.count
+        self._wait(outcome)
+        with self._lock:
+            seed = self._rng.randint(1, plan.seed_max) if not plan.seed else plan.seed
+        plan.seed = seed
+        return render(plan, self._rng, filtered)
+
+    def _converse(self, body: Any, outcome: Outcome, started: float) -> dict:
+        conversation = converse.validate(body)
+        if outcome.kind == "block_input":
+            raise converse.blocked_input(outcome.text)
+        self._wait(outcome)
+        return converse.render(conversation, latency_ms=self._elapsed_ms(started),
+                               text=outcome.text if outcome.kind == "text_only" else None,
+                               filtered=outcome.kind == "filter_outputs")
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _next_outcome(self, model_id: str) -> Outcome:
+        with self._lock:
+            for key in (model_id, "*"):
+                if self._scripts.get(key):
+                    return self._scripts[key].popleft()
+        return OK
+
+    def _model(self, model_id: str, operation: str) -> Model:
+        if not MODEL_ID.fullmatch(model_id):
+            raise validation(f"1 validation error detected: Value '{model_id}' at 'modelId' "
+                             "failed to satisfy constraint: Member must satisfy regular "
+                             f"expression pattern: {MODEL_ID.pattern}")
+        model = self.models.get(model_id)
+        names = {model_id, model.base} if model and model.base else {model_id}
+        for ids, kind in ((self.eol, "eol"), (self.legacy_inactive, "legacy"),
+                          (self.no_access, "access_denied")):
+            if names & ids:
+                raise self._error(kind, model_id)
+        if model is None:
+            raise ApiError(404, "ResourceNotFoundException", UNKNOWN_MODEL)
+        if model.profile_only:
+            raise validation(PROFILE_ONLY.format(id=model_id))
+        if operation == "converse" and model.operation != "converse":
+            raise validation(NOT_CONVERSE)
+        if operation == "invoke" and model.operation != "invoke":  # a choice of this double
+            raise validation(f"The test double serves {model_id} through Converse only.")
+        return model
+
+    def _count(self, model_id: str, model: Model) -> None:
+        """The rpm quota: a sliding window per model (a "us." profile shares its model's)."""
+        key = model.base or model_id
+        limit = self.rpm.get(model_id, self.rpm.get(key, self.rpm.get("*")))
+        if limit is None:
+            return
+        with self._lock:
+            window = self._windows.setdefault(key, deque())
+            now = time.monotonic()
+            while window and window[0] <= now - self.rpm_window:
+                window.popleft()
+            if len(window) >= limit:
+                self.throttled += 1
+                raise self._error("throttle", model_id)
+            window.append(now)
+
+    def _error(self, kind: str, model_id: str) -> ApiError:
+        status, code, message = ERRORS[kind]
+        extra = {}
+        if kind == "model_error":
+            extra = {"originalStatusCode": 500,
+                     "resourceName": f"arn:aws:bedrock:us-east-1::foundation-model/{model_id}"}
+        return ApiError(status, code, message, **extra)
+
+    def _wait(self, outcome: Outcome) -> None:
+        seconds = self.latency + (outcome.seconds if outcome.kind == "delay" else 0.0)
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+    @staticmethod
+    def _elapsed_ms(started: float) -> int:
+        return int((time.monotonic() - started) * 1000)
+
+
+def _parse(raw: bytes) -> tuple[dict | None, str | None]:
+    """The body as a dict, or a Malformed-input message (the JSON parser's wording is invented)."""
+    try:
+        value = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as error:
+        return None, MALFORMED.format(ptr="#", reason=f"invalid JSON ({error})")
+    if not isinstance(value, dict):
+        reason = f"expected type: JSONObject, found: {java_type(value)}"
+        return None, MALFORMED.format(ptr="#", reason=reason)
+    return value, None
+
+
+SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^/,\s]+)/aws4_request,"
+                   r"\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]+")
+
+
+def _authenticate(authorization: str) -> None:
+    """SigV4 scoped to `bedrock`, or a Bearer API key (§7.2). Signatures are not verified."""
+    if not authorization:
+        raise ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    if authorization.startswith("Bearer "):
+        if authorization[7:].strip():
+            return
+        raise ApiError(403, "UnrecognizedClientException",
+                       "The security token included in the request is invalid.")
+    match = SIGV4.match(authorization)
+    if match is None:
+        raise ApiError(403, "IncompleteSignatureException", "Authorization header requires "
+                       "'Credential', 'SignedHeaders' and 'Signature' (AWS4-HMAC-SHA256).")
+    if match[1] != "bedrock":
+        raise ApiError(403, "InvalidSignatureException",
+                       "Credential should be scoped to correct service: 'bedrock'. ")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # stop() must not wait for idle keep-alive connections
+    request_queue_size = 256
+    double: BedrockDouble
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real endpoint
+    disable_nagle_algorithm = True  # else headers and body wait for a 40 ms delayed ACK
+    server: _Server
+
+    def do_POST(self) -> None:
+        self.server.double._handle(self)
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = do_POST  # answered 404 by the router
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - the double also runs outside pytest (benchmarks)
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.fixture
+    def bedrock_double(monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockDouble]:
+        """A started double with boto3's endpoint, credentials and Region pointed at it."""
+        double = BedrockDouble().start()
+        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", double.url)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setenv("AWS_REGION", "us-east-1")
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # botocore 1.44 reads only this one
+        for name in ("AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                     "AWS_BEARER_TOKEN_BEDROCK", "AWS_PROFILE"):
+            monkeypatch.delenv(name, raising=False)
+        try:
+            yield double
+        finally:
+            double.stop()
