@@ -180,7 +180,8 @@ from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: E402, F40
 
 
 @pytest.fixture
-def bedrock(bedrock_double: BedrockDouble, settings, monkeypatch) -> Iterator[BedrockDouble]:
+def bedrock(bedrock_double: BedrockDouble, settings, monkeypatch  # noqa: F811
+            ) -> Iterator[BedrockDouble]:
     """ATELIER_PROVIDER=bedrock against the double, with every catalog model callable (the
     retired ones kept alive by the operator override, as an account with access would)."""
     from generation.catalog import catalog, env_key
