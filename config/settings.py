@@ -160,6 +160,8 @@ ATELIER_SWEEP_INTERVAL_SECONDS = env.int("ATELIER_SWEEP_INTERVAL_SECONDS", defau
 ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
 # How long a worker waits for a free slot under a model's rate limit before requeueing.
 ATELIER_RATE_WAIT_SECONDS = env.int("ATELIER_RATE_WAIT_SECONDS", default=300)
+# After Bedrock throttles a model, every worker holds off that model this long.
+ATELIER_THROTTLE_PENALTY_SECONDS = env.float("ATELIER_THROTTLE_PENALTY_SECONDS", default=5.0)
 
 # --- Image provider and the model catalog ---
 ATELIER_PROVIDER = env.str("ATELIER_PROVIDER", default="local")

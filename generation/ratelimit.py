@@ -21,8 +21,6 @@ from dramatiq.rate_limits.backends import RedisBackend, StubBackend
 
 from generation.providers.base import ProviderError
 
-PENALTY_SECONDS = 5.0
-
 
 @cache
 def _backend(redis_url: str) -> object:
@@ -50,8 +48,8 @@ def _penalty_key(key: str) -> str:
 
 def penalize(key: str) -> None:
     """Bedrock throttled a call: every worker waits a little before the next one."""
-    until = time.time() + PENALTY_SECONDS
-    shared_cache.set(_penalty_key(key), until, timeout=int(PENALTY_SECONDS) + 1)
+    seconds = settings.ATELIER_THROTTLE_PENALTY_SECONDS
+    shared_cache.set(_penalty_key(key), time.time() + seconds, timeout=int(seconds) + 1)
 
 
 def acquire(key: str, rpm: int | None, *, max_wait: float | None = None) -> float:

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import boto3
@@ -34,7 +34,7 @@ INPAINT = "us.stability.stable-image-inpaint-v1:0"
 NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
-@lru_cache(maxsize=None)
+@cache
 def picture(w: int, h: int, colour: Any = (120, 60, 30), fmt: str = "PNG",
             mode: str = "RGB") -> str:
     out = io.BytesIO()
@@ -845,8 +845,8 @@ def test_requests_need_authorization_scoped_to_bedrock(double):
 
 
 def test_unknown_route_is_404(double):
-    status, headers, body = raw_post(f"{double.url}/guardrail/x/version/1/apply",
-                                     {"Authorization": "Bearer k"})
+    status, _, body = raw_post(f"{double.url}/guardrail/x/version/1/apply",
+                               {"Authorization": "Bearer k"})
     assert status == 404 and "POST /model/{modelId}/invoke" in body["message"]
 
 
@@ -855,7 +855,8 @@ def test_requests_are_recorded_with_decoded_model_ids_and_headers(client, double
     client.invoke_model(modelId=NOVA, body=json.dumps(nova_t2i()), contentType="application/json",
                         accept="application/json")
     first, second = double.requests
-    assert (first.operation, first.model_id, first.body) == ("invoke", f"us.{SD35}", {"prompt": "a"})
+    assert (first.operation, first.model_id) == ("invoke", f"us.{SD35}")
+    assert first.body == {"prompt": "a"}
     assert "content-type" not in first.headers
     assert first.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
     assert second.headers["content-type"] == "application/json"
@@ -902,4 +903,4 @@ def test_concurrent_requests_are_served_in_parallel(double):
         thread.join()
     assert not errors
     assert len(double.requests) == 24
-    assert time.monotonic() - started < 2.0  # 24 × 0.2 s would take 4.8 s one at a time
+    assert time.monotonic() - started < 2.0  # 24 x 0.2 s would take 4.8 s one at a time

@@ -1,10 +1,13 @@
 """A strict local HTTP double of Bedrock Runtime `InvokeModel` and `Converse`.
 
 The real boto3 client talks to it through AWS_ENDPOINT_URL_BEDROCK_RUNTIME (reference §7.4).
-Per-model body rules live in tests/fakes/bedrock_models.py (InvokeModel) and
-tests/fakes/bedrock_converse.py (Nova 2 Omni); the validation engine and image helpers in
-tests/fakes/bedrock_schema.py. This module does routing, auth, quotas, fault injection,
-scripted outcomes, the wire format of answers (§4.2) and the pytest fixture.
+This module does routing, auth, quotas, fault injection, scripted outcomes, the wire format of
+answers (§4.2) and the pytest fixture. The rest:
+* bedrock_outcomes.py  - the scriptable outcomes and the error answers;
+* bedrock_models.py    - the InvokeModel families and their success/filter bodies, with the
+  per-model rules in bedrock_amazon.py (Nova Canvas, Titan) and bedrock_stability.py;
+* bedrock_converse.py  - Converse for Nova 2 Omni;
+* bedrock_schema.py    - the JSON-schema engine (everit wording) and image helpers.
 
 Order of checks for one request: route (404) -> record -> auth (403) -> scripted error outcome
 -> EOL / Legacy / no-access sets -> model catalogue and operation -> rpm quota (429) ->
@@ -16,13 +19,18 @@ Decisions on open points of the reference:
   only; InvokeModel on it is refused with a ValidationException (invented wording).
 * Converse on an image model answers the real "This action doesn't support the model…" error.
 * SigV4 signatures are parsed, not verified (the double does not know the secret key).
+* `throttled` counts the rpm-quota throttles only, not scripted throttle() outcomes.
+* Scripts are looked up by the model id as sent, then "*"; rpm/eol/legacy/no-access sets also
+  match the base model of a "us." profile, and a profile shares its base model's rpm window.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
+import sys
 import threading
 import time
 import uuid
@@ -60,6 +68,7 @@ __all__ = ["MODELS", "OK", "BedrockDouble", "Model", "Outcome", "Recorded", "acc
            "filter_outputs", "model_error", "model_not_ready", "model_timeout", "quota_exceeded",
            "server_error", "text_only", "throttle"]
 
+LOG = logging.getLogger(__name__)
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 PROFILE_ONLY = ("Invocation of model ID {id} with on-demand throughput isn\u2019t supported. Retry "
                 "your request with the ID or ARN of an inference profile that contains this model.")
@@ -203,6 +212,10 @@ class BedrockDouble:
         except ApiError as error:
             status, body = error.status, {"message": error.message, **error.extra}
             extra = {"x-amzn-ErrorType": error.code + ERROR_TYPE_SUFFIX}
+        except Exception as error:  # a bug of the double: say so, loudly
+            LOG.exception("BedrockDouble: bug while answering %s", handler.path)
+            status, body = 500, {"message": f"BedrockDouble bug: {error!r}"}
+            extra = {"x-amzn-ErrorType": "InternalServerException" + ERROR_TYPE_SUFFIX}
         payload = json.dumps(body).encode()
         try:
             handler.send_response(status)
@@ -249,24 +262,23 @@ class BedrockDouble:
         ctx = Ctx(pixel_cap_inclusive=self.pixel_cap_inclusive)
         family.schema.check(body, "#", ctx)
         plan = family.plan(body, ctx)
+        self._wait(outcome)
         if outcome.kind == "block_input" and (answer := blocked_input(plan, outcome.text)):
-            self._wait(outcome)
             return answer
         filtered: int | None = 0
         if outcome.kind == "filter_outputs" or (outcome.kind == "block_input" and
                                                 plan.kind == "sdxl"):
             filtered = outcome.count
-        self._wait(outcome)
-        with self._lock:
-            seed = self._rng.randint(1, plan.seed_max) if not plan.seed else plan.seed
-        plan.seed = seed
-        return render(plan, self._rng, filtered)
+        if not plan.seed:  # Stability: seed 0 means "pick one", and the answer echoes it
+            with self._lock:
+                plan.seed = self._rng.randint(1, plan.seed_max)
+        return render(plan, filtered)
 
     def _converse(self, body: Any, outcome: Outcome, started: float) -> dict:
         conversation = converse.validate(body)
+        self._wait(outcome)
         if outcome.kind == "block_input":
             raise converse.blocked_input(outcome.text)
-        self._wait(outcome)
         return converse.render(conversation, latency_ms=self._elapsed_ms(started),
                                text=outcome.text if outcome.kind == "text_only" else None,
                                filtered=outcome.kind == "filter_outputs")
@@ -372,6 +384,10 @@ def _authenticate(authorization: str) -> None:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() must not wait for idle keep-alive connections
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # idle keep-alive resets are normal
+            LOG.exception("BedrockDouble: error serving %s", client_address)
     request_queue_size = 256
     double: BedrockDouble
 

@@ -8,8 +8,6 @@ are in bedrock_amazon.py (Nova Canvas, Titan) and bedrock_stability.py (Stabilit
 
 from __future__ import annotations
 
-import random
-
 from tests.fakes import bedrock_amazon, bedrock_stability
 from tests.fakes.bedrock_schema import Family, Plan, colour_for, encode, validation
 from tests.fakes.bedrock_stability import SERVICES
@@ -43,10 +41,12 @@ def blocked_input(plan: Plan, what: str) -> dict | None:
     return {"finish_reasons": [f"Filter reason: {'prompt' if what == 'text' else 'input image'}"]}
 
 
-def render(plan: Plan, rng: random.Random, filtered: int | None = 0) -> dict:
-    """The success body; `filtered` images are blocked after generation (None: all of them)."""
-    w, h = plan.size
-    seed = plan.seed or rng.randint(1, plan.seed_max)
+def render(plan: Plan, filtered: int | None = 0) -> dict:
+    """The success body; `filtered` images are blocked after generation (None: all of them).
+
+    Stability models answer one image; their filtered answers carry no `images` member.
+    """
+    w, h, seed = *plan.size, plan.seed
     blocked = plan.count if filtered is None else min(filtered, plan.count)
     if plan.kind == "amazon":
         kept = plan.count - blocked

@@ -115,9 +115,7 @@ class Enum(Node):
     values: tuple[Any, ...]
 
     def check(self, value: Any, ptr: str, ctx: Ctx) -> None:
-        if isinstance(value, (dict, list)) or value not in self.values or (
-            isinstance(value, bool) and not any(v is value for v in self.values)
-        ):
+        if isinstance(value, (dict, list, bool)) or value not in self.values:
             raise Invalid(ptr, f"{java(value)} is not a valid enum value")
 
 
