@@ -1,4 +1,13 @@
-"""Stability AI InvokeModel bodies: SD3/SD3.5, Ultra, Core, SDXL and the Image Services (§3)."""
+"""Stability AI InvokeModel bodies: SD3/SD3.5, Ultra, Core, SDXL and the Image Services (§3).
+
+Choices where the reference is silent or split: `prompt` may be empty on SD3.5/SD3 and the Image
+Services (0-10,000 chars, as documented) but not on Ultra/Core (Stability's own API says 1-10,000);
+Core takes no `mode` (text-to-image only); Ultra accepts image-to-image only with
+`mode: "image-to-image"` and an optional `strength` (§3.2 conflict); output sizes follow Stability's
+SD3 table per aspect ratio, about 1 MP of the input's aspect for image-to-image, the input size for
+edits, 4x for Fast Upscale (at most 16.7 MP, since its input is at most 1 MP) and about 4 MP for
+Creative/Conservative Upscale. Service masks of another size are accepted (the service resizes).
+"""
 
 from __future__ import annotations
 
@@ -45,10 +54,10 @@ STD_IMAGE = Img(ImageRule(formats=STABILITY_FORMATS, min_side=64, max_pixels=9_4
                           aspect=(1 / 2.5, 2.5)))
 
 
-def sd3_schema(prompt: Node, seed: Node, fmt: Node, *, strength_required: bool = True,
-               extra: dict[str, Node] | None = None) -> Tagged:
+def sd3_schema(prompt: Node, seed: Node, fmt: Node, *, strength_required: bool = True) -> Tagged:
+    """The 3.x body: `mode` (default text-to-image) decides between aspect_ratio and image."""
     base = {"prompt": prompt, "negative_prompt": PROMPT, "mode": Str(), "seed": seed,
-            "output_format": fmt, **(extra or {})}
+            "output_format": fmt}
     image = Img(ImageRule(formats=STABILITY_FORMATS, min_side=64))
     required = ("prompt", "image", "strength") if strength_required else ("prompt", "image")
     return Tagged("mode", {
