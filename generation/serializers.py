@@ -63,8 +63,8 @@ class JobSerializer(serializers.ModelSerializer):
         model = Job
         fields = ["id", "status", "model", "model_id", "operation", "prompt", "negative_prompt",
                   "n", "seed", "base_seed", "size", "width", "height", "quality", "style",
-                  "params", "stage", "estimated_cost_usd", "error", "attempts", "created_at",
-                  "started_at", "finished_at", "assets"]
+                  "params", "stage", "estimated_cost_usd", "error", "withheld", "attempts",
+                  "created_at", "started_at", "finished_at", "assets"]
 
     def get_size(self, job: Job) -> str:
         return f"{job.width}x{job.height}"

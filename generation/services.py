@@ -30,9 +30,8 @@ from generation import calls, ratelimit
 from generation.catalog import ModelSpec, catalog
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import Job, ProviderAttempt
-from generation.providers import local
 from generation.providers.base import ProviderCall, ProviderError, ProviderResult
-from generation.providers.registry import adapter_for
+from generation.providers.registry import adapter_for, uses_bedrock
 from generation.requests import JobRequest, ResolvedRequest
 from tenants.models import ApiKey, Tenant
 
@@ -203,8 +202,7 @@ def _call(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall) -> 
     """One provider call under the model's rate limit, recorded whatever happens."""
     generate = adapter_for(spec)
     key = f"{spec.key}:{call.region}"
-    waited = ratelimit.acquire(key, spec.rate_limit_rpm if generate is not local.generate
-                               else None)
+    waited = ratelimit.acquire(key, spec.rate_limit_rpm if uses_bedrock(spec) else None)
     started, clock = timezone.now(), time.monotonic()
     try:
         result = generate(call)

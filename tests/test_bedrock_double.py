@@ -21,6 +21,7 @@ from PIL import Image
 
 from tests.fakes import bedrock as fake
 from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: F401
+from tests.fakes.bedrock_models import SERVICES
 
 NOVA = "amazon.nova-canvas-v1:0"
 TITAN_V1 = "amazon.titan-image-generator-v1"
@@ -232,10 +233,11 @@ def test_image_services_success_shape_and_output_size(client, name, body, size):
 
 
 def test_all_thirteen_image_services_are_served_by_profile_id():
-    services = [m for m in fake.MODELS if m.startswith("us.stability.stable-")
-                and fake.MODELS[m].family.startswith("stability.stable-")
-                and "image-core" not in m and "image-ultra" not in m]
-    assert len(services) == 13
+    services = {m for m, spec in fake.MODELS.items() if spec.family in SERVICES}
+    assert len(SERVICES) == 13
+    assert services == {f"us.{m}" for m in SERVICES} | set(SERVICES)
+    assert all(fake.MODELS[m].profile_only for m in SERVICES)
+    assert {name for name, _, _ in SERVICE_CASES} == {m.split(".", 1)[1] for m in SERVICES}
 
 
 # --- strict validation ----------------------------------------------------------------------

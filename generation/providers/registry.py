@@ -16,7 +16,9 @@ from generation.providers.bedrock import adapter as bedrock
 PROVIDERS = ("local", "bedrock")
 
 
+def uses_bedrock(spec: ModelSpec) -> bool:
+    return spec.family != "local" and settings.ATELIER_PROVIDER == "bedrock"
+
+
 def adapter_for(spec: ModelSpec) -> Callable[[ProviderCall], ProviderResult]:
-    if spec.family == "local" or settings.ATELIER_PROVIDER != "bedrock":
-        return local.generate
-    return partial(bedrock.generate, spec.family)
+    return partial(bedrock.generate, spec.family) if uses_bedrock(spec) else local.generate
