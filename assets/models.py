@@ -66,3 +66,32 @@ class Asset(TenantOwnedModel):
     @property
     def deliverable(self) -> bool:
         return self.moderation_status == self.Moderation.APPROVED
+
+
+class Rendition(TenantOwnedModel):
+    """A smaller or web-format copy of an asset, made from its original off the request path."""
+
+    class Kind(models.TextChoices):
+        THUMBNAIL = "thumbnail"
+        WEB = "web"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    format = models.CharField(max_length=8)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes = models.PositiveIntegerField()
+    storage_key = models.CharField(max_length=500, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["asset", "kind", "width", "format"]
+        constraints = [models.UniqueConstraint(fields=["asset", "kind", "format", "width"],
+                                               name="rendition_unique_per_asset")]
+
+    def __str__(self) -> str:
+        return self.storage_key
+
+    @property
+    def content_type(self) -> str:
+        return f"image/{self.format}"

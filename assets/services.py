@@ -1,15 +1,20 @@
-"""Asset rules: storing generated images once per (job, index), and finding a tenant's assets."""
+"""Asset rules: storing generated images once per (job, index), renditions, promotion,
+deletion, and finding a tenant's assets and what may be downloaded."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
-from assets.keys import generated_key
-from assets.models import Asset
+from assets.keys import generated_key, prompt_hash
+from assets.models import Asset, Rendition
+from assets.renditions import make_renditions
+from assets.storage import object_extras, set_tags
 from config.errors import NotFound
 
 if TYPE_CHECKING:
@@ -17,17 +22,29 @@ if TYPE_CHECKING:
     from generation.providers.base import GeneratedImage
     from tenants.models import Tenant
 
+log = logging.getLogger("atelier.assets")
+
+
+def tags_for(asset: Asset) -> dict[str, str]:
+    """The object tags of an asset's objects: a lifecycle rule expires `stage=draft`."""
+    return {"stage": asset.stage, "tenant": asset.tenant.slug}
+
 
 def store_generated_image(job: Job, index: int, image: GeneratedImage,
                           parameters: dict[str, Any]) -> Asset:
-    """Write the original bytes untouched, then record the asset.
+    """Write the original bytes untouched, then record the asset and queue its renditions.
 
     The key is the same on every attempt, so a retried or re-run job overwrites its own object
     and the (job, index) constraint keeps one asset row: running a job twice never duplicates.
     """
     key = generated_key(job.tenant.slug, job.prompt, job.pk, index, image.seed, image.format)
-    stored_key = default_storage.save(key, ContentFile(image.data))
-    asset, _ = Asset.objects.for_tenant(job.tenant).get_or_create(
+    metadata = {"tenant": job.tenant.slug, "job": str(job.pk), "model": job.model_id,
+                "seed": "none" if image.seed is None else str(image.seed),
+                "prompt-hash": prompt_hash(job.prompt)}
+    with object_extras(metadata=metadata, tags={"stage": job.stage, "tenant": job.tenant.slug},
+                       content_type=f"image/{image.format}"):
+        stored_key = default_storage.save(key, ContentFile(image.data))
+    asset, created = Asset.objects.for_tenant(job.tenant).get_or_create(
         job=job, index=index,
         defaults={
             "model_key": job.model_key, "model_id": job.model_id, "operation": job.operation,
@@ -37,7 +54,23 @@ def store_generated_image(job: Job, index: int, image: GeneratedImage,
             "stage": job.stage,
         },
     )
+    if created:
+        queue_renditions(asset)
     return asset
+
+
+def queue_renditions(asset: Asset) -> None:
+    from assets.actors import make_renditions_actor
+
+    transaction.on_commit(lambda: make_renditions_actor.send(str(asset.pk)))
+
+
+def render_asset(asset_id: Any) -> list[Rendition]:
+    """Make an asset's missing renditions (only while it is cleared for delivery)."""
+    asset = Asset.unscoped.select_related("tenant").filter(pk=asset_id).first()
+    if asset is None or not asset.deliverable:
+        return []
+    return make_renditions(asset)
 
 
 def get_asset(tenant: Tenant, asset_id: Any) -> Asset:
@@ -48,9 +81,40 @@ def get_asset(tenant: Tenant, asset_id: Any) -> Asset:
     return asset
 
 
-def open_deliverable(storage_key: str) -> tuple[Asset, Any] | None:
-    """The asset stored under this key and an open file, if it is still cleared for delivery."""
+def promote_asset(tenant: Tenant, asset_id: Any) -> Asset:
+    """Draft -> final: the row, and the tags of every object (so drafts' expiry spares it)."""
+    asset = get_asset(tenant, asset_id)
+    if asset.stage != Asset.Stage.FINAL:
+        Asset.unscoped.filter(pk=asset.pk).update(stage=Asset.Stage.FINAL)
+        asset.stage = Asset.Stage.FINAL
+    for key in object_keys(asset):
+        set_tags(key, tags_for(asset))
+    return asset
+
+
+def object_keys(asset: Asset) -> list[str]:
+    return [asset.storage_key, *asset.renditions.values_list("storage_key", flat=True)]
+
+
+def delete_asset(tenant: Tenant, asset_id: Any) -> None:
+    """Delete the original and every rendition, then the record."""
+    asset = get_asset(tenant, asset_id)
+    for key in object_keys(asset):
+        default_storage.delete(key)
+    asset.delete()
+    log.info("asset %s deleted with its renditions", asset_id)
+
+
+def open_deliverable(storage_key: str) -> tuple[str, Any] | None:
+    """(content type, open file) for a key of an asset or rendition still cleared for
+    delivery; None otherwise (a link outlives neither its asset nor its approval)."""
     asset = Asset.unscoped.filter(storage_key=storage_key).first()
+    content_type = asset.content_type if asset else ""
+    if asset is None:
+        rendition = Rendition.unscoped.select_related("asset").filter(
+            storage_key=storage_key).first()
+        asset = rendition.asset if rendition else None
+        content_type = rendition.content_type if rendition else ""
     if asset is None or not asset.deliverable or not default_storage.exists(storage_key):
         return None
-    return asset, default_storage.open(storage_key, "rb")
+    return content_type, default_storage.open(storage_key, "rb")

@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from assets.keys import EXTENSIONS
 from assets.models import Asset
+from assets.storage import object_extras
 from config.errors import InvalidParameter
 
 if TYPE_CHECKING:
@@ -85,8 +86,11 @@ def create_upload(tenant: Tenant, data: bytes, *, filename: str = "") -> Asset:
     existing = uploads.filter(kind=Asset.Kind.UPLOAD, sha256=digest).first()
     if existing is not None:
         return existing
-    key = default_storage.save(f"uploads/{tenant.slug}/{digest}.{EXTENSIONS[fmt]}",
-                               ContentFile(data))
+    with object_extras(metadata={"tenant": tenant.slug, "sha256": digest},
+                       tags={"stage": Asset.Stage.FINAL, "tenant": tenant.slug},
+                       content_type=f"image/{fmt}"):
+        key = default_storage.save(f"uploads/{tenant.slug}/{digest}.{EXTENSIONS[fmt]}",
+                                   ContentFile(data))
     try:
         with transaction.atomic():
             return uploads.create(

@@ -18,8 +18,8 @@ def download(request: HttpRequest, key: str) -> HttpResponse:
     found = open_deliverable(key)
     if found is None:
         raise Http404("No such file.")
-    asset, handle = found
-    response = FileResponse(handle, content_type=asset.content_type,
+    content_type, handle = found
+    response = FileResponse(handle, content_type=content_type,
                             filename=request.GET["name"], as_attachment=False)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"

@@ -179,10 +179,12 @@ ATELIER_URL_TTL_SECONDS = env.int("ATELIER_URL_TTL_SECONDS", default=900)
 ATELIER_CDN_DOMAIN = env.str("ATELIER_CDN_DOMAIN", default="")
 ATELIER_CDN_KEY_ID = env.str("ATELIER_CDN_KEY_ID", default="")
 ATELIER_CDN_PRIVATE_KEY_FILE = env.str("ATELIER_CDN_PRIVATE_KEY_FILE", default="")
+ATELIER_KMS_KEY_ID = env.str("ATELIER_KMS_KEY_ID", default="")
+ATELIER_DRAFT_RETENTION_DAYS = env.int("ATELIER_DRAFT_RETENTION_DAYS", default=30)
 MEDIA_ROOT = VAR_DIR / "media"
 if ATELIER_BUCKET:
     _DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "assets.storage.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": ATELIER_BUCKET,
             "region_name": AWS_REGION,
@@ -191,7 +193,9 @@ if ATELIER_BUCKET:
             "querystring_expire": ATELIER_URL_TTL_SECONDS,
             "file_overwrite": True,
             "signature_version": "s3v4",
-            "object_parameters": {"ServerSideEncryption": "AES256"},
+            "object_parameters": (
+                {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": ATELIER_KMS_KEY_ID}
+                if ATELIER_KMS_KEY_ID else {"ServerSideEncryption": "AES256"}),
         },
     }
 else:

@@ -57,7 +57,9 @@ def _client(region: str, endpoint: str | None) -> Any:
         retries={"mode": "standard", "total_max_attempts": 1},
         max_pool_connections=64,
     )
-    return boto3.client("bedrock-runtime", region_name=region, config=config)
+    # A session of its own: boto3's default session caches the first credentials it resolves
+    # for every later client of the process.
+    return boto3.session.Session().client("bedrock-runtime", region_name=region, config=config)
 
 
 def client(region: str) -> Any:

@@ -1,0 +1,81 @@
+"""Renditions: a thumbnail and web formats (WebP and AVIF at a few widths) of each asset.
+
+Made from the stored original by a Dramatiq actor after the original is stored, never on the
+request path. Widths wider than the original are skipped (no upscaling); making them again is
+harmless (same keys, one row each).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
+
+from assets.models import Asset, Rendition
+from assets.storage import object_extras
+
+THUMBNAIL_SIDE = 256
+WEB_WIDTHS = (480, 960, 1600)
+WEB_FORMATS = ("webp", "avif")
+ENCODERS = {"webp": ("WEBP", {"quality": 80, "method": 4}),
+            "avif": ("AVIF", {"quality": 60, "speed": 8})}
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    format: str
+    width: int
+    height: int
+
+
+def rendition_key(asset: Asset, plan: Plan) -> str:
+    """`renditions/{tenant}/{asset}/…` (DESIGN §5)."""
+    name = "thumb" if plan.kind == Rendition.Kind.THUMBNAIL else f"w{plan.width}"
+    return f"renditions/{asset.tenant.slug}/{asset.pk}/{name}.{plan.format}"
+
+
+def plans(width: int, height: int) -> list[Plan]:
+    scale = min(1.0, THUMBNAIL_SIDE / max(width, height))
+    made = [Plan(Rendition.Kind.THUMBNAIL, "webp", max(1, round(width * scale)),
+                 max(1, round(height * scale)))]
+    widths = [w for w in WEB_WIDTHS if w < width] or [width]
+    for target in widths:
+        for fmt in WEB_FORMATS:
+            made.append(Plan(Rendition.Kind.WEB, fmt, target, max(1, round(height * target
+                                                                             / width))))
+    return made
+
+
+def _encode(image: Image.Image, plan: Plan) -> bytes:
+    resized = image.resize((plan.width, plan.height), Image.Resampling.LANCZOS)
+    pil_format, options = ENCODERS[plan.format]
+    buffer = io.BytesIO()
+    resized.save(buffer, pil_format, **options)
+    return buffer.getvalue()
+
+
+def make_renditions(asset: Asset) -> list[Rendition]:
+    """Every rendition of the asset, made from its original (only the missing ones)."""
+    existing = {(r.kind, r.format, r.width): r for r in asset.renditions.all()}
+    todo = [p for p in plans(asset.width, asset.height)
+            if (p.kind, p.format, p.width) not in existing]
+    if todo:
+        with default_storage.open(asset.storage_key, "rb") as handle:
+            image = ImageOps.exif_transpose(Image.open(io.BytesIO(handle.read())))
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    for plan in todo:
+        data = _encode(image, plan)
+        key = rendition_key(asset, plan)
+        with object_extras(metadata={"tenant": asset.tenant.slug, "asset": str(asset.pk)},
+                           tags={"stage": asset.stage, "tenant": asset.tenant.slug},
+                           content_type=f"image/{plan.format}"):
+            key = default_storage.save(key, ContentFile(data))
+        rendition, _ = Rendition.objects.for_tenant(asset.tenant).get_or_create(
+            asset=asset, kind=plan.kind, format=plan.format, width=plan.width,
+            defaults={"height": plan.height, "bytes": len(data), "storage_key": key})
+        existing[(plan.kind, plan.format, plan.width)] = rendition
+    return list(existing.values())

@@ -1,0 +1,41 @@
+"""`manage.py iam_policy`: least privilege for exactly the callable catalog entries."""
+
+import json
+
+from django.core.management import call_command
+
+from generation.catalog import catalog
+
+
+def policy(capsys, *args):
+    call_command("iam_policy", "--account", "123456789012", "--region", "us-east-1", *args)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_policy_allows_invoke_on_each_callable_model_only(capsys):
+    document = policy(capsys)
+    (statement,) = document["Statement"]
+    assert statement["Action"] == ["bedrock:InvokeModel"]
+    resources = statement["Resource"]
+    assert "*" not in resources
+    assert "arn:aws:bedrock:us-west-2::foundation-model/stability.sd3-5-large-v1:0" in resources
+    assert ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+            "us.stability.stable-image-erase-object-v1:0") in resources
+    for region in ("us-east-1", "us-east-2", "us-west-2"):
+        assert (f"arn:aws:bedrock:{region}::foundation-model/"
+                "stability.stable-image-erase-object-v1:0") in resources
+    retired = [spec.model_id for spec in catalog() if spec.state() == "eol"]
+    assert retired and not any(model_id in arn for arn in resources for model_id in retired)
+
+
+def test_retired_models_can_be_included_and_moderation_services_appear_when_enabled(
+        capsys, settings):
+    settings.ATELIER_GUARDRAIL_ID = "gr-123"
+    settings.ATELIER_REKOGNITION = "on"
+    document = policy(capsys, "--include-retired")
+    actions = [statement["Action"][0] for statement in document["Statement"]]
+    assert actions == ["bedrock:InvokeModel", "bedrock:ApplyGuardrail",
+                       "rekognition:DetectModerationLabels"]
+    assert any("amazon.nova-canvas-v1:0" in arn for arn in document["Statement"][0]["Resource"])
+    assert document["Statement"][1]["Resource"] == [
+        "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-123"]
