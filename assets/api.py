@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assets.models import Asset
 from assets.serializers import AssetSerializer
-from assets.services import get_asset
+from assets.services import delete_asset, get_asset, promote_asset
 from config.api import NewestFirst, id_parameter, paginated, serializer_context
 from tenants.authentication import request_tenant
 
@@ -26,3 +27,14 @@ class AssetViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         asset = get_asset(request_tenant(request), pk)
         return Response(AssetSerializer(asset, context=serializer_context(request)).data)
+
+    @extend_schema(request=None, responses=AssetSerializer, parameters=[id_parameter("asset")])
+    @action(detail=True, methods=["post"])
+    def promote(self, request: Request, pk: str) -> Response:
+        asset = promote_asset(request_tenant(request), pk)
+        return Response(AssetSerializer(asset, context=serializer_context(request)).data)
+
+    @extend_schema(responses={204: None}, parameters=[id_parameter("asset")])
+    def destroy(self, request: Request, pk: str) -> Response:
+        delete_asset(request_tenant(request), pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -56,8 +56,10 @@ def inspect_image(data: bytes) -> tuple[Image.Image, str]:
             image.load()
     except InvalidParameter:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(f"at most {settings.ATELIER_UPLOAD_MAX_PIXELS} pixels "
+                      "(refused as a decompression bomb)") from None
+    except UnidentifiedImageError:
         raise _refuse("is not an image Atelier can read (PNG, JPEG or WebP)") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise _refuse(f"is damaged or truncated ({exc})") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -9,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assets import exports
 from config.api import NewestFirst, id_parameter, paginated, serializer_context
-from config.errors import InvalidParameter
+from config.errors import Conflict, InvalidParameter
 from generation import services
 from generation.catalog import catalog
 from generation.models import Job
@@ -67,6 +69,33 @@ class JobViewSet(viewsets.ViewSet):
     def cancel(self, request: Request, pk: str) -> Response:
         job = services.cancel_job(request_tenant(request), pk)
         return Response(JobSerializer(job, context=serializer_context(request)).data)
+
+
+    @extend_schema(request=None, responses={(200, "image/png"): bytes},
+                   parameters=[id_parameter("job")])
+    @action(detail=True, methods=["get"], url_path="contact-sheet")
+    def contact_sheet(self, request: Request, pk: str) -> HttpResponse:
+        job, assets = services.job_assets(request_tenant(request), pk)
+        try:
+            png = exports.contact_sheet(assets, title=f"{job.model_key}: {job.prompt[:60]}")
+        except ValueError:
+            raise Conflict("job: no images to show yet", field="job") from None
+        return HttpResponse(png, content_type="image/png")
+
+    @extend_schema(request=None, responses={(200, "application/zip"): bytes},
+                   parameters=[id_parameter("job"), OpenApiParameter(
+                       "stage", str, enum=["final", "draft", "all"],
+                       description="which images (default final)")])
+    @action(detail=True, methods=["get"])
+    def archive(self, request: Request, pk: str) -> HttpResponse:
+        stage = request.query_params.get("stage", "final")
+        if stage not in ("final", "draft", "all"):
+            raise InvalidParameter("stage: must be final, draft or all", field="stage")
+        job, assets = services.job_assets(request_tenant(request), pk,
+                                          stage=None if stage == "all" else stage)
+        response = HttpResponse(exports.archive(assets), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-{stage}.zip"'
+        return response
 
 
 class ModelCatalogView(APIView):

@@ -316,3 +316,10 @@ def sweep_stale_jobs(*, orphans: bool = False) -> list[str]:
     if swept:
         log.warning("sweep re-enqueued %d job(s): %s", len(swept), ", ".join(swept[:10]))
     return swept
+
+
+def job_assets(tenant: Tenant, job_id: Any, *, stage: str | None = None) -> tuple[Job, Any]:
+    """The tenant's job and its generated assets in order (optionally of one stage)."""
+    job = get_job(tenant, job_id)
+    assets = job.assets.order_by("index")
+    return job, assets.filter(stage=stage) if stage else assets

@@ -48,13 +48,19 @@ def decode(data: str | bytes) -> Image.Image:
     return Image.open(io.BytesIO(raw))
 
 
+def runtime_client(**options: Any) -> Any:
+    """A client with a session of its own: boto3's default session caches the first
+    credentials it sees, and other tests set other ones."""
+    return boto3.session.Session().client("bedrock-runtime", **options)
+
+
 def malformed(ptr: str, reason: str) -> str:
     return f"Malformed input request: {ptr}: {reason}, please reformat your input and try again."
 
 
 @pytest.fixture
 def client(bedrock_double: BedrockDouble) -> Any:  # noqa: F811
-    return boto3.client("bedrock-runtime", region_name="us-east-1", config=NO_RETRIES)
+    return runtime_client(region_name="us-east-1", config=NO_RETRIES)
 
 
 @pytest.fixture
@@ -545,7 +551,7 @@ def test_boto3_standard_retries_match_the_reference(double, monkeypatch, outcome
                                                     retried):
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount",
                         lambda self, context: 0)
-    client = boto3.client("bedrock-runtime", config=Config(retries={"mode": "standard"}))
+    client = runtime_client(config=Config(retries={"mode": "standard"}))
     double.script(NOVA, outcome, outcome, outcome)
     with pytest.raises(getattr(client.exceptions, name)):
         invoke(client, NOVA, nova_t2i())
@@ -557,7 +563,7 @@ def test_boto3_standard_retries_match_the_reference(double, monkeypatch, outcome
 def test_a_retried_throttle_then_succeeds(double, monkeypatch):
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount",
                         lambda self, context: 0)
-    client = boto3.client("bedrock-runtime", config=Config(retries={"mode": "standard"}))
+    client = runtime_client(config=Config(retries={"mode": "standard"}))
     double.script(NOVA, fake.throttle(), fake.server_error(503))
     assert invoke(client, NOVA, nova_t2i())["images"]
     assert len(double.requests) == 3
@@ -896,7 +902,7 @@ def test_concurrent_requests_are_served_in_parallel(double):
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    clients = [boto3.client("bedrock-runtime", config=NO_RETRIES) for _ in range(12)]
+    clients = [runtime_client(config=NO_RETRIES) for _ in range(12)]
     threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
     started = time.monotonic()
     for thread in threads:

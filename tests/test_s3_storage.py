@@ -21,7 +21,7 @@ pytestmark = pytest.mark.s3
 
 @pytest.fixture
 def bucket(s3_endpoint: str):
-    s3 = boto3.client("s3")
+    s3 = boto3.session.Session().client("s3")
     name = f"atelier-test-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(Bucket=name)
     yield name
@@ -48,7 +48,7 @@ def test_generated_images_are_private_encrypted_and_served_by_presigned_url(
     job = json.loads(result.stdout)
     assert job["status"] == "succeeded"
 
-    s3 = boto3.client("s3")
+    s3 = boto3.session.Session().client("s3")
     for printed in job["assets"]:
         asset = Asset.objects.for_tenant(acme.tenant).get(pk=printed["id"])
         head = s3.head_object(Bucket=bucket, Key=asset.storage_key)

@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
-from assets.contact_sheet import SheetTile, render_contact_sheet
+from assets.exports import contact_sheet
 from assets.models import Asset
 from config.cli import reports_errors
 from generation import services
@@ -77,15 +76,10 @@ class Command(BaseCommand):
     def _contact_sheet(self, tenant: Tenant, jobs: list[Job]) -> Path:
         assets = Asset.objects.for_tenant(tenant).filter(job__in=jobs).order_by(
             "job__created_at", "index")
-        tiles = []
-        for asset in assets:
-            with default_storage.open(asset.storage_key, "rb") as handle:
-                tiles.append(SheetTile(image=handle.read(),
-                                       caption=f"seed {asset.seed} · {asset.model_key}"))
         path = settings.VAR_DIR / "demo" / "contact-sheet.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_contact_sheet(tiles, title="Atelier demo: 4 prompts x 4 seeds",
-                                              columns=SEEDS_PER_PROMPT))
+        path.write_bytes(contact_sheet(assets, title="Atelier demo: 4 prompts x 4 seeds",
+                                       columns=SEEDS_PER_PROMPT))
         return path
 
     def _summary(self, jobs: list[Job], sheet: Path, key: str, password: str,

@@ -1,0 +1,40 @@
+"""A job's contact sheet (PNG) and its ZIP archive of finals."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from PIL import Image
+
+from generation.services import run_job
+
+
+def test_contact_sheet_shows_the_jobs_images(owner, submit):
+    job = submit(n=4, seed=1)
+    run_job(job.pk)
+    response = owner.get(f"/api/v1/jobs/{job.pk}/contact-sheet")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    sheet = Image.open(io.BytesIO(response.content))
+    assert sheet.width > 256 * 2 and sheet.height > 256
+
+
+def test_archive_holds_finals_by_default_and_everything_on_request(owner, submit):
+    job = submit(n=3, seed=1)
+    run_job(job.pk)
+    first = job.assets.order_by("index").first()
+    assert owner.post(f"/api/v1/assets/{first.pk}/promote").status_code == 200
+    finals = zipfile.ZipFile(io.BytesIO(owner.get(f"/api/v1/jobs/{job.pk}/archive").content))
+    assert finals.namelist() == [f"{job.pk}/0-1.png"]
+    everything = owner.get(f"/api/v1/jobs/{job.pk}/archive?stage=all")
+    assert everything["Content-Disposition"].endswith(f'job-{job.pk}-all.zip"')
+    assert len(zipfile.ZipFile(io.BytesIO(everything.content)).namelist()) == 3
+    assert owner.get(f"/api/v1/jobs/{job.pk}/archive?stage=bogus").status_code == 400
+
+
+def test_exports_of_a_job_without_images_and_of_a_foreign_job(owner, stranger, submit):
+    job = submit()
+    assert owner.get(f"/api/v1/jobs/{job.pk}/contact-sheet").status_code == 409
+    run_job(job.pk)
+    assert stranger.get(f"/api/v1/jobs/{job.pk}/contact-sheet").status_code == 404
+    assert stranger.get(f"/api/v1/jobs/{job.pk}/archive").status_code == 404
