@@ -42,9 +42,14 @@ class Asset(TenantOwnedModel):
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=8)
     stage = models.CharField(max_length=8, choices=Stage.choices, default=Stage.DRAFT)
-    # Every asset is cleared for delivery until output moderation arrives (issue 5).
+    # Fail closed: nothing is delivered until moderation (or a moderator) approves it.
     moderation_status = models.CharField(max_length=16, choices=Moderation.choices,
-                                         default=Moderation.APPROVED)
+                                         default=Moderation.PENDING_REVIEW, db_index=True)
+    moderation = models.JSONField(
+        default=dict, blank=True,
+        help_text="which checks ran, their labels and confidences, and why this status")
+    provenance = models.JSONField(default=dict, blank=True,
+                                  help_text="watermark and content credentials applied")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):

@@ -16,10 +16,12 @@ from assets.models import Asset, Rendition
 from assets.renditions import make_renditions
 from assets.storage import object_extras, set_tags
 from config.errors import NotFound
+from moderation.services import apply_status
 
 if TYPE_CHECKING:
     from generation.models import Job
     from generation.providers.base import GeneratedImage
+    from moderation.services import Verdict
     from tenants.models import Tenant
 
 log = logging.getLogger("atelier.assets")
@@ -31,8 +33,9 @@ def tags_for(asset: Asset) -> dict[str, str]:
 
 
 def store_generated_image(job: Job, index: int, image: GeneratedImage,
-                          parameters: dict[str, Any]) -> Asset:
-    """Write the original bytes untouched, then record the asset and queue its renditions.
+                          parameters: dict[str, Any], *, verdict: Verdict) -> Asset:
+    """Write the image, record the asset, then act on the moderation verdict (renditions for
+    approved, review for pending, withdrawal for rejected).
 
     The key is the same on every attempt, so a retried or re-run job overwrites its own object
     and the (job, index) constraint keeps one asset row: running a job twice never duplicates.
@@ -51,11 +54,12 @@ def store_generated_image(job: Job, index: int, image: GeneratedImage,
             "parameters": parameters, "seed": image.seed, "storage_key": stored_key,
             "sha256": hashlib.sha256(image.data).hexdigest(), "bytes": len(image.data),
             "width": image.width, "height": image.height, "format": image.format,
-            "stage": job.stage,
+            "stage": job.stage, "moderation": verdict.as_record(),
         },
     )
     if created:
-        queue_renditions(asset)
+        apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
+                     policy=", ".join(verdict.checks), details=verdict.as_record())
     return asset
 
 

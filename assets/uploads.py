@@ -98,6 +98,9 @@ def create_upload(tenant: Tenant, data: bytes, *, filename: str = "") -> Asset:
             return uploads.create(
                 kind=Asset.Kind.UPLOAD, operation="upload", storage_key=key, sha256=digest,
                 bytes=len(data), width=image.width, height=image.height, format=fmt,
-                stage=Asset.Stage.FINAL, parameters={"filename": filename[:200]})
+                stage=Asset.Stage.FINAL, parameters={"filename": filename[:200]},
+                # The tenant's own input, only ever sent to models, never published by Atelier.
+                moderation_status=Asset.Moderation.APPROVED,
+                moderation={"checks": [], "reasons": ["the tenant's own upload"]})
     except IntegrityError:  # the same bytes uploaded concurrently: one asset
         return uploads.get(kind=Asset.Kind.UPLOAD, sha256=digest)

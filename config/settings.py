@@ -216,6 +216,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 ATELIER_GUARDRAIL_ID = env.str("ATELIER_GUARDRAIL_ID", default="")
 ATELIER_GUARDRAIL_VERSION = env.str("ATELIER_GUARDRAIL_VERSION", default="DRAFT")
 ATELIER_REKOGNITION = env.str("ATELIER_REKOGNITION", default="off")
+# What happens to a rejected image's object: moved under quarantine/ (kept for appeal and
+# audit, never delivered) or deleted.
+ATELIER_REJECTED_ACTION = env.str("ATELIER_REJECTED_ACTION", default="quarantine")
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")

@@ -33,6 +33,8 @@ from generation.models import Job, ProviderAttempt
 from generation.providers.base import ProviderCall, ProviderError, ProviderResult
 from generation.providers.registry import adapter_for, uses_bedrock
 from generation.requests import JobRequest, ResolvedRequest
+from moderation import services as moderation
+from moderation.models import AuditEvent
 from tenants.models import ApiKey, Tenant
 
 log = logging.getLogger("atelier.jobs")
@@ -85,31 +87,52 @@ def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
 
 def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
     _, resolved, cost = _check(tenant, request)
+    moderation.check_prompt(tenant, request)
     return Estimate(resolved=resolved, estimated_cost_usd=cost)
 
 
 def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
                api_key: ApiKey | None = None) -> Job:
-    """Validate against the catalog, estimate, persist and enqueue after commit.
+    """Validate against the catalog, moderate the prompt, estimate, persist and enqueue after
+    commit.
 
-    Bad input raises before anything is written or queued.
+    Bad input raises before anything is written or queued. A prompt a policy forbids is
+    recorded as a `blocked` job (never queued, never charged) and raises PromptBlocked.
     """
     spec, resolved, cost = _check(tenant, request)
     seed_low, seed_high = spec.limits.seed or (0, 0)
     base_seed = request.seed if request.seed is not None else (
         max(1, seed_low) + secrets.randbelow(seed_high - max(1, seed_low) + 1)
         if seed_high else 0)
+    fields = dict(
+        created_by=user, api_key=api_key, model_key=spec.key, model_id=resolved.model_id,
+        operation=request.operation, prompt=request.prompt,
+        negative_prompt=request.negative_prompt, n=request.n, seed=request.seed,
+        base_seed=base_seed, width=resolved.width, height=resolved.height,
+        stage=request.stage, request=request.as_record(), params=resolved.params,
+        estimated_cost_usd=cost)
+    try:
+        moderation.check_prompt(tenant, request)
+    except moderation.PromptBlocked as exc:
+        _record_blocked(tenant, fields, exc)
+        raise
     with transaction.atomic():
-        job = Job.objects.for_tenant(tenant).create(
-            created_by=user, api_key=api_key, model_key=spec.key, model_id=resolved.model_id,
-            operation=request.operation, prompt=request.prompt,
-            negative_prompt=request.negative_prompt, n=request.n, seed=request.seed,
-            base_seed=base_seed, width=resolved.width, height=resolved.height,
-            stage=request.stage, request=request.as_record(), params=resolved.params,
-            estimated_cost_usd=cost, enqueued_at=timezone.now(),
-        )
+        job = Job.objects.for_tenant(tenant).create(**fields, enqueued_at=timezone.now())
         transaction.on_commit(lambda: _enqueue(job.pk))
     log.info("job %s submitted: tenant=%s model=%s n=%s", job.pk, tenant.slug, spec.key, job.n)
+    return job
+
+
+def _record_blocked(tenant: Tenant, fields: dict[str, Any], exc: Any) -> Job:
+    """The refused request, kept as a `blocked` job for the tenant's history and the audit."""
+    with transaction.atomic():
+        job = Job.objects.for_tenant(tenant).create(
+            **fields, status=Job.Status.BLOCKED, error_code=exc.code, error_message=exc.message,
+            finished_at=timezone.now())
+        moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=tenant, job=job,
+                          policy=exc.policy, reason=exc.reason)
+    exc.extra["job"] = str(job.pk)
+    log.info("job %s blocked at submission by the %s policy", job.pk, exc.policy)
     return job
 
 
@@ -233,8 +256,9 @@ def run_job(job_id: Any) -> None:
         for indices, call in calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)):
             result = _call(job, spec, indices, call)
             for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
-                store_generated_image(job, index, image,
-                                      _asset_parameters(job, call, position))
+                verdict = moderation.moderate_output(job.tenant, image.data)
+                store_generated_image(job, index, image, _asset_parameters(job, call, position),
+                                      verdict=verdict)
             missing = indices[len(result.images):]
             if missing:
                 reasons = list(result.blocked) or ["the model returned fewer images"]
@@ -265,9 +289,13 @@ def _release(job: Job) -> None:
 
 
 def _settle_outcome(job: Job, *, failure: ProviderError | None = None) -> None:
-    """The job's final status from what it made, what filters withheld and how it failed."""
-    made = job.assets.count()
-    reasons = "; ".join(dict.fromkeys(item["reason"] for item in job.withheld))
+    """The job's final status from what it made, what filters and moderation withheld, and
+    how it failed. An image moderation rejected counts as withheld."""
+    made = job.assets.exclude(moderation_status="rejected").count()
+    rejected = [{"index": index, "reason": "rejected by output moderation"}
+                for index in job.assets.filter(moderation_status="rejected")
+                .values_list("index", flat=True)]
+    reasons = "; ".join(dict.fromkeys(item["reason"] for item in [*job.withheld, *rejected]))
     if made == job.n:
         _finish(job, Job.Status.SUCCEEDED)
     elif failure is not None and failure.blocked and not made:

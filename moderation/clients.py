@@ -1,0 +1,96 @@
+"""Calls to the moderation services: Bedrock Guardrails ApplyGuardrail and Rekognition
+DetectModerationLabels. Any failure raises ModerationUnavailable; the callers fail closed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+
+TIMEOUTS = Config(connect_timeout=5, read_timeout=20,
+                  retries={"mode": "standard", "total_max_attempts": 2})
+
+
+class ModerationUnavailable(Exception):
+    """A moderation service could not give an answer (error, throttle, timeout)."""
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    parent: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class GuardrailVerdict:
+    intervened: bool
+    findings: list[str]  # e.g. "word: nude", "content: SEXUAL HIGH"
+    confidence: float  # the highest image-filter confidence band, as a percentage
+    message: str
+
+
+@cache
+def _client(service: str, region: str, endpoint: str | None) -> Any:
+    return boto3.session.Session().client(service, region_name=region, config=TIMEOUTS)
+
+
+def _service(service: str) -> Any:
+    variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
+    return _client(service, settings.AWS_REGION, os.environ.get(variable))
+
+
+def detect_labels(image: bytes, *, min_confidence: float = 20.0) -> list[Label]:
+    try:
+        answer = _service("rekognition").detect_moderation_labels(
+            Image={"Bytes": image}, MinConfidence=min_confidence)
+    except (ClientError, BotoCoreError) as exc:
+        raise ModerationUnavailable(f"Rekognition: {exc}") from exc
+    return [Label(name=item["Name"], parent=item.get("ParentName", ""),
+                  confidence=float(item["Confidence"]))
+            for item in answer.get("ModerationLabels", [])]
+
+
+def _findings(assessments: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    found, bands = [], []
+    for assessment in assessments:
+        for topic in assessment.get("topicPolicy", {}).get("topics", []):
+            if topic.get("action") == "BLOCKED":
+                found.append(f"topic: {topic.get('name')}")
+        for item in assessment.get("contentPolicy", {}).get("filters", []):
+            if item.get("action") == "BLOCKED":
+                found.append(f"content: {item.get('type')} {item.get('confidence')}")
+                bands.append(item.get("confidence", "HIGH"))
+        words = assessment.get("wordPolicy", {})
+        for word in words.get("customWords", []) + words.get("managedWordLists", []):
+            if word.get("action") == "BLOCKED":
+                found.append(f"word: {word.get('match')}")
+        for pii in assessment.get("sensitiveInformationPolicy", {}).get("piiEntities", []):
+            if pii.get("action") == "BLOCKED":
+                found.append(f"pii: {pii.get('type')}")
+    return found, bands
+
+
+def apply_guardrail(source: str, *, texts: list[str] = (), images: list[tuple[bytes, str]] = (),
+                    confidence_bands: dict[str, float] | None = None) -> GuardrailVerdict:
+    """ApplyGuardrail on prompts (source INPUT) or generated images (OUTPUT)."""
+    content: list[dict[str, Any]] = [{"text": {"text": text}} for text in texts if text.strip()]
+    content += [{"image": {"format": fmt, "source": {"bytes": data}}} for data, fmt in images]
+    try:
+        answer = _service("bedrock-runtime").apply_guardrail(
+            guardrailIdentifier=settings.ATELIER_GUARDRAIL_ID,
+            guardrailVersion=settings.ATELIER_GUARDRAIL_VERSION, source=source, content=content)
+    except (ClientError, BotoCoreError) as exc:
+        raise ModerationUnavailable(f"Guardrails: {exc}") from exc
+    found, bands = _findings(answer.get("assessments", []))
+    scale = confidence_bands or {}
+    message = " ".join(out.get("text", "") for out in answer.get("outputs", []))
+    return GuardrailVerdict(intervened=answer.get("action") == "GUARDRAIL_INTERVENED",
+                            findings=found, message=message,
+                            confidence=max((scale.get(b, 100.0) for b in bands), default=0.0))

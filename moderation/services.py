@@ -1,0 +1,228 @@
+"""Moderation rules: prompts before anything is queued or charged, every output before it
+is delivered, moderators' decisions, and the audit trail of all of them.
+
+Fail closed: a prompt that cannot be checked is refused (try again later); an image that
+cannot be checked waits for a moderator (`pending_review`), never `approved`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from config.errors import AtelierError
+from moderation import clients, text
+from moderation.models import AuditEvent
+from moderation.policy import Policy, for_tenant
+
+if TYPE_CHECKING:
+    from assets.models import Asset
+    from generation.requests import JobRequest
+    from tenants.models import Tenant
+
+log = logging.getLogger("atelier.moderation")
+APPROVED, PENDING, REJECTED = "approved", "pending_review", "rejected"
+REKOGNITION_MAX_BYTES = 5 * 1024 * 1024
+
+
+class PromptBlocked(AtelierError):
+    code = "prompt_blocked"
+    http_status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, message: str, *, policy: str, reason: str) -> None:
+        super().__init__(message, field="prompt", extra={"policy": policy, "reason": reason})
+        self.policy, self.reason = policy, reason
+
+
+class ModerationUnavailable(AtelierError):
+    code = "moderation_unavailable"
+    http_status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+# --- prompts ----------------------------------------------------------------------------------
+
+def check_prompt(tenant: Tenant, request: JobRequest) -> None:
+    """Raise PromptBlocked if a policy forbids the request's text; nothing else happens."""
+    policy = for_tenant(tenant)
+    texts = [t for t in (request.prompt, request.negative_prompt, request.mask_prompt or "")
+             if t]
+    for source in ("platform", "tenant"):
+        for piece in texts:
+            term = text.find_term(piece, policy.blocked_terms[source])
+            pattern = text.find_pattern(piece, policy.blocked_patterns[source])
+            if term or pattern:
+                reason = f"blocked term {term!r}" if term else f"blocked pattern {pattern!r}"
+                raise PromptBlocked(f"prompt: refused by the {source} policy ({reason})",
+                                    policy=source, reason=reason)
+    if settings.ATELIER_GUARDRAIL_ID:
+        try:
+            verdict = clients.apply_guardrail("INPUT", texts=texts)
+        except clients.ModerationUnavailable as exc:
+            log.warning("prompt moderation unavailable: %s", exc)
+            raise ModerationUnavailable("prompt: the moderation service is unavailable; "
+                                        "nothing was queued or charged, try again shortly",
+                                        field="prompt") from exc
+        if verdict.intervened:
+            reason = "; ".join(verdict.findings) or verdict.message or "guardrail intervened"
+            raise PromptBlocked(f"prompt: refused by the guardrail ({reason})",
+                                policy="guardrails", reason=reason)
+
+
+def record(action: str, *, tenant: Tenant, policy: str = "", reason: str = "",
+           job: Any = None, asset: Any = None, actor: AbstractBaseUser | None = None,
+           details: dict[str, Any] | None = None) -> AuditEvent:
+    return AuditEvent.objects.create(action=action, tenant=tenant, policy=policy, reason=reason,
+                                     job=job, asset=asset, actor=actor, details=details or {})
+
+
+# --- generated images -------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    status: str
+    checks: list[str] = field(default_factory=list)
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    external: bool = False
+
+    def escalate(self, status: str, reason: str) -> None:
+        order = (APPROVED, PENDING, REJECTED)
+        if order.index(status) > order.index(self.status):
+            self.status = status
+        self.reasons.append(reason)
+
+    def as_record(self) -> dict[str, Any]:
+        return {"checks": self.checks, "labels": self.labels, "reasons": self.reasons,
+                "external": self.external, "at": timezone.now().isoformat()}
+
+
+def _for_services(data: bytes) -> tuple[bytes, str]:
+    """PNG or JPEG under Rekognition's 5 MB: the original when it already is one."""
+    image = Image.open(io.BytesIO(data))
+    if image.format in ("PNG", "JPEG") and len(data) <= REKOGNITION_MAX_BYTES:
+        return data, image.format.lower()
+    image = image.convert("RGB")
+    image.thumbnail((2048, 2048))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue(), "jpeg"
+
+
+def _judge(verdict: Verdict, policy: Policy, names: list[str], confidence: float,
+           what: str) -> None:
+    limits = policy.thresholds(names)
+    if confidence >= limits.reject:
+        verdict.escalate(REJECTED, f"{what} {confidence:.0f}% >= reject {limits.reject:g}")
+    elif confidence >= limits.review:
+        verdict.escalate(PENDING, f"{what} {confidence:.0f}% >= review {limits.review:g}")
+
+
+def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
+    """Judge the model's original bytes with every configured service and the policy."""
+    policy = for_tenant(tenant)
+    verdict = Verdict(status=APPROVED, checks=["local policy"])
+    image, fmt = _for_services(data)
+    if settings.ATELIER_REKOGNITION == "on":
+        verdict.checks.append("rekognition")
+        try:
+            labels = clients.detect_labels(image)
+        except clients.ModerationUnavailable as exc:
+            verdict.escalate(PENDING, f"rekognition unavailable: {exc}")
+        else:
+            verdict.external = True
+            for label in labels:
+                verdict.labels.append({"name": label.name, "parent": label.parent,
+                                       "confidence": round(label.confidence, 2),
+                                       "source": "rekognition"})
+                _judge(verdict, policy, [label.name, label.parent], label.confidence,
+                       f"{label.name}")
+    if settings.ATELIER_GUARDRAIL_ID:
+        verdict.checks.append("guardrails")
+        try:
+            result = clients.apply_guardrail("OUTPUT", images=[(image, fmt)],
+                                             confidence_bands=policy.guardrail_confidence)
+        except clients.ModerationUnavailable as exc:
+            verdict.escalate(PENDING, f"guardrails unavailable: {exc}")
+        else:
+            verdict.external = True
+            if result.intervened:
+                verdict.labels += [{"name": finding, "source": "guardrails"}
+                                   for finding in result.findings]
+                names = [f.split(": ", 1)[-1].split(" ")[0] for f in result.findings]
+                _judge(verdict, policy, names, result.confidence or 100.0,
+                       "guardrail " + ", ".join(result.findings))
+    if not verdict.external:
+        verdict.reasons.append("no external moderation service is configured; "
+                               "local policy only")
+    return verdict
+
+
+def quarantine_key(key: str) -> str:
+    return f"quarantine/{key}"
+
+
+def withdraw(asset: Asset) -> None:
+    """A rejected asset leaves delivery: its object is quarantined or deleted (setting), and
+    its renditions are deleted."""
+    from assets.models import Rendition
+
+    for rendition in Rendition.unscoped.filter(asset=asset):
+        default_storage.delete(rendition.storage_key)
+        rendition.delete()
+    if asset.storage_key.startswith("quarantine/") or not default_storage.exists(
+            asset.storage_key):
+        return
+    if settings.ATELIER_REJECTED_ACTION == "quarantine":
+        with default_storage.open(asset.storage_key, "rb") as handle:
+            moved = default_storage.save(quarantine_key(asset.storage_key),
+                                         ContentFile(handle.read()))
+        default_storage.delete(asset.storage_key)
+        asset.storage_key = moved
+    else:
+        default_storage.delete(asset.storage_key)
+    type(asset).unscoped.filter(pk=asset.pk).update(storage_key=asset.storage_key)
+
+
+def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = None,
+                 reason: str = "", policy: str = "", details: dict[str, Any] | None = None
+                 ) -> Asset:
+    """Set an asset's moderation status and do what follows: renditions and notifications
+    for approved, nothing for pending, withdrawal for rejected. Audited."""
+    from assets.services import queue_renditions
+
+    with transaction.atomic():
+        type(asset).unscoped.filter(pk=asset.pk).update(moderation_status=status)
+        asset.moderation_status = status
+        action = {APPROVED: AuditEvent.Action.ASSET_APPROVED,
+                  PENDING: AuditEvent.Action.ASSET_PENDING,
+                  REJECTED: AuditEvent.Action.ASSET_REJECTED}[status]
+        record(action, tenant=asset.tenant, asset=asset, job=asset.job, actor=actor,
+               reason=reason, policy=policy or ("moderator" if actor else "automatic"),
+               details=details)
+    if status == REJECTED:
+        withdraw(asset)
+    elif status == APPROVED:
+        queue_renditions(asset)
+    return asset
+
+
+def review(asset: Asset, *, approve: bool, moderator: AbstractBaseUser, reason: str = ""
+           ) -> Asset:
+    """A moderator's decision on an asset waiting in review (or reversing an earlier one
+    towards rejection)."""
+    if approve and asset.moderation_status == REJECTED:
+        raise AtelierError("asset: a rejected asset cannot be approved again", field="asset",
+                           code="already_rejected")
+    return apply_status(asset, APPROVED if approve else REJECTED, actor=moderator,
+                        reason=reason or ("approved" if approve else "rejected"))
