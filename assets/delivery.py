@@ -48,8 +48,10 @@ def cdn_enabled() -> bool:
                 and settings.ATELIER_CDN_PRIVATE_KEY_FILE)
 
 
-def link_for_key(key: str, filename: str, *, base_url: str, ttl: int | None = None) -> Link:
-    """A link to one stored object that works for `ttl` seconds."""
+def link_for_key(key: str, filename: str, *, base_url: str, ttl: int | None = None,
+                 purpose: str = "download") -> Link:
+    """A link to one stored object that works for `ttl` seconds. `purpose="review"` links
+    (moderators' previews) also open images that are not cleared for delivery yet."""
     ttl = ttl or settings.ATELIER_URL_TTL_SECONDS
     expires = int(time.time()) + ttl
     expires_at = datetime.fromtimestamp(expires, tz=UTC)
@@ -63,8 +65,11 @@ def link_for_key(key: str, filename: str, *, base_url: str, ttl: int | None = No
         url = default_storage.url(key, expire=ttl, parameters={
             "ResponseContentDisposition": f'inline; filename="{filename}"'})
         return Link(url=url, expires_at=expires_at)
-    query = urlencode({"exp": expires, "name": filename,
-                       "sig": signing.signature(key, expires, filename)})
+    fields = {"exp": expires, "name": filename,
+              "sig": signing.signature(key, expires, filename, purpose)}
+    if purpose != "download":
+        fields["purpose"] = purpose
+    query = urlencode(fields)
     path = reverse("asset-download", kwargs={"key": key})
     return Link(url=f"{base_url.rstrip('/')}{path}?{query}", expires_at=expires_at)
 

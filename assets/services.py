@@ -109,9 +109,10 @@ def delete_asset(tenant: Tenant, asset_id: Any) -> None:
     log.info("asset %s deleted with its renditions", asset_id)
 
 
-def open_deliverable(storage_key: str) -> tuple[str, Any] | None:
+def open_deliverable(storage_key: str, *, for_review: bool = False) -> tuple[str, Any] | None:
     """(content type, open file) for a key of an asset or rendition still cleared for
-    delivery; None otherwise (a link outlives neither its asset nor its approval)."""
+    delivery (or, for a moderator's review link, still waiting in review); None otherwise:
+    a link outlives neither its asset nor its approval."""
     asset = Asset.unscoped.filter(storage_key=storage_key).first()
     content_type = asset.content_type if asset else ""
     if asset is None:
@@ -119,6 +120,8 @@ def open_deliverable(storage_key: str) -> tuple[str, Any] | None:
             storage_key=storage_key).first()
         asset = rendition.asset if rendition else None
         content_type = rendition.content_type if rendition else ""
-    if asset is None or not asset.deliverable or not default_storage.exists(storage_key):
+    allowed = asset is not None and (asset.deliverable or (
+        for_review and asset.moderation_status == Asset.Moderation.PENDING_REVIEW))
+    if not allowed or not default_storage.exists(storage_key):
         return None
     return content_type, default_storage.open(storage_key, "rb")

@@ -14,16 +14,20 @@ from django.utils.crypto import salted_hmac
 _SALT = "atelier.assets.download"
 
 
-def signature(key: str, expires: int, filename: str) -> str:
-    return salted_hmac(_SALT, f"{key}\n{expires}\n{filename}", algorithm="sha256").hexdigest()
+PURPOSES = ("download", "review")  # review links also open images waiting for a moderator
 
 
-def verify(key: str, expires: str, filename: str, given: str, *, now: float | None = None
-           ) -> str | None:
+def signature(key: str, expires: int, filename: str, purpose: str = "download") -> str:
+    message = f"{key}\n{expires}\n{filename}\n{purpose}"
+    return salted_hmac(_SALT, message, algorithm="sha256").hexdigest()
+
+
+def verify(key: str, expires: str, filename: str, given: str, *, purpose: str = "download",
+           now: float | None = None) -> str | None:
     """None when the link is good, else why it is refused."""
-    if not expires.isdigit():
+    if not expires.isdigit() or purpose not in PURPOSES:
         return "malformed link"
-    if not hmac.compare_digest(signature(key, int(expires), filename), given):
+    if not hmac.compare_digest(signature(key, int(expires), filename, purpose), given):
         return "bad signature"
     if int(expires) < (time.time() if now is None else now):
         return "link expired"

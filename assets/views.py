@@ -11,11 +11,12 @@ from assets.services import open_deliverable
 
 @require_GET
 def download(request: HttpRequest, key: str) -> HttpResponse:
+    purpose = request.GET.get("purpose", "download")
     problem = signing.verify(key, request.GET.get("exp", ""), request.GET.get("name", ""),
-                             request.GET.get("sig", ""))
+                             request.GET.get("sig", ""), purpose=purpose)
     if problem:
         return HttpResponseForbidden(f"Forbidden: {problem}.", content_type="text/plain")
-    found = open_deliverable(key)
+    found = open_deliverable(key, for_review=purpose == "review")
     if found is None:
         raise Http404("No such file.")
     content_type, handle = found

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assets.models import Asset
+
+MODERATORS_GROUP = "Moderators"
+
 
 class TenantPolicy(models.Model):
     """A tenant's own additions to the platform policy (they can only make it stricter)."""
@@ -60,3 +64,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or "atelier"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action}"
+
+
+class ReviewItem(Asset):
+    """An asset as the review queue shows it (a proxy: the same rows)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "review queue item"
+        verbose_name_plural = "review queue"
