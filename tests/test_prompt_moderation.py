@@ -18,7 +18,8 @@ def post(client, **fields):
 
 
 @pytest.mark.parametrize("prompt", [
-    "CSAM", "c s a m", "C.S.A.M!", "ＣＳＡＭ", "a photo with cs@m", "Child   Nudity",
+    "CSAM", "c s a m", "C.S.A.M!", "\uff23\uff33\uff21\uff2d", "a photo with cs@m",
+    "Child   Nudity",
     "a naked model next to a child",
 ])
 def test_platform_policy_blocks_obfuscated_terms_and_patterns(owner, acme, empty_queue, prompt):
