@@ -22,8 +22,8 @@ class AssetSerializer(serializers.ModelSerializer):
         model = Asset
         fields = ["id", "kind", "job", "index", "model", "model_id", "operation", "seed",
                   "width", "height", "format", "bytes", "sha256", "stage", "moderation_status",
-                  "parameters", "created_at", "url", "url_expires_at", "thumbnail_url",
-                  "renditions"]
+                  "provenance", "parameters", "created_at", "url", "url_expires_at",
+                  "thumbnail_url", "renditions"]
 
     def _link(self, asset: Asset) -> Any:
         cache = self.context.setdefault("_links", {})

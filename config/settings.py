@@ -219,6 +219,13 @@ ATELIER_REKOGNITION = env.str("ATELIER_REKOGNITION", default="off")
 # What happens to a rejected image's object: moved under quarantine/ (kept for appeal and
 # audit, never delivered) or deleted.
 ATELIER_REJECTED_ACTION = env.str("ATELIER_REJECTED_ACTION", default="quarantine")
+# Seconds a moderation service may take before the image goes to review instead.
+ATELIER_MODERATION_TIMEOUT = env.float("ATELIER_MODERATION_TIMEOUT", default=20.0)
+# C2PA Content Credentials: the platform's certificate chain and private key (PEM).
+ATELIER_C2PA_CERT_FILE = env.str("ATELIER_C2PA_CERT_FILE", default="")
+ATELIER_C2PA_KEY_FILE = env.str("ATELIER_C2PA_KEY_FILE", default="")
+# Sign with a locally minted test CA when no certificate is configured (demos, staging).
+ATELIER_C2PA_TEST_CA = env.bool("ATELIER_C2PA_TEST_CA", default=False)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")

@@ -13,9 +13,6 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-TIMEOUTS = Config(connect_timeout=5, read_timeout=20,
-                  retries={"mode": "standard", "total_max_attempts": 2})
-
 
 class ModerationUnavailable(Exception):
     """A moderation service could not give an answer (error, throttle, timeout)."""
@@ -37,13 +34,17 @@ class GuardrailVerdict:
 
 
 @cache
-def _client(service: str, region: str, endpoint: str | None) -> Any:
-    return boto3.session.Session().client(service, region_name=region, config=TIMEOUTS)
+def _client(service: str, region: str, endpoint: str | None, timeout: float) -> Any:
+    config = Config(connect_timeout=5, read_timeout=timeout,
+                    retries={"mode": "standard", "total_max_attempts": 2})
+    return boto3.session.Session().client(service, region_name=region, config=config)
 
 
 def _service(service: str) -> Any:
+    """A client per service, region, endpoint (tests move it) and timeout."""
     variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
-    return _client(service, settings.AWS_REGION, os.environ.get(variable))
+    return _client(service, settings.AWS_REGION, os.environ.get(variable),
+                   settings.ATELIER_MODERATION_TIMEOUT)
 
 
 def detect_labels(image: bytes, *, min_confidence: float = 20.0) -> list[Label]:

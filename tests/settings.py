@@ -36,3 +36,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that worker subprocesses see the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test.sqlite3")}
 ATELIER_THROTTLE_PENALTY_SECONDS = 0.3
+ATELIER_MODERATION_TIMEOUT = 1.0
