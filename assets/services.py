@@ -15,7 +15,6 @@ from assets.keys import generated_key, prompt_hash
 from assets.models import Asset, Rendition
 from assets.renditions import make_renditions
 from assets.storage import object_extras, set_tags
-from config.errors import NotFound
 from moderation.services import apply_status
 
 if TYPE_CHECKING:
@@ -79,10 +78,7 @@ def render_asset(asset_id: Any) -> list[Rendition]:
 
 def get_asset(tenant: Tenant, asset_id: Any) -> Asset:
     """The tenant's asset, or NotFound: another tenant's asset does not exist for this one."""
-    asset = Asset.objects.owned(tenant, asset_id)
-    if asset is None:
-        raise NotFound("asset: no such asset", field="asset")
-    return asset
+    return Asset.objects.owned_or_404(tenant, asset_id)
 
 
 def promote_asset(tenant: Tenant, asset_id: Any) -> Asset:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from assets.services import store_generated_image
 from billing.services import estimate_cost_usd
-from config.errors import AtelierError, Conflict, InvalidParameter, NotFound
+from config.errors import AtelierError, Conflict, InvalidParameter
 from generation import calls, ratelimit
 from generation.catalog import ModelSpec, catalog
 from generation.inputs import outpaint_canvas, resolve_sources
@@ -144,10 +144,7 @@ def _enqueue(job_id: Any) -> None:
 
 def get_job(tenant: Tenant, job_id: Any) -> Job:
     """The tenant's job, or NotFound: another tenant's job does not exist for this one."""
-    job = Job.objects.owned(tenant, job_id)
-    if job is None:
-        raise NotFound("job: no such job", field="job")
-    return job
+    return Job.objects.owned_or_404(tenant, job_id)
 
 
 def cancel_job(tenant: Tenant, job_id: Any) -> Job:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from config.errors import NotFound
+
 if TYPE_CHECKING:
     from tenants.models import Tenant
 
@@ -63,6 +65,14 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
             return self.for_tenant(tenant).filter(pk=pk).first()
         except (ValidationError, ValueError, TypeError):
             return None
+
+    def owned_or_404(self, tenant: Tenant | None, pk: Any) -> models.Model:
+        """The tenant's object, or NotFound naming the kind (never "it belongs to another")."""
+        found = self.owned(tenant, pk)
+        if found is None:
+            name = self.model._meta.model_name
+            raise NotFound(f"{name}: no such {name}", field=name)
+        return found
 
 
 class TenantOwnedModel(models.Model):
