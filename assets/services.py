@@ -121,3 +121,21 @@ def open_deliverable(storage_key: str, *, for_review: bool = False) -> tuple[str
     if not allowed or not default_storage.exists(storage_key):
         return None
     return content_type, default_storage.open(storage_key, "rb")
+
+
+def sweep_missing_renditions(*, older_than_seconds: int = 60, limit: int = 500) -> int:
+    """Queue renditions for approved images that have none (their message was lost)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    missing = (Asset.unscoped.filter(kind=Asset.Kind.GENERATED,
+                                     moderation_status=Asset.Moderation.APPROVED,
+                                     renditions__isnull=True, created_at__lt=cutoff)
+               .select_related("tenant")[:limit])
+    count = 0
+    for asset in missing:
+        queue_renditions(asset)
+        count += 1
+    return count

@@ -30,11 +30,13 @@ class JobSweeperMiddleware(Middleware):
         from django.conf import settings
         from django.db import close_old_connections
 
+        from assets.services import sweep_missing_renditions
         from generation.services import sweep_stale_jobs
 
         while not self._stop.wait(settings.ATELIER_SWEEP_INTERVAL_SECONDS):
             try:
                 sweep_stale_jobs()
+                sweep_missing_renditions()
             except Exception:  # the sweep must outlive a database hiccup
                 log.exception("job sweep failed; will try again")
             finally:

@@ -3,6 +3,7 @@ database while separate worker processes (Redis) do the work."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from typing import Any
 
 import dramatiq
 from django.conf import settings
+from dramatiq.errors import QueueJoinTimeout
 
 from generation.models import Job
 from generation.services import sweep_stale_jobs
@@ -26,15 +28,23 @@ def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | N
     if not in_process():
         yield None
         return
-    import generation.actors  # noqa: F401  (declares the actors on the broker)
+    import assets.actors  # noqa: F401  (declare the actors on the broker)
+    import generation.actors  # noqa: F401
+    from assets.services import sweep_missing_renditions
 
-    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads or
-                             settings.ATELIER_WORKER_THREADS, worker_timeout=100)
+    broker = dramatiq.get_broker()
+    worker = dramatiq.Worker(broker, worker_threads=threads or settings.ATELIER_WORKER_THREADS,
+                             worker_timeout=100)
     worker.start()
     try:
         sweep_stale_jobs(orphans=True)
+        sweep_missing_renditions(older_than_seconds=0)
         yield worker
     finally:
+        # Finish the follow-up work (renditions) the block's jobs queued; it lives in memory.
+        if "assets" in broker.queues:
+            with contextlib.suppress(QueueJoinTimeout):
+                broker.join("assets", timeout=30_000, fail_fast=False)
         worker.stop()
 
 
