@@ -7,6 +7,9 @@ answers (§4.2) and the pytest fixture. The rest:
 * bedrock_models.py    - the InvokeModel families and their success/filter bodies, with the
   per-model rules in bedrock_amazon.py (Nova Canvas, Titan) and bedrock_stability.py;
 * bedrock_converse.py  - Converse for Nova 2 Omni;
+* bedrock_guardrail.py - ApplyGuardrail (POST /guardrail/{id}/version/{version}/apply), its
+  controls (`guardrails`, `guardrail_blocked_terms`, `guardrail_image_verdict`, ...) and order of
+  checks; its scripts are keyed "guardrail:<identifier>";
 * bedrock_schema.py    - the JSON-schema engine (everit wording) and image helpers.
 
 Order of checks for one request: route (404) -> record -> auth (403) -> scripted error outcome
@@ -42,6 +45,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tests.fakes import bedrock_converse as converse
+from tests.fakes import bedrock_guardrail as guardrail
 from tests.fakes.bedrock_models import FAMILIES, SERVICES, blocked_input, render
 from tests.fakes.bedrock_outcomes import (
     ERRORS,
@@ -110,13 +114,14 @@ MODELS: dict[str, Model] = _catalogue()
 
 @dataclass(frozen=True)
 class Recorded:
-    operation: str  # "invoke" | "converse"
+    operation: str  # "invoke" | "converse" | "apply_guardrail"
     model_id: str  # URL-decoded
     body: dict | None  # None when the body is not a JSON object
     headers: dict[str, str]  # names lower-cased
+    guardrail_version: str | None = None  # apply_guardrail only (model_id: "guardrail:<id>")
 
 
-class BedrockDouble:
+class BedrockDouble(guardrail.GuardrailMixin):
     """The double. `start()` it, point boto3 at `url`, `stop()` it (or use it as a context)."""
 
     def __init__(self, *, latency: float = 0.0, pixel_cap_inclusive: bool = False,
@@ -141,6 +146,7 @@ class BedrockDouble:
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._guardrail_setup()
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -188,7 +194,11 @@ class BedrockDouble:
                     if r.body is not None and model_id in (None, r.model_id)]
 
     def script(self, model_id: str, *outcomes: Outcome) -> None:
+        """Queue outcomes for a model id ("*": any model) or a guardrail: "guardrail:<id>",
+        "guardrail:<id>:INPUT|OUTPUT", "guardrail:*" (see bedrock_guardrail.py)."""
         model = self.models.get(model_id)
+        if model_id.startswith(guardrail.KEY):
+            guardrail.check_outcomes(outcomes)
         for outcome in outcomes:
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"not an Outcome: {outcome!r}")
@@ -208,7 +218,8 @@ class BedrockDouble:
             status, body = 200, self._answer(handler.command, handler.path, headers, raw, started)
             extra = {k: v for k, v in headers.items() if k in (
                 "x-amzn-bedrock-performanceconfig-latency", "x-amzn-bedrock-service-tier")}
-            extra["X-Amzn-Bedrock-Invocation-Latency"] = str(self._elapsed_ms(started))
+            if not handler.path.startswith("/guardrail/"):
+                extra["X-Amzn-Bedrock-Invocation-Latency"] = str(self._elapsed_ms(started))
         except ApiError as error:
             status, body = error.status, {"message": error.message, **error.extra}
             extra = {"x-amzn-ErrorType": error.code + ERROR_TYPE_SUFFIX}
@@ -231,11 +242,22 @@ class BedrockDouble:
 
     def _answer(self, method: str, path: str, headers: dict[str, str], raw: bytes,
                 started: float) -> dict:
-        route = ROUTE.fullmatch(urlsplit(path).path)
+        url = urlsplit(path).path
+        if method == "POST" and (guard := guardrail.ROUTE.fullmatch(url)):
+            identifier, version = unquote(guard[1]), unquote(guard[2])
+            body, problem = guardrail.parse(raw)
+            with self._lock:
+                self.requests.append(Recorded("apply_guardrail", guardrail.KEY + identifier,
+                                              body if isinstance(body, dict) else None, headers,
+                                              version))
+            _authenticate(headers.get("authorization", ""))
+            return self._apply_guardrail(identifier, version, body, problem, started)
+        route = ROUTE.fullmatch(url)
         if method != "POST" or route is None:
             raise ApiError(404, "UnknownOperationException", f"No operation matches {method} "
-                           f"{path}: the double serves POST /model/{{modelId}}/invoke and POST "
-                           "/model/{modelId}/converse.")
+                           f"{path}: the double serves POST /model/{{modelId}}/invoke, POST "
+                           "/model/{modelId}/converse and POST /guardrail/{guardrailIdentifier}"
+                           "/version/{guardrailVersion}/apply.")
         model_id, operation = unquote(route[1]), route[2]
         body, problem = _parse(raw)
         with self._lock:

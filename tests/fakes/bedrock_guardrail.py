@@ -1,0 +1,377 @@
+"""Bedrock Guardrails `ApplyGuardrail` (reference §5) for the Bedrock double.
+
+ApplyGuardrail is a bedrock-runtime operation, so BedrockDouble serves it on the same server as
+InvokeModel and Converse: `POST /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply`.
+bedrock.py routes, records and authenticates the request; everything else is here, mixed into the
+double by `GuardrailMixin`.
+
+The double plays one fictional guardrail configuration for every registered id: content filters
+at HIGH strength (text and image) and a custom word list. Controls on the double:
+* `guardrails: set[str]`             - the guardrail ids that exist (an ARN resolves to its id);
+  any other id -> 404 ResourceNotFoundException. Every version of a registered id exists.
+* `guardrail_blocked_terms: set[str]` - a guarded text block containing one (case-insensitive)
+  -> GUARDRAIL_INTERVENED with a wordPolicy.customWords entry per matched term;
+* `guardrail_image_verdict: str`      - "clean" (default) or "block": image blocks -> a BLOCKED
+  contentPolicy filter of type `guardrail_image_filter` (default "SEXUAL"), confidence HIGH;
+* `guardrail_blocked_message: str`    - the text of `outputs` when the guardrail intervenes;
+* `guardrail_latency: float`          - seconds added to every ApplyGuardrail answer
+  (`latency`, `rpm` and `fault_rate` of the double apply to model calls only);
+* scripted outcomes: `double.script("guardrail:<id>", throttle(), server_error(503), delay(2))`;
+  "guardrail:<id>:INPUT" / "guardrail:<id>:OUTPUT" script one source only (tried first), and
+  "guardrail:*" (or "guardrail:*:OUTPUT") any guardrail (tried last). Only the errors
+  ApplyGuardrail declares are allowed, plus delay().
+
+Order of checks: route -> record -> auth (403) -> scripted error -> identifier and version
+(400) -> registered id (404) -> body (400) -> assessment -> latency and delay -> answer.
+
+Decisions on points §5 leaves open (all wording here is INVENTED unless marked):
+* the registered-id lookup (404) comes before body validation, as the double does for models;
+* body violations use Coral's "N validation error(s) detected: Value .. at 'content.1.member..'"
+  frame (shared with bedrock_converse.py); wrong JSON types and unknown members raise at once;
+* image blocks: the bytes must decode as an image of the declared format; at most 20 images,
+  4 MiB (4,194,304 bytes) and 8000 px per side [GR-MM, "4 MB" read as MiB]. No text length cap
+  is enforced: §5 gives none;
+* text blocks qualified only as grounding_source/query are not guarded (they feed contextual
+  grounding, which this guardrail does not configure) but count in the text coverage total;
+* usage: one text unit per started 1,000 guarded characters per text block, charged to the
+  content and word policies; one contentPolicyImageUnit per image; the other units are 0;
+* a clean answer has action NONE, no actionReason, `outputs: []` and one assessment holding only
+  invocationMetrics (plus appliedGuardrailDetails); an intervention has actionReason
+  "Guardrail blocked."; outputScope FULL adds the non-detected content filters (detected false).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import math
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from tests.fakes.bedrock_converse import coral, typed, union, violation
+from tests.fakes.bedrock_outcomes import ERRORS, OK, Outcome
+from tests.fakes.bedrock_schema import ApiError, validation
+
+ROUTE = re.compile(r"/guardrail/([^/]*)/version/([^/]*)/apply")
+KEY = "guardrail:"  # the script and record key of a guardrail: "guardrail:<identifier>"
+IDENTIFIER = re.compile(r"(|([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:"
+                        r"guardrail/[a-z0-9]+))")
+VERSION = re.compile(r"(|([1-9][0-9]{0,7})|(DRAFT))")
+MEMBERS = frozenset({"source", "content", "outputScope"})
+SOURCES = ("INPUT", "OUTPUT")
+SCOPES = ("INTERVENTIONS", "FULL")
+QUALIFIERS = ("grounding_source", "query", "guard_content")
+FORMATS = ("png", "jpeg")
+FILTER_TYPES = ("INSULTS", "HATE", "SEXUAL", "VIOLENCE", "MISCONDUCT", "PROMPT_ATTACK")
+VERDICTS = ("clean", "block")
+MAX_IMAGES = 20
+MAX_IMAGE_BYTES = 4 * 1024 * 1024
+MAX_IMAGE_SIDE = 8000
+BLOCKED_MESSAGE = "Sorry, the model cannot answer this question."  # the console default
+ACCOUNT = "123456789012"
+# The scriptable outcomes: ApplyGuardrail declares AccessDenied, ResourceNotFound, Throttling,
+# InternalServer, ServiceUnavailable, Validation and ServiceQuotaExceeded (§5.3).
+OUTCOMES = frozenset({"ok", "delay", "throttle", "server_error_500", "server_error_503",
+                      "access_denied", "quota_exceeded"})
+NOT_FOUND = ("The guardrail {id} (version {version}) was not found. [BedrockDouble: register the "
+             "id in double.guardrails. The double serves POST /model/{{modelId}}/invoke, POST "
+             "/model/{{modelId}}/converse and POST /guardrail/{{guardrailIdentifier}}/version/"
+             "{{guardrailVersion}}/apply]")
+DENIED = ("User: arn:aws:iam::{account}:user/testing is not authorized to perform: "
+          "bedrock:ApplyGuardrail on resource: {arn} because no identity-based policy allows "
+          "the bedrock:ApplyGuardrail action")
+
+
+def check_outcomes(outcomes: Iterable[Outcome]) -> None:
+    """Refuse, when scripted, an outcome ApplyGuardrail cannot produce."""
+    for outcome in outcomes:
+        if outcome.kind not in OUTCOMES:
+            raise ValueError(f"{outcome.kind}() is not an ApplyGuardrail outcome; use one of "
+                             f"{sorted(OUTCOMES)}")
+
+
+def parse(raw: bytes) -> tuple[Any, str | None]:
+    """The JSON body, or a refusal message (INVENTED wording) when it is not JSON."""
+    try:
+        return json.loads(raw or b"null"), None
+    except (ValueError, UnicodeDecodeError) as error:
+        return None, f"Unable to parse the request body as JSON: {error}"
+
+
+def bare_id(identifier: str) -> str:
+    """The guardrail id of an identifier (an id, or an ARN ending in guardrail/<id>)."""
+    return identifier.rsplit("/", 1)[-1] if identifier.startswith("arn:") else identifier
+
+
+@dataclass
+class Request:
+    """What a valid ApplyGuardrail body asks for."""
+
+    source: str
+    scope: str
+    guarded: list[str] = field(default_factory=list)  # the text blocks the policies look at
+    total_chars: int = 0  # every text block, guarded or not
+    images: list[Image.Image] = field(default_factory=list)
+
+
+def validate(body: Any) -> Request:
+    """Validate an ApplyGuardrail body; raise ApiError (400) on the first refusal."""
+    typed(body, dict, "request")
+    for key in body:
+        if key not in MEMBERS:  # INVENTED wording
+            raise validation(f"Unknown member '{key}' in the ApplyGuardrail request body.")
+    errors: list[str] = []
+    for name, values in (("source", SOURCES), ("outputScope", SCOPES)):
+        if body.get(name) is None:
+            if name == "source":
+                errors.append(violation(None, name, "Member must not be null"))
+            continue
+        typed(body[name], str, name)
+        if body[name] not in values:
+            errors.append(violation(body[name], name, "Member must satisfy enum value set: "
+                                                      f"[{', '.join(values)}]"))
+    content = body.get("content")
+    if content is None:
+        errors.append(violation(None, "content", "Member must not be null"))
+        content = []
+    typed(content, list, "content")
+    request = Request(body.get("source", ""), body.get("outputScope", "INTERVENTIONS"))
+    images: list[tuple[str, dict]] = []
+    for i, block in enumerate(content, 1):
+        path = f"content.{i}.member"
+        kind = union(block, path, frozenset({"text", "image"}))
+        if kind == "text":
+            text = _text_block(block["text"], f"{path}.text", errors)
+            if text is not None:
+                guarded, value = text
+                request.total_chars += len(value)
+                if guarded:
+                    request.guarded.append(value)
+        elif _image_block(block["image"], f"{path}.image", errors):
+            images.append((path, block["image"]))
+    if errors:
+        raise coral(errors)
+    if len(images) > MAX_IMAGES:  # INVENTED wording
+        raise validation(f"The request contains {len(images)} images. A guardrail evaluates at "
+                         f"most {MAX_IMAGES} images per request.")
+    request.images = [_decode(image, path) for path, image in images]
+    return request
+
+
+def _text_block(block: Any, path: str, errors: list[str]) -> tuple[bool, str] | None:
+    """(guarded?, text) of a text block, or None when it has errors (appended)."""
+    typed(block, dict, path)
+    for key in block:
+        if key not in ("text", "qualifiers"):  # INVENTED wording
+            raise validation(f"Unknown member '{key}' at '{path}'.")
+    qualifiers = block.get("qualifiers", [])
+    typed(qualifiers, list, f"{path}.qualifiers")
+    bad = False
+    for j, qualifier in enumerate(qualifiers, 1):
+        typed(qualifier, str, f"{path}.qualifiers.{j}.member")
+        if qualifier not in QUALIFIERS:
+            bad = True
+            errors.append(violation(qualifier, f"{path}.qualifiers.{j}.member", "Member must "
+                                    f"satisfy enum value set: [{', '.join(QUALIFIERS)}]"))
+    if "text" not in block:
+        errors.append(violation(None, f"{path}.text", "Member must not be null"))
+        return None
+    typed(block["text"], str, f"{path}.text")
+    if bad:
+        return None
+    guarded = not qualifiers or "guard_content" in qualifiers
+    return guarded, block["text"]
+
+
+def _image_block(image: Any, path: str, errors: list[str]) -> bool:
+    """Check an image block's shape; True when its bytes are to be decoded."""
+    typed(image, dict, path)
+    for key in image:
+        if key not in ("format", "source"):  # INVENTED wording
+            raise validation(f"Unknown member '{key}' at '{path}'.")
+    for key in ("format", "source"):
+        if key not in image:
+            errors.append(violation(None, f"{path}.{key}", "Member must not be null"))
+    if "format" in image and image["format"] not in FORMATS:
+        errors.append(violation(image["format"], f"{path}.format", "Member must satisfy enum "
+                                f"value set: [{', '.join(FORMATS)}]"))
+    if "source" not in image:
+        return False
+    union(image["source"], f"{path}.source", frozenset({"bytes"}))
+    data = image["source"]["bytes"]
+    typed(data, str, f"{path}.source.bytes")
+    if not data:
+        errors.append(violation("", f"{path}.source.bytes",
+                                "Member must have length greater than or equal to 1"))
+        return False
+    return "format" in image
+
+
+def _decode(image: dict, path: str) -> Image.Image:
+    where = f"{path}.image.source.bytes"
+    try:
+        raw = base64.b64decode(image["source"]["bytes"], validate=True)
+    except (binascii.Error, ValueError):  # INVENTED wording (boto3 always sends valid base64)
+        raise validation(f"The value at '{where}' is not valid base64.") from None
+    if len(raw) > MAX_IMAGE_BYTES:  # INVENTED wording
+        raise validation(f"The image at '{where}' is {len(raw)} bytes; the maximum image size "
+                         f"is {MAX_IMAGE_BYTES} bytes.")
+    try:
+        decoded = Image.open(io.BytesIO(raw))
+        decoded.load()
+    except Exception:
+        decoded = None
+    if decoded is None or (decoded.format or "").lower() != image["format"]:  # INVENTED wording
+        raise validation(f"The image at '{where}' could not be decoded as {image['format']}. "
+                         "Check the image bytes and the format field, and try again.")
+    w, h = decoded.size
+    if max(w, h) > MAX_IMAGE_SIDE:  # INVENTED wording
+        raise validation(f"The image at '{where}' is {w}x{h} pixels; images can be at most "
+                         f"{MAX_IMAGE_SIDE}x{MAX_IMAGE_SIDE} pixels.")
+    return decoded
+
+
+def _units(texts: list[str]) -> int:
+    return sum(max(1, math.ceil(len(text) / 1000)) for text in texts if text)
+
+
+class GuardrailMixin:
+    """ApplyGuardrail for BedrockDouble: the controls and the answer."""
+
+    guardrails: set[str]
+    guardrail_blocked_terms: set[str]
+    guardrail_image_verdict: str
+    guardrail_image_filter: str
+    guardrail_blocked_message: str
+    guardrail_latency: float
+    _lock: threading.Lock
+    _scripts: dict[str, deque[Outcome]]
+    _stopping: threading.Event
+
+    def _guardrail_setup(self) -> None:
+        self.guardrails = set()
+        self.guardrail_blocked_terms = set()
+        self.guardrail_image_verdict = "clean"
+        self.guardrail_image_filter = "SEXUAL"
+        self.guardrail_blocked_message = BLOCKED_MESSAGE
+        self.guardrail_latency = 0.0
+
+    def _apply_guardrail(self, identifier: str, version: str, body: Any, problem: str | None,
+                         started: float) -> dict:
+        source = body.get("source") if isinstance(body, dict) else None
+        outcome = self._guardrail_outcome(identifier, source if source in SOURCES else None)
+        arn = self._guardrail_arn(identifier)
+        if outcome.kind == "access_denied":
+            raise ApiError(403, "AccessDeniedException", DENIED.format(account=ACCOUNT, arn=arn))
+        if outcome.kind in ERRORS:
+            status, code, message = ERRORS[outcome.kind]
+            raise ApiError(status, code, message)
+        errors = []
+        for name, value, pattern, top in (("guardrailIdentifier", identifier, IDENTIFIER, 2048),
+                                          ("guardrailVersion", version, VERSION, None)):
+            if not value:  # the model allows "", but the URI label is required
+                errors.append(violation("", name, "Member must have length greater than or "
+                                                  "equal to 1"))
+            elif top is not None and len(value) > top:
+                errors.append(violation(value, name, f"Member must have length less than or "
+                                                     f"equal to {top}"))
+            elif not pattern.fullmatch(value):
+                errors.append(violation(value, name, "Member must satisfy regular expression "
+                                                     f"pattern: {pattern.pattern}"))
+        if errors:
+            raise coral(errors)
+        if bare_id(identifier) not in self.guardrails:
+            raise ApiError(404, "ResourceNotFoundException",
+                           NOT_FOUND.format(id=identifier, version=version))
+        if problem is not None:
+            raise validation(problem)
+        request = validate(body)
+        answer = self._assess(request, identifier, version, arn)
+        seconds = self.guardrail_latency + (outcome.seconds if outcome.kind == "delay" else 0.0)
+        if seconds > 0:
+            self._stopping.wait(seconds)
+        latency = int((time.monotonic() - started) * 1000)
+        for assessment in answer["assessments"]:
+            assessment["invocationMetrics"]["guardrailProcessingLatency"] = latency
+        return answer
+
+    def _guardrail_outcome(self, identifier: str, source: str | None) -> Outcome:
+        """The next scripted outcome: "guardrail:<identifier>:<source>", "guardrail:<identifier>",
+        the same for the bare id of an ARN, then "guardrail:*:<source>" and "guardrail:*"."""
+        names = dict.fromkeys((identifier, bare_id(identifier), "*"))
+        keys = [f"{KEY}{name}{suffix}" for name in names
+                for suffix in ((f":{source}", "") if source else ("",))]
+        with self._lock:
+            for key in keys:
+                if self._scripts.get(key):
+                    return self._scripts[key].popleft()
+        return OK
+
+    @staticmethod
+    def _guardrail_arn(identifier: str) -> str:
+        if identifier.startswith("arn:"):
+            return identifier
+        return f"arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/{identifier}"
+
+    def _assess(self, request: Request, identifier: str, version: str, arn: str) -> dict:
+        if self.guardrail_image_verdict not in VERDICTS:
+            raise ValueError(f"guardrail_image_verdict must be one of {VERDICTS}")
+        if self.guardrail_image_filter not in FILTER_TYPES:
+            raise ValueError(f"guardrail_image_filter must be one of {FILTER_TYPES}")
+        words: dict[str, dict] = {}
+        for text in request.guarded:
+            for term in sorted(self.guardrail_blocked_terms):
+                found = re.search(re.escape(term), text, re.IGNORECASE)
+                if found and term.lower() not in words:
+                    words[term.lower()] = {"match": found[0], "action": "BLOCKED",
+                                           "detected": True}
+        image_blocked = bool(request.images) and self.guardrail_image_verdict == "block"
+        filters = []
+        if image_blocked:
+            filters.append({"type": self.guardrail_image_filter, "confidence": "HIGH",
+                            "filterStrength": "HIGH", "action": "BLOCKED", "detected": True})
+        if request.scope == "FULL":
+            filters += [{"type": kind, "confidence": "NONE", "filterStrength": "HIGH",
+                         "action": "NONE", "detected": False}
+                        for kind in FILTER_TYPES if not image_blocked
+                        or kind != self.guardrail_image_filter]
+        text_units = _units(request.guarded)
+        usage = {"topicPolicyUnits": 0, "contentPolicyUnits": text_units,
+                 "wordPolicyUnits": text_units, "sensitiveInformationPolicyUnits": 0,
+                 "sensitiveInformationPolicyFreeUnits": 0, "contextualGroundingPolicyUnits": 0,
+                 "contentPolicyImageUnits": len(request.images)}
+        coverage: dict[str, dict[str, int]] = {}
+        if request.total_chars:
+            coverage["textCharacters"] = {"guarded": sum(map(len, request.guarded)),
+                                          "total": request.total_chars}
+        if request.images:
+            coverage["images"] = {"guarded": len(request.images), "total": len(request.images)}
+        assessment: dict[str, Any] = {}
+        if words:
+            assessment["wordPolicy"] = {"customWords": list(words.values()),
+                                        "managedWordLists": []}
+        if filters:
+            assessment["contentPolicy"] = {"filters": filters}
+        assessment["invocationMetrics"] = {"guardrailProcessingLatency": 0, "usage": dict(usage),
+                                           "guardrailCoverage": coverage}
+        assessment["appliedGuardrailDetails"] = {
+            "guardrailId": bare_id(identifier), "guardrailVersion": version, "guardrailArn": arn,
+            "guardrailOrigin": ["REQUEST"], "guardrailOwnership": "SELF"}
+        intervened = bool(words) or image_blocked
+        answer: dict[str, Any] = {"usage": usage,
+                                  "action": "GUARDRAIL_INTERVENED" if intervened else "NONE"}
+        if intervened:
+            answer["actionReason"] = "Guardrail blocked."
+        answer["outputs"] = [{"text": self.guardrail_blocked_message}] if intervened else []
+        answer["assessments"] = [assessment]
+        answer["guardrailCoverage"] = coverage
+        return answer
