@@ -32,7 +32,9 @@ def tags_for(asset: Asset) -> dict[str, str]:
 
 
 def store_generated_image(job: Job, index: int, image: GeneratedImage,
-                          parameters: dict[str, Any], *, verdict: Verdict) -> Asset:
+                          parameters: dict[str, Any], *, verdict: Verdict,
+                          asset_id: Any = None, provenance: dict[str, Any] | None = None
+                          ) -> Asset:
     """Write the image, record the asset, then act on the moderation verdict (renditions for
     approved, review for pending, withdrawal for rejected).
 
@@ -54,6 +56,7 @@ def store_generated_image(job: Job, index: int, image: GeneratedImage,
             "sha256": hashlib.sha256(image.data).hexdigest(), "bytes": len(image.data),
             "width": image.width, "height": image.height, "format": image.format,
             "stage": job.stage, "moderation": verdict.as_record(),
+            "provenance": provenance or {}, **({"id": asset_id} if asset_id else {}),
         },
     )
     if created:

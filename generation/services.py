@@ -30,9 +30,15 @@ from generation import calls, ratelimit
 from generation.catalog import ModelSpec, catalog
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import Job, ProviderAttempt
-from generation.providers.base import ProviderCall, ProviderError, ProviderResult
+from generation.providers.base import (
+    GeneratedImage,
+    ProviderCall,
+    ProviderError,
+    ProviderResult,
+)
 from generation.providers.registry import adapter_for, uses_bedrock
 from generation.requests import JobRequest, ResolvedRequest
+from moderation import provenance
 from moderation import services as moderation
 from moderation.models import AuditEvent
 from tenants.models import ApiKey, Tenant
@@ -253,9 +259,7 @@ def run_job(job_id: Any) -> None:
         for indices, call in calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)):
             result = _call(job, spec, indices, call)
             for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
-                verdict = moderation.moderate_output(job.tenant, image.data)
-                store_generated_image(job, index, image, _asset_parameters(job, call, position),
-                                      verdict=verdict)
+                _deliver(job, spec, index, image, _asset_parameters(job, call, position))
             missing = indices[len(result.images):]
             if missing:
                 reasons = list(result.blocked) or ["the model returned fewer images"]
@@ -272,6 +276,18 @@ def run_job(job_id: Any) -> None:
         _release(job)
         raise
     _settle_outcome(job)
+
+
+def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
+             parameters: dict[str, Any]) -> None:
+    """Moderate the model's original bytes, then mark provenance, then store."""
+    verdict = moderation.moderate_output(job.tenant, image.data)
+    asset_id = provenance.asset_id_for(job.pk, index)
+    data, record = provenance.mark(image.data, image.format, family=spec.family,
+                                   asset_id=asset_id, model_id=job.model_id,
+                                   model_name=spec.name, title=job.prompt[:120])
+    store_generated_image(job, index, replace(image, data=data), parameters, verdict=verdict,
+                          asset_id=asset_id, provenance=record)
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:

@@ -37,3 +37,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test.sqlite3")}
 ATELIER_THROTTLE_PENALTY_SECONDS = 0.3
 ATELIER_MODERATION_TIMEOUT = 1.0
+ATELIER_C2PA_TEST_CA = True

@@ -63,11 +63,21 @@ def test_a_job_with_a_live_lease_cannot_be_claimed_twice(submit):
     assert claim_job(job.pk) is not None
 
 
-def test_same_prompt_and_seed_reproduce_the_same_bytes(submit):
+def test_same_prompt_and_seed_reproduce_the_same_image(submit):
+    """Pixels match to within the invisible watermark (which carries each asset's own id)."""
+    import io
+
+    from PIL import Image, ImageChops, ImageStat
+
     first, second = submit(seed=99), submit(seed=99)
     run_job(first.pk)
     run_job(second.pk)
-    assert asset_rows(first)[0][2] == asset_rows(second)[0][2]
+    images = []
+    for job in (first, second):
+        with default_storage.open(asset_rows(job)[0][3], "rb") as handle:
+            images.append(Image.open(io.BytesIO(handle.read())).convert("RGB"))
+    difference = ImageStat.Stat(ImageChops.difference(*images)).mean
+    assert max(difference) < 2.0
 
 
 def test_requested_formats_are_stored_as_such(submit):
