@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -33,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: PNG, JPEG or WebP only")
         report = inspect(data, fmt)
         if report["watermark"]:  # the payload is the first 8 bytes of the asset's id
-            asset = Asset.unscoped.filter(pk__startswith=report["watermark"]).first()
+            prefix = bytes.fromhex(report["watermark"])
+            asset = Asset.unscoped.filter(pk__gte=uuid.UUID(bytes=prefix + b"\x00" * 8),
+                                          pk__lte=uuid.UUID(bytes=prefix + b"\xff" * 8)).first()
             report["asset"] = str(asset.pk) if asset else None
         if opts["json"]:
             self.stdout.write(json.dumps(report, indent=2))
