@@ -291,8 +291,12 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:
+    """The model's own filter withheld these images: keep which and why, and audit it."""
     job.withheld = [*job.withheld, *items]
     Job.unscoped.filter(pk=job.pk).update(withheld=job.withheld)
+    moderation.record(AuditEvent.Action.OUTPUT_BLOCKED, tenant=job.tenant, job=job,
+                      policy="model", reason="; ".join(dict.fromkeys(i["reason"] for i in items)),
+                      details={"indices": [item["index"] for item in items]})
 
 
 def _release(job: Job) -> None:
@@ -313,6 +317,8 @@ def _settle_outcome(job: Job, *, failure: ProviderError | None = None) -> None:
         _finish(job, Job.Status.SUCCEEDED)
     elif failure is not None and failure.blocked and not made:
         _finish(job, Job.Status.BLOCKED, failure.code, failure.message)
+        moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=job.tenant, job=job,
+                          policy="model", reason=failure.message)
     elif failure is not None:
         status = Job.Status.PARTIALLY_SUCCEEDED if made else Job.Status.FAILED
         _finish(job, status, failure.code, failure.message)

@@ -125,6 +125,10 @@ def test_some_outputs_filtered_partially_succeeds_with_only_the_delivered_images
     assert "blocked by our content filters" in job.withheld[0]["reason"]
     run_job(job.pk)  # a finished job is never re-run, so the withheld image stays withheld
     assert len(bedrock.requests) == 1
+    from moderation.models import AuditEvent
+
+    event = AuditEvent.objects.get(job=job, action="output_blocked")
+    assert event.policy == "model" and event.details == {"indices": [2]}
 
 
 def test_all_outputs_filtered_blocks_the_job(acme, bedrock):
@@ -147,11 +151,14 @@ def test_stability_output_filter_is_read_from_finish_reasons(acme, bedrock):
 
 
 def test_stability_prompt_filter_blocks_the_job(acme, bedrock):
+    from moderation.models import AuditEvent
+
     job = submit(acme.tenant)
     bedrock.script(CORE, out.block_input_text())
     run_job(job.pk)
     job.refresh_from_db()
     assert (job.status, job.error_code) == ("blocked", "input_blocked")
+    assert AuditEvent.objects.filter(job=job, action="prompt_blocked", policy="model").exists()
 
 
 def test_omni_answering_in_words_fails_the_job_with_its_words(acme, bedrock):
