@@ -1,16 +1,5 @@
 """Invisible watermark carrying an Atelier asset id, so an image found in the wild can be traced
-back to its asset after its metadata and C2PA manifest are gone, through JPEG and resizing.
-
-Scheme (the DWT-DCT-SVD family): the luminance is resized to a fixed working square, its
-one-level wavelet LL band cut into 4x4 blocks, and the largest singular value of each block
-quantised (dithered QIM) so that where it sits inside the step tells one bit. The classic 4x4 DCT
-before the SVD is left out: an orthonormal transform leaves singular values unchanged and maps the
-rank-1 edit back to the very same pixels, so it would cost time and change nothing. 80 coded bits
-(64-bit payload and CRC-16), whitened, each ride on ~51 scattered blocks and are read back by
-soft voting. The change is computed at the working size, smoothed (no visible block edges),
-resized to the image's size and added to R, G and B alike (a pure luminance change); detection
-resizes to the same square, which is what lets the mark survive resizing.
-"""
+back to its asset after its metadata and C2PA manifest are gone, through JPEG and resizing."""
 
 from __future__ import annotations
 
@@ -20,6 +9,16 @@ import cv2
 import numpy as np
 import pywt
 from PIL import Image
+
+# How it works (the DWT-DCT-SVD family): the luminance is resized to a fixed working square, its
+# one-level wavelet LL band cut into 4x4 blocks, and the largest singular value of each block
+# quantised (dithered QIM) so that where it sits inside the step tells one bit. The classic 4x4
+# DCT before the SVD is left out: an orthonormal transform leaves singular values unchanged and
+# maps the rank-1 edit back to the very same pixels, so it would cost time and change nothing.
+# 80 coded bits (64-bit payload and CRC-16), whitened, each ride on ~51 scattered blocks and are
+# read back by soft voting. The change is computed at the working size, smoothed (no visible
+# block edges), resized to the image's size and added to R, G and B alike (a pure luminance
+# change); detection resizes to the same square, which is what lets the mark survive resizing.
 
 PAYLOAD_BYTES = 8
 MIN_SIDE = 64  # smaller images are refused by embed and read as unmarked by detect
@@ -34,7 +33,7 @@ CRC_BITS = 16
 CODE_BITS = PAYLOAD_BYTES * 8 + CRC_BITS
 SEED = 0x417E11E2  # fixed: the block-to-bit map, whitening and dither must match at detection
 # Mean |soft vote| (0..1) below which an image reads as unmarked: unmarked images score ~0.08
-# (the dither makes their votes random), marked ones ~0.9, still ~0.5 after JPEG q75.
+# (the dither makes their votes random), marked ones ~0.9, and >= 0.5 even after JPEG q75.
 MIN_CONFIDENCE = 0.25
 
 _BLOCKS = (WORK_SIDE // 2 // BLOCK) ** 2
