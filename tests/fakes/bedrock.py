@@ -33,14 +33,13 @@ import json
 import logging
 import random
 import re
-import sys
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -66,6 +65,7 @@ from tests.fakes.bedrock_outcomes import (
     throttle,
 )
 from tests.fakes.bedrock_schema import MALFORMED, ApiError, Ctx, java_type, validation
+from tests.fakes.loopback import LoopbackDouble
 
 __all__ = ["MODELS", "OK", "BedrockDouble", "Model", "Outcome", "Recorded", "access_denied",
            "bedrock_double", "block_input_image", "block_input_text", "delay", "eol",
@@ -121,7 +121,7 @@ class Recorded:
     guardrail_version: str | None = None  # apply_guardrail only (model_id: "guardrail:<id>")
 
 
-class BedrockDouble(guardrail.GuardrailMixin):
+class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
     """The double. `start()` it, point boto3 at `url`, `stop()` it (or use it as a context)."""
 
     def __init__(self, *, latency: float = 0.0, pixel_cap_inclusive: bool = False,
@@ -143,38 +143,11 @@ class BedrockDouble(guardrail.GuardrailMixin):
         self._lock = threading.Lock()
         self._scripts: dict[str, deque[Outcome]] = {}
         self._windows: dict[str, deque[float]] = {}
-        self._stopping = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback_setup()
         self._guardrail_setup()
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def start(self) -> BedrockDouble:
-        self._stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.double = self
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={
-            "poll_interval": 0.01}, name="bedrock-double", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes requests sleeping in latency/delay
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> BedrockDouble:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- configuration and inspection -------------------------------------------------------
 
@@ -403,29 +376,6 @@ def _authenticate(authorization: str) -> None:
                        "Credential should be scoped to correct service: 'bedrock'. ")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() must not wait for idle keep-alive connections
-    request_queue_size = 256  # benchmarks open many connections at once
-    double: BedrockDouble
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # idle keep-alive resets are normal
-            LOG.exception("BedrockDouble: error serving %s", client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real endpoint
-    disable_nagle_algorithm = True  # else headers and body wait for a 40 ms delayed ACK
-    server: _Server
-
-    def do_POST(self) -> None:
-        self.server.double._handle(self)
-
-    do_GET = do_PUT = do_DELETE = do_PATCH = do_POST  # answered 404 by the router
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
 
 
 try:

@@ -55,7 +55,6 @@ import io
 import json
 import logging
 import re
-import sys
 import threading
 import time
 import uuid
@@ -63,13 +62,14 @@ import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from PIL import Image
 
 from tests.fakes.bedrock_outcomes import OK, Outcome, delay
 from tests.fakes.bedrock_schema import ApiError
+from tests.fakes.loopback import LoopbackDouble
 
 __all__ = ["OK", "Outcome", "Recorded", "RekognitionDouble", "access_denied", "delay",
            "image_too_large", "invalid_image", "label", "rekognition_double", "server_error",
@@ -353,7 +353,7 @@ class Recorded:
             return None
 
 
-class RekognitionDouble:
+class RekognitionDouble(LoopbackDouble):
     """The double. `start()` it, point boto3 at `url`, `stop()` it (or use it as a context)."""
 
     def __init__(self, *, latency: float = 0.0) -> None:
@@ -366,37 +366,10 @@ class RekognitionDouble:
         self.project_versions: set[str] = set()
         self._lock = threading.Lock()
         self._script: deque[Outcome] = deque()
-        self._stopping = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback_setup()
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def start(self) -> RekognitionDouble:
-        self._stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.double = self
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={
-            "poll_interval": 0.01}, name="rekognition-double", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes requests sleeping in latency/delay
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> RekognitionDouble:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -535,29 +508,6 @@ def _authenticate(authorization: str) -> None:
                      "Credential should be scoped to correct service: 'rekognition'. ")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() must not wait for idle keep-alive connections
-    request_queue_size = 64
-    double: RekognitionDouble
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # idle keep-alive resets are normal
-            LOG.exception("RekognitionDouble: error serving %s", client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real endpoint
-    disable_nagle_algorithm = True  # else headers and body wait for a 40 ms delayed ACK
-    server: _Server
-
-    def do_POST(self) -> None:
-        self.server.double._handle(self)
-
-    do_GET = do_PUT = do_DELETE = do_PATCH = do_POST  # answered 404 by the router
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
 
 
 try:
