@@ -1,18 +1,86 @@
-"""Billing records. Quota enforcement, usage events and credit pools arrive with issue 6."""
+"""Billing records: each tenant's monthly limits, the monthly ledger that holds reservations
+and usage (locked row by row so concurrent submissions can never overshoot), and one usage
+event per delivered image."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
+
+from tenants.scoping import TenantOwnedModel
+
+MONEY = {"max_digits": 14, "decimal_places": 4}
 
 
 class MonthlyLimits(models.Model):
-    """A tenant's monthly allowance as set by `create_tenant` (None means no limit)."""
+    """A tenant's monthly allowance (None means no limit) and what it pays per image."""
 
     tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE,
                                   related_name="monthly_limits")
     images = models.PositiveIntegerField(null=True, blank=True)
     budget_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    price_multiplier = models.DecimalField(
+        max_digits=6, decimal_places=3, default=Decimal("1.000"),
+        help_text="the tenant's price per image = AWS cost x this")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.tenant}: {self.images} images, ${self.budget_usd}"
+
+
+class Ledger(TenantOwnedModel):
+    """One row per tenant and month: what is held for running jobs and what was used."""
+
+    month = models.CharField(max_length=7, help_text="YYYY-MM (UTC)")
+    reserved_images = models.PositiveIntegerField(default=0)
+    reserved_usd = models.DecimalField(default=Decimal("0"), **MONEY)
+    used_images = models.PositiveIntegerField(default=0)
+    used_usd = models.DecimalField(default=Decimal("0"), **MONEY)
+    aws_cost_usd = models.DecimalField(default=Decimal("0"), **MONEY)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "month"],
+                                               name="ledger_unique_tenant_month")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.month}"
+
+
+class Reservation(TenantOwnedModel):
+    """What a job holds against its month until it settles or releases."""
+
+    class Status(models.TextChoices):
+        HELD = "held"
+        CLOSED = "closed"
+
+    job = models.OneToOneField("generation.Job", on_delete=models.CASCADE,
+                               related_name="reservation")
+    month = models.CharField(max_length=7)
+    images = models.PositiveIntegerField(help_text="images still held")
+    unit_price_usd = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.HELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"reservation of job {self.job_id}: {self.images} images"
+
+
+class UsageEvent(TenantOwnedModel):
+    """One delivered image: charged once, whatever retries or re-runs happen."""
+
+    job = models.ForeignKey("generation.Job", on_delete=models.PROTECT,
+                            related_name="usage_events")
+    index = models.PositiveSmallIntegerField()
+    month = models.CharField(max_length=7, db_index=True)
+    model_key = models.CharField(max_length=64)
+    aws_cost_usd = models.DecimalField(**MONEY)
+    price_usd = models.DecimalField(**MONEY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["job", "index"],
+                                               name="usage_unique_job_index")]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} image {self.index}: ${self.price_usd}"

@@ -1,24 +1,55 @@
-"""Money rules. This issue's part: the estimate of a job and the tenant's stated limits.
+"""Money rules (DESIGN §8): the estimate of a job, the reservation that holds it against the
+tenant's month, one usage event per delivered image, and the release of what was not used.
 
-Reservations, settlement, credit pools and Stripe come with issue 6 (DESIGN §8).
+The tenant's monthly ledger row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's
+IMMEDIATE transactions serialize writers) for every change, so concurrent submissions can
+never overshoot a quota and retries can never charge twice.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
-from billing.models import MonthlyLimits
+from django.db import transaction
+from django.utils import timezone
+
+from billing.models import Ledger, MonthlyLimits, Reservation, UsageEvent
+from config.errors import AtelierError
 from generation.catalog import ModelSpec
 from generation.requests import ResolvedRequest
 from tenants.models import Tenant
 
+if TYPE_CHECKING:
+    from generation.models import Job
+
 PRECISION = Decimal("0.0001")  # job estimates keep sub-cent unit prices exact
 
 
-def estimate_cost_usd(spec: ModelSpec, resolved: ResolvedRequest) -> Decimal:
-    """AWS cost of the whole request: the model's unit price times the images asked for."""
-    unit = spec.unit_cost_usd(resolved.request.quality, resolved.width * resolved.height)
-    return (unit * resolved.request.n).quantize(PRECISION)
+class QuotaExceeded(AtelierError):
+    code = "quota_exceeded"
+    http_status = HTTPStatus.PAYMENT_REQUIRED
+
+
+def current_month() -> str:
+    return timezone.now().strftime("%Y-%m")
+
+
+def limits_for(tenant: Tenant) -> MonthlyLimits:
+    return MonthlyLimits.objects.filter(tenant=tenant).first() or MonthlyLimits(tenant=tenant)
+
+
+def unit_prices(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest
+                ) -> tuple[Decimal, Decimal]:
+    """(AWS cost, the tenant's price) of one image of this request."""
+    cost = spec.unit_cost_usd(resolved.request.quality, resolved.width * resolved.height)
+    return cost, (cost * limits_for(tenant).price_multiplier).quantize(PRECISION)
+
+
+def estimate_cost_usd(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest) -> Decimal:
+    """What the tenant would pay for the whole request."""
+    return (unit_prices(tenant, spec, resolved)[1] * resolved.request.n).quantize(PRECISION)
 
 
 def set_monthly_limits(tenant: Tenant, *, images: int | None,
@@ -26,3 +57,103 @@ def set_monthly_limits(tenant: Tenant, *, images: int | None,
     limits, _ = MonthlyLimits.objects.update_or_create(
         tenant=tenant, defaults={"images": images, "budget_usd": budget_usd})
     return limits
+
+
+def _locked_ledger(tenant: Tenant, month: str) -> Ledger:
+    ledgers = Ledger.objects.for_tenant(tenant)
+    ledgers.get_or_create(month=month)  # races end in one row (unique; savepoint inside)
+    return ledgers.select_for_update().get(month=month)
+
+
+def reserve(tenant: Tenant, job: Job, *, images: int, unit_price: Decimal) -> Reservation:
+    """Hold the job's images and price against this month; QuotaExceeded if they don't fit.
+
+    Must run inside the transaction that creates the job, so a refusal leaves nothing.
+    """
+    month = current_month()
+    ledger = _locked_ledger(tenant, month)
+    limits = limits_for(tenant)
+    amount = (unit_price * images).quantize(PRECISION)
+    if limits.images is not None:
+        left = limits.images - ledger.used_images - ledger.reserved_images
+        if images > left:
+            raise QuotaExceeded(
+                f"n: {images} image(s) asked for, {max(left, 0)} left of {limits.images} "
+                f"this month", field="n", extra={"images_left": max(left, 0), "month": month})
+    if limits.budget_usd is not None:
+        left_usd = limits.budget_usd - ledger.used_usd - ledger.reserved_usd
+        if amount > left_usd:
+            raise QuotaExceeded(
+                f"n: this job costs ${amount}, ${max(left_usd, Decimal(0)):.2f} left of "
+                f"${limits.budget_usd} this month", field="n", code="budget_exceeded",
+                extra={"budget_left_usd": str(max(left_usd, Decimal(0))), "month": month})
+    Ledger.unscoped.filter(pk=ledger.pk).update(
+        reserved_images=ledger.reserved_images + images,
+        reserved_usd=ledger.reserved_usd + amount)
+    return Reservation.objects.for_tenant(tenant).create(
+        job=job, month=month, images=images, unit_price_usd=unit_price)
+
+
+def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
+    """Charge one delivered image, once: False when it was already charged."""
+    with transaction.atomic():
+        reservation = Reservation.objects.for_tenant(job.tenant).select_for_update().filter(
+            job=job).first()
+        if reservation is None:  # a job accepted before billing existed: nothing held
+            return False
+        price = reservation.unit_price_usd
+        _, created = UsageEvent.objects.for_tenant(job.tenant).get_or_create(
+            job=job, index=index, defaults={
+                "month": reservation.month, "model_key": job.model_key,
+                "aws_cost_usd": aws_cost_usd, "price_usd": price})
+        if not created:
+            return False
+        ledger = _locked_ledger(job.tenant, reservation.month)
+        held = 1 if reservation.images > 0 else 0
+        Reservation.unscoped.filter(pk=reservation.pk).update(images=reservation.images - held)
+        Ledger.unscoped.filter(pk=ledger.pk).update(
+            reserved_images=ledger.reserved_images - held,
+            reserved_usd=ledger.reserved_usd - price * held,
+            used_images=ledger.used_images + 1, used_usd=ledger.used_usd + price,
+            aws_cost_usd=ledger.aws_cost_usd + aws_cost_usd)
+    return True
+
+
+def release(job: Job) -> int:
+    """Give back what the job still holds (blocked, failed, canceled or withheld images);
+    returns the images released. Safe to call more than once."""
+    with transaction.atomic():
+        reservation = Reservation.objects.for_tenant(job.tenant).select_for_update().filter(
+            job=job, status=Reservation.Status.HELD).first()
+        if reservation is None:
+            return 0
+        ledger = _locked_ledger(job.tenant, reservation.month)
+        images = reservation.images
+        Ledger.unscoped.filter(pk=ledger.pk).update(
+            reserved_images=ledger.reserved_images - images,
+            reserved_usd=ledger.reserved_usd - reservation.unit_price_usd * images)
+        Reservation.unscoped.filter(pk=reservation.pk).update(
+            images=0, status=Reservation.Status.CLOSED)
+    return images
+
+
+def usage(tenant: Tenant, month: str | None = None) -> dict[str, Any]:
+    """The tenant's month: images and spend used, held for running jobs, and left."""
+    month = month or current_month()
+    ledger = Ledger.objects.for_tenant(tenant).filter(month=month).first() or Ledger(
+        tenant=tenant, month=month)
+    limits = limits_for(tenant)
+
+    def left(limit: Any, used: Any, held: Any) -> Any:
+        return None if limit is None else max(limit - used - held, 0)
+
+    return {
+        "month": month,
+        "images": {"used": ledger.used_images, "reserved": ledger.reserved_images,
+                   "limit": limits.images,
+                   "left": left(limits.images, ledger.used_images, ledger.reserved_images)},
+        "spend_usd": {"used": str(ledger.used_usd), "reserved": str(ledger.reserved_usd),
+                      "budget": None if limits.budget_usd is None else str(limits.budget_usd),
+                      "left": None if limits.budget_usd is None else str(
+                          left(limits.budget_usd, ledger.used_usd, ledger.reserved_usd))},
+    }

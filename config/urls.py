@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from assets.api import AssetViewSet
 from assets.upload_api import UploadView
+from billing.api import UsageView
 from generation.api import JobViewSet, ModelCatalogView
 
 
@@ -26,6 +27,7 @@ router.register("assets", AssetViewSet, basename="asset")
 api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),
     path("uploads", UploadView.as_view(), name="uploads"),
+    path("usage", UsageView.as_view(), name="usage"),
     *router.urls,
 ]
 

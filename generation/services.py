@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assets.services import store_generated_image
-from billing.services import estimate_cost_usd
+from billing import services as billing
 from config.errors import AtelierError, Conflict, InvalidParameter
 from generation import calls, ratelimit
 from generation.catalog import ModelSpec, catalog
@@ -67,7 +67,7 @@ def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequ
     resolved = spec.validate(request)
     sources = resolve_sources(tenant, spec, request)
     resolved = replace(resolved, **_output_size(spec, resolved, sources.first_size))
-    return spec, resolved, estimate_cost_usd(spec, resolved)
+    return spec, resolved, billing.estimate_cost_usd(tenant, spec, resolved)
 
 
 def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
@@ -124,6 +124,8 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
         raise
     with transaction.atomic():
         job = Job.objects.for_tenant(tenant).create(**fields, enqueued_at=timezone.now())
+        billing.reserve(tenant, job, images=request.n,
+                        unit_price=billing.unit_prices(tenant, spec, resolved)[1])
         transaction.on_commit(lambda: _enqueue(job.pk))
     log.info("job %s submitted: tenant=%s model=%s n=%s", job.pk, tenant.slug, spec.key, job.n)
     return job
@@ -159,6 +161,8 @@ def cancel_job(tenant: Tenant, job_id: Any) -> Job:
         status=Job.Status.CANCELED, finished_at=timezone.now(),
         error_code="canceled", error_message="canceled before it started")
     job.refresh_from_db()
+    if updated:
+        billing.release(job)
     if not updated and job.status != Job.Status.CANCELED:
         raise Conflict(f"status: only a queued job can be canceled; this one is {job.status}",
                        field="status")
@@ -190,9 +194,11 @@ def _renew_lease(job: Job) -> None:
 
 
 def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
+    """End the job and give back what it holds but did not use (withheld, failed images)."""
     Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
         status=status, finished_at=timezone.now(), lease_expires_at=None,
         error_code=code, error_message=message)
+    billing.release(job)
     log.info("job %s finished: %s %s", job.pk, status, code)
 
 
@@ -286,8 +292,11 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
     data, record = provenance.mark(image.data, image.format, family=spec.family,
                                    asset_id=asset_id, model_id=job.model_id,
                                    model_name=spec.name, title=job.prompt[:120])
-    store_generated_image(job, index, replace(image, data=data), parameters, verdict=verdict,
-                          asset_id=asset_id, provenance=record)
+    asset = store_generated_image(job, index, replace(image, data=data), parameters,
+                                  verdict=verdict, asset_id=asset_id, provenance=record)
+    if asset.moderation_status != "rejected":  # rejected images are not charged
+        billing.settle(job, index, aws_cost_usd=spec.unit_cost_usd(
+            job.request.get("quality"), job.width * job.height))
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:

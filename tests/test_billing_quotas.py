@@ -1,0 +1,124 @@
+"""Reservations against monthly quotas (atomic under concurrency), one charge per delivered
+image whatever the retries, and nothing charged for what was not delivered."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+
+from billing.models import Ledger, UsageEvent
+from billing.services import current_month, set_monthly_limits
+from generation.models import Job
+from generation.providers.base import ProviderError
+from generation.services import cancel_job, run_job
+from tests.fakes import bedrock_outcomes as out
+
+
+def ledger(tenant) -> Ledger:
+    return Ledger.objects.for_tenant(tenant).get(month=current_month())
+
+
+def test_fifty_concurrent_submissions_against_ten_images_accept_exactly_ten(
+        acme, transactional_db, empty_queue):
+    from rest_framework.test import APIClient
+
+    set_monthly_limits(acme.tenant, images=10, budget_usd=None)
+    barrier = threading.Barrier(50)
+    codes: list[int] = []
+
+    def submit() -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {acme.key.secret}")
+        barrier.wait()
+        try:
+            codes.append(client.post("/api/v1/jobs", {"model": "local", "prompt": "a cup",
+                                                      "size": "256x256"},
+                                     format="json").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [202] * 10 + [402] * 40
+    assert Job.objects.for_tenant(acme.tenant).count() == 10
+    assert ledger(acme.tenant).reserved_images == 10
+
+
+def test_over_quota_is_402_naming_what_is_left(owner, acme, empty_queue):
+    set_monthly_limits(acme.tenant, images=3, budget_usd=None)
+    assert owner.post("/api/v1/jobs", {"model": "local", "prompt": "a", "n": 2},
+                      format="json").status_code == 202
+    response = owner.post("/api/v1/jobs", {"model": "local", "prompt": "a", "n": 2},
+                          format="json")
+    assert response.status_code == 402
+    assert response.json()["code"] == "quota_exceeded" and response.json()["images_left"] == 1
+    assert Job.objects.for_tenant(acme.tenant).count() == 1
+
+
+def test_a_spend_cap_is_402_budget_exceeded(owner, acme, bedrock, empty_queue):
+    set_monthly_limits(acme.tenant, images=None, budget_usd=Decimal("0.10"))
+    response = owner.post("/api/v1/jobs", {"model": "stable-image-core", "prompt": "a", "n": 3},
+                          format="json")  # 3 x $0.04 = $0.12
+    assert response.status_code == 402 and response.json()["code"] == "budget_exceeded"
+    assert owner.post("/api/v1/jobs", {"model": "stable-image-core", "prompt": "a", "n": 2},
+                      format="json").status_code == 202
+
+
+def test_each_image_is_charged_once_across_retries_and_reruns(acme, bedrock):
+    from generation.requests import JobRequest
+    from generation.services import submit_job
+
+    job = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a bag", n=7, seed=1))
+    bedrock.script("amazon.nova-canvas-v1:0", out.OK, out.throttle())
+    with pytest.raises(ProviderError):  # the throttled second call: Dramatiq would retry it
+        run_job(job.pk)
+    run_job(job.pk)
+    run_job(job.pk)
+    events = UsageEvent.objects.for_tenant(acme.tenant).filter(job=job)
+    assert events.count() == 7
+    assert sum(e.price_usd for e in events) == Decimal("0.28")  # 7 x $0.04
+    row = ledger(acme.tenant)
+    assert (row.used_images, row.reserved_images, row.used_usd) == (7, 0, Decimal("0.28"))
+
+
+def test_withheld_and_failed_images_are_not_charged_and_their_hold_is_released(acme, bedrock):
+    from generation.requests import JobRequest
+    from generation.services import submit_job
+
+    job = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a bag", n=3))
+    bedrock.script("amazon.nova-canvas-v1:0", out.filter_outputs(1))
+    run_job(job.pk)
+    blocked = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a hat"))
+    bedrock.script("amazon.nova-canvas-v1:0", out.block_input_text())
+    run_job(blocked.pk)
+    row = ledger(acme.tenant)
+    assert (row.used_images, row.reserved_images) == (2, 0)
+    assert row.reserved_usd == Decimal("0") and row.used_usd == Decimal("0.08")
+
+
+def test_canceling_a_queued_job_releases_its_hold(acme, submit):
+    set_monthly_limits(acme.tenant, images=5, budget_usd=None)
+    job = submit(n=5)
+    assert ledger(acme.tenant).reserved_images == 5
+    cancel_job(acme.tenant, job.pk)
+    assert ledger(acme.tenant).reserved_images == 0
+    submit(n=5)  # the quota is free again
+
+
+def test_usage_endpoint_reports_the_month_for_its_own_tenant_only(owner, stranger, anonymous,
+                                                                  acme, submit):
+    set_monthly_limits(acme.tenant, images=20, budget_usd=Decimal("5"))
+    run_job(submit(n=2).pk)
+    body = owner.get("/api/v1/usage").json()
+    assert body["images"] == {"used": 2, "reserved": 0, "limit": 20, "left": 18}
+    assert body["spend_usd"]["budget"] == "5.00"
+    assert stranger.get("/api/v1/usage").json()["images"]["used"] == 0
+    assert anonymous.get("/api/v1/usage").status_code == 401
+    assert owner.get("/api/v1/usage?month=2026-13").status_code == 400
+    assert owner.get("/api/v1/usage?month=2020-01").json()["images"]["used"] == 0
