@@ -84,3 +84,43 @@ class UsageEvent(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"job {self.job_id} image {self.index}: ${self.price_usd}"
+
+
+class CreditPool(models.Model):
+    """AWS credits the platform holds (Activate, proof-of-concept, …), drawn down by the AWS
+    cost of every image: highest priority first, then the earliest expiry."""
+
+    class Category(models.TextChoices):
+        ACTIVATE = "activate"
+        PROOF_OF_CONCEPT = "proof_of_concept"
+        ACCELERATOR = "accelerator"
+        OTHER = "other"
+
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    amount_usd = models.DecimalField(**MONEY)
+    used_usd = models.DecimalField(default=Decimal("0"), **MONEY)
+    starts_on = models.DateField()
+    expires_on = models.DateField()
+    priority = models.PositiveSmallIntegerField(default=100, help_text="lower is used first")
+
+    class Meta:
+        ordering = ["priority", "expires_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (${self.amount_usd - self.used_usd} of ${self.amount_usd} left)"
+
+    @property
+    def remaining_usd(self) -> Decimal:
+        return self.amount_usd - self.used_usd
+
+
+class CreditAllocation(models.Model):
+    """Which pool paid how much of one usage event's AWS cost."""
+
+    event = models.ForeignKey(UsageEvent, on_delete=models.CASCADE, related_name="allocations")
+    pool = models.ForeignKey(CreditPool, on_delete=models.PROTECT, related_name="allocations")
+    amount_usd = models.DecimalField(**MONEY)
+
+    def __str__(self) -> str:
+        return f"{self.pool.name}: ${self.amount_usd}"

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import Ledger, MonthlyLimits, Reservation, UsageEvent
+from billing.models import (
+    CreditAllocation,
+    CreditPool,
+    Ledger,
+    MonthlyLimits,
+    Reservation,
+    UsageEvent,
+)
 from config.errors import AtelierError
 from generation.catalog import ModelSpec
 from generation.requests import ResolvedRequest
@@ -102,7 +109,7 @@ def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
         if reservation is None:  # a job accepted before billing existed: nothing held
             return False
         price = reservation.unit_price_usd
-        _, created = UsageEvent.objects.for_tenant(job.tenant).get_or_create(
+        event, created = UsageEvent.objects.for_tenant(job.tenant).get_or_create(
             job=job, index=index, defaults={
                 "month": reservation.month, "model_key": job.model_key,
                 "aws_cost_usd": aws_cost_usd, "price_usd": price})
@@ -116,7 +123,29 @@ def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
             reserved_usd=ledger.reserved_usd - price * held,
             used_images=ledger.used_images + 1, used_usd=ledger.used_usd + price,
             aws_cost_usd=ledger.aws_cost_usd + aws_cost_usd)
+        draw_credits(event)
     return True
+
+
+def draw_credits(event: UsageEvent) -> list[CreditAllocation]:
+    """Pay the event's AWS cost from the credit pools active today: by priority, then the
+    earliest expiry; one event may be split across pools. Pools are locked while drawn."""
+    today = timezone.now().date()
+    owed = event.aws_cost_usd
+    allocations = []
+    pools = CreditPool.objects.select_for_update().filter(starts_on__lte=today,
+                                                          expires_on__gte=today)
+    for pool in pools:
+        if owed <= 0:
+            break
+        take = min(owed, pool.remaining_usd)
+        if take <= 0:
+            continue
+        CreditPool.objects.filter(pk=pool.pk).update(used_usd=pool.used_usd + take)
+        allocations.append(CreditAllocation.objects.create(event=event, pool=pool,
+                                                           amount_usd=take))
+        owed -= take
+    return allocations
 
 
 def release(job: Job) -> int:
@@ -157,3 +186,32 @@ def usage(tenant: Tenant, month: str | None = None) -> dict[str, Any]:
                       "left": None if limits.budget_usd is None else str(
                           left(limits.budget_usd, ledger.used_usd, ledger.reserved_usd))},
     }
+
+
+def reconcile() -> dict[str, Any]:
+    """Release holds of jobs that have finished (a crash between finishing and releasing),
+    then compare every ledger with the holds and usage events it should equal."""
+    from django.db.models import Count, Sum
+
+    from generation.models import Job
+
+    released = 0
+    stale = Reservation.unscoped.filter(status=Reservation.Status.HELD).exclude(
+        job__status__in=Job.ACTIVE).select_related("job__tenant")
+    for reservation in stale:
+        released += release(reservation.job)
+    drift = []
+    for ledger in Ledger.unscoped.select_related("tenant"):
+        used = UsageEvent.unscoped.filter(tenant=ledger.tenant, month=ledger.month).aggregate(
+            images=Count("id"), usd=Sum("price_usd"))
+        held = Reservation.unscoped.filter(tenant=ledger.tenant, month=ledger.month,
+                                           status=Reservation.Status.HELD)
+        held_images = sum(r.images for r in held)
+        held_usd = sum((r.images * r.unit_price_usd for r in held), Decimal("0"))
+        expected = (used["images"], used["usd"] or Decimal("0"), held_images, held_usd)
+        actual = (ledger.used_images, ledger.used_usd, ledger.reserved_images,
+                  ledger.reserved_usd)
+        if expected != actual:
+            drift.append(f"{ledger.tenant.slug} {ledger.month}: ledger (used, $, held, $) "
+                         f"{actual} != events and holds {expected}")
+    return {"released": released, "drift": drift}

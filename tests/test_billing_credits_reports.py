@@ -1,0 +1,93 @@
+"""Credit pools pay AWS cost in a fixed order; the finance report adds up to the cent;
+reconcile repairs stale holds and reports drift."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.management import call_command
+
+from billing.models import CreditAllocation, CreditPool, Ledger, Reservation, UsageEvent
+from billing.services import current_month
+from generation.models import Job
+from generation.requests import JobRequest
+from generation.services import run_job, submit_job
+
+TODAY = date.today()
+
+
+def pool(name: str, amount: str, *, priority: int = 100, expires_in: int = 30,
+         started: int = 1) -> CreditPool:
+    return CreditPool.objects.create(
+        name=name, category="activate", amount_usd=Decimal(amount), priority=priority,
+        starts_on=TODAY - timedelta(days=started), expires_on=TODAY + timedelta(days=expires_in))
+
+
+def make(tenant, model: str = "stable-image-core", n: int = 1) -> Job:
+    job = submit_job(tenant, JobRequest(model=model, prompt="a lamp", n=n))
+    run_job(job.pk)
+    return job
+
+
+def test_pools_are_drawn_by_priority_then_earliest_expiry(acme, bedrock):
+    late = pool("late", "1.00", priority=10, expires_in=60)
+    soon = pool("soon", "1.00", priority=10, expires_in=5)
+    low = pool("low priority", "1.00", priority=50, expires_in=1)
+    pool("expired", "9.00", priority=1, expires_in=-1)
+    pool("not yet", "9.00", priority=1, started=-3)
+    make(acme.tenant)  # $0.04 of AWS cost
+    (allocation,) = CreditAllocation.objects.all()
+    assert (allocation.pool, allocation.amount_usd) == (soon, Decimal("0.04"))
+    for each in (late, low):
+        each.refresh_from_db()
+        assert each.used_usd == 0
+
+
+def test_one_event_can_be_split_across_two_pools(acme, bedrock):
+    first = pool("first", "0.05", priority=1)
+    second = pool("second", "1.00", priority=2)
+    make(acme.tenant, n=2)  # two events of $0.04: the second splits $0.01 + $0.03
+    split = CreditAllocation.objects.filter(event__index=1).order_by("pool__priority")
+    assert [(a.pool.name, a.amount_usd) for a in split] == [("first", Decimal("0.01")),
+                                                           ("second", Decimal("0.03"))]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.remaining_usd, second.used_usd) == (Decimal("0"), Decimal("0.03"))
+
+
+def test_report_totals_equal_the_usage_events_to_the_cent(acme, globex, bedrock, capsys):
+    pool("credits", "0.10", priority=1)
+    make(acme.tenant, n=2)
+    make(acme.tenant, model="stable-image-ultra")
+    make(globex.tenant, model="sd3.5-large", n=3)
+    call_command("usage_report", "--month", current_month(), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    body, total = rows[:-1], rows[-1]
+    assert [(r["tenant"], r["sku"], r["usage_quantity"]) for r in body] == [
+        ("acme", "stable-image-core", "2"), ("acme", "stable-image-ultra", "1"),
+        ("globex", "sd3.5-large", "3")]
+    events = UsageEvent.unscoped.all()
+    assert Decimal(total["aws_cost_usd"]) == sum(e.aws_cost_usd for e in events)
+    assert Decimal(total["billed_cost_usd"]) == sum(e.price_usd for e in events)
+    assert Decimal(total["credits_usd"]) == Decimal("0.10")
+    assert Decimal(total["net_aws_cost_usd"]) == Decimal(total["aws_cost_usd"]) - Decimal("0.10")
+    assert int(total["usage_quantity"]) == events.count() == 6
+    call_command("usage_report", "--tenant", "globex", "--format", "json")
+    only = json.loads(capsys.readouterr().out)
+    assert [r["tenant"] for r in only[:-1]] == ["globex"]
+
+
+def test_reconcile_releases_stale_holds_and_reports_drift(acme, submit, capsys):
+    job = submit(n=4)
+    Job.unscoped.filter(pk=job.pk).update(status="failed")  # finished without releasing
+    call_command("reconcile")
+    out = capsys.readouterr().out
+    assert "stale holds released: 4" in out and "no drift" in out
+    assert Reservation.unscoped.get(job=job).status == "closed"
+    Ledger.unscoped.filter(tenant=acme.tenant).update(used_images=99)
+    call_command("reconcile")
+    assert f"DRIFT acme {current_month()}" in capsys.readouterr().out
