@@ -77,6 +77,8 @@ class UsageEvent(TenantOwnedModel):
     aws_cost_usd = models.DecimalField(**MONEY)
     price_usd = models.DecimalField(**MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
+    reported_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="when Stripe accepted its meter event")
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [models.UniqueConstraint(fields=["job", "index"],
@@ -124,3 +126,27 @@ class CreditAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool.name}: ${self.amount_usd}"
+
+
+class StripeCustomer(models.Model):
+    """The Stripe customer of a tenant, created the first time usage is reported."""
+
+    tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE,
+                                  related_name="stripe_customer")
+    customer_id = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant} -> {self.customer_id}"
+
+
+class StripeEvent(models.Model):
+    """Every Stripe webhook event handled, by id, so a replay changes nothing."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from billing import stripe_sync
 from billing.models import (
     CreditAllocation,
     CreditPool,
@@ -124,6 +125,7 @@ def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
             used_images=ledger.used_images + 1, used_usd=ledger.used_usd + price,
             aws_cost_usd=ledger.aws_cost_usd + aws_cost_usd)
         draw_credits(event)
+        stripe_sync.queue_report(event)
     return True
 
 

@@ -229,6 +229,8 @@ ATELIER_C2PA_TEST_CA = env.bool("ATELIER_C2PA_TEST_CA", default=False)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# The Billing Meter's event name that counts delivered images.
+STRIPE_METER_EVENT = env.str("STRIPE_METER_EVENT", default="atelier_images")
 
 # --- REST API ---
 REST_FRAMEWORK = {

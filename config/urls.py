@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from assets.api import AssetViewSet
 from assets.upload_api import UploadView
 from billing.api import UsageView
+from billing.views import stripe_webhook
 from generation.api import JobViewSet, ModelCatalogView
 
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[],
                                                      authentication_classes=[]), name="docs"),
     path("healthz", healthz, name="healthz"),
+    path("billing/stripe/webhook", stripe_webhook, name="stripe-webhook"),
     path("", include("assets.urls")),
 ]
 

@@ -53,4 +53,5 @@ def estimate_body(estimate: Estimate) -> dict[str, Any]:
     return {"dry_run": True, "model": resolved.request.model,
             "operation": resolved.request.operation, "n": resolved.request.n,
             "size": f"{resolved.width}x{resolved.height}", "params": resolved.params,
-            "estimated_cost_usd": str(estimate.estimated_cost_usd)}
+            "estimated_cost_usd": str(estimate.estimated_cost_usd),
+            "quota": estimate.quota}

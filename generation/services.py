@@ -57,6 +57,7 @@ class Estimate:
 
     resolved: ResolvedRequest
     estimated_cost_usd: Decimal
+    quota: dict[str, Any]  # the month's usage and what is left (billing.usage)
 
 
 def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
@@ -94,7 +95,7 @@ def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
 def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
     _, resolved, cost = _check(tenant, request)
     moderation.check_prompt(tenant, request)
-    return Estimate(resolved=resolved, estimated_cost_usd=cost)
+    return Estimate(resolved=resolved, estimated_cost_usd=cost, quota=billing.usage(tenant))
 
 
 def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,

@@ -177,6 +177,8 @@ def start_manage(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen
 # --- Bedrock through the real boto3 client and the local double ----------------------------
 
 from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: E402, F401
+from tests.fakes.rekognition import rekognition_double  # noqa: E402, F401
+from tests.fakes.stripe import stripe_double  # noqa: E402, F401
 
 
 @pytest.fixture

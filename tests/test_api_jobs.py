@@ -28,10 +28,12 @@ def test_dry_run_estimates_without_creating_or_queueing(owner, acme, empty_queue
     response = owner.post("/api/v1/jobs", {"model": "local", "prompt": "x", "n": 4,
                                            "dry_run": True}, format="json")
     assert response.status_code == 200
-    assert response.json() == {"dry_run": True, "model": "local", "operation": "text_to_image",
-                               "n": 4, "size": "1024x1024",
-                               "params": {"output_format": "png"},
-                               "estimated_cost_usd": "0.0000"}
+    body = response.json()
+    assert body.pop("quota")["images"] == {"used": 0, "reserved": 0, "limit": None,
+                                           "left": None}
+    assert body == {"dry_run": True, "model": "local", "operation": "text_to_image",
+                    "n": 4, "size": "1024x1024", "params": {"output_format": "png"},
+                    "estimated_cost_usd": "0.0000"}
     assert not Job.objects.for_tenant(acme.tenant).exists()
     assert queued_messages() == 0
 

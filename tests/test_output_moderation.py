@@ -11,14 +11,13 @@ from generation.models import Job
 from generation.services import run_job
 from moderation.models import AuditEvent, TenantPolicy
 from tests.fakes import bedrock_outcomes as out
-from tests.fakes.rekognition import RekognitionDouble, label, rekognition_double  # noqa: F401
+from tests.fakes.rekognition import RekognitionDouble, label
 
 GUARDRAIL = "gr1abc"
 
 
 @pytest.fixture
-def rekognition(rekognition_double: RekognitionDouble, settings  # noqa: F811
-                ) -> RekognitionDouble:
+def rekognition(rekognition_double: RekognitionDouble, settings) -> RekognitionDouble:
     settings.ATELIER_REKOGNITION = "on"
     return rekognition_double
 

@@ -1,0 +1,107 @@
+"""Stripe: a customer per tenant (created lazily), one Billing Meter event per usage event
+(its `identifier` is the usage event's id, so a resend is harmless), and the webhooks that
+move a tenant between active, past_due and suspended."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from billing.models import StripeCustomer, StripeEvent, UsageEvent
+from tenants.models import Tenant
+
+log = logging.getLogger("atelier.billing")
+
+TENANT_STATUS = {
+    "invoice.paid": Tenant.Status.ACTIVE,
+    "invoice.payment_failed": Tenant.Status.PAST_DUE,
+    "customer.subscription.deleted": Tenant.Status.SUSPENDED,
+}
+
+
+def enabled() -> bool:
+    return bool(settings.STRIPE_API_KEY)
+
+
+def client() -> stripe.StripeClient:
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(settings.STRIPE_API_KEY, base_addresses=base,
+                               max_network_retries=0)  # Dramatiq retries, with backoff
+
+
+def customer_id(tenant: Tenant) -> str:
+    existing = StripeCustomer.objects.filter(tenant=tenant).first()
+    if existing:
+        return existing.customer_id
+    customer = client().v1.customers.create(params={
+        "name": tenant.name, "metadata": {"atelier_tenant": tenant.slug}},
+        options={"idempotency_key": f"atelier-customer-{tenant.pk}"})
+    try:
+        with transaction.atomic():
+            StripeCustomer.objects.create(tenant=tenant, customer_id=customer.id)
+    except IntegrityError:  # created concurrently: the idempotency key made it the same one
+        pass
+    return StripeCustomer.objects.get(tenant=tenant).customer_id
+
+
+def report_usage(event_id: Any) -> bool:
+    """Send one usage event as a meter event; True once Stripe has it (sent now or before)."""
+    event = UsageEvent.unscoped.select_related("tenant").filter(pk=event_id).first()
+    if event is None or event.reported_at is not None:
+        return event is not None
+    try:
+        client().v1.billing.meter_events.create(params={
+            "event_name": settings.STRIPE_METER_EVENT, "identifier": str(event.pk),
+            "timestamp": int(event.created_at.timestamp()),
+            "payload": {"stripe_customer_id": customer_id(event.tenant), "value": "1"}})
+    except stripe.InvalidRequestError as exc:
+        if getattr(exc, "code", "") != "resource_already_exists":
+            raise
+    UsageEvent.unscoped.filter(pk=event.pk).update(reported_at=timezone.now())
+    return True
+
+
+def queue_report(event: UsageEvent) -> None:
+    if enabled():
+        from billing.actors import report_usage_actor
+
+        transaction.on_commit(lambda: report_usage_actor.send(str(event.pk)))
+
+
+class BadSignature(Exception):
+    pass
+
+
+def handle_webhook(payload: bytes, signature: str) -> str:
+    """Verify, de-duplicate and apply one webhook; returns what happened (for the log)."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature,
+                                               settings.STRIPE_WEBHOOK_SECRET)
+    except (ValueError, stripe.SignatureVerificationError) as exc:
+        raise BadSignature(str(exc)) from exc
+    try:
+        with transaction.atomic():
+            record = StripeEvent.objects.create(event_id=event["id"], type=event["type"])
+            outcome = _apply(event)
+            StripeEvent.objects.filter(pk=record.pk).update(outcome=outcome)
+    except IntegrityError:
+        return "already handled"
+    return outcome
+
+
+def _apply(event: Any) -> str:
+    status = TENANT_STATUS.get(event["type"])
+    if status is None:
+        return "ignored"
+    customer = event.to_dict()["data"]["object"].get("customer")
+    link = StripeCustomer.objects.filter(customer_id=customer).select_related("tenant").first()
+    if link is None:
+        return f"no tenant for customer {customer}"
+    Tenant.objects.filter(pk=link.tenant.pk).update(status=status)
+    log.info("tenant %s is now %s (%s)", link.tenant.slug, status, event["type"])
+    return f"{link.tenant.slug} -> {status}"
