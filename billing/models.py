@@ -23,10 +23,31 @@ class MonthlyLimits(models.Model):
     price_multiplier = models.DecimalField(
         max_digits=6, decimal_places=3, default=Decimal("1.000"),
         help_text="the tenant's price per image = AWS cost x this")
+    model_prices = models.JSONField(
+        default=dict, blank=True,
+        help_text='a fixed price per image for some models, e.g. {"nova-2-omni": "0.05"}')
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.tenant}: {self.images} images, ${self.budget_usd}"
+
+    def clean(self) -> None:
+        from decimal import InvalidOperation
+
+        from django.core.exceptions import ValidationError
+
+        from generation.catalog import catalog
+
+        if not isinstance(self.model_prices, dict):
+            raise ValidationError({"model_prices": "a mapping of model key to USD price"})
+        for key, value in self.model_prices.items():
+            catalog().get(key)  # UnknownModel names the available keys
+            try:
+                price = Decimal(str(value))
+            except InvalidOperation:
+                price = Decimal(-1)
+            if not price.is_finite() or price < 0:
+                raise ValidationError({"model_prices": f"{key}: {value!r} is not a price"})
 
 
 class Ledger(TenantOwnedModel):
@@ -150,3 +171,19 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type}"
+
+
+class CreditAlert(models.Model):
+    """A pool crossed 50, 80 or 100 % used: recorded once, and e-mailed to finance."""
+
+    pool = models.ForeignKey(CreditPool, on_delete=models.CASCADE, related_name="alerts")
+    threshold = models.PositiveSmallIntegerField()
+    used_usd = models.DecimalField(**MONEY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "threshold"],
+                                               name="credit_alert_once_per_threshold")]
+
+    def __str__(self) -> str:
+        return f"{self.pool.name} at {self.threshold}%"

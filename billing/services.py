@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing import stripe_sync
+from billing.credits import check_alerts
 from billing.models import (
     CreditAllocation,
     CreditPool,
@@ -52,7 +53,10 @@ def unit_prices(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest
                 ) -> tuple[Decimal, Decimal]:
     """(AWS cost, the tenant's price) of one image of this request."""
     cost = spec.unit_cost_usd(resolved.request.quality, resolved.width * resolved.height)
-    return cost, (cost * limits_for(tenant).price_multiplier).quantize(PRECISION)
+    limits = limits_for(tenant)
+    fixed = limits.model_prices.get(spec.key)
+    price = Decimal(str(fixed)) if fixed is not None else cost * limits.price_multiplier
+    return cost, price.quantize(PRECISION)
 
 
 def estimate_cost_usd(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest) -> Decimal:
@@ -147,6 +151,7 @@ def draw_credits(event: UsageEvent) -> list[CreditAllocation]:
         allocations.append(CreditAllocation.objects.create(event=event, pool=pool,
                                                            amount_usd=take))
         owed -= take
+        transaction.on_commit(lambda pool=pool: check_alerts(pool))
     return allocations
 
 

@@ -229,6 +229,10 @@ ATELIER_C2PA_TEST_CA = env.bool("ATELIER_C2PA_TEST_CA", default=False)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Who hears that a credit pool crossed 50/80/100 % (Django's e-mail backend).
+ATELIER_FINANCE_EMAILS = env.list("ATELIER_FINANCE_EMAILS", default=[])
+EMAIL_BACKEND = env.str("EMAIL_BACKEND",
+                        default="django.core.mail.backends.console.EmailBackend")
 # The Billing Meter's event name that counts delivered images.
 STRIPE_METER_EVENT = env.str("STRIPE_METER_EVENT", default="atelier_images")
 

@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from assets.api import AssetViewSet
 from assets.upload_api import UploadView
 from billing.api import UsageView
+from billing.finance_views import finance_report
 from billing.views import stripe_webhook
 from generation.api import JobViewSet, ModelCatalogView
 
@@ -33,6 +34,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("admin/finance/report/", finance_report, name="finance-report"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[],

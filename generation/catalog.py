@@ -84,10 +84,12 @@ class PriceRule:
     usd: Decimal
     quality: str | None = None
     max_pixels: int | None = None
+    effective_from: date | None = None  # a new price list: add rules with a later date
 
-    def matches(self, quality: str | None, pixels: int) -> bool:
+    def matches(self, quality: str | None, pixels: int, on: date) -> bool:
         return ((self.quality is None or self.quality == quality)
-                and (self.max_pixels is None or pixels <= self.max_pixels))
+                and (self.max_pixels is None or pixels <= self.max_pixels)
+                and (self.effective_from is None or self.effective_from <= on))
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,16 @@ class ModelSpec:
                                field="model", extra={"successor": successor})
         return validate_request(self, request)
 
-    def unit_cost_usd(self, quality: str | None, pixels: int) -> Decimal:
-        """AWS cost of one image: the first price rule that matches."""
+    def unit_cost_usd(self, quality: str | None, pixels: int, on: date | None = None
+                      ) -> Decimal:
+        """AWS cost of one image on a day: among the rules in effect, the most recent price
+        list wins, and within it the first rule that matches."""
         quality = quality or (self.limits.qualities[0] if self.limits.qualities else None)
-        for rule in self.prices:
-            if rule.matches(quality, pixels):
+        on = on or timezone.now().date()
+        in_effect = [r for r in self.prices if r.matches(quality, pixels, on)]
+        newest = max((r.effective_from or date.min for r in in_effect), default=None)
+        for rule in in_effect:
+            if (rule.effective_from or date.min) == newest:
                 return rule.usd
         raise InvalidParameter(f"quality: {self.key!r} has no price for quality {quality!r} "
                                f"at {pixels} pixels", field="quality")
@@ -311,7 +318,8 @@ def _operations(entry: _Entry) -> dict[str, OperationSpec]:
 def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
     rules = []
     for i, raw in enumerate(entry.get("prices", list)):
-        rule = _Entry(f"{entry.where}.prices[{i}]", raw).only("usd", "quality", "max_pixels")
+        rule = _Entry(f"{entry.where}.prices[{i}]", raw).only("usd", "quality", "max_pixels",
+                                                              "from")
         text = rule.get("usd", str)
         try:
             usd = Decimal(text)
@@ -320,7 +328,8 @@ def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
         if not usd.is_finite() or usd < 0:
             raise rule.fail("usd", f"must be zero or more, got {text!r}")
         rules.append(PriceRule(usd=usd, quality=rule.get("quality", str, None),
-                               max_pixels=rule.get("max_pixels", int, None)))
+                               max_pixels=rule.get("max_pixels", int, None),
+                               effective_from=_date(rule, "from")))
     if not rules:
         raise entry.fail("prices", "needs at least one rule")
     return tuple(rules)

@@ -122,3 +122,28 @@ def test_usage_endpoint_reports_the_month_for_its_own_tenant_only(owner, strange
     assert anonymous.get("/api/v1/usage").status_code == 401
     assert owner.get("/api/v1/usage?month=2026-13").status_code == 400
     assert owner.get("/api/v1/usage?month=2020-01").json()["images"]["used"] == 0
+
+
+def test_a_tenant_can_have_a_fixed_price_per_model(owner, acme, bedrock, empty_queue):
+    from billing.models import MonthlyLimits
+
+    MonthlyLimits.objects.create(tenant=acme.tenant, price_multiplier=Decimal("1.500"),
+                                 model_prices={"sd3.5-large": "0.10"})
+    fixed = owner.post("/api/v1/jobs", {"model": "sd3.5-large", "prompt": "a", "n": 2},
+                       format="json").json()
+    scaled = owner.post("/api/v1/jobs", {"model": "stable-image-core", "prompt": "a"},
+                        format="json").json()
+    assert (fixed["estimated_cost_usd"], scaled["estimated_cost_usd"]) == ("0.2000", "0.0600")
+
+
+def test_model_prices_are_validated(acme):
+    from django.core.exceptions import ValidationError
+
+    from billing.models import MonthlyLimits
+    from config.errors import InvalidParameter
+
+    for bad in ({"sd3.5-large": "cheap"}, {"sd3.5-large": "-1"}):
+        with pytest.raises(ValidationError, match="is not a price"):
+            MonthlyLimits(tenant=acme.tenant, model_prices=bad).clean()
+    with pytest.raises(InvalidParameter, match="unknown model"):
+        MonthlyLimits(tenant=acme.tenant, model_prices={"no-such-model": "1"}).clean()

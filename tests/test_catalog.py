@@ -1,6 +1,7 @@
 """The catalog file: validated at start-up, overridable per model, lifecycle enforced."""
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,10 @@ def test_an_eol_job_is_refused_through_the_api_before_anything_is_created(
     assert response.json()["code"] == "model_retired"
     assert response.json()["successor"] == "local"
     assert not Job.objects.for_tenant(acme.tenant).exists()
+
+
+def test_a_new_price_list_takes_over_on_its_date(tmp_path):
+    entry = base_entry(prices=[{"usd": "0.05"}, {"usd": "0.04", "from": "2027-01-01"}])
+    spec = load_catalog(write_catalog(tmp_path, entry), environ={}).get("local")
+    assert spec.unit_cost_usd(None, 1024 * 1024, date(2026, 12, 31)) == Decimal("0.05")
+    assert spec.unit_cost_usd(None, 1024 * 1024, date(2027, 1, 1)) == Decimal("0.04")
