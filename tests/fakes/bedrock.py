@@ -65,7 +65,7 @@ from tests.fakes.bedrock_outcomes import (
     throttle,
 )
 from tests.fakes.bedrock_schema import MALFORMED, ApiError, Ctx, java_type, validation
-from tests.fakes.loopback import LoopbackDouble
+from tests.fakes.loopback import LoopbackDouble, point_aws_client_at
 
 __all__ = ["MODELS", "OK", "BedrockDouble", "Model", "Outcome", "Recorded", "access_denied",
            "bedrock_double", "block_input_image", "block_input_text", "delay", "eol",
@@ -389,14 +389,7 @@ if pytest is not None:
     def bedrock_double(monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockDouble]:
         """A started double with boto3's endpoint, credentials and Region pointed at it."""
         double = BedrockDouble().start()
-        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", double.url)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        monkeypatch.setenv("AWS_REGION", "us-east-1")
-        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # botocore 1.44 reads only this one
-        for name in ("AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-                     "AWS_BEARER_TOKEN_BEDROCK", "AWS_PROFILE"):
-            monkeypatch.delenv(name, raising=False)
+        point_aws_client_at(monkeypatch, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", double.url)
         try:
             yield double
         finally:

@@ -72,3 +72,16 @@ class LoopbackDouble:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def point_aws_client_at(monkeypatch: Any, endpoint_variable: str, url: str) -> None:
+    """Aim the real boto3 client at a double: its endpoint variable, fake credentials and a
+    Region, with nothing else in the environment (profiles, tokens, opt-outs) in the way."""
+    monkeypatch.setenv(endpoint_variable, url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # botocore 1.44 reads only this one
+    for name in ("AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                 "AWS_BEARER_TOKEN_BEDROCK", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)

@@ -69,7 +69,7 @@ from PIL import Image
 
 from tests.fakes.bedrock_outcomes import OK, Outcome, delay
 from tests.fakes.bedrock_schema import ApiError
-from tests.fakes.loopback import LoopbackDouble
+from tests.fakes.loopback import LoopbackDouble, point_aws_client_at
 
 __all__ = ["OK", "Outcome", "Recorded", "RekognitionDouble", "access_denied", "delay",
            "image_too_large", "invalid_image", "label", "rekognition_double", "server_error",
@@ -521,13 +521,7 @@ if pytest is not None:
     def rekognition_double(monkeypatch: pytest.MonkeyPatch) -> Iterator[RekognitionDouble]:
         """A started double with boto3's endpoint, credentials and Region pointed at it."""
         double = RekognitionDouble().start()
-        monkeypatch.setenv("AWS_ENDPOINT_URL_REKOGNITION", double.url)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        monkeypatch.setenv("AWS_REGION", "us-east-1")
-        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # botocore 1.44 reads only this one
-        for name in ("AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_PROFILE"):
-            monkeypatch.delenv(name, raising=False)
+        point_aws_client_at(monkeypatch, "AWS_ENDPOINT_URL_REKOGNITION", double.url)
         try:
             yield double
         finally:
