@@ -229,3 +229,30 @@ def uploads(acme: NewTenant) -> dict[str, Any]:
     }
     return {name: create_upload(acme.tenant, data, filename=f"{name}.png")
             for name, data in made.items()}
+
+
+def race(count: int, attempt: Callable[[], Any]) -> list[Any]:
+    """Run `attempt` in `count` threads released at the same instant; their results.
+
+    Each thread closes its own database connections, as a worker or web thread would.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results: list[Any] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            results.append(attempt())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -3,11 +3,9 @@ image whatever the retries, and nothing charged for what was not delivered."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from billing.models import Ledger, UsageEvent
 from billing.services import current_month, set_monthly_limits
@@ -16,6 +14,8 @@ from generation.providers.base import ProviderError
 from generation.services import cancel_job, run_job
 from tests.fakes import bedrock_outcomes as out
 
+from .conftest import api_client, race
+
 
 def ledger(tenant) -> Ledger:
     return Ledger.objects.for_tenant(tenant).get(month=current_month())
@@ -23,28 +23,11 @@ def ledger(tenant) -> Ledger:
 
 def test_fifty_concurrent_submissions_against_ten_images_accept_exactly_ten(
         acme, transactional_db, empty_queue):
-    from rest_framework.test import APIClient
 
     set_monthly_limits(acme.tenant, images=10, budget_usd=None)
-    barrier = threading.Barrier(50)
-    codes: list[int] = []
-
-    def submit() -> None:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {acme.key.secret}")
-        barrier.wait()
-        try:
-            codes.append(client.post("/api/v1/jobs", {"model": "local", "prompt": "a cup",
-                                                      "size": "256x256"},
-                                     format="json").status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    codes = race(50, lambda: api_client(acme.key.secret).post(  # a client per thread
+        "/api/v1/jobs", {"model": "local", "prompt": "a cup", "size": "256x256"},
+        format="json").status_code)
     assert sorted(codes) == [202] * 10 + [402] * 40
     assert Job.objects.for_tenant(acme.tenant).count() == 10
     assert ledger(acme.tenant).reserved_images == 10
