@@ -57,11 +57,17 @@ class Job(TenantOwnedModel):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     withheld = models.JSONField(default=list, blank=True,
                                 help_text="images a content filter withheld: index and reason")
+    template = models.ForeignKey("generation.BrandTemplate", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="jobs")
+    batch = models.ForeignKey("generation.Batch", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="jobs")
+    sku = models.CharField(max_length=200, blank=True, help_text="the batch row's SKU")
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["tenant", "-created_at"]),
-                   models.Index(fields=["status", "lease_expires_at"])]
+                   models.Index(fields=["status", "lease_expires_at"]),
+                   models.Index(fields=["batch", "status"])]
         constraints = [models.CheckConstraint(condition=models.Q(n__gte=1), name="job_n_positive")]
 
     def __str__(self) -> str:
@@ -102,3 +108,110 @@ class ProviderAttempt(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.model_id} {self.outcome} ({self.duration_ms} ms)"
+
+
+class BrandTemplate(TenantOwnedModel):
+    """A reusable prompt with named slots (`{subject}`, `{setting}`) and house defaults."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    prompt = models.TextField(help_text="text with {slot} placeholders")
+    negative_prompt = models.TextField(blank=True)
+    model_key = models.CharField(max_length=64, blank=True, help_text="default model")
+    operation = models.CharField(max_length=32, default="text_to_image")
+    size = models.CharField(max_length=20, blank=True)
+    aspect_ratio = models.CharField(max_length=10, blank=True)
+    quality = models.CharField(max_length=32, blank=True)
+    style = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    slot_defaults = models.JSONField(default=dict, blank=True,
+                                     help_text="values used when a job leaves a slot out")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "name"],
+                                               name="template_unique_tenant_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Batch(TenantOwnedModel):
+    """Many jobs accepted together (a catalog CSV or a JSON list), reserved as a whole."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    template = models.ForeignKey(BrandTemplate, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="batches")
+    source = models.CharField(max_length=8, default="json", help_text="json or csv")
+    items = models.PositiveIntegerField(help_text="rows accepted (one job each)")
+    images = models.PositiveIntegerField(help_text="images asked for across all rows")
+    estimated_cost_usd = models.DecimalField(max_digits=14, decimal_places=4,
+                                             default=Decimal("0"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    api_key = models.ForeignKey("tenants.ApiKey", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="when its last job finished")
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} ({self.items} rows)"
+
+
+class WebhookEndpoint(TenantOwnedModel):
+    """Where a tenant wants signed event callbacks, with its own signing secret."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(help_text="event types sent to this endpoint")
+    secret = models.CharField(max_length=100, help_text="HMAC-SHA256 signing secret")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(TenantOwnedModel):
+    """One event for one endpoint and every attempt to deliver it (the delivery log)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False,
+                          help_text="the event id receivers deduplicate on")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
+                                 related_name="deliveries")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    log = models.JSONField(default=list, blank=True,
+                           help_text="each attempt: when, HTTP status or error, milliseconds")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.endpoint_id} ({self.status})"

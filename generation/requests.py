@@ -13,7 +13,7 @@ STAGES = ("draft", "final")
 
 @dataclass
 class JobRequest:
-    model: str
+    model: str = ""
     operation: str = "text_to_image"
     prompt: str = ""
     negative_prompt: str = ""
@@ -28,6 +28,8 @@ class JobRequest:
     mask_prompt: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     stage: str = "draft"
+    template: str | None = None  # a brand template's id or name; its slots fill the prompt
+    slots: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
 
     def as_record(self) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from generation.requests import OPERATIONS, STAGES, JobRequest
 class JobRequestSerializer(serializers.Serializer):
     """Types and shapes only; the model's own limits are checked by the service (catalog)."""
 
-    model = serializers.CharField(max_length=64)
+    model = serializers.CharField(max_length=64, default="",
+                                  help_text="a catalog key; optional when the template names one")
     operation = serializers.CharField(max_length=32, default="text_to_image",
                                       help_text=f"one of: {', '.join(OPERATIONS)}")
     prompt = serializers.CharField(allow_blank=True, trim_whitespace=False, default="",
@@ -35,6 +36,10 @@ class JobRequestSerializer(serializers.Serializer):
     mask_prompt = serializers.CharField(required=False, allow_null=True, max_length=20_000)
     params = serializers.DictField(required=False)
     stage = serializers.ChoiceField(choices=STAGES, default="draft")
+    template = serializers.CharField(required=False, allow_null=True, max_length=100,
+                                     help_text="a brand template's id or name")
+    slots = serializers.DictField(child=serializers.JSONField(), required=False,
+                                  help_text="values for the template's {slots}")
     dry_run = serializers.BooleanField(default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -48,6 +53,7 @@ class JobRequestSerializer(serializers.Serializer):
         data = dict(self.validated_data)
         data["images"] = list(data.get("images") or [])
         data["params"] = dict(data.get("params") or {})
+        data["slots"] = dict(data.get("slots") or {})
         return JobRequest(**data)
 
 
@@ -57,14 +63,19 @@ class JobSerializer(serializers.ModelSerializer):
     quality = serializers.SerializerMethodField()
     style = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
+    slots = serializers.SerializerMethodField()
     assets = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
         fields = ["id", "status", "model", "model_id", "operation", "prompt", "negative_prompt",
                   "n", "seed", "base_seed", "size", "width", "height", "quality", "style",
-                  "params", "stage", "estimated_cost_usd", "error", "withheld", "attempts",
+                  "params", "stage", "template", "slots", "batch", "sku",
+                  "estimated_cost_usd", "error", "withheld", "attempts",
                   "created_at", "started_at", "finished_at", "assets"]
+
+    def get_slots(self, job: Job) -> dict[str, Any]:
+        return job.request.get("slots", {})
 
     def get_size(self, job: Job) -> str:
         return f"{job.width}x{job.height}"

@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from assets.services import store_generated_image
 from billing import services as billing
-from config.errors import AtelierError, Conflict, InvalidParameter
+from config.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
 from generation import calls, ratelimit
 from generation.catalog import ModelSpec, catalog
 from generation.inputs import outpaint_canvas, resolve_sources
-from generation.models import Job, ProviderAttempt
+from generation.models import BrandTemplate, Job, ProviderAttempt
 from generation.providers.base import (
     GeneratedImage,
     ProviderCall,
@@ -38,6 +38,7 @@ from generation.providers.base import (
 )
 from generation.providers.registry import adapter_for, uses_bedrock
 from generation.requests import JobRequest, ResolvedRequest
+from generation.templates import apply_template, find_template
 from moderation import provenance
 from moderation import services as moderation
 from moderation.models import AuditEvent
@@ -60,10 +61,28 @@ class Estimate:
     quota: dict[str, Any]  # the month's usage and what is left (billing.usage)
 
 
-def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
+def check_tenant_active(tenant: Tenant) -> None:
     if tenant.status != Tenant.Status.ACTIVE:
         raise TenantInactive(f"tenant: {tenant.slug!r} is {tenant.status}; jobs are not "
                              "accepted until the account is active again", field="tenant")
+
+
+def with_template(tenant: Tenant, request: JobRequest, *, field: str = "slots"
+                  ) -> tuple[JobRequest, BrandTemplate | None]:
+    """The request with its brand template applied (if it names one) and that template."""
+    template = None
+    if request.template:
+        template = find_template(tenant, request.template)
+        request = apply_template(request, template, request.slots, field=field)
+    elif request.slots:
+        raise InvalidParameter("slots: only with a template", field="slots")
+    if not request.model:
+        raise InvalidRequest("model: required (or a template that names one)", field="model")
+    return request, template
+
+
+def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
+    check_tenant_active(tenant)
     spec = catalog().get(request.model)
     resolved = spec.validate(request)
     sources = resolve_sources(tenant, spec, request)
@@ -93,6 +112,7 @@ def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
 
 
 def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
+    request, _ = with_template(tenant, request)
     _, resolved, cost = _check(tenant, request)
     moderation.check_prompt(tenant, request)
     return Estimate(resolved=resolved, estimated_cost_usd=cost, quota=billing.usage(tenant))
@@ -106,6 +126,7 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
     Bad input raises before anything is written or queued. A prompt a policy forbids is
     recorded as a `blocked` job (never queued, never charged) and raises PromptBlocked.
     """
+    request, template = with_template(tenant, request)
     spec, resolved, cost = _check(tenant, request)
     seed_low, seed_high = spec.limits.seed or (0, 0)
     base_seed = request.seed if request.seed is not None else (
@@ -117,7 +138,7 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
         negative_prompt=request.negative_prompt, n=request.n, seed=request.seed,
         base_seed=base_seed, width=resolved.width, height=resolved.height,
         stage=request.stage, request=request.as_record(), params=resolved.params,
-        estimated_cost_usd=cost)
+        estimated_cost_usd=cost, template=template)
     try:
         moderation.check_prompt(tenant, request)
     except moderation.PromptBlocked as exc:

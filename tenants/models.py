@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from tenants.scoping import TenantOwnedModel
+
 
 class Tenant(models.Model):
     class Status(models.TextChoices):
@@ -54,6 +56,13 @@ class Membership(models.Model):
         return f"{self.user} @ {self.tenant} ({self.role})"
 
 
+SCOPES = ("read", "write")
+
+
+def default_scopes() -> list[str]:
+    return list(SCOPES)
+
+
 class ApiKey(models.Model):
     """A bearer key. Only a lookup prefix and a SHA-256 digest are stored; the key is shown once."""
 
@@ -67,6 +76,10 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=default_scopes,
+                              help_text='what the key may do: "read", "write" or both')
+    rate_limit_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, help_text="requests per minute; empty = ATELIER_API_RATE_LIMIT")
 
     class Meta:
         ordering = ["-created_at"]
@@ -74,6 +87,32 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.tenant.slug}/{self.name} ({self.prefix}…)"
 
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotencyRecord(TenantOwnedModel):
+    """The stored answer to a POST made with an `Idempotency-Key`, replayed for 24 hours.
+
+    The row is written (committed) before the work starts, so a concurrent duplicate finds it
+    and waits for the answer instead of doing the work a second time.
+    """
+
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path and body")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                   help_text="empty while the work runs")
+    response = models.JSONField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"],
+                                               name="idempotency_unique_tenant_key")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.key} ({self.status_code or 'running'})"
