@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,11 +11,17 @@ from rest_framework.response import Response
 from assets.models import Asset
 from assets.serializers import AssetSerializer
 from assets.services import delete_asset, get_asset, promote_asset
-from config.api import NewestFirst, id_parameter, paginated, serializer_context
+from config.api import (
+    NewestFirst,
+    TenantViewSet,
+    id_parameter,
+    paginated,
+    serializer_context,
+)
 from tenants.authentication import request_tenant
 
 
-class AssetViewSet(viewsets.ViewSet):
+class AssetViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
     @extend_schema(responses=AssetSerializer(many=True))

@@ -9,11 +9,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from assets.serializers import AssetSerializer
 from assets.uploads import create_upload
-from config.api import serializer_context
+from config.api import TenantAPIView, serializer_context
 from config.errors import InvalidParameter
 from tenants.authentication import request_tenant
 
@@ -24,7 +23,7 @@ class UploadSerializer(serializers.Serializer):
     filename = serializers.CharField(required=False, max_length=200)
 
 
-class UploadView(APIView):
+class UploadView(TenantAPIView):
     @extend_schema(request=UploadSerializer, responses={201: AssetSerializer})
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)

@@ -7,16 +7,16 @@ import re
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from billing.services import usage
+from config.api import TenantAPIView
 from config.errors import InvalidParameter
 from tenants.authentication import request_tenant
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class UsageView(APIView):
+class UsageView(TenantAPIView):
     @extend_schema(responses={200: dict}, parameters=[
         OpenApiParameter("month", str, description="YYYY-MM (default: this month, UTC)")])
     def get(self, request: Request) -> Response:

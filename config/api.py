@@ -7,12 +7,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
 from config.errors import AtelierError
+from tenants import idempotency
+from tenants.authentication import InsufficientScope, request_tenant
 
 
 class NewestFirst(CursorPagination):
@@ -37,7 +40,64 @@ def paginated(request: Request, queryset: Any, serializer_class: Any, view: Any)
     return paginator.get_paginated_response(data)
 
 
+class _Replayed(Exception):
+    def __init__(self, replay: idempotency.Replay) -> None:
+        self.replay = replay
+
+
+class IdempotentPosts:
+    """Every POST honours `Idempotency-Key` (tenants.idempotency): after authentication,
+    permissions and throttling, a known key replays its stored answer; a new key's answer is
+    stored when the response is finalized."""
+
+    _idempotency_record: Any = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or key is None:
+            return
+        print_ = idempotency.fingerprint(request.method, request.path, request.data)
+        claimed = idempotency.begin(request_tenant(request), key, print_)
+        if isinstance(claimed, idempotency.Replay):
+            raise _Replayed(claimed)
+        self._idempotency_record = claimed
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, _Replayed):
+            return Response(exc.replay.body, status=exc.replay.status,
+                            headers={**exc.replay.headers, idempotency.REPLAYED_HEADER: "true"})
+        try:
+            return super().handle_exception(exc)  # type: ignore[misc]
+        except Exception:  # an unexpected error (a 500): let the client's retry do the work
+            record, self._idempotency_record = self._idempotency_record, None
+            if record is not None:
+                idempotency.abandon(record)
+            raise
+
+    def finalize_response(self, request: Request, response: Any, *args: Any,
+                          **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        record, self._idempotency_record = self._idempotency_record, None
+        if record is not None:
+            if isinstance(response, Response):
+                idempotency.finish(record, response.status_code, response.data,
+                                   dict(response.items()))
+            else:  # not a JSON answer (none of the POST endpoints): nothing to replay
+                idempotency.abandon(record)
+        return response
+
+
+class TenantAPIView(IdempotentPosts, APIView):
+    """Base of every tenant API view: key auth, scopes, per-key throttle, idempotent POSTs."""
+
+
+class TenantViewSet(IdempotentPosts, viewsets.ViewSet):
+    """Base of every tenant API viewset (see TenantAPIView)."""
+
+
 _DRF_CODES = {
+    InsufficientScope: "insufficient_scope",
     drf_exceptions.ParseError: "invalid_json",
     drf_exceptions.NotAuthenticated: "not_authenticated",
     drf_exceptions.AuthenticationFailed: "authentication_failed",

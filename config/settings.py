@@ -239,7 +239,9 @@ STRIPE_METER_EVENT = env.str("STRIPE_METER_EVENT", default="atelier_images")
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["tenants.authentication.HasTenant"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.authentication.HasTenant",
+                                   "tenants.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["tenants.authentication.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
@@ -286,3 +288,12 @@ ATELIER_UPLOAD_MAX_BYTES = env.int("ATELIER_UPLOAD_MAX_BYTES", default=10 * 1024
 ATELIER_UPLOAD_MAX_PIXELS = env.int("ATELIER_UPLOAD_MAX_PIXELS", default=40_000_000)
 # Base64 JSON uploads are a third larger than the image itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATELIER_UPLOAD_MAX_BYTES * 4 // 3 + 65536
+
+# --- Partner API: key rate limits, idempotency, webhooks ---
+# Requests per minute per API key (a key's own limit overrides it); 429 with Retry-After past it.
+ATELIER_API_RATE_LIMIT = env.int("ATELIER_API_RATE_LIMIT", default=600)
+# How long an Idempotency-Key's answer is replayed, how long a duplicate waits for the first
+# request's answer, and after how long an unanswered key is taken over (its worker died).
+ATELIER_IDEMPOTENCY_TTL_HOURS = env.int("ATELIER_IDEMPOTENCY_TTL_HOURS", default=24)
+ATELIER_IDEMPOTENCY_WAIT_SECONDS = env.float("ATELIER_IDEMPOTENCY_WAIT_SECONDS", default=30.0)
+ATELIER_IDEMPOTENCY_LOCK_SECONDS = env.int("ATELIER_IDEMPOTENCY_LOCK_SECONDS", default=300)

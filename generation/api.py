@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from assets import exports
-from config.api import NewestFirst, id_parameter, paginated, serializer_context
+from config.api import (
+    NewestFirst,
+    TenantAPIView,
+    TenantViewSet,
+    id_parameter,
+    paginated,
+    serializer_context,
+)
 from config.errors import Conflict, InvalidParameter
 from generation import services
 from generation.catalog import catalog
@@ -26,7 +32,7 @@ from generation.serializers import (
 from tenants.authentication import request_tenant
 
 
-class JobViewSet(viewsets.ViewSet):
+class JobViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
     @extend_schema(request=JobRequestSerializer,
@@ -98,7 +104,7 @@ class JobViewSet(viewsets.ViewSet):
         return response
 
 
-class ModelCatalogView(APIView):
+class ModelCatalogView(TenantAPIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
         return Response({"models": [describe_model(spec) for spec in catalog()]})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
 
 from tenants.models import ApiKey, Tenant
 from tenants.services import authenticate_api_key
@@ -49,6 +51,44 @@ class HasTenant(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: object) -> bool:
         return isinstance(request.user, ApiClient)
+
+
+class InsufficientScope(exceptions.PermissionDenied):
+    default_code = "insufficient_scope"
+
+
+class HasScope(permissions.BasePermission):
+    """Reading needs the key's `read` scope; anything that changes state needs `write`."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        if not isinstance(request.user, ApiClient):
+            return False
+        needed = "read" if request.method in permissions.SAFE_METHODS else "write"
+        if not request.user.api_key.allows(needed):
+            raise InsufficientScope(f"scope: this API key lacks the {needed!r} scope")
+        return True
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    """Requests per minute per API key (the key's own limit, else ATELIER_API_RATE_LIMIT),
+    counted in the cache: Redis in production, so every web process shares the count."""
+
+    scope = "api_key"
+
+    def __init__(self) -> None:  # the rate depends on the key, known only per request
+        self.rate = None
+
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        if not isinstance(request.user, ApiClient):
+            return None
+        return f"throttle:api_key:{request.user.api_key.pk}"
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        if isinstance(request.user, ApiClient):
+            limit = request.user.api_key.rate_limit_per_minute or settings.ATELIER_API_RATE_LIMIT
+            self.rate = f"{limit}/m"
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
 
 
 def request_tenant(request: Request) -> Tenant:
