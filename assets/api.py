@@ -14,19 +14,27 @@ from assets.services import delete_asset, get_asset, promote_asset
 from config.api import (
     NewestFirst,
     TenantViewSet,
+    filtered,
     id_parameter,
+    list_parameters,
     paginated,
     serializer_context,
 )
 from tenants.authentication import request_tenant
 
+ASSET_FILTERS = {"stage": ("stage", Asset.Stage.values), "kind": ("kind", Asset.Kind.values),
+                 "model": ("model_key", None), "job": ("job_id", None),
+                 "moderation_status": ("moderation_status", Asset.Moderation.values)}
+
 
 class AssetViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
-    @extend_schema(responses=AssetSerializer(many=True))
+    @extend_schema(responses=AssetSerializer(many=True),
+                   parameters=list_parameters(ASSET_FILTERS))
     def list(self, request: Request) -> Response:
-        assets = Asset.objects.for_tenant(request_tenant(request))
+        assets = filtered(request, Asset.objects.for_tenant(request_tenant(request)),
+                          ASSET_FILTERS)
         return paginated(request, assets, AssetSerializer, self)
 
     @extend_schema(responses=AssetSerializer, parameters=[id_parameter("asset")])

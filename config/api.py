@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_aware, make_aware
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination
@@ -13,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from config.errors import AtelierError
+from config.errors import AtelierError, InvalidParameter
 from tenants import idempotency
 from tenants.authentication import InsufficientScope, request_tenant
 
@@ -32,9 +36,17 @@ def serializer_context(request: Request) -> dict[str, object]:
     return {"request": request, "base_url": request.build_absolute_uri("/")}
 
 
+ORDERINGS = ("-created_at", "created_at")
+
+
 def paginated(request: Request, queryset: Any, serializer_class: Any, view: Any) -> Response:
-    """One cursor page of `queryset`, serialized, with `next`/`previous` links."""
+    """One cursor page of `queryset`, serialized, with `next`/`previous` links; `ordering` is
+    `-created_at` (newest first, the default) or `created_at`."""
     paginator = NewestFirst()
+    ordering = request.query_params.get("ordering") or ORDERINGS[0]
+    if ordering not in ORDERINGS:
+        raise InvalidParameter(f"ordering: one of {', '.join(ORDERINGS)}", field="ordering")
+    paginator.ordering = ordering
     page = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer_class(page, many=True, context=serializer_context(request)).data
     return paginator.get_paginated_response(data)
@@ -94,6 +106,62 @@ class TenantAPIView(IdempotentPosts, APIView):
 
 class TenantViewSet(IdempotentPosts, viewsets.ViewSet):
     """Base of every tenant API viewset (see TenantAPIView)."""
+
+
+def filtered(request: Request, queryset: Any, exact: dict[str, tuple[str, Any]]) -> Any:
+    """Apply list filters: `exact` maps a query parameter to (model field, allowed values or
+    None for any), plus `created_after`/`created_before` (ISO 8601 date or date-time, UTC when
+    no offset). A bad value is a 400 naming the parameter."""
+    for param, (field, allowed) in exact.items():
+        value = request.query_params.get(param)
+        if value in (None, ""):
+            continue
+        if allowed is not None and value not in allowed:
+            raise InvalidParameter(f"{param}: one of {', '.join(allowed)}", field=param)
+        try:
+            queryset = queryset.filter(**{field: value})
+        except (DjangoValidationError, ValueError):  # e.g. not a UUID
+            raise InvalidParameter(f"{param}: not a valid value ({value[:40]!r})",
+                                   field=param) from None
+    for param, lookup in (("created_after", "created_at__gte"),
+                          ("created_before", "created_at__lt")):
+        value = request.query_params.get(param)
+        if value in (None, ""):
+            continue
+        queryset = queryset.filter(**{lookup: _moment(param, value)})
+    return queryset
+
+
+def _moment(param: str, value: str) -> datetime:
+    try:
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)) is not None:
+            moment = datetime.combine(day, time.min)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise InvalidParameter(f"{param}: expected an ISO 8601 date or date-time, e.g. "
+                               "2026-11-01 or 2026-11-01T12:00:00Z", field=param)
+    return moment if is_aware(moment) else make_aware(moment, UTC)
+
+
+def list_parameters(exact: dict[str, tuple[str, Any]]) -> list[Any]:
+    """OpenAPI parameters of a list endpoint: its exact filters (as given to `filtered`) plus
+    the shared created range, ordering, page size and cursor."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    params = [OpenApiParameter(name, str, enum=list(allowed) if allowed else None)
+              for name, (_, allowed) in exact.items()]
+    return [*params,
+            OpenApiParameter("created_after", OpenApiTypes.DATETIME,
+                             description="created at or after (ISO 8601)"),
+            OpenApiParameter("created_before", OpenApiTypes.DATETIME,
+                             description="created before (ISO 8601)"),
+            OpenApiParameter("ordering", str, enum=list(ORDERINGS),
+                             description="newest first by default"),
+            OpenApiParameter("limit", int, description="page size, at most 200"),
+            OpenApiParameter("cursor", str, description="from a previous page's next link")]
 
 
 _DRF_CODES = {

@@ -13,6 +13,7 @@ from billing.api import UsageView
 from billing.finance_views import finance_report
 from billing.views import stripe_webhook
 from generation.api import JobViewSet, ModelCatalogView
+from generation.template_api import TemplateViewSet
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -25,6 +26,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 router = SimpleRouter(trailing_slash=False)
 router.register("jobs", JobViewSet, basename="job")
 router.register("assets", AssetViewSet, basename="asset")
+router.register("templates", TemplateViewSet, basename="template")
 
 api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),

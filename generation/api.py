@@ -14,7 +14,9 @@ from config.api import (
     NewestFirst,
     TenantAPIView,
     TenantViewSet,
+    filtered,
     id_parameter,
+    list_parameters,
     paginated,
     serializer_context,
 )
@@ -23,6 +25,7 @@ from generation import services
 from generation.catalog import catalog
 from generation.models import Job
 from generation.presenters import describe_model, estimate_body
+from generation.requests import STAGES
 from generation.serializers import (
     EstimateSerializer,
     JobListSerializer,
@@ -30,6 +33,10 @@ from generation.serializers import (
     JobSerializer,
 )
 from tenants.authentication import request_tenant
+
+JOB_FILTERS = {"status": ("status", Job.Status.values), "model": ("model_key", None),
+               "stage": ("stage", STAGES), "batch": ("batch_id", None),
+               "template": ("template_id", None), "sku": ("sku", None)}
 
 
 class JobViewSet(TenantViewSet):
@@ -50,19 +57,10 @@ class JobViewSet(TenantViewSet):
         return Response(body, status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/v1/jobs/{job.pk}"})
 
-    @extend_schema(responses=JobListSerializer(many=True), parameters=[
-        OpenApiParameter("status", str, enum=[s.value for s in Job.Status]),
-        OpenApiParameter("model", str), OpenApiParameter("limit", int)])
+    @extend_schema(responses=JobListSerializer(many=True),
+                   parameters=list_parameters(JOB_FILTERS))
     def list(self, request: Request) -> Response:
-        jobs = Job.objects.for_tenant(request_tenant(request))
-        status_filter = request.query_params.get("status")
-        if status_filter:
-            if status_filter not in Job.Status.values:
-                raise InvalidParameter(f"status: must be one of {', '.join(Job.Status.values)}",
-                                       field="status")
-            jobs = jobs.filter(status=status_filter)
-        if request.query_params.get("model"):
-            jobs = jobs.filter(model_key=request.query_params["model"])
+        jobs = filtered(request, Job.objects.for_tenant(request_tenant(request)), JOB_FILTERS)
         return paginated(request, jobs, JobListSerializer, self)
 
     @extend_schema(responses=JobSerializer, parameters=[id_parameter("job")])

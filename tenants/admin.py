@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from tenants.models import ApiKey, Membership, Tenant
+from tenants.models import SCOPES, ApiKey, Membership, Tenant
+from tenants.services import issue_api_key, revoke_api_key
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,22 +22,48 @@ class TenantAdmin(admin.ModelAdmin):
         return ["slug"] if obj else []
 
 
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(choices=[(s, s) for s in SCOPES], initial=list(SCOPES),
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ApiKey
+        fields = ["tenant", "name", "scopes", "rate_limit_per_minute"]
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    """Keys are issued by `create_tenant` (shown once); the admin can only inspect and revoke."""
+    """Owners' keys: issued here with scopes and an optional rate limit, the secret shown once
+    (only a prefix and a digest are stored); scopes and limits can change; keys are revoked,
+    never edited back to life."""
 
-    list_display = ["tenant", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    form = ApiKeyForm
+    list_display = ["tenant", "name", "prefix", "scopes", "rate_limit_per_minute", "created_at",
+                    "last_used_at", "revoked_at"]
     list_filter = ["tenant"]
-    readonly_fields = ["tenant", "name", "prefix", "digest", "created_by", "created_at",
-                       "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        readonly = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+        return ["tenant", *readonly] if obj else readonly
+
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        editable = ["tenant", "name", "scopes", "rate_limit_per_minute"]
+        return [*editable, "prefix", "created_by", "created_at", "last_used_at",
+                "revoked_at"] if obj else editable
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued = issue_api_key(obj.tenant, name=obj.name, created_by=request.user,
+                               scopes=form.cleaned_data["scopes"],
+                               rate_limit_per_minute=obj.rate_limit_per_minute)
+        obj.pk = issued.api_key.pk
+        obj.refresh_from_db()
+        messages.warning(request, f"The new API key (shown once, copy it now): {issued.secret}")
 
     @admin.action(description="Revoke selected keys")
     def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
-        from tenants.services import revoke_api_key
-
         for key in queryset:
             revoke_api_key(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import Conflict, InvalidParameter, NotFound
-from tenants.models import ApiKey, Membership, Tenant
+from tenants.models import SCOPES, ApiKey, Membership, Tenant
 
 KEY_SCHEME = "atl"
 _LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -88,11 +89,22 @@ def _ensure_user(email: str, password: str | None) -> tuple[AbstractBaseUser, st
 
 
 def issue_api_key(tenant: Tenant, *, name: str = "default",
-                  created_by: AbstractBaseUser | None = None) -> IssuedKey:
+                  created_by: AbstractBaseUser | None = None,
+                  scopes: Sequence[str] = SCOPES,
+                  rate_limit_per_minute: int | None = None) -> IssuedKey:
+    """A new key for `tenant`; its secret exists in clear only in the returned value."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise InvalidParameter(f"scopes: one or more of {', '.join(SCOPES)} "
+                               f"(got {', '.join(unknown) or 'none'})", field="scopes")
+    if rate_limit_per_minute is not None and rate_limit_per_minute < 1:
+        raise InvalidParameter("rate_limit_per_minute: at least 1", field="rate_limit_per_minute")
     prefix = secrets.token_hex(6)
     secret = f"{KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(tenant=tenant, name=name, prefix=prefix,
-                                    digest=_digest(secret), created_by=created_by)
+    api_key = ApiKey.objects.create(
+        tenant=tenant, name=name, prefix=prefix, digest=_digest(secret), created_by=created_by,
+        scopes=[scope for scope in SCOPES if scope in scopes],
+        rate_limit_per_minute=rate_limit_per_minute)
     return IssuedKey(api_key=api_key, secret=secret)
 
 
