@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -39,11 +39,36 @@ JOB_FILTERS = {"status": ("status", Job.Status.values), "model": ("model_key", N
                "template": ("template_id", None), "sku": ("sku", None)}
 
 
+JOB_EXAMPLES = [
+    OpenApiExample("four drafts", request_only=True, value={
+        "model": "nova-canvas", "prompt": "a red handbag on white marble", "n": 4,
+        "aspect_ratio": "4:5", "quality": "standard", "seed": 42}),
+    OpenApiExample("from a template", request_only=True, value={
+        "template": "studio", "slots": {"subject": "leather tote"}, "n": 2}),
+    OpenApiExample("inpaint an upload", request_only=True, value={
+        "model": "stability-inpaint", "operation": "inpaint", "prompt": "a blue vase",
+        "images": ["<upload id>"], "mask": "<upload id>"}),
+    OpenApiExample("estimate only", request_only=True, value={
+        "model": "stable-image-ultra", "prompt": "a lamp", "n": 2, "dry_run": True}),
+    OpenApiExample("accepted", response_only=True, status_codes=["202"], value={
+        "id": "5f0c1c5e-8a43-4a43-9d3e-1f0f0f7f2b11", "status": "queued",
+        "model": "nova-canvas", "model_id": "amazon.nova-canvas-v1:0",
+        "operation": "text_to_image", "prompt": "a red handbag on white marble",
+        "negative_prompt": "", "n": 4, "seed": 42, "base_seed": 42, "size": "896x1152",
+        "width": 896, "height": 1152, "quality": "standard", "style": None, "params": {},
+        "stage": "draft", "template": None, "slots": {}, "batch": None, "sku": "",
+        "estimated_cost_usd": "0.1600", "error": None, "withheld": [], "attempts": 0,
+        "created_at": "2026-12-02T12:00:00Z", "started_at": None, "finished_at": None,
+        "assets": []}),
+]
+
+
 class JobViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
     @extend_schema(request=JobRequestSerializer,
-                   responses={202: JobSerializer, 200: EstimateSerializer})
+                   responses={202: JobSerializer, 200: EstimateSerializer},
+                   examples=JOB_EXAMPLES)
     def create(self, request: Request) -> Response:
         tenant = request_tenant(request)
         parsed = JobRequestSerializer(data=request.data)
