@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 
@@ -31,11 +32,21 @@ def contact_sheet(assets: Iterable[Asset], *, title: str = "", columns: int | No
 def archive(assets: Iterable[Asset]) -> bytes:
     """A ZIP of the assets' original bytes (deliverable ones only), named by index and seed."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle:
+    write_archive(assets, buffer)
+    return buffer.getvalue()
+
+
+def write_archive(assets: Iterable[Asset], target: BinaryIO, *,
+                  folder: Callable[[Asset], str] | None = None) -> int:
+    """archive() into a file (a batch's ZIP need not fit in memory), each image in
+    `folder(asset)` (default: its job id); the number of images written."""
+    written = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as bundle:
         for asset in assets:
             if not asset.deliverable:
                 continue
             with default_storage.open(asset.storage_key, "rb") as handle:
-                name = f"{asset.job_id or 'uploads'}/{download_filename(asset.storage_key)}"
-                bundle.writestr(name, handle.read())
-    return buffer.getvalue()
+                where = folder(asset) if folder else str(asset.job_id or "uploads")
+                bundle.writestr(f"{where}/{download_filename(asset.storage_key)}", handle.read())
+            written += 1
+    return written

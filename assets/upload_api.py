@@ -27,15 +27,20 @@ class UploadView(TenantAPIView):
     @extend_schema(request=UploadSerializer, responses={201: AssetSerializer})
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
-        upload = request.data.get("file")
-        if upload is not None and hasattr(upload, "read"):
-            data, filename = upload.read(), getattr(upload, "name", "")
-        elif isinstance(request.data.get("data"), str):
+        # The body's shape first (an object; `file` a file, `data` a string): a JSON list or
+        # a number is a 400 naming the problem, not an error deep in the view.
+        parsed = UploadSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        fields = parsed.validated_data
+        upload = fields.get("file")
+        if upload is not None:
+            data, filename = upload.read(), getattr(upload, "name", "") or ""
+        elif "data" in fields:
             try:
-                data = base64.b64decode(request.data["data"], validate=True)
+                data = base64.b64decode(fields["data"], validate=True)
             except (binascii.Error, ValueError):
                 raise InvalidParameter("data: not valid base64", field="data") from None
-            filename = str(request.data.get("filename", ""))
+            filename = fields.get("filename", "")
         else:
             raise InvalidParameter("file: send the image as multipart `file` or base64 `data`",
                                    field="file")

@@ -1,12 +1,19 @@
-"""The embedded default's download endpoint for signed, expiring links."""
+"""The embedded default's download endpoint for signed, expiring links, and the dashboard's
+library of images."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from assets import signing
+from assets.models import Asset
 from assets.services import open_deliverable
+from generation.models import BrandTemplate
+from tenants.dashboard import Page, tenant_page
 
 
 @require_GET
@@ -25,3 +32,44 @@ def download(request: HttpRequest, key: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+LIBRARY_PAGE_SIZE = 48
+
+
+@tenant_page("library")
+def library(page: Page) -> HttpResponse:
+    """Every image of the tenant, newest first, filtered by stage, model, template and date;
+    images still in review are marked and have no link."""
+    from generation.views import asset_cards
+
+    data = page.request.GET
+    assets = Asset.objects.for_tenant(page.tenant).filter(kind=Asset.Kind.GENERATED)
+    problems = []
+    for name, field, allowed in (("stage", "stage", Asset.Stage.values),
+                                 ("model", "model_key", None),
+                                 ("template", "job__template_id", None)):
+        value = data.get(name, "")
+        if value and (allowed is None or value in allowed):
+            try:
+                assets = assets.filter(**{field: value})
+            except ValidationError:
+                problems.append(f"{name}: not a valid value")
+    for name, lookup in (("from", "created_at__date__gte"), ("to", "created_at__date__lte")):
+        if data.get(name):
+            day = parse_date(data[name])
+            if day is None:
+                problems.append(f"{name}: expected a date like 2026-12-01")
+            else:
+                assets = assets.filter(**{lookup: day})
+    paginator = Paginator(assets.select_related("job"), LIBRARY_PAGE_SIZE)
+    current = paginator.get_page(data.get("page"))
+    templates = BrandTemplate.objects.for_tenant(page.tenant)
+    models = sorted(set(Asset.objects.for_tenant(page.tenant)
+                        .values_list("model_key", flat=True).distinct()) - {""})
+    query = data.copy()
+    query.pop("page", None)
+    return page.render("dashboard/library.html", {
+        "title": "Library", "cards": asset_cards(page, current.object_list), "pager": current,
+        "templates": templates, "models": models, "stages": Asset.Stage.values,
+        "form": data, "problems": problems, "query": query.urlencode()})

@@ -8,11 +8,13 @@ never overshoot a quota and retries can never charge twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing import stripe_sync
@@ -49,19 +51,22 @@ def limits_for(tenant: Tenant) -> MonthlyLimits:
     return MonthlyLimits.objects.filter(tenant=tenant).first() or MonthlyLimits(tenant=tenant)
 
 
-def unit_prices(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest
-                ) -> tuple[Decimal, Decimal]:
-    """(AWS cost, the tenant's price) of one image of this request."""
+def unit_prices(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest, *,
+                limits: MonthlyLimits | None = None) -> tuple[Decimal, Decimal]:
+    """(AWS cost, the tenant's price) of one image of this request; a batch passes the
+    tenant's `limits`, read once."""
     cost = spec.unit_cost_usd(resolved.request.quality, resolved.width * resolved.height)
-    limits = limits_for(tenant)
+    limits = limits_for(tenant) if limits is None else limits
     fixed = limits.model_prices.get(spec.key)
     price = Decimal(str(fixed)) if fixed is not None else cost * limits.price_multiplier
     return cost, price.quantize(PRECISION)
 
 
-def estimate_cost_usd(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest) -> Decimal:
+def estimate_cost_usd(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest, *,
+                      limits: MonthlyLimits | None = None) -> Decimal:
     """What the tenant would pay for the whole request."""
-    return (unit_prices(tenant, spec, resolved)[1] * resolved.request.n).quantize(PRECISION)
+    price = unit_prices(tenant, spec, resolved, limits=limits)[1]
+    return (price * resolved.request.n).quantize(PRECISION)
 
 
 def set_monthly_limits(tenant: Tenant, *, images: int | None,
@@ -83,27 +88,51 @@ def reserve(tenant: Tenant, job: Job, *, images: int, unit_price: Decimal) -> Re
     Must run inside the transaction that creates the job, so a refusal leaves nothing.
     """
     month = current_month()
+    amount = (unit_price * images).quantize(PRECISION)
+    _hold(tenant, month, images, amount, field="n", what="this job")
+    return Reservation.objects.for_tenant(tenant).create(
+        job=job, month=month, images=images, unit_price_usd=unit_price)
+
+
+def reserve_batch(tenant: Tenant, holds: Sequence[tuple[Job, int, Decimal]]) -> list[Reservation]:
+    """Hold a whole batch at once — (job, images, unit price) each: one Reservation per job, so
+    that each job settles and releases on its own, then one ledger lock and one check of the
+    total. Must run inside the transaction that creates the jobs, so a refusal leaves nothing.
+    The holds are inserted before the lock is taken: other submissions wait only for the check.
+    """
+    month = current_month()
+    reservations = Reservation.objects.for_tenant(tenant).bulk_create(
+        [Reservation(tenant_id=tenant.pk, job_id=job.pk, month=month, images=count,
+                     unit_price_usd=price) for job, count, price in holds], batch_size=1000)
+    images = sum(count for _, count, _ in holds)
+    amount = sum(((price * count).quantize(PRECISION) for _, count, price in holds),
+                 Decimal("0"))
+    _hold(tenant, month, images, amount, field="items", what="this batch")
+    return reservations
+
+
+def _hold(tenant: Tenant, month: str, images: int, amount: Decimal, *, field: str,
+          what: str) -> None:
+    """Add to the month's held images and spend under the ledger lock; QuotaExceeded (naming
+    what is left) when the quota or the budget would be overshot."""
     ledger = _locked_ledger(tenant, month)
     limits = limits_for(tenant)
-    amount = (unit_price * images).quantize(PRECISION)
     if limits.images is not None:
         left = limits.images - ledger.used_images - ledger.reserved_images
         if images > left:
             raise QuotaExceeded(
-                f"n: {images} image(s) asked for, {max(left, 0)} left of {limits.images} "
-                f"this month", field="n", extra={"images_left": max(left, 0), "month": month})
+                f"{field}: {images} image(s) asked for, {max(left, 0)} left of {limits.images} "
+                f"this month", field=field, extra={"images_left": max(left, 0), "month": month})
     if limits.budget_usd is not None:
         left_usd = limits.budget_usd - ledger.used_usd - ledger.reserved_usd
         if amount > left_usd:
             raise QuotaExceeded(
-                f"n: this job costs ${amount}, ${max(left_usd, Decimal(0)):.2f} left of "
-                f"${limits.budget_usd} this month", field="n", code="budget_exceeded",
+                f"{field}: {what} costs ${amount}, ${max(left_usd, Decimal(0)):.2f} left of "
+                f"${limits.budget_usd} this month", field=field, code="budget_exceeded",
                 extra={"budget_left_usd": str(max(left_usd, Decimal(0))), "month": month})
     Ledger.unscoped.filter(pk=ledger.pk).update(
         reserved_images=ledger.reserved_images + images,
         reserved_usd=ledger.reserved_usd + amount)
-    return Reservation.objects.for_tenant(tenant).create(
-        job=job, month=month, images=images, unit_price_usd=unit_price)
 
 
 def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
@@ -171,6 +200,27 @@ def release(job: Job) -> int:
         Reservation.unscoped.filter(pk=reservation.pk).update(
             images=0, status=Reservation.Status.CLOSED)
     return images
+
+
+def release_jobs(tenant: Tenant, jobs: QuerySet[Job]) -> int:
+    """release() for many jobs at once (a canceled batch): one lock per ledger month instead
+    of one transaction per job; returns the images released."""
+    with transaction.atomic():
+        holding = Reservation.objects.for_tenant(tenant).filter(
+            job__in=jobs.values("pk"), status=Reservation.Status.HELD)
+        held = list(holding.select_for_update())
+        by_month: dict[str, tuple[int, Decimal]] = {}
+        for reservation in held:
+            images, usd = by_month.get(reservation.month, (0, Decimal("0")))
+            by_month[reservation.month] = (images + reservation.images,
+                                           usd + reservation.unit_price_usd * reservation.images)
+        for month, (images, usd) in sorted(by_month.items()):
+            ledger = _locked_ledger(tenant, month)
+            Ledger.unscoped.filter(pk=ledger.pk).update(
+                reserved_images=ledger.reserved_images - images,
+                reserved_usd=ledger.reserved_usd - usd)
+        holding.update(images=0, status=Reservation.Status.CLOSED)
+    return sum(images for images, _ in by_month.values())
 
 
 def usage(tenant: Tenant, month: str | None = None) -> dict[str, Any]:

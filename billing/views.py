@@ -1,13 +1,23 @@
 """POST /billing/stripe/webhook: Stripe's signed callbacks (no API key; the signature is the
-authentication)."""
+authentication); and the dashboard's Usage page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from billing.api import MONTH
+from billing.models import UsageEvent
+from billing.services import current_month, usage
 from billing.stripe_sync import BadSignature, handle_webhook
+from tenants.dashboard import Page, tenant_page
+from tenants.models import Tenant
 
 
 @csrf_exempt
@@ -18,3 +28,48 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except BadSignature as exc:
         return JsonResponse({"code": "bad_signature", "message": str(exc)}, status=400)
     return JsonResponse({"received": True, "outcome": outcome})
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 180
+
+
+def spend_chart(tenant: Tenant, month: str, budget: Decimal | None) -> dict[str, Any]:
+    """The tenant's spend by day (bars), its running total (line) and the budget (a level)."""
+    days = list(UsageEvent.objects.for_tenant(tenant).filter(month=month)
+                .annotate(day=TruncDate("created_at")).values("day")
+                .annotate(spend=Sum("price_usd"), images=Count("id")).order_by("day"))
+    running = Decimal(0)
+    for day in days:
+        running += day["spend"]
+        day["total"] = running
+    top = max([running, budget or Decimal(0), Decimal("0.01")])
+    step = CHART_WIDTH / max(len(days), 1)
+
+    def y(amount: Decimal) -> float:
+        return round(CHART_HEIGHT - float(amount / top) * CHART_HEIGHT, 1)
+
+    for index, day in enumerate(days):
+        day["x"] = round(index * step + 2, 1)
+        day["bar_y"] = y(day["spend"])
+        day["bar_height"] = round(CHART_HEIGHT - day["bar_y"], 1)
+    return {"days": days, "width": CHART_WIDTH, "height": CHART_HEIGHT,
+            "bar_width": max(step - 4, 1), "budget_y": y(budget) if budget else None,
+            "line": " ".join(f"{d['x'] + step / 2:.1f},{y(d['total'])}" for d in days)}
+
+
+@tenant_page("usage")
+def usage_page(page: Page) -> HttpResponse:
+    month = page.request.GET.get("month") or current_month()
+    if not MONTH.match(month):
+        month = current_month()
+    state = usage(page.tenant, month)
+    budget = Decimal(state["spend_usd"]["budget"]) if state["spend_usd"]["budget"] else None
+    by_model = (UsageEvent.objects.for_tenant(page.tenant).filter(month=month)
+                .values("model_key").annotate(images=Count("id"), spend=Sum("price_usd"))
+                .order_by("-spend"))
+    images = state["images"]
+    return page.render("dashboard/usage.html", {
+        "title": "Usage", "month": month, "usage": state, "by_model": by_model,
+        "chart": spend_chart(page.tenant, month, budget),
+        "used_percent": min(100, round(100 * (images["used"] + images["reserved"])
+                                       / images["limit"])) if images["limit"] else None})

@@ -29,6 +29,50 @@ class NewestFirst(CursorPagination):
     page_size = 50
     page_size_query_param = "limit"
     max_page_size = 200
+    _model: Any = None
+
+    def get_page_size(self, request: Request) -> int:
+        """`limit`: 1 or more (above the maximum means the maximum); anything else is a 400
+        rather than silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise InvalidParameter(f"limit: a whole number from 1 to {self.max_page_size}",
+                                   field="limit")
+        return min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request: Request) -> Any:
+        """A cursor not issued by us (undecodable, or a position that is not a value of the
+        ordering field) is a 400 naming `cursor`, not a 404 or a database error."""
+        try:
+            cursor = super().decode_cursor(request)
+        except drf_exceptions.NotFound:
+            cursor, valid = None, False
+        else:
+            valid = cursor is None or cursor.position is None or self._valid_position(
+                cursor.position)
+        if not valid:
+            raise InvalidParameter("cursor: not a cursor from this list's next or previous "
+                                   "link", field="cursor")
+        return cursor
+
+    def _valid_position(self, position: str) -> bool:
+        ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
+        field = self._model._meta.get_field(ordering.lstrip("-"))
+        try:
+            value = field.to_python(position)
+        except DjangoValidationError:
+            return False
+        return not (isinstance(value, datetime) and not is_aware(value))
 
 
 def serializer_context(request: Request) -> dict[str, object]:
@@ -57,15 +101,46 @@ class _Replayed(Exception):
         self.replay = replay
 
 
+def _nul_at(value: Any, path: str) -> str | None:
+    """The path of the first text (a value or a key) holding a NUL character, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if hasattr(value, "lists"):  # QueryDict: query strings and multipart forms
+        value = dict(value.lists())
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                return path or "body"
+            found = _nul_at(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
+def refuse_nul_characters(request: Request) -> None:
+    """No text the API takes may hold a NUL character: PostgreSQL stores it in neither text nor
+    jsonb, and no prompt, name or parameter needs one. A 400 naming the field, before any work
+    (files are not text and are left to their own checks)."""
+    field = _nul_at(request.query_params, "") or _nul_at(request.data, "")
+    if field:
+        raise InvalidParameter(f"{field}: must not contain NUL characters", field=field)
+
+
 class IdempotentPosts:
     """Every POST honours `Idempotency-Key` (tenants.idempotency): after authentication,
     permissions and throttling, a known key replays its stored answer; a new key's answer is
-    stored when the response is finalized."""
+    stored when the response is finalized. Text with NUL characters is refused first."""
 
     _idempotency_record: Any = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        refuse_nul_characters(request)
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or key is None:
             return
@@ -139,10 +214,16 @@ def _moment(param: str, value: str) -> datetime:
             moment = datetime.combine(day, time.min)
     except ValueError:
         moment = None
+    if moment is not None:
+        moment = moment if is_aware(moment) else make_aware(moment, UTC)
+        try:  # in UTC: PostgreSQL refuses offsets past ±15:59, and the year must stay 1-9999
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            moment = None
     if moment is None:
         raise InvalidParameter(f"{param}: expected an ISO 8601 date or date-time, e.g. "
                                "2026-11-01 or 2026-11-01T12:00:00Z", field=param)
-    return moment if is_aware(moment) else make_aware(moment, UTC)
+    return moment
 
 
 def list_parameters(exact: dict[str, tuple[str, Any]]) -> list[Any]:

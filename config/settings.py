@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_dramatiq",
+    "django_htmx",
     "tenants",
     "generation",
     "assets",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -209,6 +211,11 @@ STORAGES = {
                     if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# The merchant dashboard signs people in with Django's own auth.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard-home"
+LOGOUT_REDIRECT_URL = "login"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -259,6 +266,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`: name each one's enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "generation.models.Job.Status",
+        "WebhookDeliveryStatusEnum": "generation.models.WebhookDelivery.Status",
+        "JobStageEnum": "generation.requests.STAGES",
+    },
+    # The error envelope and Idempotency-Key on every operation (config/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "config.schema.add_common_errors"],
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -297,3 +313,15 @@ ATELIER_API_RATE_LIMIT = env.int("ATELIER_API_RATE_LIMIT", default=600)
 ATELIER_IDEMPOTENCY_TTL_HOURS = env.int("ATELIER_IDEMPOTENCY_TTL_HOURS", default=24)
 ATELIER_IDEMPOTENCY_WAIT_SECONDS = env.float("ATELIER_IDEMPOTENCY_WAIT_SECONDS", default=30.0)
 ATELIER_IDEMPOTENCY_LOCK_SECONDS = env.int("ATELIER_IDEMPOTENCY_LOCK_SECONDS", default=300)
+# Webhooks only reach public addresses over https; on, private/loopback hosts and plain http
+# are allowed too (development, tests; never where tenants could probe the internal network).
+ATELIER_WEBHOOK_ALLOW_PRIVATE = env.bool("ATELIER_WEBHOOK_ALLOW_PRIVATE", default=False)
+# A failed delivery is retried after 30 s, 1 min, 2 min, … (at most 6 h apart, with jitter)
+# until this many hours after the event, then marked failed.
+ATELIER_WEBHOOK_BACKOFF_SECONDS = env.float("ATELIER_WEBHOOK_BACKOFF_SECONDS", default=30.0)
+ATELIER_WEBHOOK_RETRY_HOURS = env.float("ATELIER_WEBHOOK_RETRY_HOURS", default=24.0)
+ATELIER_WEBHOOK_TIMEOUT_SECONDS = env.float("ATELIER_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+
+# --- Batches: rows per batch and bytes per CSV (all rows are checked before any is accepted) ---
+ATELIER_BATCH_MAX_ROWS = env.int("ATELIER_BATCH_MAX_ROWS", default=10_000)
+ATELIER_BATCH_MAX_BYTES = env.int("ATELIER_BATCH_MAX_BYTES", default=10 * 1024 * 1024)

@@ -13,7 +13,9 @@ from billing.api import UsageView
 from billing.finance_views import finance_report
 from billing.views import stripe_webhook
 from generation.api import JobViewSet, ModelCatalogView
+from generation.batch_api import BatchViewSet
 from generation.template_api import TemplateViewSet
+from generation.webhook_api import WebhookViewSet
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -25,8 +27,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 router = SimpleRouter(trailing_slash=False)
 router.register("jobs", JobViewSet, basename="job")
+router.register("batches", BatchViewSet, basename="batch")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("templates", TemplateViewSet, basename="template")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),
@@ -46,6 +50,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("billing/stripe/webhook", stripe_webhook, name="stripe-webhook"),
     path("", include("assets.urls")),
+    path("", include("config.dashboard_urls")),
 ]
 
 handler404 = "config.api.json_not_found"

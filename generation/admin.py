@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from assets.models import Asset
-from generation.models import Job, ProviderAttempt
+from generation.models import Job, ProviderAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class AssetInline(admin.TabularInline):
@@ -36,4 +36,35 @@ class JobAdmin(admin.ModelAdmin):
     inlines = [AssetInline, ProviderAttemptInline]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Staff may pause or describe an endpoint; the signing secret is never shown here."""
+
+    list_display = ["url", "tenant", "events", "is_active", "created_at"]
+    list_filter = ["is_active", "tenant"]
+    search_fields = ["url", "description"]
+    fields = ["id", "tenant", "url", "description", "events", "is_active", "created_at"]
+    readonly_fields = ["id", "tenant", "url", "events", "created_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # endpoints are created through the API, which issues the secret
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log, read-only: what was sent where, and each attempt's outcome."""
+
+    list_display = ["id", "event", "endpoint", "tenant", "status", "attempts",
+                    "last_status_code", "created_at", "delivered_at"]
+    list_filter = ["status", "event", "tenant"]
+    search_fields = ["id", "endpoint__url"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

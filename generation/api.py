@@ -21,6 +21,7 @@ from config.api import (
     serializer_context,
 )
 from config.errors import Conflict, InvalidParameter
+from config.schema import error_responses
 from generation import services
 from generation.catalog import catalog
 from generation.models import Job
@@ -67,7 +68,8 @@ class JobViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
     @extend_schema(request=JobRequestSerializer,
-                   responses={202: JobSerializer, 200: EstimateSerializer},
+                   responses={202: JobSerializer, 200: EstimateSerializer,
+                              **error_responses(402, 422)},
                    examples=JOB_EXAMPLES)
     def create(self, request: Request) -> Response:
         tenant = request_tenant(request)

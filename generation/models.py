@@ -62,6 +62,9 @@ class Job(TenantOwnedModel):
     batch = models.ForeignKey("generation.Batch", null=True, blank=True,
                               on_delete=models.CASCADE, related_name="jobs")
     sku = models.CharField(max_length=200, blank=True, help_text="the batch row's SKU")
+    source_asset = models.ForeignKey("assets.Asset", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="derived_jobs",
+                                     help_text="the picked image this job refines")
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -23,10 +24,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assets.models import Asset
 from assets.services import store_generated_image
 from billing import services as billing
+from billing.models import MonthlyLimits
 from config.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
-from generation import calls, ratelimit
+from generation import batch_progress, calls, ratelimit, webhooks
 from generation.catalog import ModelSpec, catalog
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import BrandTemplate, Job, ProviderAttempt
@@ -67,12 +70,14 @@ def check_tenant_active(tenant: Tenant) -> None:
                              "accepted until the account is active again", field="tenant")
 
 
-def with_template(tenant: Tenant, request: JobRequest, *, field: str = "slots"
+def with_template(tenant: Tenant, request: JobRequest, *, field: str = "slots",
+                  find: Callable[[Tenant, str], BrandTemplate] = find_template
                   ) -> tuple[JobRequest, BrandTemplate | None]:
-    """The request with its brand template applied (if it names one) and that template."""
+    """The request with its brand template applied (if it names one) and that template;
+    `find` lets a batch look each template up once."""
     template = None
     if request.template:
-        template = find_template(tenant, request.template)
+        template = find(tenant, request.template)
         request = apply_template(request, template, request.slots, field=field)
     elif request.slots:
         raise InvalidParameter("slots: only with a template", field="slots")
@@ -81,13 +86,14 @@ def with_template(tenant: Tenant, request: JobRequest, *, field: str = "slots"
     return request, template
 
 
-def _check(tenant: Tenant, request: JobRequest) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
+def _check(tenant: Tenant, request: JobRequest, *, uploads: Mapping[str, Asset] | None = None,
+           limits: MonthlyLimits | None = None) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
     check_tenant_active(tenant)
     spec = catalog().get(request.model)
     resolved = spec.validate(request)
-    sources = resolve_sources(tenant, spec, request)
+    sources = resolve_sources(tenant, spec, request, uploads=uploads)
     resolved = replace(resolved, **_output_size(spec, resolved, sources.first_size))
-    return spec, resolved, billing.estimate_cost_usd(tenant, spec, resolved)
+    return spec, resolved, billing.estimate_cost_usd(tenant, spec, resolved, limits=limits)
 
 
 def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
@@ -118,16 +124,26 @@ def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
     return Estimate(resolved=resolved, estimated_cost_usd=cost, quota=billing.usage(tenant))
 
 
-def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
-               api_key: ApiKey | None = None) -> Job:
-    """Validate against the catalog, moderate the prompt, estimate, persist and enqueue after
-    commit.
+@dataclass(frozen=True)
+class PreparedJob:
+    """A request checked and priced, with the fields of the Job it makes; nothing written yet,
+    so that a batch can check every row before it creates any."""
 
-    Bad input raises before anything is written or queued. A prompt a policy forbids is
-    recorded as a `blocked` job (never queued, never charged) and raises PromptBlocked.
-    """
-    request, template = with_template(tenant, request)
-    spec, resolved, cost = _check(tenant, request)
+    request: JobRequest  # with its template applied
+    spec: ModelSpec
+    unit_price: Decimal  # the tenant's price of one image, what the reservation holds
+    fields: dict[str, Any]
+
+
+def prepare_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
+                api_key: ApiKey | None = None,
+                find: Callable[[Tenant, str], BrandTemplate] = find_template,
+                uploads: Mapping[str, Asset] | None = None,
+                limits: MonthlyLimits | None = None) -> PreparedJob:
+    """Every rule of submit_job but moderation, with no write. A batch passes its caches
+    (`find`, `uploads` by id, the tenant's `limits`) so that a row costs no query."""
+    request, template = with_template(tenant, request, find=find)
+    spec, resolved, cost = _check(tenant, request, uploads=uploads, limits=limits)
     seed_low, seed_high = spec.limits.seed or (0, 0)
     base_seed = request.seed if request.seed is not None else (
         max(1, seed_low) + secrets.randbelow(seed_high - max(1, seed_low) + 1)
@@ -139,6 +155,20 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
         base_seed=base_seed, width=resolved.width, height=resolved.height,
         stage=request.stage, request=request.as_record(), params=resolved.params,
         estimated_cost_usd=cost, template=template)
+    unit_price = billing.unit_prices(tenant, spec, resolved, limits=limits)[1]
+    return PreparedJob(request=request, spec=spec, unit_price=unit_price, fields=fields)
+
+
+def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
+               api_key: ApiKey | None = None, source_asset: Asset | None = None) -> Job:
+    """Validate against the catalog, moderate the prompt, estimate, persist and enqueue after
+    commit.
+
+    Bad input raises before anything is written or queued. A prompt a policy forbids is
+    recorded as a `blocked` job (never queued, never charged) and raises PromptBlocked.
+    """
+    prepared = prepare_job(tenant, request, user=user, api_key=api_key)
+    request, fields = prepared.request, {**prepared.fields, "source_asset": source_asset}
     try:
         moderation.check_prompt(tenant, request)
     except moderation.PromptBlocked as exc:
@@ -146,10 +176,10 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
         raise
     with transaction.atomic():
         job = Job.objects.for_tenant(tenant).create(**fields, enqueued_at=timezone.now())
-        billing.reserve(tenant, job, images=request.n,
-                        unit_price=billing.unit_prices(tenant, spec, resolved)[1])
+        billing.reserve(tenant, job, images=request.n, unit_price=prepared.unit_price)
         transaction.on_commit(lambda: _enqueue(job.pk))
-    log.info("job %s submitted: tenant=%s model=%s n=%s", job.pk, tenant.slug, spec.key, job.n)
+    log.info("job %s submitted: tenant=%s model=%s n=%s", job.pk, tenant.slug,
+             prepared.spec.key, job.n)
     return job
 
 
@@ -161,6 +191,7 @@ def _record_blocked(tenant: Tenant, fields: dict[str, Any], exc: Any) -> Job:
             finished_at=timezone.now())
         moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=tenant, job=job,
                           policy=exc.policy, reason=exc.reason)
+        webhooks.job_finished(job, Job.Status.BLOCKED)
     exc.extra["job"] = str(job.pk)
     log.info("job %s blocked at submission by the %s policy", job.pk, exc.policy)
     return job
@@ -185,6 +216,7 @@ def cancel_job(tenant: Tenant, job_id: Any) -> Job:
     job.refresh_from_db()
     if updated:
         billing.release(job)
+        batch_progress.job_finished(job)
     if not updated and job.status != Job.Status.CANCELED:
         raise Conflict(f"status: only a queued job can be canceled; this one is {job.status}",
                        field="status")
@@ -217,11 +249,14 @@ def _renew_lease(job: Job) -> None:
 
 def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
     """End the job and give back what it holds but did not use (withheld, failed images)."""
-    Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
+    finished = Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
         status=status, finished_at=timezone.now(), lease_expires_at=None,
         error_code=code, error_message=message)
     billing.release(job)
     log.info("job %s finished: %s %s", job.pk, status, code)
+    if finished:  # this update ended the job: tell the tenant once
+        webhooks.job_finished(job, status)
+    batch_progress.job_finished(job)
 
 
 def _asset_parameters(job: Job, call: ProviderCall, position: int) -> dict[str, Any]:

@@ -32,11 +32,13 @@ class JobSweeperMiddleware(Middleware):
 
         from assets.services import sweep_missing_renditions
         from generation.services import sweep_stale_jobs
+        from generation.webhooks import deliver_due
 
         while not self._stop.wait(settings.ATELIER_SWEEP_INTERVAL_SECONDS):
             try:
                 sweep_stale_jobs()
                 sweep_missing_renditions()
+                deliver_due()
             except Exception:  # the sweep must outlive a database hiccup
                 log.exception("job sweep failed; will try again")
             finally:

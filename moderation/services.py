@@ -52,9 +52,10 @@ class ModerationUnavailable(AtelierError):
 
 # --- prompts ----------------------------------------------------------------------------------
 
-def check_prompt(tenant: Tenant, request: JobRequest) -> None:
-    """Raise PromptBlocked if a policy forbids the request's text; nothing else happens."""
-    policy = for_tenant(tenant)
+def check_prompt(tenant: Tenant, request: JobRequest, *, policy: Policy | None = None) -> None:
+    """Raise PromptBlocked if a policy forbids the request's text; nothing else happens.
+    A batch passes the tenant's `policy`, read once, to check many prompts."""
+    policy = for_tenant(tenant) if policy is None else policy
     texts = [t for t in (request.prompt, request.negative_prompt, request.mask_prompt or "")
              if t]
     for source in ("platform", "tenant"):
@@ -200,10 +201,14 @@ def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = 
     """Set an asset's moderation status and do what follows: renditions and notifications
     for approved, nothing for pending, withdrawal for rejected. Audited."""
     from assets.services import queue_renditions
+    from generation import webhooks
 
     with transaction.atomic():
-        type(asset).unscoped.filter(pk=asset.pk).update(moderation_status=status)
+        changed = type(asset).unscoped.filter(pk=asset.pk).exclude(
+            moderation_status=status).update(moderation_status=status)
         asset.moderation_status = status
+        if changed:  # one asset.approved / asset.rejected per transition
+            webhooks.asset_moderated(asset)
         action = {APPROVED: AuditEvent.Action.ASSET_APPROVED,
                   PENDING: AuditEvent.Action.ASSET_PENDING,
                   REJECTED: AuditEvent.Action.ASSET_REJECTED}[status]

@@ -3,6 +3,7 @@ digit-for-letter tricks do not get a blocked term past the policy."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,11 +17,13 @@ def _base(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(LEET)
 
 
+@functools.lru_cache(maxsize=1024)  # a batch checks each text against several lists
 def spaced(text: str) -> str:
     """Lower-case words separated by single spaces: what patterns are matched on."""
     return NON_ALNUM.sub(" ", _base(text)).strip()
 
 
+@functools.lru_cache(maxsize=1024)
 def compact(text: str) -> str:
     """Letters and digits only: what terms are matched on ("n.u d-e" -> "nude")."""
     return NON_ALNUM.sub("", _base(text))

@@ -107,9 +107,21 @@ def finish(record: IdempotencyRecord, status: int, body: Any, headers: dict[str,
         IdempotencyRecord.unscoped.filter(pk=record.pk).delete()
         return
     kept = {name: headers[name] for name in _KEPT_HEADERS if name in headers}
-    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+    body = _storable(json.loads(json.dumps(body, cls=DjangoJSONEncoder)))
     IdempotencyRecord.unscoped.filter(pk=record.pk).update(status_code=status, response=body,
                                                            headers=kept)
+
+
+def _storable(value: Any) -> Any:
+    """The answer as PostgreSQL's jsonb can hold it: an answer that echoes a NUL character the
+    client sent (e.g. a bad CSV column's name) is kept with U+FFFD in its place."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 def abandon(record: IdempotencyRecord) -> None:

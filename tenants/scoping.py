@@ -40,6 +40,18 @@ class TenantQuerySet(models.QuerySet):
             raise TenantScopeError(f"{self.model.__name__}: tenant differs from the scope")
         return super().create(**kwargs)
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[models.Model]:
+        """Like create(): every object belongs to the scope's tenant (filled in if unset)."""
+        if self._tenant is None:
+            raise TenantScopeError(f"{self.model.__name__}: bulk_create through for_tenant()")
+        objs = list(objs)
+        for obj in objs:
+            if obj.tenant_id is None:
+                obj.tenant = self._tenant
+            elif obj.tenant_id != self._tenant.pk:
+                raise TenantScopeError(f"{self.model.__name__}: tenant differs from the scope")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
     """The only application-facing manager of a tenant-owned model."""

@@ -179,6 +179,7 @@ def start_manage(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen
 from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: E402, F401
 from tests.fakes.rekognition import rekognition_double  # noqa: E402, F401
 from tests.fakes.stripe import stripe_double  # noqa: E402, F401
+from tests.fakes.webhook_receiver import private_webhooks, receiver  # noqa: E402, F401
 
 
 @pytest.fixture

@@ -134,6 +134,16 @@ def test_bad_base64_and_missing_file_are_refused(owner, acme):
     assert (response.status_code, response.json()["field"]) == (400, "file")
 
 
+@pytest.mark.parametrize("body", [[None, None], [], 42, "aGVsbG8=", {"file": "not a file"},
+                                  {"data": ["a", "list"]}, {"data": "AA==", "filename": {}}])
+def test_a_body_of_the_wrong_shape_is_a_400_not_a_500(owner, acme, body):
+    """Found by the schema fuzzer: a JSON list as the body crashed the view (500)."""
+    response = owner.post("/api/v1/uploads", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_request"
+    assert stored_uploads() == []
+
+
 def test_personas_for_uploads(owner, stranger, anonymous, acme):
     upload_id = post_file(owner, png()).json()["id"]
     assert stranger.get(f"/api/v1/assets/{upload_id}").status_code == 404

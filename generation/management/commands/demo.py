@@ -15,8 +15,9 @@ from assets.exports import contact_sheet
 from assets.models import Asset
 from config.cli import reports_errors
 from generation import services
-from generation.models import Job
+from generation.models import BrandTemplate, Job
 from generation.requests import JobRequest
+from generation.templates import create_template
 from generation.worker import inprocess_worker, wait_for_jobs
 from tenants.models import Tenant
 from tenants.services import create_tenant, ensure_owner, issue_api_key
@@ -30,6 +31,10 @@ PROMPTS = (
 SEEDS_PER_PROMPT = 4
 BASE_SEED = 1000
 OWNER = "demo@atelier.local"
+DEMO_TEMPLATE = {"name": "studio shot", "model_key": "local", "aspect_ratio": "4:5",
+                 "prompt": "a {subject} on {surface}, soft studio light, product photography",
+                 "negative_prompt": "text, watermark, people",
+                 "slot_defaults": {"surface": "white marble"}}
 
 
 class Command(BaseCommand):
@@ -59,6 +64,8 @@ class Command(BaseCommand):
             tenant = create_tenant(slug, name="Demo Merchant").tenant
         password = secrets.token_urlsafe(9)
         ensure_owner(tenant, OWNER, password)
+        if not BrandTemplate.objects.for_tenant(tenant).filter(name=DEMO_TEMPLATE["name"]).exists():
+            create_template(tenant, **DEMO_TEMPLATE)
         return tenant, issue_api_key(tenant, name="demo").secret, password
 
     def _progress(self, jobs: list[Job]) -> None:
@@ -98,6 +105,7 @@ class Command(BaseCommand):
             out(f"images:        {settings.MEDIA_ROOT / 'generated' / jobs[0].tenant.slug}/")
         out(f"contact sheet: {sheet}")
         out(f"owner login:   {OWNER} / {password}  (new each run)")
+        out(f"dashboard:     make serve, open {settings.ATELIER_PUBLIC_URL}/ and sign in")
         out(f"API key:       {key}")
         out("try it:        make serve, then")
         out(f"  curl -H 'Authorization: Bearer {key}' "

@@ -1,0 +1,56 @@
+"""The merchant dashboard's URLs: sign-in, then every page under /t/<tenant slug>/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from assets.views import library
+from billing.views import usage_page
+from generation import batch_views, template_views, views
+from tenants import views as tenant_views
+
+tenant_pages = [
+    path("", views.generate, name="dashboard-generate"),
+    path("generate/fields", views.generate_fields, name="dashboard-generate-fields"),
+    path("generate/estimate", views.estimate, name="dashboard-estimate"),
+    path("jobs/<uuid:job_id>/", views.job_page, name="dashboard-job"),
+    path("jobs/<uuid:job_id>/sheet", views.job_sheet, name="dashboard-job-sheet"),
+    path("jobs/<uuid:job_id>/archive", views.job_archive, name="dashboard-job-archive"),
+    path("images/<uuid:asset_id>/", views.asset_page, name="dashboard-asset"),
+    path("images/<uuid:asset_id>/refine", views.refine, name="dashboard-refine"),
+    path("images/<uuid:asset_id>/promote", views.promote, name="dashboard-promote"),
+    path("images/<uuid:asset_id>/download", views.download, name="dashboard-download"),
+    path("library/", library, name="dashboard-library"),
+    path("templates/", template_views.template_list, name="dashboard-templates"),
+    path("templates/new", template_views.template_form, name="dashboard-template-new"),
+    path("templates/<uuid:template_id>/", template_views.template_form,
+         name="dashboard-template-edit"),
+    path("templates/<uuid:template_id>/delete", template_views.template_delete,
+         name="dashboard-template-delete"),
+    path("templates/<uuid:template_id>/try", template_views.template_try,
+         name="dashboard-template-try"),
+    path("batches/", batch_views.batch_list, name="dashboard-batches"),
+    path("batches/new", batch_views.batch_new, name="dashboard-batch-new"),
+    path("batches/<uuid:batch_id>/", batch_views.batch_page, name="dashboard-batch"),
+    path("batches/<uuid:batch_id>/progress", batch_views.progress_panel,
+         name="dashboard-batch-progress"),
+    path("batches/<uuid:batch_id>/cancel", batch_views.batch_cancel,
+         name="dashboard-batch-cancel"),
+    path("batches/<uuid:batch_id>/archive", batch_views.batch_archive,
+         name="dashboard-batch-archive"),
+    path("usage/", usage_page, name="dashboard-usage"),
+    path("settings/", tenant_views.settings_page, name="dashboard-settings"),
+    path("settings/keys", tenant_views.create_key, name="dashboard-create-key"),
+    path("settings/keys/<uuid:key_id>/revoke", tenant_views.revoke_key,
+         name="dashboard-revoke-key"),
+    path("settings/webhooks", tenant_views.create_webhook, name="dashboard-create-webhook"),
+    path("settings/webhooks/<uuid:endpoint_id>/delete", tenant_views.delete_webhook,
+         name="dashboard-delete-webhook"),
+]
+
+urlpatterns = [
+    path("", tenant_views.home, name="dashboard-home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("switch", tenant_views.switch, name="dashboard-switch"),
+    path("t/<slug:slug>/", include(tenant_pages)),
+]

@@ -1,0 +1,257 @@
+"""REST endpoints for batches: parse the body (JSON items, a multipart CSV or a text/csv body),
+call one service, shape the answer. Rows, rules and money live in generation.batches."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assets import exports
+from assets.models import Asset
+from assets.serializers import AssetSerializer
+from config.api import NewestFirst, TenantViewSet, id_parameter, serializer_context
+from config.errors import InvalidParameter, InvalidRequest
+from config.schema import error_responses
+from generation import batch_progress, batches
+from generation.batch_input import CSV_COLUMNS
+from generation.models import Batch
+from generation.serializers import JobRequestSerializer
+from tenants.authentication import request_tenant
+
+OPTIONS = ("template", "model", "name")
+JSON_EXAMPLE = {"name": "spring catalog", "template": "studio-shot", "model": "nova-canvas",
+                "items": [{"sku": "TEA-001", "slots": {"subject": "a cast-iron teapot"}},
+                          {"sku": "TEA-002", "slots": {"subject": "a glass teapot"}, "n": 2,
+                           "seed": 42}]}
+CSV_EXAMPLE = "sku,subject,n\nTEA-001,a cast-iron teapot,1\nTEA-002,a glass teapot,2\n"
+
+
+class CsvBodyParser(BaseParser):
+    """A `text/csv` body, handed on as the file it is (options come in the query string)."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: str | None = None,
+              parser_context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        data = stream.read(settings.ATELIER_BATCH_MAX_BYTES + 1) if stream else b""
+        return {"file": io.BytesIO(data)}
+
+
+# --- wire shapes (the schema; the rows themselves are checked by the service) -------------------
+
+class BatchItemSerializer(JobRequestSerializer):
+    sku = serializers.CharField(max_length=200, help_text="the row's product id, unique in "
+                                                          "the batch; its results' key")
+    dry_run = None  # type: ignore[assignment]
+
+
+class BatchRequestSerializer(serializers.Serializer):
+    template = serializers.CharField(required=False, allow_null=True, max_length=100,
+                                     help_text="a brand template (id or name) for every row")
+    model = serializers.CharField(required=False, allow_null=True, max_length=64,
+                                  help_text="the model of rows that name none")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    items = BatchItemSerializer(many=True, help_text="the rows (1 to ATELIER_BATCH_MAX_ROWS): "
+                                                     "POST /jobs fields plus sku")
+
+
+class BatchUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=f"CSV, UTF-8, header row: {', '.join(CSV_COLUMNS)} "
+                                           "or the template's slot names")
+    template = serializers.CharField(required=False, max_length=100)
+    model = serializers.CharField(required=False, max_length=64)
+    name = serializers.CharField(required=False, max_length=200)
+
+
+class BatchSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "completed", "canceled"])
+    source = serializers.ChoiceField(choices=["json", "csv"])
+    template = serializers.UUIDField(allow_null=True)
+    items = serializers.IntegerField(help_text="rows, one job each")
+    images = serializers.IntegerField(help_text="images asked for")
+    images_made = serializers.IntegerField(help_text="images made so far (not rejected)")
+    counts = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="jobs per status")
+    progress = serializers.FloatField(help_text="finished jobs / items, 0 to 1")
+    estimated_cost_usd = serializers.DecimalField(max_digits=14, decimal_places=4)
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    status = serializers.CharField()
+    error = serializers.DictField(allow_null=True)
+    assets = AssetSerializer(many=True, help_text="approved images only")
+
+
+class BatchResultsPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = serializers.DictField(child=BatchResultSerializer(), help_text="by SKU")
+
+
+class BatchErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="invalid_batch, or the error of the whole request")
+    message = serializers.CharField()
+    field = serializers.CharField(required=False)
+    error_count = serializers.IntegerField(required=False)
+    errors = serializers.ListField(child=serializers.DictField(), required=False,
+                                   help_text="the first 100: row, column, code, message")
+
+
+class BySku(CursorPagination):
+    ordering = "sku"  # unique within a batch: a stable cursor over 10,000 rows
+    page_size = 100
+    page_size_query_param = "limit"
+    max_page_size = 500
+
+
+def _options(data: Any, allowed: tuple[str, ...]) -> dict[str, str | None]:
+    if not isinstance(data, Mapping):
+        raise InvalidRequest("body: a JSON object with items, or a CSV file")
+    unknown = sorted(set(data) - set(allowed), key=str)
+    if unknown:
+        raise InvalidParameter(f"{unknown[0]}: unknown field", field=str(unknown[0]))
+    found = {}
+    for name in OPTIONS:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InvalidParameter(f"{name}: expected text", field=name)
+        found[name] = value
+    return found
+
+
+def _csv_file(upload: Any) -> bytes:
+    if not hasattr(upload, "read"):
+        raise InvalidParameter("file: send the CSV as a multipart file", field="file")
+    data = upload.read(settings.ATELIER_BATCH_MAX_BYTES + 1)
+    return data.encode() if isinstance(data, str) else data
+
+
+class BatchViewSet(TenantViewSet):
+    """Catalog batches: POST rows (JSON, multipart CSV or a text/csv body), then follow their
+    progress, page through the results by SKU, download the images as a ZIP, or cancel."""
+
+    parser_classes = [JSONParser, MultiPartParser, CsvBodyParser]
+    pagination_class = NewestFirst
+
+    @extend_schema(
+        request={"application/json": BatchRequestSerializer,
+                 "multipart/form-data": BatchUploadSerializer, "text/csv": OpenApiTypes.STR},
+        responses={202: BatchSerializer, 400: BatchErrorSerializer, **error_responses(402, 503)},
+        parameters=[OpenApiParameter(name, str, description=f"{name} for a text/csv body")
+                    for name in OPTIONS],
+        examples=[OpenApiExample("JSON rows with a template", value=JSON_EXAMPLE,
+                                 request_only=True, media_type="application/json"),
+                  OpenApiExample("a CSV body", value=CSV_EXAMPLE, request_only=True,
+                                 media_type="text/csv")],
+        description="Many rows, one job each, accepted or refused as a whole: every row is "
+                    "checked (errors list row and column) and the batch is reserved against "
+                    "the month's quota before any job is queued.")
+    def create(self, request: Request) -> Response:
+        tenant = request_tenant(request)
+        data, media_type = request.data, request.content_type.split(";")[0].strip().lower()
+        if media_type in ("multipart/form-data", CsvBodyParser.media_type):
+            if media_type == CsvBodyParser.media_type:
+                options = _options(request.query_params.dict(), OPTIONS)
+            else:
+                options = _options(data, (*OPTIONS, "file"))
+            upload = data.get("file")
+            csv_data = _csv_file(upload)
+            name = options["name"] or getattr(upload, "name", "") or ""
+            batch = batches.submit_batch(
+                tenant, csv_data=csv_data, template=options["template"],
+                model=options["model"], name=name, api_key=request.auth)
+        else:
+            options = _options(data, (*OPTIONS, "items"))
+            batch = batches.submit_batch(
+                tenant, items=data.get("items"), template=options["template"],
+                model=options["model"], name=options["name"] or "", api_key=request.auth)
+        return Response(batches.describe(batch), status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": f"/api/v1/batches/{batch.pk}"})
+
+    @extend_schema(responses=BatchSerializer(many=True),
+                   parameters=[OpenApiParameter("limit", int)])
+    def list(self, request: Request) -> Response:
+        paginator = NewestFirst()
+        found = Batch.objects.for_tenant(request_tenant(request))
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(batch_progress.describe_many(list(page or [])))
+
+    @extend_schema(responses=BatchSerializer, parameters=[id_parameter("batch")])
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(batches.describe(batches.get_batch(request_tenant(request), pk)))
+
+    @extend_schema(responses=BatchResultsPageSerializer, parameters=[
+        id_parameter("batch"), OpenApiParameter("limit", int, description="SKUs per page "
+                                                "(default 100, at most 500)"),
+        OpenApiParameter("cursor", str)])
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str) -> Response:
+        tenant = request_tenant(request)
+        batch = batches.get_batch(tenant, pk)
+        paginator = BySku()
+        jobs = paginator.paginate_queryset(batches.results(tenant, batch), request, view=self)
+        context = serializer_context(request)
+        keyed = {job.sku: {
+            "job": str(job.pk), "status": job.status,
+            "error": {"code": job.error_code, "message": job.error_message}
+            if job.error_code else None,
+            "assets": AssetSerializer(job.approved_assets, many=True, context=context).data,
+        } for job in jobs or []}
+        return Response({"next": paginator.get_next_link(),
+                         "previous": paginator.get_previous_link(), "results": keyed})
+
+    @extend_schema(request=None, responses={(200, "application/zip"): bytes},
+                   parameters=[id_parameter("batch"), OpenApiParameter(
+                       "stage", str, enum=["final", "draft", "all"],
+                       description="which images (default final)")])
+    @action(detail=True, methods=["get"])
+    def archive(self, request: Request, pk: str) -> FileResponse:
+        stage = request.query_params.get("stage", "final")
+        if stage not in ("final", "draft", "all"):
+            raise InvalidParameter("stage: must be final, draft or all", field="stage")
+        batch, assets = batches.batch_assets(request_tenant(request), pk,
+                                             stage=None if stage == "all" else stage)
+        spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+        exports.write_archive(assets.iterator(chunk_size=500), spool, folder=_sku_folder())
+        spool.seek(0)
+        return FileResponse(spool, as_attachment=True, content_type="application/zip",
+                            filename=f"batch-{batch.pk}-{stage}.zip")
+
+    @extend_schema(request=None, responses=BatchSerializer, parameters=[id_parameter("batch")])
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        batch = batches.cancel_batch(request_tenant(request), pk)
+        return Response(batches.describe(batch))
+
+
+def _sku_folder() -> Any:
+    """Each image under its SKU, made safe as a path; two SKUs that read the same once made
+    safe keep apart by their job id."""
+    taken: dict[str, Any] = {}
+
+    def folder(asset: Asset) -> str:
+        safe = re.sub(r"[^\w.\-]+", "_", asset.sku).strip("._") or "sku"  # type: ignore[attr-defined]
+        if taken.setdefault(safe, asset.job_id) != asset.job_id:
+            safe = f"{safe}~{str(asset.job_id)[:8]}"
+        return safe
+
+    return folder

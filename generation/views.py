@@ -1,0 +1,257 @@
+"""Dashboard pages for making images: Generate (with a live estimate), the job's contact sheet
+(filled in live), and the picked image with its refinements. Each view parses the form, calls
+one service and renders; errors are the services' own messages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from assets import exports
+from assets.models import Asset
+from assets.serializers import AssetSerializer
+from assets.services import get_asset, promote_asset
+from assets.uploads import create_upload
+from billing.services import usage
+from config.errors import AtelierError, InvalidParameter
+from generation import refinements, services
+from generation.catalog import catalog
+from generation.models import BrandTemplate, Job
+from generation.presenters import describe_model
+from generation.requests import JobRequest
+from generation.templates import find_template, slot_names
+from tenants.dashboard import Page, tenant_page
+
+DEFAULT_MODEL = "local"
+
+
+def asset_cards(page: Page, assets: Any) -> list[dict[str, Any]]:
+    """Assets as the dashboard shows them: links only for approved ones (as in the API)."""
+    context = {"base_url": page.request.build_absolute_uri("/")}
+    return AssetSerializer(assets, many=True, context=context).data
+
+
+def _models() -> list[dict[str, Any]]:
+    return [describe_model(spec) for spec in catalog() if spec.state() != "eol"]
+
+
+def _int(data: QueryDict, name: str) -> int | None:
+    value = data.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidParameter(f"{name}: expected a whole number (got {value[:20]!r})",
+                               field=name) from None
+
+
+def job_request_from(data: QueryDict) -> JobRequest:
+    """The Generate form as a job request (the service checks it against the model)."""
+    template = data.get("template") or None
+    slots = {key[5:]: value for key, value in data.items()
+             if key.startswith("slot_") and value.strip()}
+    size = data.get("size", "").strip() or None
+    return JobRequest(
+        model=data.get("model", "").strip(), prompt=data.get("prompt", "").strip(),
+        negative_prompt=data.get("negative_prompt", "").strip(), n=_int(data, "n") or 1,
+        seed=_int(data, "seed"), size=size,
+        aspect_ratio=None if size else (data.get("aspect_ratio") or None),
+        quality=data.get("quality") or None, style=data.get("style") or None,
+        template=template, slots=slots if template else {},
+        stage="final" if data.get("stage") == "final" else "draft")
+
+
+@tenant_page("generate")
+def generate(page: Page) -> HttpResponse:
+    request = page.request
+    if request.method == "POST":
+        try:
+            job = services.submit_job(page.tenant, job_request_from(request.POST),
+                                      user=request.user)
+        except AtelierError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("dashboard-job", page.tenant.slug, job.pk)
+    data = request.POST if request.method == "POST" else request.GET
+    templates = BrandTemplate.objects.for_tenant(page.tenant)
+    chosen = templates.filter(pk=data.get("template")).first() if _is_uuid(
+        data.get("template")) else None
+    model_key = data.get("model") or (chosen.model_key if chosen else "") or DEFAULT_MODEL
+    return page.render("dashboard/generate.html", {
+        "title": "Generate", "templates": templates, "template": chosen,
+        "slots": _slot_fields(chosen, data), "models": _models(), "model": _model(model_key),
+        "form": data, "quota": usage(page.tenant)})
+
+
+def _is_uuid(value: str | None) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _model(key: str) -> dict[str, Any] | None:
+    try:
+        return describe_model(catalog().get(key))
+    except AtelierError:
+        return None
+
+
+def _slot_fields(template: BrandTemplate | None, data: QueryDict) -> list[dict[str, str]]:
+    if template is None:
+        return []
+    return [{"name": name, "value": data.get(f"slot_{name}", ""),
+             "default": str(template.slot_defaults.get(name, ""))}
+            for name in slot_names(template.prompt)]
+
+
+@tenant_page("generate")
+def generate_fields(page: Page) -> HttpResponse:
+    """htmx: the template's slot fields and the model's own fields, for the chosen pair."""
+    data = page.request.GET
+    template = None
+    if data.get("template"):
+        try:
+            template = find_template(page.tenant, data["template"])
+        except AtelierError:
+            template = None
+    key = data.get("model") or (template.model_key if template else "") or DEFAULT_MODEL
+    return page.render("dashboard/_generate_fields.html", {
+        "template": template, "slots": _slot_fields(template, data), "model": _model(key),
+        "models": _models(), "form": data})
+
+
+@require_POST
+@tenant_page("generate")
+def estimate(page: Page) -> HttpResponse:
+    """htmx: the live estimate and the month's quota left, or why the job would be refused."""
+    try:
+        found = services.estimate_job(page.tenant, job_request_from(page.request.POST))
+    except AtelierError as exc:
+        return page.render("dashboard/_estimate.html", {"error": exc.message,
+                                                        "quota": usage(page.tenant)})
+    return page.render("dashboard/_estimate.html", {"estimate": found, "quota": found.quota})
+
+
+def _job_context(page: Page, job: Job) -> dict[str, Any]:
+    cards = {card["index"]: card for card in asset_cards(page, job.assets.order_by("index"))}
+    withheld = {item["index"]: item["reason"] for item in job.withheld}
+    slots = [{"index": i, "asset": cards.get(i), "withheld": withheld.get(i)}
+             for i in range(job.n)]
+    return {"job": job, "slots": slots, "active": not job.is_finished}
+
+
+@tenant_page("generate")
+def job_page(page: Page, job_id: str) -> HttpResponse:
+    job = _job(page, job_id)
+    return page.render("dashboard/job.html", {"title": f"Job {str(job.pk)[:8]}",
+                                              **_job_context(page, job)})
+
+
+@tenant_page("generate")
+def job_sheet(page: Page, job_id: str) -> HttpResponse:
+    """htmx: the contact sheet, polled every second while the job runs."""
+    return page.render("dashboard/_sheet.html", _job_context(page, _job(page, job_id)))
+
+
+def _job(page: Page, job_id: str) -> Job:
+    try:
+        return services.get_job(page.tenant, job_id)
+    except AtelierError:
+        raise Http404("no such job") from None
+
+
+def _asset(page: Page, asset_id: str) -> Asset:
+    try:
+        return get_asset(page.tenant, asset_id)
+    except AtelierError:
+        raise Http404("no such image") from None
+
+
+@tenant_page("generate")
+def asset_page(page: Page, asset_id: str) -> HttpResponse:
+    asset = _asset(page, asset_id)
+    card = asset_cards(page, [asset])[0]
+    derived = Job.objects.for_tenant(page.tenant).filter(source_asset=asset)
+    actions = [{"key": key, "label": r.label, "models": refinements.models_for(key)}
+               for key, r in refinements.ACTIONS.items()]
+    return page.render("dashboard/asset.html", {
+        "title": "Picked image", "asset": asset, "card": card, "derived": derived,
+        "actions": actions, "formats": refinements.AD_FORMATS})
+
+
+@require_POST
+@tenant_page("generate")
+def refine(page: Page, asset_id: str) -> HttpResponse:
+    asset = _asset(page, asset_id)
+    data = page.request.POST
+    try:
+        mask = _painted_mask(page, data.get("mask_data", ""))
+        jobs = refinements.refine(
+            page.tenant, asset, data.get("action", ""), user=page.request.user,
+            model=data.get("model") or None, prompt=data.get("prompt", ""), mask=mask,
+            mask_prompt=data.get("mask_prompt", ""), formats=data.getlist("formats"))
+    except AtelierError as exc:
+        messages.error(page.request, exc.message)
+        return redirect("dashboard-asset", page.tenant.slug, asset.pk)
+    if len(jobs) == 1:
+        return redirect("dashboard-job", page.tenant.slug, jobs[0].pk)
+    messages.success(page.request, f"{len(jobs)} jobs started: they appear below as they finish.")
+    return redirect("dashboard-asset", page.tenant.slug, asset.pk)
+
+
+def _painted_mask(page: Page, data_url: str) -> str | None:
+    """The mask painted in the browser (a PNG data URL) stored as an upload; its id."""
+    if not data_url:
+        return None
+    header, _, payload = data_url.partition(",")
+    if header != "data:image/png;base64":
+        raise InvalidParameter("mask: expected a PNG painted in the browser", field="mask")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidParameter("mask: not valid base64", field="mask") from None
+    return str(create_upload(page.tenant, data, filename="painted-mask.png").pk)
+
+
+@require_POST
+@tenant_page("generate")
+def promote(page: Page, asset_id: str) -> HttpResponse:
+    try:
+        asset = promote_asset(page.tenant, asset_id)
+    except AtelierError as exc:
+        messages.error(page.request, exc.message)
+        return redirect("dashboard-asset", page.tenant.slug, asset_id)
+    messages.success(page.request, "Promoted to final: it will not expire with the drafts.")
+    return redirect("dashboard-asset", page.tenant.slug, asset.pk)
+
+
+@tenant_page("library")
+def download(page: Page, asset_id: str) -> HttpResponse:
+    """A fresh expiring link to the original, for approved images only."""
+    card = asset_cards(page, [_asset(page, asset_id)])[0]
+    if not card["url"]:
+        raise Http404("this image is not cleared for delivery")
+    return redirect(card["url"])
+
+
+@tenant_page("generate")
+def job_archive(page: Page, job_id: str) -> HttpResponse:
+    """The job's approved images as a ZIP."""
+    try:
+        job, assets = services.job_assets(page.tenant, job_id)
+    except AtelierError:
+        raise Http404("no such job") from None
+    response = HttpResponse(exports.archive(assets), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}.zip"'
+    return response

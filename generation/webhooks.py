@@ -1,0 +1,311 @@
+"""Signed webhooks: tenants' endpoints, emitting events, delivering them with retries.
+
+Each event for each subscribed endpoint is one WebhookDelivery row, created in the same
+transaction as the change it reports and enqueued only after that commits. The row, not the
+queue, is the truth: a run claims it with a conditional UPDATE (so two runs never both send),
+posts the signed body, then marks it delivered or schedules the next attempt with exponential
+backoff, until ATELIER_WEBHOOK_RETRY_HOURS after the event, when it gives up (`failed`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import math
+import random
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from config.errors import InvalidParameter
+from generation import webhook_http
+from generation.models import WebhookDelivery, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from assets.models import Asset
+    from generation.models import Job
+    from tenants.models import Tenant
+
+log = logging.getLogger("atelier.webhooks")
+
+EVENTS = ("job.succeeded", "job.failed", "job.blocked", "batch.completed", "asset.approved",
+          "asset.rejected")
+TEST_EVENT = "ping"  # sent only by POST /webhooks/{id}/test, whatever the subscription
+SECRET_PREFIX = "whsec_"
+MAX_BACKOFF = timedelta(hours=6)
+CLAIM_GRACE = timedelta(seconds=2)  # a delayed message may arrive a little before its time
+SWEEP_AFTER = timedelta(minutes=5)  # a pending delivery this late lost its queue message
+
+JOB_EVENTS = {"succeeded": "job.succeeded", "partially_succeeded": "job.succeeded",
+              "failed": "job.failed", "blocked": "job.blocked"}
+ASSET_EVENTS = {"approved": "asset.approved", "rejected": "asset.rejected"}
+
+PENDING = WebhookDelivery.Status.PENDING
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+def _allow_private() -> bool:
+    return bool(settings.ATELIER_WEBHOOK_ALLOW_PRIVATE)
+
+
+def _valid_events(events: Any) -> list[str]:
+    if (not isinstance(events, list | tuple) or not events
+            or not all(isinstance(event, str) for event in events)):
+        raise InvalidParameter(f"events: a non-empty list of event types from: "
+                               f"{', '.join(EVENTS)}", field="events")
+    unknown = [event for event in dict.fromkeys(events) if event not in EVENTS]
+    if unknown:
+        raise InvalidParameter(f"events: unknown event type(s) {', '.join(unknown)}; known: "
+                               f"{', '.join(EVENTS)}", field="events")
+    return list(dict.fromkeys(events))
+
+
+def create_endpoint(tenant: Tenant, url: str, events: Sequence[str], description: str = ""
+                    ) -> tuple[WebhookEndpoint, str]:
+    """Check the URL (SSRF rule) and the events, then store the endpoint with a new signing
+    secret, returned here so it can be shown once."""
+    url = (url or "").strip()
+    if not url:
+        raise InvalidParameter("url: required", field="url")
+    webhook_http.destination(url, allow_private=_allow_private())
+    events = _valid_events(events)
+    description = description or ""
+    if len(description) > 200:
+        raise InvalidParameter("description: at most 200 characters", field="description")
+    secret = f"{SECRET_PREFIX}{secrets.token_urlsafe(32)}"
+    endpoint = WebhookEndpoint.objects.for_tenant(tenant).create(
+        url=url, events=events, description=description, secret=secret)
+    log.info("webhook endpoint %s created for %s: %s", endpoint.pk, tenant.slug, events)
+    return endpoint, secret
+
+
+def get_endpoint(tenant: Tenant, endpoint_id: Any) -> WebhookEndpoint:
+    """The tenant's endpoint, or NotFound: another tenant's does not exist for this one."""
+    return WebhookEndpoint.objects.owned_or_404(tenant, endpoint_id)
+
+
+def delete_endpoint(tenant: Tenant, endpoint_id: Any) -> None:
+    """Delete the endpoint; its pending deliveries (and their log) go with it."""
+    get_endpoint(tenant, endpoint_id).delete()
+
+
+def endpoint_deliveries(tenant: Tenant, endpoint_id: Any) -> QuerySet[WebhookDelivery]:
+    """The delivery log of one of the tenant's endpoints (NotFound for anyone else's)."""
+    endpoint = get_endpoint(tenant, endpoint_id)
+    return WebhookDelivery.objects.for_tenant(tenant).filter(endpoint=endpoint)
+
+
+def send_test(tenant: Tenant, endpoint_id: Any) -> WebhookDelivery:
+    """Queue a `ping` to one endpoint, so a partner can check their receiver end to end."""
+    endpoint = get_endpoint(tenant, endpoint_id)
+    with transaction.atomic():
+        return _queue(tenant, endpoint, TEST_EVENT,
+                      {"message": "a test event from Atelier", "endpoint": str(endpoint.pk)})
+
+
+# --- emitting ---------------------------------------------------------------------------------
+
+EventData = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
+def emit(tenant: Tenant, event: str, data: EventData) -> None:
+    """Create a delivery of `event` for each of the tenant's active endpoints subscribed to it,
+    enqueued after the surrounding transaction commits (nothing is sent for a rolled-back
+    change). One query when nobody listens; `data` may be a function, called only then."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
+    endpoints = [endpoint for endpoint in
+                 WebhookEndpoint.objects.for_tenant(tenant).filter(is_active=True)
+                 if event in endpoint.events]
+    if not endpoints:
+        return
+    body = data() if callable(data) else data
+    for endpoint in endpoints:
+        _queue(tenant, endpoint, event, body)
+
+
+def _jsonable(value: Any) -> Any:
+    """UUIDs, decimals and datetimes as the API writes them, so the payload is plain JSON."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _queue(tenant: Tenant, endpoint: WebhookEndpoint, event: str, data: dict[str, Any]
+           ) -> WebhookDelivery:
+    delivery_id, now = uuid.uuid4(), timezone.now()
+    payload = _jsonable({"id": str(delivery_id), "type": event, "created": now.isoformat(),
+                         "tenant": tenant.slug, "data": data})
+    delivery = WebhookDelivery.objects.for_tenant(tenant).create(
+        id=delivery_id, endpoint=endpoint, event=event, payload=payload, next_attempt_at=now)
+    transaction.on_commit(partial(_enqueue, delivery.pk))
+    return delivery
+
+
+def _enqueue(delivery_id: Any, delay: timedelta | None = None) -> None:
+    from generation.actors import deliver_webhook_actor
+
+    if delay is None:
+        deliver_webhook_actor.send(str(delivery_id))
+    else:  # round up: a message early by a millisecond would find the delivery not yet due
+        milliseconds = max(0, math.ceil(delay.total_seconds() * 1000))
+        deliver_webhook_actor.send_with_options(args=(str(delivery_id),), delay=milliseconds)
+
+
+def _context() -> dict[str, Any]:
+    return {"base_url": settings.ATELIER_PUBLIC_URL}
+
+
+def job_finished(job: Job, status: str) -> None:
+    """Emit job.succeeded / job.failed / job.blocked with the job as GET /jobs/{id} shows it.
+    Callers call it once, when their conditional update is the one that ended the job."""
+    from generation.models import Job
+    from generation.serializers import JobSerializer
+
+    event = JOB_EVENTS.get(status)
+    if event is None:
+        return
+
+    def data() -> dict[str, Any]:
+        current = Job.unscoped.select_related("tenant").get(pk=job.pk)
+        return {"job": JobSerializer(current, context=_context()).data}
+
+    emit(job.tenant, event, data)
+
+
+def asset_moderated(asset: Asset) -> None:
+    """Emit asset.approved / asset.rejected when an asset's moderation status changed."""
+    from assets.serializers import AssetSerializer
+
+    event = ASSET_EVENTS.get(asset.moderation_status)
+    if event is not None:
+        emit(asset.tenant, event,
+             lambda: {"asset": AssetSerializer(asset, context=_context()).data})
+
+
+# --- delivering -------------------------------------------------------------------------------
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The Atelier-Signature header: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def backoff(attempt: int) -> timedelta:
+    """Wait after the `attempt`-th failure: base * 2^(attempt-1), ±20 % jitter (so a
+    receiver's outage is not followed by every retry at once), at most six hours."""
+    base = float(settings.ATELIER_WEBHOOK_BACKOFF_SECONDS)
+    seconds = min(base * 2 ** min(attempt - 1, 30), MAX_BACKOFF.total_seconds())
+    return timedelta(seconds=min(seconds * random.uniform(0.8, 1.2),
+                                 MAX_BACKOFF.total_seconds()))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    status: int | None
+    error: str
+    ms: int
+    final: bool = False  # no point trying again (the endpoint was disabled)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def _timeout() -> float:
+    return float(settings.ATELIER_WEBHOOK_TIMEOUT_SECONDS)
+
+
+def deliver(delivery_id: Any) -> str | None:
+    """One attempt at a pending, due delivery; its status afterwards, or None when there was
+    nothing to do (already delivered or failed, not yet due, or being attempted elsewhere).
+    Safe to call any number of times from any worker."""
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLAIM_GRACE)
+    # The claim moves next_attempt_at past this attempt's end: a second run finds it not due,
+    # and if this worker dies the sweep retries once that time is well past.
+    claimed = WebhookDelivery.unscoped.filter(due, pk=delivery_id, status=PENDING).update(
+        attempts=F("attempts") + 1,
+        next_attempt_at=now + timedelta(seconds=_timeout() + 30))
+    if not claimed:
+        return None
+    delivery = WebhookDelivery.unscoped.select_related("endpoint", "tenant").get(pk=delivery_id)
+    return _record(delivery, _attempt(delivery))
+
+
+def _attempt(delivery: WebhookDelivery) -> Attempt:
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        return Attempt(None, "the endpoint is disabled", 0, final=True)
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": "Atelier-Webhooks/1",
+               "Atelier-Event-Id": str(delivery.pk), "Atelier-Event-Type": delivery.event,
+               "Atelier-Signature": sign(endpoint.secret, int(time.time()), body)}
+    started = time.monotonic()
+    try:  # checked again now: the host may resolve elsewhere than at creation
+        where = webhook_http.destination(endpoint.url, allow_private=_allow_private())
+        status = webhook_http.post(where, body, headers, timeout=_timeout())
+    except InvalidParameter as exc:
+        return Attempt(None, f"refused: {exc.message}", 0)
+    except webhook_http.DeliveryFailed as exc:
+        return Attempt(None, str(exc), int((time.monotonic() - started) * 1000))
+    elapsed = int((time.monotonic() - started) * 1000)
+    return Attempt(status, "" if 200 <= status < 300 else f"HTTP {status}", elapsed)
+
+
+def _record(delivery: WebhookDelivery, attempt: Attempt) -> str:
+    now = timezone.now()
+    entry = {"at": now.isoformat(), "attempt": delivery.attempts, "status": attempt.status,
+             "error": attempt.error, "ms": attempt.ms}
+    fields: dict[str, Any] = {"log": [*delivery.log, entry], "last_error": attempt.error,
+                              "last_status_code": attempt.status}
+    retry_at = None
+    if attempt.ok:
+        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now,
+                      next_attempt_at=None)
+    else:
+        deadline = delivery.created_at + timedelta(
+            hours=float(settings.ATELIER_WEBHOOK_RETRY_HOURS))
+        retry_at = None if attempt.final else now + backoff(delivery.attempts)
+        if retry_at is None or retry_at > deadline:
+            retry_at = None
+            fields.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
+        else:
+            fields.update(next_attempt_at=retry_at)
+    WebhookDelivery.unscoped.filter(pk=delivery.pk, status=PENDING).update(**fields)
+    status = fields.get("status", PENDING)
+    log.info("webhook %s %s to %s attempt %d: %s", delivery.event, delivery.pk,
+             delivery.endpoint_id, delivery.attempts, attempt.status or attempt.error)
+    if retry_at is not None:
+        transaction.on_commit(partial(_enqueue, delivery.pk, retry_at - now))
+    return str(status)
+
+
+def deliver_due(*, limit: int = 500) -> list[str]:
+    """Re-enqueue pending deliveries whose message was lost (next attempt well past); return
+    their ids. A conditional update makes concurrent sweepers enqueue each one once."""
+    now = timezone.now()
+    stale = Q(status=PENDING) & (Q(next_attempt_at__lt=now - SWEEP_AFTER)
+                                 | Q(next_attempt_at__isnull=True,
+                                     created_at__lt=now - SWEEP_AFTER))
+    swept = []
+    for delivery_id in WebhookDelivery.unscoped.filter(stale).values_list("pk", flat=True)[
+            :limit]:
+        if WebhookDelivery.unscoped.filter(stale, pk=delivery_id).update(next_attempt_at=now):
+            _enqueue(delivery_id)
+            swept.append(str(delivery_id))
+    if swept:
+        log.warning("sweep re-enqueued %d webhook delivery(ies)", len(swept))
+    return swept

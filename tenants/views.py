@@ -1,0 +1,105 @@
+"""Dashboard pages of the tenant itself: where signing in lands, the tenant switcher, and
+Settings (API keys shown once, webhooks with their delivery log)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.errors import AtelierError
+from tenants.dashboard import Page, first_page_for, memberships, tenant_page
+from tenants.models import SCOPES, ApiKey
+from tenants.services import issue_api_key, revoke_api_key
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Land on the first tenant's first page; a user in no tenant is told so."""
+    mine = memberships(request.user)
+    if not mine:
+        return render(request, "dashboard/no_tenant.html", status=403)
+    return redirect(first_page_for(mine[0]))
+
+
+@login_required
+def switch(request: HttpRequest) -> HttpResponse:
+    """The tenant switcher: only tenants the user belongs to (anything else is a 404)."""
+    chosen = next((m for m in memberships(request.user)
+                   if m.tenant.slug == request.GET.get("tenant")), None)
+    if chosen is None:
+        raise Http404("no such tenant")
+    return redirect(first_page_for(chosen))
+
+
+@tenant_page("settings")
+def settings_page(page: Page) -> HttpResponse:
+    from generation import webhooks
+    from generation.models import WebhookEndpoint
+
+    keys = ApiKey.objects.filter(tenant=page.tenant).order_by("-created_at")
+    endpoints = WebhookEndpoint.objects.for_tenant(page.tenant).prefetch_related("deliveries")
+    return page.render("dashboard/settings.html", {
+        "keys": keys, "scopes": SCOPES, "endpoints": endpoints, "events": webhooks.EVENTS,
+        "title": "Settings"})
+
+
+@require_POST
+@tenant_page("settings")
+def create_key(page: Page) -> HttpResponse:
+    data = page.request.POST
+    limit = data.get("rate_limit_per_minute", "").strip()
+    try:
+        issued = issue_api_key(page.tenant, name=data.get("name", "").strip()[:100] or "key",
+                               created_by=page.request.user, scopes=data.getlist("scopes"),
+                               rate_limit_per_minute=int(limit) if limit.isdigit() else None)
+    except AtelierError as exc:
+        messages.error(page.request, exc.message)
+        return redirect("dashboard-settings", page.tenant.slug)
+    return page.render("dashboard/secret_once.html", {
+        "title": "New API key", "what": f"API key “{issued.api_key.name}”",
+        "secret": issued.secret, "back": "dashboard-settings"})
+
+
+@require_POST
+@tenant_page("settings")
+def revoke_key(page: Page, key_id: str) -> HttpResponse:
+    key = ApiKey.objects.filter(tenant=page.tenant, pk=key_id).first()
+    if key is None:
+        raise Http404("no such key")
+    revoke_api_key(key)
+    messages.success(page.request, f"Revoked the key “{key.name}”.")
+    return redirect("dashboard-settings", page.tenant.slug)
+
+
+@require_POST
+@tenant_page("settings")
+def create_webhook(page: Page) -> HttpResponse:
+    from generation import webhooks
+
+    data = page.request.POST
+    try:
+        endpoint, secret = webhooks.create_endpoint(
+            page.tenant, data.get("url", "").strip(), data.getlist("events"),
+            description=data.get("description", "").strip()[:200])
+    except AtelierError as exc:
+        messages.error(page.request, exc.message)
+        return redirect("dashboard-settings", page.tenant.slug)
+    return page.render("dashboard/secret_once.html", {
+        "title": "New webhook", "what": f"the signing secret of {endpoint.url}",
+        "secret": secret, "back": "dashboard-settings"})
+
+
+@require_POST
+@tenant_page("settings")
+def delete_webhook(page: Page, endpoint_id: str) -> HttpResponse:
+    from generation import webhooks
+
+    try:
+        webhooks.delete_endpoint(page.tenant, endpoint_id)
+    except AtelierError as exc:
+        raise Http404(exc.message) from None
+    messages.success(page.request, "Webhook deleted.")
+    return redirect("dashboard-settings", page.tenant.slug)

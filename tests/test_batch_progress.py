@@ -1,0 +1,94 @@
+"""A batch's progress comes from its jobs: counts per status, progress, status; its results
+are paged by SKU; canceling it cancels the queued jobs and gives their holds back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from billing.models import Ledger, MonthlyLimits, Reservation
+from billing.services import current_month
+from generation import batches
+from generation.models import Job
+from generation.services import run_job
+
+
+@pytest.fixture
+def three_rows(acme, empty_queue):
+    MonthlyLimits.objects.create(tenant=acme.tenant, model_prices={"local": "0.02"})
+    return batches.submit_batch(acme.tenant, model="local", items=[
+        {"sku": f"S{i}", "prompt": f"a vase, view {i}", "size": "256x256", "n": 2}
+        for i in range(3)])
+
+
+def jobs_of(batch):
+    return Job.objects.for_tenant(batch.tenant).filter(batch=batch).order_by("sku")
+
+
+def ledger(tenant) -> Ledger:
+    return Ledger.objects.for_tenant(tenant).get(month=current_month())
+
+
+def test_progress_and_status_follow_the_jobs(owner, three_rows):
+    url = f"/api/v1/batches/{three_rows.pk}"
+    body = owner.get(url).json()
+    assert (body["status"], body["progress"], body["counts"]["queued"]) == ("queued", 0.0, 3)
+    run_job(jobs_of(three_rows)[0].pk)
+    body = owner.get(url).json()
+    assert (body["status"], body["progress"], body["images_made"]) == ("running", 0.3333, 2)
+    assert body["counts"] == {"queued": 2, "running": 0, "succeeded": 1,
+                              "partially_succeeded": 0, "failed": 0, "blocked": 0,
+                              "canceled": 0}
+    assert body["completed_at"] is None
+
+
+def test_results_are_paged_by_sku(owner, three_rows):
+    url = f"/api/v1/batches/{three_rows.pk}/results?limit=2"
+    first = owner.get(url).json()
+    assert list(first["results"]) == ["S0", "S1"] and first["previous"] is None
+    second = owner.get(first["next"]).json()
+    assert list(second["results"]) == ["S2"] and second["next"] is None
+    assert second["results"]["S2"] == {"job": str(jobs_of(three_rows)[2].pk),
+                                       "status": "queued", "error": None, "assets": []}
+
+
+def test_canceling_releases_the_queued_jobs_holds(owner, acme, three_rows):
+    assert ledger(acme.tenant).reserved_images == 6
+    run_job(jobs_of(three_rows)[0].pk)
+    response = owner.post(f"/api/v1/batches/{three_rows.pk}/cancel")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["progress"]) == ("canceled", 1.0)
+    assert (body["counts"]["succeeded"], body["counts"]["canceled"]) == (1, 2)
+    assert body["completed_at"] is not None
+    month = ledger(acme.tenant)
+    assert (month.reserved_images, month.reserved_usd) == (0, Decimal("0"))
+    assert (month.used_images, month.used_usd) == (2, Decimal("0.04"))
+    assert not Reservation.objects.for_tenant(acme.tenant).filter(status="held").exists()
+    again = owner.post(f"/api/v1/batches/{three_rows.pk}/cancel").json()
+    assert again["counts"] == body["counts"]
+
+
+def test_a_canceled_jobs_message_makes_nothing(acme, three_rows):
+    batches.cancel_batch(acme.tenant, three_rows.pk)
+    job = jobs_of(three_rows)[0]
+    run_job(job.pk)  # the message still in the queue
+    job.refresh_from_db()
+    assert job.status == "canceled" and not job.assets.exists()
+
+
+def test_a_text_csv_body_with_options_in_the_query(owner, acme, empty_queue):
+    response = owner.generic("POST", "/api/v1/batches?model=local&name=plain",
+                             "sku,prompt,size\nA,a vase,256x256\n", content_type="text/csv")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert (body["name"], body["source"], body["items"]) == ("plain", "csv", 1)
+    assert response["Location"] == f"/api/v1/batches/{body['id']}"
+
+
+def test_canceling_its_jobs_one_by_one_completes_the_batch(owner, three_rows):
+    for job in jobs_of(three_rows):
+        assert owner.post(f"/api/v1/jobs/{job.pk}/cancel").status_code == 200
+    body = owner.get(f"/api/v1/batches/{three_rows.pk}").json()
+    assert body["status"] == "canceled" and body["completed_at"] is not None
