@@ -3,6 +3,8 @@ authentication); and the dashboard's Usage page."""
 
 from __future__ import annotations
 
+import calendar
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -34,27 +36,36 @@ CHART_WIDTH, CHART_HEIGHT = 640, 180
 
 
 def spend_chart(tenant: Tenant, month: str, budget: Decimal | None) -> dict[str, Any]:
-    """The tenant's spend by day (bars), its running total (line) and the budget (a level)."""
-    days = list(UsageEvent.objects.for_tenant(tenant).filter(month=month)
-                .annotate(day=TruncDate("created_at")).values("day")
-                .annotate(spend=Sum("price_usd"), images=Count("id")).order_by("day"))
-    running = Decimal(0)
-    for day in days:
-        running += day["spend"]
-        day["total"] = running
+    """The tenant's spend on each day of the month (bars), the month-to-date total (line, up
+    to the last day with spend) and the budget (a dashed level)."""
+    year, number = (int(part) for part in month.split("-"))
+    length = calendar.monthrange(year, number)[1]
+    spent = {row["day"]: row for row in UsageEvent.objects.for_tenant(tenant)
+             .filter(month=month).annotate(day=TruncDate("created_at")).values("day")
+             .annotate(spend=Sum("price_usd"), images=Count("id"))}
+    days, running = [], Decimal(0)
+    for offset in range(length):
+        day = date(year, number, 1) + timedelta(days=offset)
+        row = spent.get(day, {"spend": Decimal(0), "images": 0})
+        running += row["spend"]
+        days.append({"day": day, "spend": row["spend"], "images": row["images"],
+                     "total": running})
     top = max([running, budget or Decimal(0), Decimal("0.01")])
-    step = CHART_WIDTH / max(len(days), 1)
+    step = CHART_WIDTH / length
 
     def y(amount: Decimal) -> float:
         return round(CHART_HEIGHT - float(amount / top) * CHART_HEIGHT, 1)
 
     for index, day in enumerate(days):
-        day["x"] = round(index * step + 2, 1)
+        day["x"] = round(index * step + 1, 1)
         day["bar_y"] = y(day["spend"])
         day["bar_height"] = round(CHART_HEIGHT - day["bar_y"], 1)
-    return {"days": days, "width": CHART_WIDTH, "height": CHART_HEIGHT,
-            "bar_width": max(step - 4, 1), "budget_y": y(budget) if budget else None,
-            "line": " ".join(f"{d['x'] + step / 2:.1f},{y(d['total'])}" for d in days)}
+    last = max((i for i, d in enumerate(days) if d["images"]), default=-1)
+    return {"days": [d for d in days if d["images"]], "bars": days, "width": CHART_WIDTH,
+            "height": CHART_HEIGHT, "bar_width": max(step - 2, 1),
+            "budget_y": y(budget) if budget else None,
+            "line": " ".join(f"{d['x'] + step / 2:.1f},{y(d['total'])}"
+                             for d in days[:last + 1])}
 
 
 @tenant_page("usage")

@@ -105,8 +105,9 @@ def _nul_at(value: Any, path: str) -> str | None:
     """The path of the first text (a value or a key) holding a NUL character, or None."""
     if isinstance(value, str):
         return path if "\x00" in value else None
-    if hasattr(value, "lists"):  # QueryDict: query strings and multipart forms
-        value = dict(value.lists())
+    if hasattr(value, "lists"):  # QueryDict (query string, multipart form): a repeated name
+        value = {key: items[0] if len(items) == 1 else items  # is a list, others a value
+                 for key, items in value.lists()}
     if isinstance(value, dict):
         for key, item in value.items():
             if "\x00" in str(key):

@@ -4,8 +4,6 @@ call one service, shape the answer. Rows, rules and money live in generation.bat
 from __future__ import annotations
 
 import io
-import re
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,8 +18,6 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assets import exports
-from assets.models import Asset
 from assets.serializers import AssetSerializer
 from config.api import NewestFirst, TenantViewSet, id_parameter, serializer_context
 from config.errors import InvalidParameter, InvalidRequest
@@ -228,11 +224,8 @@ class BatchViewSet(TenantViewSet):
         stage = request.query_params.get("stage", "final")
         if stage not in ("final", "draft", "all"):
             raise InvalidParameter("stage: must be final, draft or all", field="stage")
-        batch, assets = batches.batch_assets(request_tenant(request), pk,
-                                             stage=None if stage == "all" else stage)
-        spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
-        exports.write_archive(assets.iterator(chunk_size=500), spool, folder=_sku_folder())
-        spool.seek(0)
+        batch, spool = batches.archive_file(request_tenant(request), pk,
+                                            stage=None if stage == "all" else stage)
         return FileResponse(spool, as_attachment=True, content_type="application/zip",
                             filename=f"batch-{batch.pk}-{stage}.zip")
 
@@ -242,16 +235,3 @@ class BatchViewSet(TenantViewSet):
         batch = batches.cancel_batch(request_tenant(request), pk)
         return Response(batches.describe(batch))
 
-
-def _sku_folder() -> Any:
-    """Each image under its SKU, made safe as a path; two SKUs that read the same once made
-    safe keep apart by their job id."""
-    taken: dict[str, Any] = {}
-
-    def folder(asset: Asset) -> str:
-        safe = re.sub(r"[^\w.\-]+", "_", asset.sku).strip("._") or "sku"  # type: ignore[attr-defined]
-        if taken.setdefault(safe, asset.job_id) != asset.job_id:
-            safe = f"{safe}~{str(asset.job_id)[:8]}"
-        return safe
-
-    return folder

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from assets.models import Asset
@@ -82,6 +82,15 @@ def complete_if_done(batch_id: Any) -> bool:
     batch = Batch.unscoped.select_related("tenant").get(pk=batch_id)
     webhooks.emit(batch.tenant, "batch.completed", lambda: {"batch": describe_many([batch])[0]})
     return True
+
+
+def complete_stragglers(limit: int = 100) -> list[str]:
+    """Complete the batches whose last job ended without completing them (its worker died
+    in between); the sweep calls this. Returns their ids."""
+    active = Job.unscoped.filter(batch=OuterRef("pk"), status__in=Job.ACTIVE)
+    done = (Batch.unscoped.filter(completed_at__isnull=True).exclude(Exists(active))
+            .values_list("pk", flat=True)[:limit])
+    return [str(batch_id) for batch_id in done if complete_if_done(batch_id)]
 
 
 def job_finished(job: Job) -> None:

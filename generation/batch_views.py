@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from assets import exports
 from billing.services import usage
 from config.errors import AtelierError
 from generation import batch_progress, batches
@@ -118,9 +116,6 @@ def batch_cancel(page: Page, batch_id: str) -> HttpResponse:
 def batch_archive(page: Page, batch_id: str) -> HttpResponse:
     """The batch's approved finals (or every image with ?stage=all) as a ZIP, by SKU."""
     stage = None if page.request.GET.get("stage") == "all" else "final"
-    batch, assets = batches.batch_assets(page.tenant, _batch(page, batch_id).pk, stage=stage)
-    buffer = io.BytesIO()
-    exports.write_archive(assets, buffer, folder=lambda asset: asset.sku or str(asset.job_id))
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"batch-{batch.pk}.zip",
+    batch, spool = batches.archive_file(page.tenant, _batch(page, batch_id).pk, stage=stage)
+    return FileResponse(spool, as_attachment=True, filename=f"batch-{batch.pk}.zip",
                         content_type="application/zip")

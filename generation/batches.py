@@ -11,11 +11,13 @@ per row, so 10,000 rows are accepted in seconds.
 from __future__ import annotations
 
 import logging
+import re
+import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,6 +26,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from assets import exports
 from assets.models import Asset
 from billing import services as billing
 from config.errors import InvalidParameter, InvalidRequest
@@ -39,6 +42,8 @@ from generation.batch_input import (
     row_error,
     serializer_errors,
 )
+from generation.bulk_enqueue import enqueue_all
+from generation.catalog import catalog
 from generation.models import Batch, BrandTemplate, Job
 from generation.requests import JobRequest
 from generation.serializers import JobRequestSerializer
@@ -92,17 +97,53 @@ def _uploads(tenant: Tenant, rows: list[Row]) -> dict[str, Asset]:
     return {ref: asset for pk, asset in found.items() for ref in named[pk]}
 
 
+Accepted = list[tuple[Row, services.PreparedJob]]
+
+
 def submit_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = None,
                  template: str | None = None, model: str | None = None, name: str = "",
                  user: AbstractBaseUser | None = None, api_key: ApiKey | None = None) -> Batch:
     """Check every row, moderate every distinct prompt, reserve the whole batch, create its
     jobs and enqueue them after commit. Any error refuses the batch: InvalidBatch lists the
     rows at fault, QuotaExceeded says what is left; nothing is written or queued."""
+    accepted, batch_template = _checked(tenant, items=items, csv_data=csv_data,
+                                        template=template, model=model, user=user,
+                                        api_key=api_key)
+    return _create(tenant, accepted, name=name, source="json" if csv_data is None else "csv",
+                   template=batch_template, user=user, api_key=api_key)
+
+
+def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = None,
+                  template: str | None = None, model: str | None = None, rows: int = 10
+                  ) -> dict[str, Any]:
+    """submit_batch's checks with nothing written: the totals and the first `rows` rows as
+    they would run (the dashboard's preview). Refuses exactly as submit_batch would, but for
+    the quota, which only the reservation decides."""
+    accepted, _ = _checked(tenant, items=items, csv_data=csv_data, template=template,
+                           model=model, user=None, api_key=None)
+    costs = [prepared.fields["estimated_cost_usd"] for _, prepared in accepted]
+    return {
+        "items": len(accepted), "images": sum(p.request.n for _, p in accepted),
+        "estimated_cost_usd": sum(costs, Decimal("0")),
+        "rows": [{"row": row.number, "sku": row.sku, "prompt": p.request.prompt,
+                  "model": p.spec.key, "n": p.request.n,
+                  "estimated_cost_usd": p.fields["estimated_cost_usd"]}
+                 for row, p in accepted[:rows]],
+    }
+
+
+def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: str | None,
+             model: str | None, user: AbstractBaseUser | None, api_key: ApiKey | None
+             ) -> tuple[Accepted, BrandTemplate | None]:
+    """Every row prepared and every distinct prompt moderated, or InvalidBatch with all the
+    errors."""
     services.check_tenant_active(tenant)
     if (items is None) == (csv_data is None):
         raise InvalidRequest("items: give the rows as JSON `items` or as a CSV file",
                              field="items")
     batch_template = find_template(tenant, template) if template else None
+    if model:
+        catalog().get(model)  # an unknown batch model is one error, not one per row
     parsed = parse_items(items) if csv_data is None else parse_csv(csv_data, batch_template)
     lookups = _Lookups(tenant, parsed.rows, batch_template)
     accepted, errors = _check_rows(tenant, parsed, lookups, batch_template=batch_template,
@@ -110,14 +151,13 @@ def submit_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = 
     errors = parsed.errors + errors + _moderate(tenant, accepted, parsed.columns)
     if errors:
         raise invalid(errors)
-    return _create(tenant, accepted, name=name, source="json" if csv_data is None else "csv",
-                   template=batch_template, user=user, api_key=api_key)
+    return accepted, batch_template
 
 
 def _check_rows(tenant: Tenant, parsed: Parsed, lookups: _Lookups, *,
                 batch_template: BrandTemplate | None, model: str,
                 user: AbstractBaseUser | None, api_key: ApiKey | None
-                ) -> tuple[list[tuple[Row, services.PreparedJob]], list[dict[str, Any]]]:
+                ) -> tuple[Accepted, list[dict[str, Any]]]:
     """Each row through the job API's shapes and submit_job's rules (prepare_job)."""
     shapes = _shapes(parsed.rows)
     skus: dict[str, int] = {}
@@ -174,8 +214,8 @@ def _check_sku(row: Row, skus: dict[str, int], columns: dict[str, str] | None
     return []
 
 
-def _moderate(tenant: Tenant, accepted: list[tuple[Row, services.PreparedJob]],
-              columns: dict[str, str] | None) -> list[dict[str, Any]]:
+def _moderate(tenant: Tenant, accepted: Accepted, columns: dict[str, str] | None
+              ) -> list[dict[str, Any]]:
     """Each distinct text checked once against the tenant's policy (read once); with Bedrock
     Guardrails configured, several checks at a time."""
     policy = moderation_policy(tenant)
@@ -207,8 +247,8 @@ def _moderate(tenant: Tenant, accepted: list[tuple[Row, services.PreparedJob]],
     return errors
 
 
-def _create(tenant: Tenant, accepted: list[tuple[Row, services.PreparedJob]], *, name: str,
-            source: str, template: BrandTemplate | None, user: AbstractBaseUser | None,
+def _create(tenant: Tenant, accepted: Accepted, *, name: str, source: str,
+            template: BrandTemplate | None, user: AbstractBaseUser | None,
             api_key: ApiKey | None) -> Batch:
     now = timezone.now()
     with transaction.atomic():
@@ -241,13 +281,10 @@ def _by_id(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def enqueue_jobs(job_ids: Iterable[str]) -> None:
-    """One run_job message per job, built and handed to the broker in a loop (what
-    actor.send does, without re-resolving the actor for each)."""
+    """One run_job message per job, handed to the broker in bulk (a Redis pipeline)."""
     from generation.actors import run_job_actor
 
-    broker = run_job_actor.broker
-    for job_id in job_ids:
-        broker.enqueue(run_job_actor.message(job_id))
+    enqueue_all(run_job_actor.broker, (run_job_actor.message(job_id) for job_id in job_ids))
 
 
 # --- reading and canceling --------------------------------------------------------------------
@@ -279,6 +316,31 @@ def batch_assets(tenant: Tenant, batch_id: Any, *, stage: str | None = None
         job__batch=batch, moderation_status=Asset.Moderation.APPROVED).annotate(
         sku=F("job__sku")).order_by("job__sku", "index")
     return batch, assets.filter(stage=stage) if stage else assets
+
+
+def archive_file(tenant: Tenant, batch_id: Any, *, stage: str | None) -> tuple[Batch, IO[bytes]]:
+    """The batch's approved images (of one stage, or all) as a ZIP by SKU, in a file that
+    spills to disk past 64 MB, rewound for reading."""
+    batch, assets = batch_assets(tenant, batch_id, stage=stage)
+    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+    exports.write_archive(assets.iterator(chunk_size=500), spool, folder=sku_folders())
+    spool.seek(0)
+    return batch, spool
+
+
+def sku_folders() -> Callable[[Asset], str]:
+    """For exports.write_archive: each image in a folder named by its SKU (from batch_assets),
+    made safe as a path (no separators, no `..`); two SKUs that read the same once made safe
+    keep apart by their job id."""
+    taken: dict[str, Any] = {}
+
+    def folder(asset: Asset) -> str:
+        safe = re.sub(r"[^\w.\-]+", "_", asset.sku).strip("._") or "sku"  # type: ignore[attr-defined]
+        if taken.setdefault(safe, asset.job_id) != asset.job_id:
+            safe = f"{safe}~{str(asset.job_id)[:8]}"
+        return safe
+
+    return folder
 
 
 def cancel_batch(tenant: Tenant, batch_id: Any) -> Batch:

@@ -31,6 +31,7 @@ class JobSweeperMiddleware(Middleware):
         from django.db import close_old_connections
 
         from assets.services import sweep_missing_renditions
+        from generation.batch_progress import complete_stragglers
         from generation.services import sweep_stale_jobs
         from generation.webhooks import deliver_due
 
@@ -39,6 +40,7 @@ class JobSweeperMiddleware(Middleware):
                 sweep_stale_jobs()
                 sweep_missing_renditions()
                 deliver_due()
+                complete_stragglers()
             except Exception:  # the sweep must outlive a database hiccup
                 log.exception("job sweep failed; will try again")
             finally:

@@ -92,3 +92,27 @@ def test_canceling_its_jobs_one_by_one_completes_the_batch(owner, three_rows):
         assert owner.post(f"/api/v1/jobs/{job.pk}/cancel").status_code == 200
     body = owner.get(f"/api/v1/batches/{three_rows.pk}").json()
     assert body["status"] == "canceled" and body["completed_at"] is not None
+
+
+def test_the_sweep_completes_a_batch_whose_last_finisher_died(acme, three_rows):
+    from generation.batch_progress import complete_stragglers
+    from generation.models import Batch
+
+    jobs_of(three_rows).update(status="succeeded")  # ended, but nobody marked the batch
+    assert complete_stragglers() == [str(three_rows.pk)]
+    assert complete_stragglers() == []
+    assert Batch.objects.for_tenant(acme.tenant).get().completed_at is not None
+
+
+def test_a_preview_checks_everything_and_writes_nothing(acme, empty_queue):
+    from generation.batch_input import InvalidBatch
+    from generation.models import Batch
+
+    preview = batches.preview_batch(acme.tenant, model="local", rows=1, csv_data=(
+        b"sku,prompt,n\nA,a vase,2\nB,a bowl,1\n"))
+    assert (preview["items"], preview["images"]) == (2, 3)
+    assert preview["rows"] == [{"row": 2, "sku": "A", "prompt": "a vase", "model": "local",
+                                "n": 2, "estimated_cost_usd": Decimal("0")}]
+    with pytest.raises(InvalidBatch):
+        batches.preview_batch(acme.tenant, model="local", csv_data=b"sku,prompt\nA,\n")
+    assert not Batch.objects.for_tenant(acme.tenant).exists()

@@ -208,3 +208,9 @@ def test_a_batch_over_the_budget_is_402_budget_exceeded(owner, acme, nothing_cre
 def test_a_malformed_body_is_a_400(owner, acme, nothing_created, body):
     response = owner.post("/api/v1/batches", body, format="json")
     assert response.status_code == 400, response.content
+
+
+def test_an_unknown_batch_model_is_one_error(owner, acme, nothing_created):
+    response = post_items(owner, [{"sku": "A", "prompt": "a vase"}], model="nope")
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("unknown_model", "model")

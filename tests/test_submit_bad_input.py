@@ -122,3 +122,27 @@ def test_generate_for_an_unknown_tenant_exits_2(db, empty_queue):
     with pytest.raises(CommandError) as raised:
         call_command("generate", "--tenant", "nobody", "--model", "local", "--prompt", "x")
     assert raised.value.returncode == 2 and "tenant" in str(raised.value)
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/jobs", {**BASE, "params": {"output_format": "png\x00"}}, "params.output_format"),
+    ("/api/v1/jobs", {"model": "local", "template": "studio", "slots": {"subject": "a\x00"}},
+     "slots.subject"),
+    ("/api/v1/jobs", {**BASE, "params": {"k\x00": 1}}, "params"),
+    ("/api/v1/jobs?x=%00", BASE, "x"),
+    ("/api/v1/templates", {"name": "t2", "prompt": "a {x}", "slot_defaults": {"x": "\x00"}},
+     "slot_defaults.x"),
+    ("/api/v1/batches", {"items": [{"sku": "A\x00", "model": "local", "prompt": "a mug"}]},
+     "items.0.sku"),
+])
+def test_nul_characters_are_a_400_naming_the_field(owner, acme, empty_queue, path, body, field):
+    """Found by the schema fuzzer on PostgreSQL, whose text and jsonb cannot hold NUL: a slot
+    value, a template's slot default or a batch SKU with one was a 500 (DataError)."""
+    created = owner.post("/api/v1/templates", {"name": "studio", "prompt": "a {subject}"},
+                         format="json")
+    assert created.status_code == 201, created.content
+    response = owner.post(path, body, format="json")
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == ("invalid_parameter", field)
+    assert not Job.objects.for_tenant(acme.tenant).exists()
+    assert queued_messages() == 0

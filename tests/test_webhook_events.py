@@ -4,7 +4,6 @@ never for a change that was rolled back."""
 
 from __future__ import annotations
 
-import dramatiq
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -37,10 +36,7 @@ def test_a_job_run_by_the_worker_emits_job_succeeded_with_the_job(subscribe, sub
     subscribe("job.succeeded", url=f"{receiver.url}/hooks")
     job = submit(n=2)
     run_jobs(job)
-    broker = dramatiq.get_broker()
-    broker.join("jobs", timeout=30_000)
-    broker.join("webhooks", timeout=30_000)
-    [request] = receiver.requests
+    [request] = receiver.wait_for(1)
     payload = request.payload
     assert payload["type"] == "job.succeeded"
     assert payload["data"]["job"]["id"] == str(job.pk)

@@ -65,7 +65,7 @@ def test_prompt_to_downloaded_final(session, owners, run_jobs, acme):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download original").click()
     path = download_info.value.path()
-    data = open(path, "rb").read()
+    data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     from PIL import Image
 
