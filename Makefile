@@ -35,6 +35,11 @@ worker: $(VENV)/.runtime
 test: $(VENV)/.test
 	$(PY) -m pytest
 
+## make bench: every script in benchmarks/, one table into docs/benchmarks.md
+bench: $(VENV)/.test
+	$(PIP) -r requirements-ci.txt
+	$(PY) benchmarks/run_all.py
+
 lint: $(VENV)/.test
 	$(PY) -m ruff check .
 

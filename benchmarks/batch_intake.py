@@ -28,6 +28,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import add_json_out, emit, row  # noqa: E402
+
 TARGET_SECONDS = 10.0
 COLORS = ("red", "blue", "green", "ochre", "teal", "slate", "sand")
 
@@ -38,6 +40,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--api", action="store_true",
                         help="also POST the CSV to /api/v1/batches (multipart)")
     parser.add_argument("--keep", action="store_true", help="keep the tenant and its jobs")
+    add_json_out(parser)
     return parser.parse_args()
 
 
@@ -147,11 +150,16 @@ def main() -> int:
         if not args.keep:
             tenant.delete()
     print("  every row one job, one hold, one message: " + ("yes" if ok else "NO"))
+    rows = []
     for where, seconds in results.items():
         met = seconds <= TARGET_SECONDS * args.rows / 10_000
         print(f"  target <= {TARGET_SECONDS:g} s per 10,000 rows ({where}): "
               f"{'met' if met else 'NOT met'}")
         ok = ok and met
+        rows.append(row(f"batch intake ({connection.vendor}, {settings.ATELIER_QUEUE})",
+                        f"{args.rows} rows through the {where}", seconds, "s",
+                        f"<= {TARGET_SECONDS * args.rows / 10_000:g} s", met))
+    emit(args.json_out, rows)
     return 0 if ok else 1
 
 

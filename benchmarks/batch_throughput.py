@@ -25,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import add_json_out, emit, row  # noqa: E402
+
 MODEL_KEY, MODEL_ID = "stable-image-core", "stability.stable-image-core-v1:1"
 
 
@@ -36,6 +38,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2, help="K: worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
     parser.add_argument("--timeout", type=float, default=900)
+    add_json_out(parser)
     return parser.parse_args()
 
 
@@ -124,6 +127,14 @@ def main() -> int:
     }
     for name, met in checks.items():
         print(f"  target {name}: {'met' if met else 'NOT met'}")
+    name = f"batch throughput (N={args.images}, L={args.latency:g} s, R={args.rpm}/min)"
+    emit(args.json_out, [
+        row(name, "images/min / quota bound", 100 * rate / args.rpm, "%", ">= 90 %",
+            rate >= 0.9 * args.rpm),
+        row(name, "calls throttled", 100 * share_throttled, "%", "<= 2 %",
+            share_throttled <= 0.02),
+        row(name, "images lost + duplicated", lost + duplicates, "images", "0",
+            lost == 0 and duplicates == 0)])
     return 0 if all(checks.values()) else 1
 
 

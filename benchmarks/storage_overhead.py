@@ -21,16 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+from benchmarks.common import add_json_out, emit, percentile, row  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=30)
+    add_json_out(parser)
     args = parser.parse_args()
     if not os.environ.get("AWS_ENDPOINT_URL_S3"):
         sys.exit("AWS_ENDPOINT_URL_S3 is required (scripts/seaweedfs.sh start DIR)")
@@ -82,8 +79,13 @@ def main() -> int:
             timings[name].append(value * 1000)
     print(f"{args.images} images of 1024x1024 on {os.environ['AWS_ENDPOINT_URL_S3']}")
     print(f"{'step':<16} {'median ms':>10} {'p95 ms':>8}")
+    rows = []
     for name, values in timings.items():
-        print(f"{name:<16} {statistics.median(values):>10.1f} {percentile(values, 0.95):>8.1f}")
+        median, p95 = statistics.median(values), percentile(values, 0.95)
+        print(f"{name:<16} {median:>10.1f} {p95:>8.1f}")
+        rows += [row("storage on S3", f"{name} median", median, "ms"),
+                 row("storage on S3", f"{name} p95", p95, "ms")]
+    emit(args.json_out, rows)
     return 0
 
 

@@ -14,13 +14,14 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assets.serializers import AssetSerializer
 from config.api import NewestFirst, TenantViewSet, id_parameter, serializer_context
 from config.errors import InvalidParameter, InvalidRequest
+from config.parsers import JSONParser
 from config.schema import error_responses
 from generation import batch_progress, batches
 from generation.batch_input import CSV_COLUMNS

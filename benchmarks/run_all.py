@@ -1,0 +1,166 @@
+"""`make bench`: run every benchmark script and write one table to docs/benchmarks.md.
+
+Each script states its target and prints whether it met it; run with `--json-out` it also
+hands its rows here. The table goes between the `make bench` markers of docs/benchmarks.md
+(the rest of the page, with each script's own history, is kept), headed by the machine it ran
+on. A script whose services are missing is listed as not run, with what it needs.
+
+Services: PostgreSQL and Redis from DATABASE_URL / REDIS_URL, or the local ones on their
+usual ports when they answer; S3 from AWS_ENDPOINT_URL_S3, or a SeaweedFS started here
+(scripts/seaweedfs.sh, from requirements-ci.txt) and stopped at the end.
+
+    make bench                       # everything, full sizes (about 10 minutes)
+    .venv/bin/python benchmarks/run_all.py --quick --only pipeline_overhead
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    script: str
+    args: tuple[str, ...]
+    quick: tuple[str, ...]
+    needs: frozenset[str] = frozenset()
+
+
+BENCHMARKS = (
+    Benchmark("batch_throughput.py", ("--images", "300", "--latency", "2", "--rpm", "120"),
+              ("--images", "40", "--latency", "1", "--rpm", "60"), frozenset({"redis"})),
+    Benchmark("pipeline_overhead.py", ("--images", "20", "--rekognition"),
+              ("--images", "4", "--rekognition"), frozenset({"s3"})),
+    Benchmark("storage_overhead.py", ("--images", "20",), ("--images", "4"), frozenset({"s3"})),
+    Benchmark("provenance_overhead.py", ("--images", "20",), ("--images", "4")),
+    Benchmark("api_latency.py", (), ("--posts", "100", "--duration", "5", "--max-duration",
+                                     "3"), frozenset({"redis", "postgres"})),
+    Benchmark("batch_intake.py", ("--rows", "10000", "--api"), ("--rows", "1000",),
+              frozenset({"redis", "postgres"})),
+    Benchmark("worker_rss.py", ("--images", "40"), ("--images", "8"), frozenset({"redis"})),
+)
+
+
+def answers(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
+def services(env: dict[str, str], work: Path) -> tuple[set[str], list[str]]:
+    """Which services are there (starting SeaweedFS if need be); the commands to stop."""
+    found, cleanup = set(), []
+    if not env.get("REDIS_URL") and answers("127.0.0.1", 6379):
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/13"
+    if env.get("REDIS_URL"):
+        found.add("redis")
+    if not env.get("DATABASE_URL") and answers("127.0.0.1", 5432):
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/atelier_bench"
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        found.add("postgres")
+    if not env.get("AWS_ENDPOINT_URL_S3") and (ROOT / ".venv" / "bin" / "weed").exists():
+        started = subprocess.run(["scripts/seaweedfs.sh", "start", str(work / "s3")], cwd=ROOT,
+                                 capture_output=True, text=True, env=env)
+        if started.returncode == 0:
+            env.update(re.findall(r"export (\w+)=(\S+)", started.stdout))
+            cleanup.append(f"scripts/seaweedfs.sh stop {work / 's3'}")
+    if env.get("AWS_ENDPOINT_URL_S3"):
+        found.add("s3")
+    return found, cleanup
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
+                   .splitlines() if line.startswith("MemTotal")), 0) / 1024 ** 2
+    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.platform()}, "
+            f"Python {platform.python_version()}")
+
+
+def table(rows: list[dict[str, Any]], when: str, where: str, mode: str) -> str:
+    lines = [START, "", f"## Summary (`make bench`, {when}{mode})", "",
+             f"Machine: {where}.", "",
+             "| benchmark | measure | value | target | met |", "|---|---|---|---|---|"]
+    for item in rows:
+        met = {True: "yes", False: "**no**", None: ""}[item["met"]]
+        value = item["value"] if isinstance(item["value"], str) else (
+            f"{item['value']:g} {item['unit']}")
+        lines.append(f"| {item['benchmark']} | {item['measure']} | {value} | "
+                     f"{item['target']} | {met} |")
+    return "\n".join([*lines, "", END])
+
+
+def write_doc(section: str) -> None:
+    text = DOC.read_text()
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        head, _, rest = text.partition("\n## ")
+        text = f"{head}\n{section}\n\n## {rest}" if rest else f"{text}\n{section}\n"
+    DOC.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    parser.add_argument("--only", action="append", default=[], help="script name(s) to run")
+    parser.add_argument("--no-doc", action="store_true", help="print, don't write the doc")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    work = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
+    found, cleanup = services(env, work)
+    rows: list[dict[str, Any]] = []
+    try:
+        for bench in BENCHMARKS:
+            name = bench.script.removesuffix(".py")
+            if args.only and name not in args.only:
+                continue
+            missing = sorted(bench.needs - found)
+            if missing:
+                rows.append({"benchmark": name, "measure": "not run", "value": "—", "unit": "",
+                             "target": f"needs {', '.join(missing)}", "met": None})
+                continue
+            out = work / f"{name}.json"
+            command = [sys.executable, f"benchmarks/{bench.script}",
+                       *(bench.quick if args.quick else bench.args), "--json-out", str(out)]
+            print(f"\n=== {' '.join(command[1:])}", flush=True)
+            started = time.monotonic()
+            code = subprocess.run(command, cwd=ROOT, env=env).returncode
+            print(f"=== {name}: exit {code} in {time.monotonic() - started:.0f} s", flush=True)
+            if out.exists():
+                rows += json.loads(out.read_text())
+            else:
+                rows.append({"benchmark": name, "measure": "failed", "value": f"exit {code}",
+                             "unit": "", "target": "", "met": False})
+    finally:
+        for command in cleanup:
+            subprocess.run(command.split(), cwd=ROOT, env=env, check=False)
+    section = table(rows, time.strftime("%Y-%m-%d"), machine(), ", quick sizes" if args.quick
+                    else "")
+    print("\n" + section)
+    if not args.no_doc:
+        write_doc(section)
+        print(f"\nwritten to {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
