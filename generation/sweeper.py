@@ -30,18 +30,33 @@ class JobSweeperMiddleware(Middleware):
         from django.conf import settings
         from django.db import close_old_connections
 
-        from assets.services import sweep_missing_renditions
-        from generation.batch_progress import complete_stragglers
-        from generation.services import sweep_stale_jobs
-        from generation.webhooks import deliver_due
-
         while not self._stop.wait(settings.ATELIER_SWEEP_INTERVAL_SECONDS):
             try:
-                sweep_stale_jobs()
-                sweep_missing_renditions()
-                deliver_due()
-                complete_stragglers()
+                sweep_once()
             except Exception:  # the sweep must outlive a database hiccup
                 log.exception("job sweep failed; will try again")
             finally:
                 close_old_connections()
+
+
+def sweep_once() -> None:
+    """The periodic sweep, once: stuck jobs first, then the other repairs."""
+    from generation.services import sweep_stale_jobs
+
+    sweep_stale_jobs()
+    sweep_repairs()
+
+
+def sweep_repairs() -> dict[str, int]:
+    """What the sweep repairs besides jobs: missing renditions queued, overdue webhook
+    deliveries re-sent, finished batches marked complete, expired idempotency records
+    deleted. The count of each."""
+    from assets.services import sweep_missing_renditions
+    from generation.batch_progress import complete_stragglers
+    from generation.webhooks import deliver_due
+    from tenants.idempotency import purge_expired
+
+    return {"renditions queued": sweep_missing_renditions(),
+            "webhook deliveries re-sent": len(deliver_due()),
+            "batches completed": len(complete_stragglers()),
+            "idempotency keys expired": purge_expired()}

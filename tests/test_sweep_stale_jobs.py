@@ -44,3 +44,20 @@ def test_sweep_jobs_command_reports_what_it_re_enqueued(submit, empty_queue, cap
     call_command("sweep_jobs")
     out = capsys.readouterr().out
     assert "re-enqueued 1 job(s)" in out and str(job.pk) in out
+
+
+def test_the_sweep_also_expires_idempotency_keys(acme, capsys):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tenants.models import IdempotencyRecord
+
+    records = IdempotencyRecord.objects.for_tenant(acme.tenant)
+    records.create(key="old", fingerprint="x", status_code=202)
+    records.create(key="new", fingerprint="y", status_code=202)
+    records.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+    call_command("sweep_jobs")
+    assert "idempotency keys expired: 1" in capsys.readouterr().out
+    assert list(records.values_list("key", flat=True)) == ["new"]
