@@ -7,6 +7,7 @@ import binascii
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +15,7 @@ from assets.serializers import AssetSerializer
 from assets.uploads import create_upload
 from config.api import TenantAPIView, serializer_context
 from config.errors import InvalidParameter
+from config.parsers import JSONParser
 from tenants.authentication import request_tenant
 
 
@@ -24,6 +26,8 @@ class UploadSerializer(serializers.Serializer):
 
 
 class UploadView(TenantAPIView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(request=UploadSerializer, responses={201: AssetSerializer})
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
@@ -33,13 +37,20 @@ class UploadView(TenantAPIView):
         parsed.is_valid(raise_exception=True)
         fields = parsed.validated_data
         upload = fields.get("file")
+        if upload is not None and "data" in fields:
+            raise InvalidParameter("data: send the image as `file` or as `data`, not both",
+                                   field="data")
+        if len(request.FILES.getlist("file")) > 1:
+            raise InvalidParameter("file: one file per upload", field="file")
         if upload is not None:
             data, filename = upload.read(), getattr(upload, "name", "") or ""
         elif "data" in fields:
             try:
                 data = base64.b64decode(fields["data"], validate=True)
             except (binascii.Error, ValueError):
-                raise InvalidParameter("data: not valid base64", field="data") from None
+                hint = (" (send the base64 text alone, without the `data:…;base64,` prefix)"
+                        if fields["data"].startswith("data:") else "")
+                raise InvalidParameter(f"data: not valid base64{hint}", field="data") from None
             filename = fields.get("filename", "")
         else:
             raise InvalidParameter("file: send the image as multipart `file` or base64 `data`",

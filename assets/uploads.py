@@ -80,14 +80,26 @@ def _without_location(data: bytes, image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def base_name(filename: str) -> str:
+    """The last part of a client's file name, whatever its path (`../../x.png` -> `x.png`):
+    recorded for people only; storage keys never use it."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+
+
 def create_upload(tenant: Tenant, data: bytes, *, filename: str = "") -> Asset:
+    """The tenant's upload of these bytes (verified, stored), new or the one made before."""
+    return store_upload(tenant, data, filename=filename)[0]
+
+
+def store_upload(tenant: Tenant, data: bytes, *, filename: str = "") -> tuple[Asset, bool]:
+    """create_upload, and whether this call made the upload (False: the tenant had it)."""
     image, fmt = inspect_image(data)
     data = _without_location(data, image, fmt)
     digest = hashlib.sha256(data).hexdigest()
     uploads = Asset.objects.for_tenant(tenant)
     existing = uploads.filter(kind=Asset.Kind.UPLOAD, sha256=digest).first()
     if existing is not None:
-        return existing
+        return existing, False
     with object_extras(metadata={"tenant": tenant.slug, "sha256": digest},
                        tags={"stage": Asset.Stage.FINAL, "tenant": tenant.slug},
                        content_type=f"image/{fmt}"):
@@ -98,9 +110,9 @@ def create_upload(tenant: Tenant, data: bytes, *, filename: str = "") -> Asset:
             return uploads.create(
                 kind=Asset.Kind.UPLOAD, operation="upload", storage_key=key, sha256=digest,
                 bytes=len(data), width=image.width, height=image.height, format=fmt,
-                stage=Asset.Stage.FINAL, parameters={"filename": filename[:200]},
+                stage=Asset.Stage.FINAL, parameters={"filename": base_name(filename)},
                 # The tenant's own input, only ever sent to models, never published by Atelier.
                 moderation_status=Asset.Moderation.APPROVED,
-                moderation={"checks": [], "reasons": ["the tenant's own upload"]})
+                moderation={"checks": [], "reasons": ["the tenant's own upload"]}), True
     except IntegrityError:  # the same bytes uploaded concurrently: one asset
-        return uploads.get(kind=Asset.Kind.UPLOAD, sha256=digest)
+        return uploads.get(kind=Asset.Kind.UPLOAD, sha256=digest), False

@@ -55,7 +55,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--max-duration", type=float, default=10.0,
                         help="seconds of the closed-loop GET run")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
+                        help="gunicorn worker class (sync: no keep-alive)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--database", default="atelier_bench")
     parser.add_argument("--postgres", default=f"postgres://postgres@{HOST}:5432")
     parser.add_argument("--redis", default=f"redis://{HOST}:6379/7")
@@ -105,7 +107,7 @@ def gunicorn(args: argparse.Namespace, env: dict[str, str], port: int, log: Path
     """gunicorn in its own process group, stopped (TERM, then KILL) however the block ends."""
     command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
                "--bind", f"{HOST}:{port}", "--workers", str(args.workers),
-               "--worker-class", "gthread", "--threads", str(args.threads),
+               "--worker-class", args.worker_class, "--threads", str(args.threads),
                "--keep-alive", "30", "--log-level", "warning", "--timeout", "60"]
     with log.open("ab") as handle:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle,
@@ -145,6 +147,22 @@ def wait_until_ready(process: subprocess.Popen[bytes], port: int, timeout: float
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) used so far by gunicorn's workers (children of `master`)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 # --- the client -------------------------------------------------------------------------------
 
 @dataclass
@@ -152,6 +170,8 @@ class Result:
     latencies_ms: list[float]
     errors: int
     elapsed: float
+    server_cpu_ms: float = 0.0  # gunicorn workers' CPU per request
+    client_cpu_ms: float = 0.0  # this process's CPU per request
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -308,14 +328,18 @@ def report(args: argparse.Namespace, posts: Result, at_rate: Result, closed: Res
          f"p99 <= {GET_P99_TARGET_MS:g} ms: {'met' if met else 'NOT met'}"),
         ("GET /jobs/{id}", f"closed loop, {args.clients} clients", closed, "-"),
     ]
-    print(f"\ngunicorn: {args.workers} gthread workers x {args.threads} threads; "
+    threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
+    print(f"\ngunicorn: {args.workers} {args.worker_class} workers{threads}; "
           f"PostgreSQL db {args.database}, Redis {args.redis}; {os.cpu_count()} cores")
     print(f"{'request':<16} {'load':<26} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'req/s':>8}  target")
+          f"{'req/s':>8} {'srv cpu':>8} {'cli cpu':>8}  target")
     for name, load, result, target in rows:
         print(f"{name:<16} {load:<26} {len(result.latencies_ms):>6} {result.errors:>6} "
               f"{result.percentile(0.5):>8.1f} {result.percentile(0.99):>8.1f} "
-              f"{result.rate:>8.1f}  {target}")
+              f"{result.rate:>8.1f} {result.server_cpu_ms:>8.1f} {result.client_cpu_ms:>8.1f}"
+              f"  {target}")
+    print("(srv cpu / cli cpu: milliseconds of CPU per request in gunicorn's workers and in "
+          "this client)")
     return met
 
 
@@ -338,19 +362,30 @@ def main() -> int:
     port = free_port()
     log = Path(var_dir) / "gunicorn.log"
     try:
-        with gunicorn(args, env, port, log):
+        with gunicorn(args, env, port, log) as server_process:
             job_ids: list[str] = []
+            def costed(measure: Callable[[], Result]) -> Result:
+                server, client = server_cpu_seconds(server_process.pid), time.process_time()
+                result = measure()
+                count = max(1, len(result.latencies_ms))
+                result.server_cpu_ms = (server_cpu_seconds(server_process.pid) - server) * (
+                    1000 / count)
+                result.client_cpu_ms = (time.process_time() - client) * 1000 / count
+                return result
+
+            secret = made.key.secret
             print(f"POST /jobs x {args.posts} ({args.clients} clients) ...", flush=True)
-            posts = measure_posts(port, made.key.secret, args.posts, args.clients, job_ids)
+            posts = costed(lambda: measure_posts(port, secret, args.posts, args.clients,
+                                                 job_ids))
             if not job_ids:
                 raise RuntimeError(f"no job was accepted; see {log}")
             print(f"GET /jobs/{{id}} at {args.rate:g}/s for {args.duration:g} s ...",
                   flush=True)
-            at_rate = measure_gets_open_loop(port, made.key.secret, job_ids, args.rate,
-                                             args.duration, max(args.clients, 16))
+            at_rate = costed(lambda: measure_gets_open_loop(
+                port, secret, job_ids, args.rate, args.duration, max(args.clients, 16)))
             print(f"GET /jobs/{{id}} closed loop for {args.max_duration:g} s ...", flush=True)
-            closed = measure_gets_closed_loop(port, made.key.secret, job_ids,
-                                              args.max_duration, args.clients)
+            closed = costed(lambda: measure_gets_closed_loop(port, secret, job_ids,
+                                                             args.max_duration, args.clients))
         met = report(args, posts, at_rate, closed)
     finally:
         flush_redis(args.redis)

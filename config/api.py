@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
@@ -17,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from config.errors import AtelierError, InvalidParameter
+from config.errors import AtelierError, InvalidParameter, InvalidRequest, RequestTooLarge
 from tenants import idempotency
 from tenants.authentication import InsufficientScope, request_tenant
 
@@ -83,17 +89,37 @@ def serializer_context(request: Request) -> dict[str, object]:
 ORDERINGS = ("-created_at", "created_at")
 
 
-def paginated(request: Request, queryset: Any, serializer_class: Any, view: Any) -> Response:
-    """One cursor page of `queryset`, serialized, with `next`/`previous` links; `ordering` is
-    `-created_at` (newest first, the default) or `created_at`."""
+def ordered_paginator(request: Request) -> NewestFirst:
+    """A cursor paginator in the list's `ordering`: `-created_at` (newest first, the default)
+    or `created_at`; anything else is a 400 naming `ordering`."""
     paginator = NewestFirst()
     ordering = request.query_params.get("ordering") or ORDERINGS[0]
     if ordering not in ORDERINGS:
         raise InvalidParameter(f"ordering: one of {', '.join(ORDERINGS)}", field="ordering")
     paginator.ordering = ordering
+    return paginator
+
+
+def paginated(request: Request, queryset: Any, serializer_class: Any, view: Any) -> Response:
+    """One cursor page of `queryset`, serialized, with `next`/`previous` links, in the
+    request's `ordering` (ordered_paginator)."""
+    paginator = ordered_paginator(request)
     page = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer_class(page, many=True, context=serializer_context(request)).data
     return paginator.get_paginated_response(data)
+
+
+class StrictFields:
+    """A serializer mixin: a body field the serializer does not know is a 400 naming it,
+    not silently ignored (a typo such as `negative_promt` must not pass unnoticed)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        initial = getattr(self, "initial_data", None)
+        if isinstance(initial, dict):
+            unknown = sorted(set(initial) - set(self.fields))  # type: ignore[attr-defined]
+            if unknown:
+                raise drf_exceptions.ValidationError({unknown[0]: "unknown field"})
+        return super().validate(attrs)  # type: ignore[misc]
 
 
 class _Replayed(Exception):
@@ -101,25 +127,28 @@ class _Replayed(Exception):
         self.replay = replay
 
 
-def _nul_at(value: Any, path: str) -> str | None:
-    """The path of the first text (a value or a key) holding a NUL character, or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if hasattr(value, "lists"):  # QueryDict (query string, multipart form): a repeated name
-        value = {key: items[0] if len(items) == 1 else items  # is a list, others a value
-                 for key, items in value.lists()}
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if "\x00" in str(key):
+def _nul_at(data: Any) -> str | None:
+    """The path (`items.0.sku`) of the first text, value or key, holding a NUL character, or
+    None. Iterative, so that no nesting depth can overflow the stack."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
                 return path or "body"
-            found = _nul_at(item, f"{path}.{key}" if path else str(key))
-            if found:
-                return found
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _nul_at(item, f"{path}.{index}" if path else str(index))
-            if found:
-                return found
+            continue
+        if hasattr(value, "lists"):  # QueryDict (query string, multipart form): a repeated
+            value = {key: items[0] if len(items) == 1 else items  # name is a list
+                     for key, items in value.lists()}
+        if isinstance(value, dict):
+            items = [(str(key), item) for key, item in value.items()]
+            if any("\x00" in key for key, _ in items):
+                return path or "body"
+        elif isinstance(value, list | tuple):
+            items = [(str(index), item) for index, item in enumerate(value)]
+        else:
+            continue
+        stack.extend((item, f"{path}.{key}" if path else key) for key, item in reversed(items))
     return None
 
 
@@ -127,7 +156,7 @@ def refuse_nul_characters(request: Request) -> None:
     """No text the API takes may hold a NUL character: PostgreSQL stores it in neither text nor
     jsonb, and no prompt, name or parameter needs one. A 400 naming the field, before any work
     (files are not text and are left to their own checks)."""
-    field = _nul_at(request.query_params, "") or _nul_at(request.data, "")
+    field = _nul_at(request.query_params) or _nul_at(request.data)
     if field:
         raise InvalidParameter(f"{field}: must not contain NUL characters", field=field)
 
@@ -275,6 +304,12 @@ def _first_validation_error(detail: Any, prefix: str = "") -> tuple[str | None, 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every 4xx/5xx becomes the one JSON envelope."""
+    if isinstance(exc, RequestDataTooBig):  # Django's body cap, met while DRF parses
+        exc = RequestTooLarge(f"body: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes; "
+                              "send images as multipart files and split large batches",
+                              field="body")
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):  # Django's multipart caps
+        exc = InvalidRequest(f"body: {exc}", field="body")
     if isinstance(exc, AtelierError):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, Http404):

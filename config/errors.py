@@ -45,6 +45,13 @@ class InvalidParameter(InvalidRequest):
     code = "invalid_parameter"
 
 
+class RequestTooLarge(InvalidRequest):
+    """The body is over the byte cap (Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+
+    code = "request_too_large"
+    http_status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
 class NotFound(AtelierError):
     code = "not_found"
     http_status = HTTPStatus.NOT_FOUND

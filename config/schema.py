@@ -2,8 +2,9 @@
 
 Every 4xx is `{"code", "message", "field"?}` (config.api.api_exception_handler). A
 drf-spectacular post-processing hook documents the answers any operation can give (400, 401,
-403, 404, 409, 429) and the `Idempotency-Key` header of every POST (config.api.IdempotentPosts);
-views add what only they can answer (e.g. 402 quota exceeded) with `error_responses(...)`.
+403, 404, 409, 429; 413 and 415 with a body) and the `Idempotency-Key` header of every POST
+(config.api.IdempotentPosts); views add what only they can answer (e.g. 402 quota exceeded)
+with `error_responses(...)`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ COMMON_ERRORS = {
     404: "No such object for this tenant (another tenant's objects are not found either).",
     409: "Conflicts with the object's state, or an Idempotency-Key reused for another request.",
     429: "Too many requests for this API key; retry after `Retry-After` seconds.",
+}
+BODY_ERRORS = {
+    413: "The body is over the size cap (`request_too_large`).",
+    415: "The body's Content-Type is not one this operation reads.",
 }
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -73,7 +78,8 @@ def add_common_errors(result: dict[str, Any], generator: Any, request: Any, publ
             if method not in _METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, description in COMMON_ERRORS.items():
+            errors = {**COMMON_ERRORS, **(BODY_ERRORS if "requestBody" in operation else {})}
+            for code, description in errors.items():
                 responses.setdefault(str(code), {
                     "description": description,
                     "content": {"application/json": {"schema": reference}}})

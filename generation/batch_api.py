@@ -19,7 +19,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assets.serializers import AssetSerializer
-from config.api import NewestFirst, TenantViewSet, id_parameter, serializer_context
+from config.api import (
+    NewestFirst,
+    TenantViewSet,
+    filtered,
+    id_parameter,
+    list_parameters,
+    ordered_paginator,
+    serializer_context,
+)
 from config.errors import InvalidParameter, InvalidRequest
 from config.parsers import JSONParser
 from config.schema import error_responses
@@ -184,11 +192,10 @@ class BatchViewSet(TenantViewSet):
         return Response(batches.describe(batch), status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/v1/batches/{batch.pk}"})
 
-    @extend_schema(responses=BatchSerializer(many=True),
-                   parameters=[OpenApiParameter("limit", int)])
+    @extend_schema(responses=BatchSerializer(many=True), parameters=list_parameters({}))
     def list(self, request: Request) -> Response:
-        paginator = NewestFirst()
-        found = Batch.objects.for_tenant(request_tenant(request))
+        paginator = ordered_paginator(request)
+        found = filtered(request, Batch.objects.for_tenant(request_tenant(request)), {})
         page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(batch_progress.describe_many(list(page or [])))
 

@@ -140,8 +140,8 @@ def parse_items(items: Any) -> Parsed:
 def _decode(data: bytes) -> str:
     limit = settings.ATELIER_BATCH_MAX_BYTES
     if len(data) > limit:
-        raise InvalidParameter(f"file: at most {limit} bytes (got {len(data)}); split the batch",
-                               field="file")
+        raise InvalidParameter(f"file: at most {limit} bytes per CSV (this one is larger); "
+                               "split the batch", field="file")
     try:
         return data.decode("utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is dropped
     except UnicodeDecodeError as exc:
@@ -211,6 +211,9 @@ def parse_csv(data: bytes, template: BrandTemplate | None) -> Parsed:
     except csv.Error as exc:
         raise invalid([row_error(number + 1, None, f"not valid CSV: {exc}",
                                  "invalid_csv")]) from None
+    if not rows:
+        raise invalid([row_error(2, None, "no rows after the header; a batch needs at least "
+                                          "one", "no_rows")])
     return Parsed(rows=rows, errors=errors, columns=columns)
 
 

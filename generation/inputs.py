@@ -1,10 +1,10 @@
 """Source images and masks: checked against the model at submission, converted at run time.
 
 At submission the upload ids must be the tenant's own uploads and fit the model's input rules
-(smallest side, aspect ratio). At run time each image is converted to what the model accepts:
-an allowed format, no transparency where the model forbids it, downsized under its side and
-pixel caps; masks are resized to their image and turned into the model's polarity (Atelier's
-convention: white = the area to change).
+(smallest side, aspect ratio), and a mask must have its image's shape. At run time each image
+is converted to what the model accepts: an allowed format, no transparency where the model
+forbids it, downsized under its side and pixel caps; masks are resized to their image and
+turned into the model's polarity (Atelier's convention: white = the area to change).
 """
 
 from __future__ import annotations
@@ -73,7 +73,19 @@ def resolve_sources(tenant: Tenant, spec: ModelSpec, request: JobRequest, *,
     for i, asset in enumerate(images):
         _fits(spec, f"images[{i}]", asset)
     mask = _upload(tenant, "mask", request.mask, uploads) if request.mask else None
+    if mask is not None and images:
+        _same_shape(images[0], mask)
     return Sources(images=images, mask=mask)
+
+
+def _same_shape(image: Asset, mask: Asset) -> None:
+    """A mask is scaled to its image when the request is built, so it must have the image's
+    aspect ratio (within 1%): another shape would move the area to change."""
+    if abs(mask.width * image.height - image.width * mask.height) > (
+            0.01 * image.width * mask.height):
+        raise refuse("mask", f"a {mask.width}x{mask.height} mask does not fit the "
+                             f"{image.width}x{image.height} image (another aspect ratio); "
+                             "make the mask the image's size")
 
 
 def outpaint_canvas(source: tuple[int, int], target: tuple[int, int], *, exact: bool

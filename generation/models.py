@@ -116,6 +116,7 @@ class ProviderAttempt(TenantOwnedModel):
 class BrandTemplate(TenantOwnedModel):
     """A reusable prompt with named slots (`{subject}`, `{setting}`) and house defaults."""
 
+    api_name = "template"  # in errors: "template: no such template"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
@@ -172,6 +173,7 @@ class Batch(TenantOwnedModel):
 class WebhookEndpoint(TenantOwnedModel):
     """Where a tenant wants signed event callbacks, with its own signing secret."""
 
+    api_name = "webhook"  # in errors: "webhook: no such webhook"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     url = models.URLField(max_length=2000)
     description = models.CharField(max_length=200, blank=True)

@@ -7,11 +7,12 @@ from typing import Any
 from rest_framework import serializers
 
 from assets.serializers import AssetSerializer
+from config.api import StrictFields
 from generation.models import Job
 from generation.requests import OPERATIONS, STAGES, JobRequest
 
 
-class JobRequestSerializer(serializers.Serializer):
+class JobRequestSerializer(StrictFields, serializers.Serializer):
     """Types and shapes only; the model's own limits are checked by the service (catalog)."""
 
     model = serializers.CharField(max_length=64, default="",
@@ -41,13 +42,6 @@ class JobRequestSerializer(serializers.Serializer):
     slots = serializers.DictField(child=serializers.JSONField(), required=False,
                                   help_text="values for the template's {slots}")
     dry_run = serializers.BooleanField(default=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({unknown[0]: "unknown field"})
-        return attrs
 
     def to_request(self) -> JobRequest:
         data = dict(self.validated_data)

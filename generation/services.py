@@ -343,17 +343,22 @@ def run_job(job_id: Any) -> None:
 
 def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
              parameters: dict[str, Any]) -> None:
-    """Moderate the model's original bytes, then mark provenance, then store."""
+    """Moderate the model's original bytes, then mark provenance, then store.
+
+    The asset row, its moderation status and its charge commit together: a worker that dies
+    or loses its database connection in between leaves the image to be made again by the
+    next attempt, never recorded but uncharged (tests/reliability)."""
     verdict = moderation.moderate_output(job.tenant, image.data)
     asset_id = provenance.asset_id_for(job.pk, index)
     data, record = provenance.mark(image.data, image.format, family=spec.family,
                                    asset_id=asset_id, model_id=job.model_id,
                                    model_name=spec.name, title=job.prompt[:120])
-    asset = store_generated_image(job, index, replace(image, data=data), parameters,
-                                  verdict=verdict, asset_id=asset_id, provenance=record)
-    if asset.moderation_status != "rejected":  # rejected images are not charged
-        billing.settle(job, index, aws_cost_usd=spec.unit_cost_usd(
-            job.request.get("quality"), job.width * job.height))
+    with transaction.atomic():
+        asset = store_generated_image(job, index, replace(image, data=data), parameters,
+                                      verdict=verdict, asset_id=asset_id, provenance=record)
+        if asset.moderation_status != "rejected":  # rejected images are not charged
+            billing.settle(job, index, aws_cost_usd=spec.unit_cost_usd(
+                job.request.get("quality"), job.width * job.height))
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:

@@ -9,7 +9,14 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import TenantViewSet, id_parameter, paginated
+from config.api import (
+    StrictFields,
+    TenantViewSet,
+    filtered,
+    id_parameter,
+    list_parameters,
+    paginated,
+)
 from generation import templates
 from generation.models import BrandTemplate
 from generation.requests import OPERATIONS
@@ -20,7 +27,7 @@ EXAMPLE = {"name": "studio-shot", "prompt": "a {subject} on a {surface}, soft st
            "aspect_ratio": "4:5", "slot_defaults": {"surface": "white marble"}}
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(StrictFields, serializers.ModelSerializer):
     model = serializers.CharField(source="model_key", required=False, allow_blank=True,
                                   max_length=64, help_text="default model (a catalog key)")
     slots = serializers.SerializerMethodField(help_text="the prompt's {slot} names, in order")
@@ -37,18 +44,11 @@ class TemplateSerializer(serializers.ModelSerializer):
     def get_slots(self, template: BrandTemplate) -> list[str]:
         return templates.slot_names(template.prompt)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({unknown[0]: "unknown field"})
-        return attrs
-
 
 class TemplateViewSet(TenantViewSet):
-    @extend_schema(responses=TemplateSerializer(many=True))
+    @extend_schema(responses=TemplateSerializer(many=True), parameters=list_parameters({}))
     def list(self, request: Request) -> Response:
-        found = BrandTemplate.objects.for_tenant(request_tenant(request))
+        found = filtered(request, BrandTemplate.objects.for_tenant(request_tenant(request)), {})
         return paginated(request, found, TemplateSerializer, self)
 
     @extend_schema(request=TemplateSerializer, responses={201: TemplateSerializer},

@@ -15,9 +15,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from config.errors import Conflict, InvalidParameter
-from generation.catalog import catalog
+from generation.catalog import catalog, parse_size
 from generation.models import BrandTemplate
 from generation.requests import OPERATIONS, JobRequest
+from generation.validation import validate_defaults
 from tenants.models import Tenant
 
 SLOT_VALUE_MAX_CHARS = 2000
@@ -122,6 +123,15 @@ def _checked(template: BrandTemplate) -> BrandTemplate:
     for name, data in (("params", template.params), ("slot_defaults", template.slot_defaults)):
         if not isinstance(data, dict):
             raise InvalidParameter(f"{name}: expected an object", field=name)
+    if template.size and parse_size(template.size) is None:
+        raise InvalidParameter(f"size: must look like 1024x1024 (got {template.size!r})",
+                               field="size")
+    if template.model_key:  # the defaults must be ones its model takes
+        validate_defaults(spec, JobRequest(
+            operation=template.operation, negative_prompt=template.negative_prompt,
+            size=template.size or None, aspect_ratio=template.aspect_ratio or None,
+            quality=template.quality or None, style=template.style or None,
+            params=template.params))
     return template
 
 

@@ -257,7 +257,10 @@ def _dimensions(spec: ModelSpec, op: OperationSpec, request: JobRequest
     return limits.default_size if op.sizing == "output" else None
 
 
-def _params(spec: ModelSpec, operation: str, given: dict[str, Any]) -> dict[str, Any]:
+def _params(spec: ModelSpec, operation: str, given: dict[str, Any], *,
+            complete: bool = True) -> dict[str, Any]:
+    """The model's parameters resolved; `complete`: the request must hold every required one
+    (a template's defaults need not: the job may add the rest)."""
     unknown = sorted(set(given) - set(spec.params))
     if unknown:
         known = ", ".join(sorted(spec.params)) or "none"
@@ -268,7 +271,7 @@ def _params(spec: ModelSpec, operation: str, given: dict[str, Any]) -> dict[str,
             only = ", ".join(spec.params[name].operations)
             raise refuse(f"params.{name}", f"applies to {only} only, not {operation!r}")
     for name, param in spec.params.items():
-        if operation in param.required_for and name not in given:
+        if complete and operation in param.required_for and name not in given:
             raise refuse(f"params.{name}", f"is required for {operation!r} on {spec.key!r}")
     resolved = {name: p.default for name, p in spec.params.items()
                 if p.default is not None and p.applies_to(operation)}
@@ -304,3 +307,18 @@ def validate_request(spec: ModelSpec, request: JobRequest) -> ResolvedRequest:
     width, height = size or (0, 0)
     return ResolvedRequest(request=request, model_id=spec.model_id, width=width, height=height,
                            params=_params(spec, request.operation, request.params))
+
+
+def validate_defaults(spec: ModelSpec, request: JobRequest) -> None:
+    """A brand template's defaults against its model: what validate_request checks that needs
+    neither a prompt nor source images (negative prompt, quality, style, size or aspect ratio,
+    parameters); InvalidParameter naming the field and the limit. The operation must be one
+    of the model's."""
+    op = spec.operations[request.operation]
+    _text("negative_prompt", request.negative_prompt,
+          (0, spec.limits.negative_prompt_chars[1]), spec.key)
+    _choice("quality", request.quality, spec.limits.qualities, spec.key)
+    _choice("style", request.style, spec.limits.styles, spec.key)
+    if request.size or request.aspect_ratio:
+        _dimensions(spec, op, request)
+    _params(spec, request.operation, request.params, complete=False)

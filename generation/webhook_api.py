@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import NewestFirst, TenantViewSet, id_parameter, paginated
+from config.api import (
+    NewestFirst,
+    StrictFields,
+    TenantViewSet,
+    filtered,
+    id_parameter,
+    list_parameters,
+    paginated,
+)
 from generation import webhooks
 from generation.models import WebhookDelivery, WebhookEndpoint
 from tenants.authentication import request_tenant
@@ -32,7 +38,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
-class WebhookCreateSerializer(serializers.Serializer):
+class WebhookCreateSerializer(StrictFields, serializers.Serializer):
     """Types only; the URL rule (https, public addresses) and the event names are the
     service's."""
 
@@ -41,13 +47,6 @@ class WebhookCreateSerializer(serializers.Serializer):
                                    help_text=f"any of: {', '.join(webhooks.EVENTS)}")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                         default="")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({unknown[0]: "unknown field"})
-        return attrs
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
@@ -63,9 +62,10 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 class WebhookViewSet(TenantViewSet):
     pagination_class = NewestFirst  # so the schema shows the lists' cursor envelope
 
-    @extend_schema(responses=WebhookEndpointSerializer(many=True))
+    @extend_schema(responses=WebhookEndpointSerializer(many=True), parameters=list_parameters({}))
     def list(self, request: Request) -> Response:
-        found = WebhookEndpoint.objects.for_tenant(request_tenant(request))
+        found = filtered(request, WebhookEndpoint.objects.for_tenant(request_tenant(request)),
+                         {})
         return paginated(request, found, WebhookEndpointSerializer, self)
 
     @extend_schema(request=WebhookCreateSerializer,

@@ -79,10 +79,11 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
             return None
 
     def owned_or_404(self, tenant: Tenant | None, pk: Any) -> models.Model:
-        """The tenant's object, or NotFound naming the kind (never "it belongs to another")."""
+        """The tenant's object, or NotFound naming the kind as the API does (the model's
+        `api_name`, else its model name); never "it belongs to another"."""
         found = self.owned(tenant, pk)
         if found is None:
-            name = self.model._meta.model_name
+            name = getattr(self.model, "api_name", self.model._meta.model_name)
             raise NotFound(f"{name}: no such {name}", field=name)
         return found
 

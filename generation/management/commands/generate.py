@@ -10,14 +10,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assets.uploads import create_upload
+from assets.models import Asset
+from assets.services import delete_asset
+from assets.uploads import store_upload
 from config.cli import reports_errors
-from config.errors import InvalidParameter
+from config.errors import AtelierError, InvalidParameter
 from generation import services
 from generation.models import Job
 from generation.presenters import estimate_body
 from generation.serializers import JobRequestSerializer, JobSerializer
 from generation.worker import in_process, inprocess_worker, wait_for_jobs
+from moderation.services import PromptBlocked
 from tenants.models import Tenant
 from tenants.services import get_tenant
 
@@ -42,27 +45,41 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
-def upload_file(tenant: Tenant, field: str, path: str) -> str:
-    """A local image file as an upload of the tenant's; its id."""
+def upload_file(tenant: Tenant, field: str, path: str, made: list[Asset] | None = None
+                ) -> str:
+    """A local image file as an upload of the tenant's; its id. A new upload is added to
+    `made`, so that a refused job can take it back (discard_uploads)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InvalidParameter(f"{field}: cannot read {path!r} ({exc.strerror})",
                                field=field) from None
     try:
-        return str(create_upload(tenant, data, filename=Path(path).name).pk)
+        asset, new = store_upload(tenant, data, filename=Path(path).name)
     except InvalidParameter as exc:
         raise InvalidParameter(f"{field}: {path}: {exc.message.removeprefix('file: ')}",
                                field=field) from None
+    if new and made is not None:
+        made.append(asset)
+    return str(asset.pk)
 
 
-def job_request_from_options(tenant: Tenant, opts: dict[str, Any]) -> Any:
+def discard_uploads(tenant: Tenant, made: list[Asset]) -> None:
+    """Delete the uploads this command added for a job that was refused or only estimated:
+    bad input leaves nothing behind. Uploads the tenant already had are kept."""
+    for asset in made:
+        delete_asset(tenant, asset.pk)
+    made.clear()
+
+
+def job_request_from_options(tenant: Tenant, opts: dict[str, Any],
+                             made: list[Asset] | None = None) -> Any:
     data = {name: opts[name] for name in OPTION_FIELDS if opts.get(name) is not None}
     if opts.get("image"):
-        data["images"] = [upload_file(tenant, f"images[{i}]", path)
+        data["images"] = [upload_file(tenant, f"images[{i}]", path, made)
                           for i, path in enumerate(opts["image"])]
     if opts.get("mask"):
-        data["mask"] = upload_file(tenant, "mask", opts["mask"])
+        data["mask"] = upload_file(tenant, "mask", opts["mask"], made)
     data["params"] = parse_params(opts.get("param") or [])
     data["dry_run"] = bool(opts.get("estimate"))
     parsed = JobRequestSerializer(data=data)
@@ -104,20 +121,26 @@ class Command(BaseCommand):
     @reports_errors
     def handle(self, *args: Any, **opts: Any) -> None:
         tenant = get_tenant(opts["tenant"])
-        request = job_request_from_options(tenant, opts)
-        if request.dry_run:
-            self.stdout.write(json.dumps(estimate_body(services.estimate_job(tenant, request)),
-                                         indent=2))
-            return
+        made: list[Asset] = []
+        try:
+            request = job_request_from_options(tenant, opts, made)
+            if request.dry_run:
+                estimate = services.estimate_job(tenant, request)
+                discard_uploads(tenant, made)  # an estimate creates nothing
+                self.stdout.write(json.dumps(estimate_body(estimate), indent=2))
+                return
+        except AtelierError:
+            discard_uploads(tenant, made)
+            raise
         if not opts["wait"]:
-            job = services.submit_job(tenant, request)
+            job = self._submit(tenant, request, made)
             self._report(job, opts)
             if in_process():
                 self.stderr.write("queued; the in-process worker of `make serve` (or "
                                   "`generate --wait`) will run it")
             return
         with inprocess_worker():
-            job = services.submit_job(tenant, request)
+            job = self._submit(tenant, request, made)
             if not opts["json"]:
                 self.stderr.write(f"job {job.pk} queued; waiting…")
             job = wait_for_jobs([job.pk], timeout=opts["timeout"])[0]
@@ -125,6 +148,17 @@ class Command(BaseCommand):
         if job.status not in Job.DELIVERED:
             raise CommandError(f"job {job.pk} ended {job.status}: {job.error_message}",
                                returncode=1)
+
+    def _submit(self, tenant: Tenant, request: Any, made: list[Asset]) -> Job:
+        """submit_job; when it refuses the job, the uploads made for it go too (a blocked
+        prompt keeps them: its job is recorded, naming them)."""
+        try:
+            return services.submit_job(tenant, request)
+        except PromptBlocked:
+            raise
+        except AtelierError:
+            discard_uploads(tenant, made)
+            raise
 
     def _report(self, job: Job, opts: dict[str, Any]) -> None:
         if opts["json"]:

@@ -1,0 +1,1 @@
+"""Data-driven test corpora (tables of cases that test modules parametrize over)."""
