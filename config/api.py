@@ -320,6 +320,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    if isinstance(exc, drf_exceptions.ParseError) and not str(exc.detail).startswith("JSON"):
+        code = "invalid_request"  # a broken multipart body is not a JSON problem
     body: dict[str, Any] = {"code": code}
     if isinstance(exc, drf_exceptions.ValidationError):
         field, message = _first_validation_error(exc.detail)

@@ -348,3 +348,16 @@ def test_spreadsheet_formulas_in_csv_cells_are_kept_as_plain_text(owner, acme, m
         assert jobs[formula] == "a jug"
     listed = owner.get(f"/api/v1/jobs?batch={batch.pk}&limit=200").json()["results"]
     assert {job["sku"] for job in listed} >= set(FORMULAS)
+
+
+def test_an_estimate_with_an_image_keeps_nothing(acme, media, tmp_path, monkeypatch, capsys,
+                                                 empty_queue):
+    """`generate --estimate` creates nothing: not even the upload its --image needed."""
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(_image((640, 480), "RGB"))
+    before = world(media)
+    status, stderr = run_manage(["generate", "--tenant", "acme", "--model", "nova-2-omni",
+                                 "--operation", "image_to_image", "--prompt", "a blue vase",
+                                 "--image", str(photo), "--estimate"], monkeypatch, capsys)
+    assert status == 0, stderr
+    assert world(media) == before

@@ -466,6 +466,7 @@ CASES: list[Case] = [
     get("query: /assets?job=not-a-uuid", "/api/v1/assets?job=not-a-uuid", "job",
         "not a valid value"),
     get("query: /assets?kind=video", "/api/v1/assets?kind=video", "kind", "upload"),
+    get("query: /assets?kind= invalid UTF-8", "/api/v1/assets?kind=%FF%FE", "kind", "upload"),
     get("query: /usage?month=2026-13", "/api/v1/usage?month=2026-13", "month", "YYYY-MM"),
     get("query: /usage?month=-1", "/api/v1/usage?month=-1", "month", "YYYY-MM"),
     # --- POST /uploads ---------------------------------------------------------------------------
@@ -503,6 +504,9 @@ CASES: list[Case] = [
          path="/api/v1/uploads", raw=base64_over_the_body_cap, code="request_too_large"),
     upload_json("upload: filename of 201 characters", {"data": b64(png()), "filename": "f" * 201},
                 "filename", "200"),
+    Case("upload: multipart without a boundary", 400, None, ("boundary",),
+         path="/api/v1/uploads", raw=b"--x\r\n", content_type="multipart/form-data",
+         code="invalid_request"),
     Case("upload: raw image/png body", 415, None, ("image/png",), path="/api/v1/uploads",
          raw=png(), content_type="image/png", code="unsupported_media_type"),
     # --- POST /batches ---------------------------------------------------------------------------
