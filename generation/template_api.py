@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import (
+    NewestFirst,
     StrictFields,
     TenantViewSet,
     filtered,
@@ -46,6 +47,8 @@ class TemplateSerializer(StrictFields, serializers.ModelSerializer):
 
 
 class TemplateViewSet(TenantViewSet):
+    pagination_class = NewestFirst  # the schema documents the list as a cursor page
+
     @extend_schema(responses=TemplateSerializer(many=True), parameters=list_parameters({}))
     def list(self, request: Request) -> Response:
         found = filtered(request, BrandTemplate.objects.for_tenant(request_tenant(request)), {})
