@@ -24,7 +24,6 @@ from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
@@ -44,10 +43,6 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 # Operations whose documented 200 body is known to differ from what they send, each with the
 # fix; their body schema is not checked (everything else is). Each entry must still be wrong:
 # test_known_schema_gaps fails once it is fixed, so the entry is then removed.
-KNOWN_GAPS = {
-    ("GET", "/api/v1/templates"): "documented as a bare array but answers a cursor page; "
-                                  "TemplateViewSet needs pagination_class = NewestFirst",
-}
 
 
 @pytest.fixture
@@ -86,17 +81,4 @@ def bearer(transactional_db: None, empty_queue: None, no_dns: None) -> Iterator[
 @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
           suppress_health_check=list(HealthCheck), print_blob=False)
 def test_api_operation(case: schemathesis.Case, bearer: dict[str, str]) -> None:
-    checks = CHECKS
-    if (case.method.upper(), case.path) in KNOWN_GAPS:
-        checks = [check for check in CHECKS if check is not response_schema_conformance]
-    case.call_and_validate(headers=bearer, checks=checks)
-
-
-@pytest.mark.parametrize(("method", "path"), sorted(KNOWN_GAPS))
-@pytest.mark.xfail(raises=FailureGroup, strict=True, reason="a known schema gap (KNOWN_GAPS)")
-def test_known_schema_gaps(method: str, path: str, bearer: dict[str, str]) -> None:
-    """Still wrong? (An XPASS means it was fixed: remove it from KNOWN_GAPS.)"""
-    case = schema[path][method].Case()
-    response = case.call(headers=bearer)
-    assert response.status_code == 200
-    case.validate_response(response, checks=[response_schema_conformance])
+    case.call_and_validate(headers=bearer, checks=CHECKS)
