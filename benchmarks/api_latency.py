@@ -40,8 +40,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import add_json_out, emit, percentile, row  # noqa: E402
+
 HOST = "127.0.0.1"
 GET_P99_TARGET_MS = 50.0
+STOPPING = threading.Event()
 JOB_BODY = json.dumps({"model": "local", "prompt": "a teapot on a wooden table",
                        "size": "256x256"}).encode()
 
@@ -60,7 +63,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--database", default="atelier_bench")
     parser.add_argument("--postgres", default=f"postgres://postgres@{HOST}:5432")
-    parser.add_argument("--redis", default=f"redis://{HOST}:6379/7")
+    parser.add_argument("--redis", default=f"redis://{HOST}:6379/7",
+                        help="a Redis db of its own: it is flushed at the end")
+    add_json_out(parser)
     return parser.parse_args()
 
 
@@ -174,10 +179,7 @@ class Result:
     client_cpu_ms: float = 0.0  # this process's CPU per request
 
     def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+        return percentile(self.latencies_ms, fraction) if self.latencies_ms else float("nan")
 
     @property
     def rate(self) -> float:
@@ -222,15 +224,22 @@ def run_threads(count: int, work: Callable[[Client, list[float], list[int]], Non
     def run(index: int) -> None:
         try:
             work(clients[index], latencies[index], errors[index])
+        except (OSError, http.client.HTTPException):  # the server went away: this client stops
+            if not STOPPING.is_set():
+                errors[index].append(0)
         finally:
             clients[index].close()
 
     threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(count)]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl-C or SIGTERM: the clients stop quietly as the server goes
+        STOPPING.set()
+        raise
     elapsed = time.perf_counter() - started
     return Result([x for part in latencies for x in part], sum(len(e) for e in errors), elapsed)
 
@@ -242,7 +251,7 @@ def measure_posts(port: int, secret: str, total: int, clients: int, job_ids: lis
     remaining = [total]
 
     def work(client: Client, latencies: list[float], errors: list[int]) -> None:
-        while True:
+        while not STOPPING.is_set():
             with lock:
                 if remaining[0] <= 0:
                     return
@@ -267,7 +276,7 @@ def measure_gets_open_loop(port: int, secret: str, job_ids: list[str], rate: flo
     t0 = time.perf_counter() + 0.5
 
     def work(client: Client, latencies: list[float], errors: list[int]) -> None:
-        while True:
+        while not STOPPING.is_set():
             with lock:
                 index = next_index[0]
                 next_index[0] += 1
@@ -294,7 +303,7 @@ def measure_gets_closed_loop(port: int, secret: str, job_ids: list[str], duratio
 
     def work(client: Client, latencies: list[float], errors: list[int]) -> None:
         index = id(client) % len(job_ids)  # each client its own walk through the jobs
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not STOPPING.is_set():
             started = time.perf_counter()
             status, _ = client.call("GET", f"/api/v1/jobs/{job_ids[index % len(job_ids)]}")
             latencies.append((time.perf_counter() - started) * 1000)
@@ -340,6 +349,18 @@ def report(args: argparse.Namespace, posts: Result, at_rate: Result, closed: Res
               f"  {target}")
     print("(srv cpu / cli cpu: milliseconds of CPU per request in gunicorn's workers and in "
           "this client)")
+    name, rate = "api_latency", f"{args.rate:g}/s"
+    emit(args.json_out, [
+        row(name, "POST /jobs p50", posts.percentile(0.5), "ms"),
+        row(name, "POST /jobs p99", posts.percentile(0.99), "ms"),
+        row(name, f"POST /jobs throughput ({args.clients} clients)", posts.rate, "req/s"),
+        row(name, f"GET /jobs/{{id}} p50 at {rate}", at_rate.percentile(0.5), "ms"),
+        row(name, f"GET /jobs/{{id}} p99 at {rate}", at_rate.percentile(0.99), "ms",
+            f"<= {GET_P99_TARGET_MS:g} ms", met),
+        row(name, f"GET /jobs/{{id}} max throughput ({args.clients} clients)", closed.rate,
+            "req/s"),
+        row(name, "GET /jobs/{id} server CPU per request", closed.server_cpu_ms, "ms"),
+    ])
     return met
 
 
@@ -398,6 +419,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up as on Ctrl-C
     try:
         sys.exit(main())

@@ -214,3 +214,19 @@ def test_an_unknown_batch_model_is_one_error(owner, acme, nothing_created):
     response = post_items(owner, [{"sku": "A", "prompt": "a vase"}], model="nope")
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("unknown_model", "model")
+
+
+def test_a_nul_character_in_the_csv_is_a_row_error_not_a_500(owner, acme, empty_queue):
+    """Found by schema fuzzing: PostgreSQL cannot store NUL, so it must never reach a row."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from generation.models import Batch
+
+    data = b"sku,prompt\nA,a lamp\nB\x00,a chair\n"
+    response = owner.post("/api/v1/batches", {
+        "file": SimpleUploadedFile("c.csv", data, content_type="text/csv"), "model": "local"},
+        format="multipart")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["row"] == 3
+    assert "NUL" in response.json()["errors"][0]["message"]
+    assert not Batch.objects.for_tenant(acme.tenant).exists()
