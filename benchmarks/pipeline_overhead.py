@@ -65,14 +65,13 @@ def environment(var_dir: str, rekognition: bool) -> list[object]:
         os.environ["ATELIER_BUCKET"] = bucket
     started: list[object] = []
     if rekognition:
-        import pytest
-
-        from tests.fakes.loopback import point_aws_client_at
         from tests.fakes.rekognition import RekognitionDouble
 
         double = RekognitionDouble().start()
-        patch = pytest.MonkeyPatch()
-        point_aws_client_at(patch, "AWS_ENDPOINT_URL_REKOGNITION", double.url)
+        os.environ["AWS_ENDPOINT_URL_REKOGNITION"] = double.url
+        for name, value in (("AWS_ACCESS_KEY_ID", "bench"), ("AWS_SECRET_ACCESS_KEY", "bench"),
+                            ("AWS_REGION", "us-east-1"), ("AWS_DEFAULT_REGION", "us-east-1")):
+            os.environ.setdefault(name, value)  # S3's own credentials, when set, serve both
         os.environ["ATELIER_REKOGNITION"] = "on"
         started.append(double)
     return started
@@ -108,15 +107,18 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     tenant = create_tenant(f"bench-{uuid.uuid4().hex[:6]}").tenant
     spec = catalog().get("local")
-    job = submit_job(tenant, JobRequest(model="local", prompt="a bench shot", n=args.images,
-                                        size="1024x1024"))
+    per_job = spec.limits.n[1]
+    jobs = [submit_job(tenant, JobRequest(model="local", prompt="a bench shot", n=per_job,
+                                          size="1024x1024"))
+            for _ in range(0, args.images, per_job)]
     steps = ("decode", "moderation", "watermark + C2PA", "store original", "renditions",
              "database")
     timings: dict[str, list[float]] = {step: [] for step in (*steps, "total")}
-    for index in range(args.images):
+    for number in range(args.images):
+        job, index = jobs[number // per_job], number % per_job
         call = ProviderCall(model_id="atelier.local-v1", operation="text_to_image",
-                            prompt=f"bench {index}", negative_prompt="", width=1024,
-                            height=1024, seeds=(index,))
+                            prompt=f"bench {number}", negative_prompt="", width=1024,
+                            height=1024, seeds=(number,))
         image = generate(call).images[0]  # the model call: not counted
         lap = Laps(timings)
         Image.open(io.BytesIO(image.data)).load()

@@ -10,7 +10,7 @@ usual ports when they answer; S3 from AWS_ENDPOINT_URL_S3, or a SeaweedFS starte
 (scripts/seaweedfs.sh, from requirements-ci.txt) and stopped at the end.
 
     make bench                       # everything, full sizes (about 10 minutes)
-    .venv/bin/python benchmarks/run_all.py --quick --only pipeline_overhead
+    .venv/bin/python benchmarks/run_all.py --only pipeline_overhead   # the others' rows kept
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+RESULTS = ROOT / "benchmarks" / "results.json"  # the last rows of each script, for --only
 START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
 
 
@@ -127,7 +128,8 @@ def main() -> int:
     env = dict(os.environ)
     work = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
     found, cleanup = services(env, work)
-    rows: list[dict[str, Any]] = []
+    results: dict[str, list[dict[str, Any]]] = (
+        json.loads(RESULTS.read_text()) if args.only and RESULTS.exists() else {})
     try:
         for bench in BENCHMARKS:
             name = bench.script.removesuffix(".py")
@@ -135,8 +137,9 @@ def main() -> int:
                 continue
             missing = sorted(bench.needs - found)
             if missing:
-                rows.append({"benchmark": name, "measure": "not run", "value": "—", "unit": "",
-                             "target": f"needs {', '.join(missing)}", "met": None})
+                results[name] = [{"benchmark": name, "measure": "not run", "value": "—",
+                                  "unit": "", "target": f"needs {', '.join(missing)}",
+                                  "met": None}]
                 continue
             out = work / f"{name}.json"
             command = [sys.executable, f"benchmarks/{bench.script}",
@@ -145,18 +148,19 @@ def main() -> int:
             started = time.monotonic()
             code = subprocess.run(command, cwd=ROOT, env=env).returncode
             print(f"=== {name}: exit {code} in {time.monotonic() - started:.0f} s", flush=True)
-            if out.exists():
-                rows += json.loads(out.read_text())
-            else:
-                rows.append({"benchmark": name, "measure": "failed", "value": f"exit {code}",
-                             "unit": "", "target": "", "met": False})
+            results[name] = json.loads(out.read_text()) if out.exists() else [
+                {"benchmark": name, "measure": "failed", "value": f"exit {code}", "unit": "",
+                 "target": "", "met": False}]
     finally:
         for command in cleanup:
             subprocess.run(command.split(), cwd=ROOT, env=env, check=False)
+    rows = [item for bench in BENCHMARKS
+            for item in results.get(bench.script.removesuffix(".py"), [])]
     section = table(rows, time.strftime("%Y-%m-%d"), machine(), ", quick sizes" if args.quick
                     else "")
     print("\n" + section)
     if not args.no_doc:
+        RESULTS.write_text(json.dumps(results, indent=1) + "\n")
         write_doc(section)
         print(f"\nwritten to {DOC.relative_to(ROOT)}")
     return 0
