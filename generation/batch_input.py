@@ -145,8 +145,8 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data:  # no text column can store it; a binary file misnamed .csv
         offset = data.index(b"\x00")
         raise invalid([row_error(data[:offset].count(b"\n") + 1, None,
-                                 f"a NUL character at offset {offset}: not a text CSV",
-                                 "invalid_encoding")])
+                                 f"a NUL character at offset {offset}: not a text CSV; save "
+                                 "the file as CSV UTF-8", "invalid_encoding")])
     try:
         return data.decode("utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is dropped
     except UnicodeDecodeError as exc:
