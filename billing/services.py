@@ -28,11 +28,12 @@ from billing.models import (
     UsageEvent,
 )
 from config.errors import AtelierError
-from generation.catalog import ModelSpec
+from generation.catalog import ModelSpec, catalog
 from generation.requests import ResolvedRequest
 from tenants.models import Tenant
 
 if TYPE_CHECKING:
+    from assets.models import Asset
     from generation.models import Job
 
 PRECISION = Decimal("0.0001")  # job estimates keep sub-cent unit prices exact
@@ -160,6 +161,19 @@ def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
         draw_credits(event)
         stripe_sync.queue_report(event)
     return True
+
+
+def charge_delivery(asset: Asset) -> bool:
+    """Charge a generated image when it becomes deliverable (approved by moderation or by a
+    moderator), once: an image waiting in review or rejected is not delivered, so not charged.
+    False when it was already charged (or its job holds nothing)."""
+    job = asset.job
+    try:  # AWS's price on the day the image was made, which may be before its approval
+        aws_cost = catalog().get(job.model_key).unit_cost_usd(
+            job.request.get("quality"), job.width * job.height, on=asset.created_at.date())
+    except AtelierError:  # the model left the catalog since: its AWS cost is no longer known
+        aws_cost = Decimal("0")
+    return settle(job, asset.index, aws_cost_usd=aws_cost)
 
 
 def draw_credits(event: UsageEvent) -> list[CreditAllocation]:

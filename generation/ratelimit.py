@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -52,11 +53,13 @@ def penalize(key: str) -> None:
     shared_cache.set(_penalty_key(key), time.time() + seconds, timeout=int(seconds) + 1)
 
 
-def acquire(key: str, rpm: int | None, *, max_wait: float | None = None) -> float:
+def acquire(key: str, rpm: int | None, *, max_wait: float | None = None,
+            keepalive: Callable[[], None] | None = None) -> float:
     """Wait for a slot under `rpm`; return the seconds waited. Unlimited when rpm is None.
 
     Gives up after `max_wait` seconds (ATELIER_RATE_WAIT_SECONDS) with a retryable error, so
-    the job goes back to the queue instead of holding a worker forever.
+    the job goes back to the queue instead of holding a worker forever. `keepalive` is called
+    while waiting (the job's lease: a waiting worker is not a dead one).
     """
     if not rpm:
         return 0.0
@@ -72,6 +75,8 @@ def acquire(key: str, rpm: int | None, *, max_wait: float | None = None) -> floa
             return time.monotonic() - started
         else:
             time.sleep(random.uniform(0.05, 0.25))
+        if keepalive is not None:
+            keepalive()
         if time.monotonic() > deadline:
             raise ProviderError("rate_limited", f"no free slot under {rpm} requests/minute for "
                                 f"{key} within {deadline - started:.0f} s", retryable=True)

@@ -247,6 +247,22 @@ def _renew_lease(job: Job) -> None:
         lease_expires_at=_lease_deadline())
 
 
+def _lease_keeper(job: Job) -> Callable[[], None]:
+    """Renew the job's lease every third of its length while its worker waits (for a rate
+    limit slot): otherwise a long wait lets the sweep hand the job to a second worker, and
+    both pay Bedrock for the same image (tests/reliability/test_bedrock_faults.py)."""
+    every = settings.ATELIER_JOB_LEASE_SECONDS / 3
+    renewed = time.monotonic()
+
+    def keep() -> None:
+        nonlocal renewed
+        if time.monotonic() - renewed >= every:
+            _renew_lease(job)
+            renewed = time.monotonic()
+
+    return keep
+
+
 def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
     """End the job and give back what it holds but did not use (withheld, failed images)."""
     finished = Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
@@ -291,7 +307,8 @@ def _call(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall) -> 
     """One provider call under the model's rate limit, recorded whatever happens."""
     generate = adapter_for(spec)
     key = f"{spec.key}:{call.region}"
-    waited = ratelimit.acquire(key, spec.rate_limit_rpm if uses_bedrock(spec) else None)
+    waited = ratelimit.acquire(key, spec.rate_limit_rpm if uses_bedrock(spec) else None,
+                               keepalive=_lease_keeper(job))
     started, clock = timezone.now(), time.monotonic()
     try:
         result = generate(call)
@@ -345,20 +362,18 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
              parameters: dict[str, Any]) -> None:
     """Moderate the model's original bytes, then mark provenance, then store.
 
-    The asset row, its moderation status and its charge commit together: a worker that dies
-    or loses its database connection in between leaves the image to be made again by the
-    next attempt, never recorded but uncharged (tests/reliability)."""
+    The asset row, its moderation status and, if approved, its charge commit together: a
+    worker that dies or loses its database connection in between leaves the image to be made
+    again by the next attempt rather than recorded but never charged (tests/reliability). An
+    image waiting in review is charged when a moderator approves it; a rejected one never is."""
     verdict = moderation.moderate_output(job.tenant, image.data)
     asset_id = provenance.asset_id_for(job.pk, index)
     data, record = provenance.mark(image.data, image.format, family=spec.family,
                                    asset_id=asset_id, model_id=job.model_id,
                                    model_name=spec.name, title=job.prompt[:120])
     with transaction.atomic():
-        asset = store_generated_image(job, index, replace(image, data=data), parameters,
-                                      verdict=verdict, asset_id=asset_id, provenance=record)
-        if asset.moderation_status != "rejected":  # rejected images are not charged
-            billing.settle(job, index, aws_cost_usd=spec.unit_cost_usd(
-                job.request.get("quality"), job.width * job.height))
+        store_generated_image(job, index, replace(image, data=data), parameters,
+                              verdict=verdict, asset_id=asset_id, provenance=record)
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:
@@ -429,7 +444,11 @@ def sweep_stale_jobs(*, orphans: bool = False) -> list[str]:
     swept = []
     for job_id in Job.unscoped.filter(stale).values_list("pk", flat=True)[:1000]:
         if Job.unscoped.filter(stale, pk=job_id).update(enqueued_at=now):
-            _enqueue(job_id)
+            try:
+                _enqueue(job_id)
+            except Exception:  # the broker is down: leave the job to the next sweep, not later
+                Job.unscoped.filter(pk=job_id, enqueued_at=now).update(enqueued_at=None)
+                raise
             swept.append(str(job_id))
     if swept:
         log.warning("sweep re-enqueued %d job(s): %s", len(swept), ", ".join(swept[:10]))

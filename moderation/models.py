@@ -51,9 +51,9 @@ class AuditEvent(models.Model):
     asset = models.ForeignKey("assets.Asset", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     action = models.CharField(max_length=32, choices=Action.choices)
-    policy = models.CharField(max_length=32, blank=True,
+    policy = models.CharField(max_length=100, blank=True,
                               help_text="platform, tenant, guardrails, rekognition, model, "
-                                        "moderator")
+                                        "moderator, or the checks that ran on an image")
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
 

@@ -198,9 +198,10 @@ def withdraw(asset: Asset) -> None:
 def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = None,
                  reason: str = "", policy: str = "", details: dict[str, Any] | None = None
                  ) -> Asset:
-    """Set an asset's moderation status and do what follows: renditions and notifications
-    for approved, nothing for pending, withdrawal for rejected. Audited."""
+    """Set an asset's moderation status and do what follows: the charge, renditions and
+    notifications for approved, nothing for pending, withdrawal for rejected. Audited."""
     from assets.services import queue_renditions
+    from billing.services import charge_delivery
     from generation import webhooks
 
     with transaction.atomic():
@@ -209,6 +210,8 @@ def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = 
         asset.moderation_status = status
         if changed:  # one asset.approved / asset.rejected per transition
             webhooks.asset_moderated(asset)
+        if changed and status == APPROVED and asset.job_id is not None:
+            charge_delivery(asset)  # only a delivered image is charged (docs/billing.md)
         action = {APPROVED: AuditEvent.Action.ASSET_APPROVED,
                   PENDING: AuditEvent.Action.ASSET_PENDING,
                   REJECTED: AuditEvent.Action.ASSET_REJECTED}[status]

@@ -4,7 +4,6 @@ through the same broker."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +67,3 @@ def to_workers(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator
     """This process's submissions enqueue on the workers' Redis."""
     with jobs_enqueued_on(env["REDIS_URL"], env["ATELIER_QUEUE_NAMESPACE"], monkeypatch):
         yield
-
-
-def unique_namespace() -> str:
-    return f"atelier-rel-{uuid.uuid4().hex[:8]}"

@@ -119,14 +119,16 @@ def free_port(*, twin_offset: int = 0) -> int:
 @contextmanager
 def jobs_enqueued_on(redis_url: str, namespace: str, monkeypatch: pytest.MonkeyPatch
                      ) -> Iterator[RedisBroker]:
-    """Make this process's submissions (submit_job, submit_batch) enqueue on the workers'
-    Redis broker instead of the test settings' in-process one: the product's own enqueue path,
-    bulk pipeline included."""
+    """Make this process's messages (jobs from submit_job and submit_batch, renditions after a
+    moderator's approval) go to the workers' Redis broker instead of the test settings'
+    in-process one: the product's own enqueue path, bulk pipeline included."""
+    from assets.actors import make_renditions_actor
     from generation.actors import run_job_actor
 
     broker = RedisBroker(url=redis_url, namespace=namespace)
-    broker.declare_queue("jobs")
-    monkeypatch.setattr(run_job_actor, "broker", broker)
+    for actor in (run_job_actor, make_renditions_actor):
+        broker.declare_queue(actor.queue_name)
+        monkeypatch.setattr(actor, "broker", broker)
     try:
         yield broker
     finally:

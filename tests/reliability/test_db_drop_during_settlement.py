@@ -12,6 +12,7 @@ the ledger go.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -62,6 +63,26 @@ def settling(admin: psycopg.Connection) -> list[int]:
     return [row[0] for row in admin.execute(SETTLING, [UsageEvent._meta.db_table])]
 
 
+@contextmanager
+def caught_settling(admin: psycopg.Connection, tenant_id: int, timeout: float = 90
+                    ) -> Iterator[list[int]]:
+    """Hold the ledger until workers wait on it while settling an image; the block runs with
+    the ledger still held and gets their backends' pids. Workers that wait on it for something
+    else (a finished job giving back its hold) are let through, and the ledger taken again."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with ledger_held(admin, tenant_id):
+            attempt = time.monotonic() + 5
+            while time.monotonic() < attempt:
+                victims = settling(admin)
+                if victims:
+                    yield victims
+                    return
+                time.sleep(0.1)
+        time.sleep(0.3)
+    pytest.fail(f"no worker was caught settling an image within {timeout:.0f} s")
+
+
 @pytest.fixture
 def admin(services: str) -> Iterator[psycopg.Connection]:
     with admin_connection() as conn:
@@ -81,8 +102,7 @@ def test_a_connection_dropped_while_settling_still_charges_each_image_once(
     for round_ in range(ROUNDS):
         wait_until(lambda round_=round_: made.count() >= round_ * ROWS * N // (ROUNDS + 1), 60,
                    "progress before the next drop")
-        with ledger_held(admin, acme.tenant.pk):
-            victims = wait_until(lambda: settling(admin), 60, "a worker settling an image")
+        with caught_settling(admin, acme.tenant.pk) as victims:
             for pid in victims:
                 admin.execute("SELECT pg_terminate_backend(%s)", [pid])
             dropped += len(victims)
@@ -103,8 +123,7 @@ def test_a_worker_killed_while_settling_still_charges_each_image_once(
     ids = batch_job_ids(batch)
 
     for _ in range(2):
-        with ledger_held(admin, acme.tenant.pk):
-            wait_until(lambda: settling(admin), 60, "a worker settling an image")
+        with caught_settling(admin, acme.tenant.pk):
             workers.kill(group)
             group = workers.start(threads=2)
         # The killed worker's backends die (rolling back) once the ledger is let go.

@@ -1,0 +1,103 @@
+"""The fixes behind tests/reliability, checked on any machine: an image is charged when it is
+delivered and only then, a failure while charging leaves it to be made again rather than free,
+a worker waiting for a rate-limit slot keeps its job, and a sweep that cannot enqueue leaves
+the job to the next sweep."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from billing import services as billing
+from billing.models import UsageEvent
+from billing.services import set_monthly_limits
+from generation import ratelimit
+from generation import services as jobs
+from generation.models import Job
+from moderation import services as moderation
+from tests.fakes.rekognition import RekognitionDouble, label
+
+
+def charges(job: Job) -> list[int]:
+    return sorted(UsageEvent.unscoped.filter(job=job).values_list("index", flat=True))
+
+
+def priced(tenant) -> None:
+    limits = set_monthly_limits(tenant, images=None, budget_usd=None)
+    limits.model_prices = {"local": "0.04"}
+    limits.save()
+
+
+def test_an_image_in_review_is_charged_when_approved_and_never_when_rejected(
+        acme, submit, rekognition_double: RekognitionDouble, settings):
+    settings.ATELIER_REKOGNITION = "on"
+    rekognition_double.labels = [label("Violence", 62.0)]  # review, not reject
+    priced(acme.tenant)
+    job = submit(n=2, seed=5)
+    jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and charges(job) == []
+    assert billing.usage(acme.tenant)["images"]["reserved"] == 0  # the hold ended with the job
+
+    moderator = User.objects.create_user("moderator@atelier.test", is_staff=True)
+    first, second = job.assets.order_by("index")
+    moderation.review(first, approve=True, moderator=moderator)
+    moderation.review(first, approve=True, moderator=moderator)  # no second charge
+    moderation.review(second, approve=False, moderator=moderator)
+    assert charges(job) == [0]
+    assert UsageEvent.unscoped.get(job=job).price_usd == Decimal("0.0400")
+    assert billing.usage(acme.tenant)["images"]["used"] == 1
+    assert billing.reconcile()["drift"] == []
+
+
+def test_a_failure_while_charging_leaves_the_image_to_be_made_again(acme, submit, monkeypatch):
+    priced(acme.tenant)
+    job = submit(n=3, seed=8)
+    settle, calls = billing.settle, []
+
+    def fails_once(job_, index, **kwargs):
+        calls.append(index)
+        if len(calls) == 2:
+            raise RuntimeError("the database connection dropped")
+        return settle(job_, index, **kwargs)
+
+    monkeypatch.setattr(billing, "settle", fails_once)
+    with pytest.raises(RuntimeError):
+        jobs.run_job(job.pk)
+    assert sorted(job.assets.values_list("index", flat=True)) == [0]  # not 1 without its charge
+    jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and charges(job) == [0, 1, 2]
+    assert billing.reconcile()["drift"] == []
+
+
+def test_a_worker_waiting_for_a_rate_limit_slot_keeps_its_jobs_lease(submit, settings):
+    settings.ATELIER_JOB_LEASE_SECONDS = 3
+    job = jobs.claim_job(submit().pk)
+    first_deadline = job.lease_expires_at
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    ratelimit.acquire(name, 2, max_wait=1)  # the minute's only other call is taken
+    with pytest.raises(Exception, match="no free slot"):
+        ratelimit.acquire(name, 2, max_wait=2.5, keepalive=jobs._lease_keeper(job))
+    job.refresh_from_db()
+    assert job.lease_expires_at > first_deadline
+
+
+def test_a_sweep_that_cannot_enqueue_leaves_the_job_to_the_next_sweep(submit, empty_queue,
+                                                                     monkeypatch):
+    job = submit()
+    Job.unscoped.filter(pk=job.pk).update(enqueued_at=timezone.now() - timedelta(days=1))
+
+    def broker_down(job_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(jobs, "_enqueue", broker_down)
+    with pytest.raises(ConnectionError):
+        jobs.sweep_stale_jobs()
+    monkeypatch.undo()
+    assert jobs.sweep_stale_jobs() == [str(job.pk)]
