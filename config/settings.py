@@ -1,7 +1,9 @@
 """Atelier settings: the embedded default when nothing is configured, production from the env.
 
-Every knob is an environment variable (DESIGN §3), read with django-environ; a `.env` file
-beside manage.py is read when present. See `.env.example` for the full list.
+Every knob is an environment variable (the full list with defaults is `.env.example`; the
+production ones are in docs/deploy.md). A `.env` file beside manage.py is read when present.
+Booleans and enums are parsed strictly (config/env.py). In production the embedded defaults
+are never taken silently: each one taken is recorded and `manage.py check` refuses it.
 """
 
 from __future__ import annotations
@@ -11,13 +13,33 @@ from pathlib import Path
 
 import environ
 
+from config.env import (
+    ConfigurationError,
+    Fallbacks,
+    choice,
+    database_url_from_parts,
+    flag,
+    is_set,
+    pem_file,
+    redis_url_from_parts,
+    text,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
-VAR_DIR = Path(env.str("ATELIER_VAR_DIR", default=str(BASE_DIR / "var")))
+# Production is explicit: ATELIER_ENV=production, or DEBUG=0 when ATELIER_ENV is not set.
+ATELIER_ENV = choice("ATELIER_ENV", ("development", "production"),
+                     "production" if is_set("DEBUG") and not flag("DEBUG", True)
+                     else "development")
+ATELIER_PRODUCTION = ATELIER_ENV == "production"
+# What production took from the embedded default; config/checks.py reports each as an error.
+ATELIER_FALLBACKS = Fallbacks()
+
+VAR_DIR = Path(text("ATELIER_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -30,25 +52,28 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-_SECRET_KEY_FROM_ENV = env.str("SECRET_KEY", default="")
-SECRET_KEY = _SECRET_KEY_FROM_ENV or _local_secret_key()
-# No SECRET_KEY in the environment means a developer's machine: debug on unless told otherwise.
-DEBUG = env.bool("DEBUG", default=not _SECRET_KEY_FROM_ENV)
+if ATELIER_PRODUCTION and not is_set("SECRET_KEY"):
+    raise ConfigurationError("SECRET_KEY is not set; production needs a long random value "
+                             "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')")
+SECRET_KEY = text("SECRET_KEY") or _local_secret_key()
+# DEBUG is on only when someone says so, and never in production (config/checks.py).
+DEBUG = flag("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Where people reach this deployment; used for links made outside a web request (CLI output).
 ATELIER_PUBLIC_URL = env.str("ATELIER_PUBLIC_URL", default="http://127.0.0.1:8000")
 
-# --- HTTPS hardening (on whenever DEBUG is off; ATELIER_HTTPS=0 for plain-HTTP test rigs) ---
-ATELIER_HTTPS = env.bool("ATELIER_HTTPS", default=not DEBUG)
+# --- HTTPS hardening (on in production; ATELIER_HTTPS=0 for plain-HTTP test rigs) ---
+ATELIER_HTTPS = flag("ATELIER_HTTPS", ATELIER_PRODUCTION)
 SECURE_SSL_REDIRECT = ATELIER_HTTPS
 SESSION_COOKIE_SECURE = ATELIER_HTTPS
 CSRF_COOKIE_SECURE = ATELIER_HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if ATELIER_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = ATELIER_HTTPS
 SECURE_HSTS_PRELOAD = ATELIER_HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env.bool("ATELIER_BEHIND_PROXY", default=False):
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+ATELIER_BEHIND_PROXY = flag("ATELIER_BEHIND_PROXY", False)
+if ATELIER_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -66,6 +91,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_dramatiq",
     "django_htmx",
+    "core",
     "tenants",
     "generation",
     "assets",
@@ -103,10 +129,17 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: SQLite under var/ by default, PostgreSQL via DATABASE_URL ---
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atelier.sqlite3'}"),
-}
+# --- Database: SQLite under var/ by default, PostgreSQL via DATABASE_URL (or its parts) ---
+_DATABASE_URL = text("DATABASE_URL") or database_url_from_parts()
+if not _DATABASE_URL:
+    _DATABASE_URL = f"sqlite:///{VAR_DIR / 'atelier.sqlite3'}"
+    if ATELIER_PRODUCTION:
+        ATELIER_FALLBACKS.add(
+            "atelier.E102", "DATABASE_URL", "no database is configured, so SQLite under "
+            "ATELIER_VAR_DIR would be used",
+            "set DATABASE_URL=postgres://… (or DATABASE_HOST, DATABASE_NAME, DATABASE_USER, "
+            "DATABASE_PASSWORD); DATABASE_URL=sqlite:///path chooses SQLite on purpose")
+DATABASES = {"default": env.db_url_config(_DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions let the in-process worker threads and the web threads
     # write without "database is locked" errors.
@@ -121,14 +154,25 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and the queue: local memory and an in-process worker by default, Redis via REDIS_URL ---
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = text("REDIS_URL") or redis_url_from_parts()
+# The queue: Redis when it is configured; the in-process worker only by default in development
+# or when ATELIER_QUEUE=inprocess says so.
+ATELIER_QUEUE = choice("ATELIER_QUEUE", ("redis", "inprocess"),
+                       "redis" if REDIS_URL else "inprocess")
+if ATELIER_QUEUE == "redis" and not REDIS_URL:
+    raise ConfigurationError("ATELIER_QUEUE=redis needs REDIS_URL (or REDIS_HOST)")
+if ATELIER_PRODUCTION and not REDIS_URL and not is_set("ATELIER_QUEUE"):
+    ATELIER_FALLBACKS.add(
+        "atelier.E103", "REDIS_URL", "no Redis is configured, so jobs would run on an "
+        "in-process queue inside the web process and the cache would be per process",
+        "set REDIS_URL=redis://… (or REDIS_HOST, REDIS_PASSWORD, REDIS_TLS); "
+        "ATELIER_QUEUE=inprocess chooses the in-process queue on purpose")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-ATELIER_QUEUE = "redis" if REDIS_URL else "inprocess"
 _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.AgeLimit",
     "dramatiq.middleware.TimeLimit",
@@ -166,7 +210,12 @@ ATELIER_RATE_WAIT_SECONDS = env.int("ATELIER_RATE_WAIT_SECONDS", default=300)
 ATELIER_THROTTLE_PENALTY_SECONDS = env.float("ATELIER_THROTTLE_PENALTY_SECONDS", default=5.0)
 
 # --- Image provider and the model catalog ---
-ATELIER_PROVIDER = env.str("ATELIER_PROVIDER", default="local")
+ATELIER_PROVIDER = text("ATELIER_PROVIDER", "local")
+if ATELIER_PRODUCTION and not is_set("ATELIER_PROVIDER"):
+    ATELIER_FALLBACKS.add(
+        "atelier.E105", "ATELIER_PROVIDER", "no image provider is configured, so the offline "
+        "`local` renderer would make every image",
+        "set ATELIER_PROVIDER=bedrock; ATELIER_PROVIDER=local chooses the renderer on purpose")
 # The model catalog; an operator may point this at a copy with their own lifecycle and prices.
 ATELIER_CATALOG_FILE = env.str("ATELIER_CATALOG_FILE",
                                default=str(BASE_DIR / "generation" / "catalog.yaml"))
@@ -180,11 +229,23 @@ ATELIER_BUCKET = env.str("ATELIER_BUCKET", default="")
 ATELIER_URL_TTL_SECONDS = env.int("ATELIER_URL_TTL_SECONDS", default=900)
 ATELIER_CDN_DOMAIN = env.str("ATELIER_CDN_DOMAIN", default="")
 ATELIER_CDN_KEY_ID = env.str("ATELIER_CDN_KEY_ID", default="")
-ATELIER_CDN_PRIVATE_KEY_FILE = env.str("ATELIER_CDN_PRIVATE_KEY_FILE", default="")
+# The CloudFront key: a file, or PEM text (ATELIER_CDN_PRIVATE_KEY) as a secrets manager injects.
+ATELIER_CDN_PRIVATE_KEY_FILE = pem_file("ATELIER_CDN_PRIVATE_KEY", "ATELIER_CDN_PRIVATE_KEY_FILE",
+                                        VAR_DIR / "secrets")
 ATELIER_KMS_KEY_ID = env.str("ATELIER_KMS_KEY_ID", default="")
 ATELIER_DRAFT_RETENTION_DAYS = env.int("ATELIER_DRAFT_RETENTION_DAYS", default=30)
 MEDIA_ROOT = VAR_DIR / "media"
-if ATELIER_BUCKET:
+ATELIER_STORAGE = choice("ATELIER_STORAGE", ("s3", "filesystem"),
+                         "s3" if ATELIER_BUCKET else "filesystem")
+if ATELIER_STORAGE == "s3" and not ATELIER_BUCKET:
+    raise ConfigurationError("ATELIER_STORAGE=s3 needs ATELIER_BUCKET")
+if ATELIER_PRODUCTION and not ATELIER_BUCKET and not is_set("ATELIER_STORAGE"):
+    ATELIER_FALLBACKS.add(
+        "atelier.E104", "ATELIER_BUCKET", "no bucket is configured, so images would be "
+        "stored on this machine's disk under ATELIER_VAR_DIR",
+        "set ATELIER_BUCKET to the private S3 bucket; ATELIER_STORAGE=filesystem chooses "
+        "the disk on purpose")
+if ATELIER_STORAGE == "s3":
     _DEFAULT_STORAGE = {
         "BACKEND": "assets.storage.PrivateS3Storage",
         "OPTIONS": {
@@ -208,7 +269,8 @@ else:
 STORAGES = {
     "default": _DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+                    if ATELIER_PRODUCTION
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -217,22 +279,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard-home"
 LOGOUT_REDIRECT_URL = "login"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not ATELIER_PRODUCTION
 
 # --- Moderation and billing (configured by their own issues; read here so .env is one place) ---
 ATELIER_GUARDRAIL_ID = env.str("ATELIER_GUARDRAIL_ID", default="")
 ATELIER_GUARDRAIL_VERSION = env.str("ATELIER_GUARDRAIL_VERSION", default="DRAFT")
-ATELIER_REKOGNITION = env.str("ATELIER_REKOGNITION", default="off")
+# Image moderation with Rekognition DetectModerationLabels (a boolean; "on"/"off" still read).
+ATELIER_REKOGNITION = flag("ATELIER_REKOGNITION", False)
 # What happens to a rejected image's object: moved under quarantine/ (kept for appeal and
 # audit, never delivered) or deleted.
-ATELIER_REJECTED_ACTION = env.str("ATELIER_REJECTED_ACTION", default="quarantine")
+ATELIER_REJECTED_ACTION = choice("ATELIER_REJECTED_ACTION", ("quarantine", "delete"),
+                                 "quarantine")
 # Seconds a moderation service may take before the image goes to review instead.
 ATELIER_MODERATION_TIMEOUT = env.float("ATELIER_MODERATION_TIMEOUT", default=20.0)
 # C2PA Content Credentials: the platform's certificate chain and private key (PEM).
-ATELIER_C2PA_CERT_FILE = env.str("ATELIER_C2PA_CERT_FILE", default="")
-ATELIER_C2PA_KEY_FILE = env.str("ATELIER_C2PA_KEY_FILE", default="")
-# Sign with a locally minted test CA when no certificate is configured (demos, staging).
-ATELIER_C2PA_TEST_CA = env.bool("ATELIER_C2PA_TEST_CA", default=False)
+# Each as a file or as PEM text (ATELIER_C2PA_CERT, ATELIER_C2PA_KEY) from a secrets manager.
+ATELIER_C2PA_CERT_FILE = pem_file("ATELIER_C2PA_CERT", "ATELIER_C2PA_CERT_FILE",
+                                  VAR_DIR / "secrets")
+ATELIER_C2PA_KEY_FILE = pem_file("ATELIER_C2PA_KEY", "ATELIER_C2PA_KEY_FILE", VAR_DIR / "secrets")
+# Sign with a locally minted test CA when no certificate is configured: on by default in
+# development (demos), off in production, where `check --deploy` warns if it is turned on.
+ATELIER_C2PA_TEST_CA = flag("ATELIER_C2PA_TEST_CA", not ATELIER_PRODUCTION)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
@@ -314,7 +381,7 @@ ATELIER_IDEMPOTENCY_WAIT_SECONDS = env.float("ATELIER_IDEMPOTENCY_WAIT_SECONDS",
 ATELIER_IDEMPOTENCY_LOCK_SECONDS = env.int("ATELIER_IDEMPOTENCY_LOCK_SECONDS", default=300)
 # Webhooks only reach public addresses over https; on, private/loopback hosts and plain http
 # are allowed too (development, tests; never where tenants could probe the internal network).
-ATELIER_WEBHOOK_ALLOW_PRIVATE = env.bool("ATELIER_WEBHOOK_ALLOW_PRIVATE", default=False)
+ATELIER_WEBHOOK_ALLOW_PRIVATE = flag("ATELIER_WEBHOOK_ALLOW_PRIVATE", False)
 # A failed delivery is retried after 30 s, 1 min, 2 min, … (at most 6 h apart, with jitter)
 # until this many hours after the event, then marked failed.
 ATELIER_WEBHOOK_BACKOFF_SECONDS = env.float("ATELIER_WEBHOOK_BACKOFF_SECONDS", default=30.0)

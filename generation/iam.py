@@ -46,7 +46,7 @@ def policy_for(*, account: str = "*", region: str = "us-east-1",
             "Resource": [f"arn:aws:bedrock:{region}:{account}:guardrail/"
                          f"{settings.ATELIER_GUARDRAIL_ID}"],
         })
-    if settings.ATELIER_REKOGNITION == "on":
+    if settings.ATELIER_REKOGNITION:
         statements.append({"Sid": "ModerateOutputs", "Effect": "Allow",
                            "Action": ["rekognition:DetectModerationLabels"], "Resource": ["*"]})
     return {"Version": "2012-10-17", "Statement": statements}

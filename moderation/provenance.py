@@ -32,7 +32,7 @@ def signing_identity() -> tuple[Path, Path] | None:
     None in production when none is configured (then nothing is signed, and it says so)."""
     if settings.ATELIER_C2PA_CERT_FILE and settings.ATELIER_C2PA_KEY_FILE:
         return Path(settings.ATELIER_C2PA_CERT_FILE), Path(settings.ATELIER_C2PA_KEY_FILE)
-    if settings.DEBUG or settings.ATELIER_C2PA_TEST_CA:
+    if settings.ATELIER_C2PA_TEST_CA:
         from moderation.test_ca import mint_signing_identity
 
         return mint_signing_identity(settings.VAR_DIR / "c2pa")

@@ -134,7 +134,7 @@ def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
     policy = for_tenant(tenant)
     verdict = Verdict(status=APPROVED, checks=["local policy"])
     image, fmt = _for_services(data)
-    if settings.ATELIER_REKOGNITION == "on":
+    if settings.ATELIER_REKOGNITION:
         verdict.checks.append("rekognition")
         try:
             labels = clients.detect_labels(image)

@@ -153,7 +153,10 @@ def subprocess_env(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": subprocess_database_url(),
         "ATELIER_VAR_DIR": str(settings.TEST_VAR_DIR),
         "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "0",
+        # Development mode with its embedded defaults; tests of production mode set
+        # ATELIER_ENV=production and the variables it requires.
+        "ATELIER_ENV": "development",
+        "ATELIER_C2PA_TEST_CA": "0",
         "ATELIER_HTTPS": "0",
         "ATELIER_QUEUE_NAMESPACE": f"atelier-test-{uuid.uuid4().hex[:8]}",
         "PYTHONUNBUFFERED": "1",

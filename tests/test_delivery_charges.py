@@ -35,7 +35,7 @@ def priced(tenant) -> None:
 
 def test_an_image_in_review_is_charged_when_approved_and_never_when_rejected(
         acme, submit, rekognition_double: RekognitionDouble, settings):
-    settings.ATELIER_REKOGNITION = "on"
+    settings.ATELIER_REKOGNITION = True
     rekognition_double.labels = [label("Violence", 62.0)]  # review, not reject
     priced(acme.tenant)
     job = submit(n=2, seed=5)

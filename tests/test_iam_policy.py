@@ -31,7 +31,7 @@ def test_policy_allows_invoke_on_each_callable_model_only(capsys):
 def test_retired_models_can_be_included_and_moderation_services_appear_when_enabled(
         capsys, settings):
     settings.ATELIER_GUARDRAIL_ID = "gr-123"
-    settings.ATELIER_REKOGNITION = "on"
+    settings.ATELIER_REKOGNITION = True
     document = policy(capsys, "--include-retired")
     actions = [statement["Action"][0] for statement in document["Statement"]]
     assert actions == ["bedrock:InvokeModel", "bedrock:ApplyGuardrail",

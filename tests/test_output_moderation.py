@@ -18,7 +18,7 @@ GUARDRAIL = "gr1abc"
 
 @pytest.fixture
 def rekognition(rekognition_double: RekognitionDouble, settings) -> RekognitionDouble:
-    settings.ATELIER_REKOGNITION = "on"
+    settings.ATELIER_REKOGNITION = True
     return rekognition_double
 
 
