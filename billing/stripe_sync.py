@@ -5,6 +5,7 @@ move a tenant between active, past_due and suspended."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import stripe
@@ -71,6 +72,24 @@ def queue_report(event: UsageEvent) -> None:
         from billing.actors import report_usage_actor
 
         transaction.on_commit(lambda: report_usage_actor.send(str(event.pk)))
+
+
+def report_unreported(*, older_than_seconds: int = 300, limit: int = 1000) -> list[str]:
+    """Queue the meter events that never reached Stripe (Redis was down when their charge
+    committed, or every retry failed). Stripe takes events up to 35 days old; the sweep
+    looks back 30. Reporting is idempotent on the event id, so a re-send is harmless."""
+    if not enabled():
+        return []
+    from billing.actors import report_usage_actor
+
+    now = timezone.now()
+    ids = [str(pk) for pk in UsageEvent.unscoped.filter(
+        reported_at__isnull=True, created_at__lt=now - timedelta(seconds=older_than_seconds),
+        created_at__gt=now - timedelta(days=30)).order_by("created_at")
+        .values_list("pk", flat=True)[:limit]]
+    for event_id in ids:
+        report_usage_actor.send(event_id)
+    return ids
 
 
 class BadSignature(Exception):

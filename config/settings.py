@@ -71,7 +71,6 @@ CSRF_COOKIE_SECURE = ATELIER_HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if ATELIER_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = ATELIER_HTTPS
 SECURE_HSTS_PRELOAD = ATELIER_HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 ATELIER_BEHIND_PROXY = flag("ATELIER_BEHIND_PROXY", False)
 if ATELIER_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -100,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.HealthCheckMiddleware",  # first: probes come by IP over plain HTTP
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,7 +180,6 @@ _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.Callbacks",
     "dramatiq.middleware.Retries",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
-    "generation.sweeper.JobSweeperMiddleware",
 ]
 if ATELIER_QUEUE == "redis":
     DRAMATIQ_BROKER = {
@@ -203,6 +202,23 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
 ATELIER_JOB_LEASE_SECONDS = env.int("ATELIER_JOB_LEASE_SECONDS", default=600)
 ATELIER_QUEUED_TIMEOUT_SECONDS = env.int("ATELIER_QUEUED_TIMEOUT_SECONDS", default=1800)
 ATELIER_SWEEP_INTERVAL_SECONDS = env.int("ATELIER_SWEEP_INTERVAL_SECONDS", default=60)
+# Periodic work, run by the one `scheduler` process (manage.py run_scheduler; in development
+# by the in-process worker too): name -> (function's dotted path, every N seconds). A Redis
+# lock makes a second scheduler started by mistake wait instead of running the work twice.
+ATELIER_SCHEDULE = {
+    "stale jobs": ("generation.services.sweep_stale_jobs", ATELIER_SWEEP_INTERVAL_SECONDS),
+    "missing renditions": ("assets.services.sweep_missing_renditions",
+                           ATELIER_SWEEP_INTERVAL_SECONDS),
+    "webhook retries": ("generation.webhooks.deliver_due", 30),
+    "finished batches": ("generation.batch_progress.complete_stragglers",
+                         ATELIER_SWEEP_INTERVAL_SECONDS),
+    "expired idempotency keys": ("tenants.idempotency.purge_expired", 3600),
+    "usage to Stripe": ("billing.stripe_sync.report_unreported", 300),
+    "credit alerts": ("billing.credits.check_all_pools", 900),
+    "queue metrics": ("core.queue_metrics.publish", 60),
+}
+# How long a scheduler holds its lock without renewing it (another takes over after that).
+ATELIER_SCHEDULER_LOCK_SECONDS = env.int("ATELIER_SCHEDULER_LOCK_SECONDS", default=30)
 ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
 # How long a worker waits for a free slot under a model's rate limit before requeueing.
 ATELIER_RATE_WAIT_SECONDS = env.int("ATELIER_RATE_WAIT_SECONDS", default=300)

@@ -1,8 +1,6 @@
 """URL map: the admin, the REST API under /api/v1/, its schema and docs, file downloads."""
 
 from django.contrib import admin
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
@@ -12,18 +10,11 @@ from assets.upload_api import UploadView
 from billing.api import UsageView
 from billing.finance_views import finance_report
 from billing.views import stripe_webhook
+from core import health
 from generation.api import JobViewSet, ModelCatalogView
 from generation.batch_api import BatchViewSet
 from generation.template_api import TemplateViewSet
 from generation.webhook_api import WebhookViewSet
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness plus a database round trip, for load balancers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
 
 router = SimpleRouter(trailing_slash=False)
 router.register("jobs", JobViewSet, basename="job")
@@ -47,7 +38,8 @@ urlpatterns = [
                                                    authentication_classes=[]), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[],
                                                      authentication_classes=[]), name="docs"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("billing/stripe/webhook", stripe_webhook, name="stripe-webhook"),
     path("", include("assets.urls")),
     path("", include("config.dashboard_urls")),

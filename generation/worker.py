@@ -13,6 +13,7 @@ import dramatiq
 from django.conf import settings
 from dramatiq.errors import QueueJoinTimeout
 
+from core.scheduler import Scheduler
 from generation.models import Job
 from generation.services import sweep_stale_jobs
 
@@ -36,6 +37,8 @@ def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | N
     worker = dramatiq.Worker(broker, worker_threads=threads or settings.ATELIER_WORKER_THREADS,
                              worker_timeout=100)
     worker.start()
+    scheduler = Scheduler()  # no separate scheduler process on the embedded default
+    scheduler.start_in_thread()
     try:
         sweep_stale_jobs(orphans=True)
         sweep_missing_renditions(older_than_seconds=0)
@@ -45,6 +48,7 @@ def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | N
         if "assets" in broker.queues:
             with contextlib.suppress(QueueJoinTimeout):
                 broker.join("assets", timeout=30_000, fail_fast=False)
+        scheduler.stop()
         worker.stop()
 
 

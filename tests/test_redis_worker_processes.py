@@ -28,8 +28,11 @@ class Workers:
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env, self.log, self.groups = env, log, []
+        self.scheduler: subprocess.Popen[bytes] | None = None  # sweeps for stuck jobs
 
     def start(self) -> subprocess.Popen[bytes]:
+        if self.scheduler is None:
+            self.scheduler = start_manage("run_scheduler", env=self.env, log=self.log)
         process = start_manage("run_workers", "--processes", "1", "--threads", "2",
                                env=self.env, log=self.log)
         self.groups.append(process)
@@ -40,7 +43,7 @@ class Workers:
         process.wait(10)
 
     def stop_all(self) -> None:
-        for process in self.groups:
+        for process in [*self.groups, *([self.scheduler] if self.scheduler else [])]:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 try:

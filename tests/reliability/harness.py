@@ -38,8 +38,13 @@ class Workers:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env, self.log = env, log
         self.groups: list[subprocess.Popen[bytes]] = []
+        # The one scheduler that sweeps for stuck jobs (workers are pure consumers); its own
+        # process, so killing worker groups never kills it.
+        self.scheduler: subprocess.Popen[bytes] | None = None
 
     def start(self, *, processes: int = 1, threads: int = 4) -> subprocess.Popen[bytes]:
+        if self.scheduler is None:
+            self.scheduler = start_manage("run_scheduler", env=self.env, log=self.log)
         process = start_manage("run_workers", "--processes", str(processes), "--threads",
                                str(threads), env=self.env, log=self.log)
         self.groups.append(process)
@@ -53,9 +58,11 @@ class Workers:
         process.wait(10)
 
     def stop_all(self) -> None:
-        for process in self.alive():
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in self.groups:
+        everything = [*self.groups, *([self.scheduler] if self.scheduler else [])]
+        for process in everything:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in everything:
             try:
                 process.wait(15)
             except subprocess.TimeoutExpired:

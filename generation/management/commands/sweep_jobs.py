@@ -1,21 +1,22 @@
-"""`manage.py sweep_jobs`: the workers' periodic sweep, once, on demand."""
+"""`manage.py sweep_jobs`: every task of the scheduler, once, now."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from generation.services import sweep_stale_jobs
-from generation.sweeper import sweep_repairs
+from core.scheduler import run_all_once
 
 
 class Command(BaseCommand):
-    help = ("Re-enqueue jobs whose worker died or whose queue message was lost, and repair "
-            "what else the workers' sweep repairs (renditions, webhooks, batches, keys).")
+    help = ("Re-enqueue jobs whose worker died or whose queue message was lost, and run the "
+            "scheduler's other repairs once (renditions, webhooks, batches, keys, usage "
+            "reports, credit alerts, queue metrics).")
 
     def handle(self, *args: object, **opts: object) -> None:
-        swept = sweep_stale_jobs()
-        self.stdout.write(f"re-enqueued {len(swept)} job(s)")
-        for job_id in swept:
-            self.stdout.write(f"  {job_id}")
-        for what, count in sweep_repairs().items():
-            self.stdout.write(f"{what}: {count}")
+        for task, result in run_all_once().items():
+            if isinstance(result, list):  # the ids it acted on
+                self.stdout.write(f"{task}: {len(result)}")
+                for item in result:
+                    self.stdout.write(f"  {item}")
+            else:
+                self.stdout.write(f"{task}: {result}")
