@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PIP    := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: demo serve worker test lint bench check clean
+.PHONY: demo serve worker scheduler test lint bench check clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ serve: $(VENV)/.runtime
 ## make worker: Dramatiq worker processes (needs REDIS_URL)
 worker: $(VENV)/.runtime
 	$(MANAGE) run_workers
+
+## make scheduler: the one process that runs periodic work (needs REDIS_URL)
+scheduler: $(VENV)/.runtime
+	$(MANAGE) run_scheduler
 
 ## make test: the pytest suite (real PostgreSQL/Redis/S3 when their variables are set)
 test: $(VENV)/.test

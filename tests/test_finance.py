@@ -58,6 +58,22 @@ def test_alerts_fire_once_at_each_threshold_and_are_emailed(acme, bedrock, setti
     assert credits.remaining_usd == Decimal("0")
 
 
+def test_the_scheduler_raises_an_alert_that_a_charge_missed(acme, bedrock):
+    from billing.credits import check_all_pools
+
+    credits = pool("0.20")
+    spend(acme.tenant, 3)  # charged, but the alert never ran (its commit hook was lost)
+    assert not CreditAlert.objects.exists()
+    CreditPool.objects.create(name="expired", category="activate", amount_usd=Decimal("1"),
+                              used_usd=Decimal("1"), priority=2,
+                              starts_on=date.today() - timedelta(days=60),
+                              expires_on=date.today() - timedelta(days=1))
+    assert check_all_pools() == 1
+    assert list(CreditAlert.objects.values_list("pool__name", "threshold")) == [
+        (credits.name, 50)]
+    assert check_all_pools() == 0  # recorded once
+
+
 def test_burn_rate_and_forecast(acme, bedrock):
     credits = pool("1.00")
     spend(acme.tenant, 7)  # $0.28 this week

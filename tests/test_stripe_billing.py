@@ -103,3 +103,31 @@ def test_a_replayed_event_changes_nothing(acme, stripe_double):
     Tenant.objects.filter(pk=acme.tenant.pk).update(status="active")  # fixed by hand since
     assert post(failed, signed(failed)).json()["outcome"] == "already handled"
     assert Tenant.objects.get(pk=acme.tenant.pk).status == "active"
+
+
+def test_the_scheduler_resends_usage_that_never_reached_stripe(acme, submit, stripe_double,
+                                                               empty_queue):
+    from datetime import timedelta
+
+    import dramatiq
+    from django.utils import timezone
+
+    from billing.actors import report_usage_actor
+    from billing.stripe_sync import report_unreported
+
+    job = submit(n=3)
+    run_job(job.pk)
+    events = list(UsageEvent.objects.for_tenant(acme.tenant).filter(job=job).order_by("index"))
+    UsageEvent.unscoped.filter(pk=events[0].pk).update(
+        created_at=timezone.now() - timedelta(minutes=10))  # lost: Redis was down at commit
+    UsageEvent.unscoped.filter(pk=events[1].pk).update(
+        created_at=timezone.now() - timedelta(days=40))  # too old for Stripe to take
+    dramatiq.get_broker().flush_all()
+    assert report_unreported() == [str(events[0].pk)]  # the fresh one is still on its way
+    queue = dramatiq.get_broker().queues["billing"]
+    messages = [dramatiq.Message.decode(queue.get_nowait()) for _ in range(queue.qsize())]
+    assert [m.actor_name for m in messages] == ["report_usage_actor"]
+    report_usage_actor(*messages[0].args)  # what the worker runs for that message
+    assert set(stripe_double.meter_events) == {str(events[0].pk)}
+    assert UsageEvent.unscoped.get(pk=events[0].pk).reported_at is not None
+    assert report_unreported() == []
