@@ -12,6 +12,12 @@ from django.conf import settings
 
 NOT_IMPLEMENTED = {"NotImplemented", "NotImplementedError", "501"}
 
+# The object tag that marks a draft (assets.services.tags_for writes it); the bucket's
+# lifecycle rule expires objects carrying it, here and in the CDK app (deploy/aws).
+DRAFT_TAG_KEY = "stage"
+DRAFT_TAG_VALUE = "draft"
+DRAFT_TAG = (DRAFT_TAG_KEY, DRAFT_TAG_VALUE)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -50,11 +56,11 @@ def configure_bucket(bucket: str, *, retention_days: int, cors_origins: list[str
     steps.append(_run("default encryption", s3.put_bucket_encryption, Bucket=bucket,
                       ServerSideEncryptionConfiguration={"Rules": [rule]}))
     steps.append(_run(
-        f"expire stage=draft objects after {retention_days} days",
+        f"expire {DRAFT_TAG_KEY}={DRAFT_TAG_VALUE} objects after {retention_days} days",
         s3.put_bucket_lifecycle_configuration, Bucket=bucket,
         LifecycleConfiguration={"Rules": [{
             "ID": "atelier-expire-drafts", "Status": "Enabled",
-            "Filter": {"Tag": {"Key": "stage", "Value": "draft"}},
+            "Filter": {"Tag": {"Key": DRAFT_TAG_KEY, "Value": DRAFT_TAG_VALUE}},
             "Expiration": {"Days": retention_days}}]}))
     steps.append(_run(
         f"CORS for {', '.join(cors_origins)}", s3.put_bucket_cors, Bucket=bucket,

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from assets.bucket import DRAFT_TAG_KEY
 from assets.keys import generated_key, prompt_hash
 from assets.models import Asset, Rendition
 from assets.renditions import make_renditions
@@ -27,8 +28,8 @@ log = logging.getLogger("atelier.assets")
 
 
 def tags_for(asset: Asset) -> dict[str, str]:
-    """The object tags of an asset's objects: a lifecycle rule expires `stage=draft`."""
-    return {"stage": asset.stage, "tenant": asset.tenant.slug}
+    """The object tags of an asset's objects: a lifecycle rule expires drafts (DRAFT_TAG)."""
+    return {DRAFT_TAG_KEY: asset.stage, "tenant": asset.tenant.slug}
 
 
 def store_generated_image(job: Job, index: int, image: GeneratedImage,
@@ -45,8 +46,8 @@ def store_generated_image(job: Job, index: int, image: GeneratedImage,
     metadata = {"tenant": job.tenant.slug, "job": str(job.pk), "model": job.model_id,
                 "seed": "none" if image.seed is None else str(image.seed),
                 "prompt-hash": prompt_hash(job.prompt)}
-    with object_extras(metadata=metadata, tags={"stage": job.stage, "tenant": job.tenant.slug},
-                       content_type=f"image/{image.format}"):
+    tags = {DRAFT_TAG_KEY: job.stage, "tenant": job.tenant.slug}
+    with object_extras(metadata=metadata, tags=tags, content_type=f"image/{image.format}"):
         stored_key = default_storage.save(key, ContentFile(image.data))
     asset, created = Asset.objects.for_tenant(job.tenant).get_or_create(
         job=job, index=index,

@@ -3,15 +3,22 @@
 Foundation models are `arn:aws:bedrock:REGION::foundation-model/ID`. A `us.` (or `global.`)
 inference profile needs the profile ARN in the caller's account **and** the foundation model
 in every region the profile routes to. Guardrails and Rekognition are added when configured.
+
+`invoke_model_resources` needs no guardrail or Rekognition settings, so the deployment (the CDK
+app in deploy/aws) builds its task roles' Bedrock statement from this same code.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from generation.catalog import catalog
+
+if TYPE_CHECKING:
+    from generation.catalog import ModelSpec
 
 PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.")
 
@@ -27,15 +34,35 @@ def _model_arns(model_id: str, regions: tuple[str, ...], region: str, account: s
             *(f"arn:aws:bedrock:{r}::foundation-model/{base}" for r in routed)]
 
 
-def policy_for(*, account: str = "*", region: str = "us-east-1",
-               include_retired: bool = False) -> dict[str, Any]:
+def invoke_model_resources(account: str, region: str,
+                           bedrock_regions: Iterable[str] | None = None,
+                           include_retired: bool = False,
+                           models: Iterable[ModelSpec] | None = None) -> list[str]:
+    """The ARNs `bedrock:InvokeModel` must allow for the catalog's callable models, in order.
+
+    `region` is the app's AWS_REGION; each model is called where ModelSpec.region() says.
+    `bedrock_regions`, when given, are the Regions a deployment lets Bedrock be called in: a
+    model that would be called elsewhere is left out (an inference profile still gets the
+    foundation model in every Region it routes to, or its calls fail). `models` defaults to
+    the process's catalog.
+    """
+    allowed = None if bedrock_regions is None else set(bedrock_regions)
     resources: list[str] = []
-    for spec in catalog():
+    for spec in catalog() if models is None else models:
         if spec.family == "local" or (spec.state() == "eol" and not include_retired):
             continue
-        for arn in _model_arns(spec.model_id, spec.regions, spec.region(region), account):
+        call_region = spec.region(region)
+        if allowed is not None and call_region not in allowed:
+            continue
+        for arn in _model_arns(spec.model_id, spec.regions, call_region, account):
             if arn not in resources:
                 resources.append(arn)
+    return resources
+
+
+def policy_for(*, account: str = "*", region: str = "us-east-1",
+               include_retired: bool = False) -> dict[str, Any]:
+    resources = invoke_model_resources(account, region, include_retired=include_retired)
     statements: list[dict[str, Any]] = [{
         "Sid": "InvokeAtelierImageModels", "Effect": "Allow",
         "Action": ["bedrock:InvokeModel"], "Resource": resources,

@@ -39,3 +39,25 @@ def test_retired_models_can_be_included_and_moderation_services_appear_when_enab
     assert any("amazon.nova-canvas-v1:0" in arn for arn in document["Statement"][0]["Resource"])
     assert document["Statement"][1]["Resource"] == [
         "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-123"]
+
+
+def test_the_policy_and_the_deployment_share_one_list_of_model_arns(capsys):
+    from generation.iam import invoke_model_resources
+
+    (statement,) = policy(capsys)["Statement"]
+    assert statement["Resource"] == invoke_model_resources("123456789012", "us-east-1")
+
+
+def test_bedrock_regions_leave_out_models_called_elsewhere_but_keep_profile_routes():
+    from generation.iam import invoke_model_resources
+
+    everywhere = invoke_model_resources("123456789012", "us-east-1")
+    home_only = invoke_model_resources("123456789012", "us-east-1", ["us-east-1"])
+    # sd3.5-large is offered only in us-west-2: called there, so left out of us-east-1 only.
+    assert any("sd3-5-large" in arn for arn in everywhere)
+    assert not any("sd3-5-large" in arn for arn in home_only)
+    # A us. inference profile called from us-east-1 still needs every Region it routes to.
+    assert set(home_only) < set(everywhere)
+    for region in ("us-east-1", "us-east-2", "us-west-2"):
+        assert (f"arn:aws:bedrock:{region}::foundation-model/"
+                "stability.stable-image-erase-object-v1:0") in home_only

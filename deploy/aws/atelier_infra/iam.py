@@ -1,0 +1,99 @@
+"""Task roles with least privilege: each process gets only the calls it makes.
+
+| role      | Bedrock InvokeModel | ApplyGuardrail | Rekognition | S3 + KMS (images) |
+|-----------|---------------------|----------------|-------------|-------------------|
+| web       | yes                 | yes            | yes         | yes               |
+| worker    | yes                 | yes            | yes         | yes               |
+| scheduler | no                  | no             | no          | yes               |
+| migrate   | no                  | no             | no          | no                |
+
+The InvokeModel resources are exactly generation.iam.invoke_model_resources() for the
+deployment's Regions: the same code as `manage.py iam_policy`, never `*`.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from atelier_infra import appcode
+from atelier_infra.config import DeployConfig
+from atelier_infra.nag import suppress
+
+INVOKE_SID = "InvokeAtelierImageModels"
+# What django-storages and assets/storage.py do: read, write (with tags), delete, tag, list.
+OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging",
+                  "s3:PutObjectTagging", "s3:AbortMultipartUpload"]
+KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+
+def bedrock_invoke_statement(config: DeployConfig) -> iam.PolicyStatement:
+    """bedrock:InvokeModel (which also covers Converse) on the catalog's callable models."""
+    resources = appcode.bedrock_resources(
+        account=config.account, region=config.region, bedrock_regions=config.model_regions,
+        include_retired=config.include_retired_models, overrides=config.environment)
+    if not resources:
+        raise ValueError("no Bedrock model is callable in bedrockRegions "
+                         f"{list(config.model_regions)}; check the context")
+    return iam.PolicyStatement(sid=INVOKE_SID, actions=["bedrock:InvokeModel"],
+                               resources=resources)
+
+
+class TaskRoles(Construct):
+    """One role per process (`web`, `worker`, `scheduler`, `migrate`)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: DeployConfig,
+                 bucket: s3.IBucket, key: kms.IKey, guardrail_arn: str) -> None:
+        super().__init__(scope, construct_id)
+        self.roles = {name: iam.Role(
+            self, name.capitalize(), assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+            description=f"Atelier {name} tasks") for name in ("web", "worker", "scheduler",
+                                                             "migrate")}
+        storage = [
+            iam.PolicyStatement(sid="ImageObjects", actions=OBJECT_ACTIONS,
+                                resources=[bucket.arn_for_objects("*")]),
+            iam.PolicyStatement(sid="ListImages", actions=["s3:ListBucket"],
+                                resources=[bucket.bucket_arn]),
+            iam.PolicyStatement(sid="ImagesKey", actions=KEY_ACTIONS, resources=[key.key_arn]),
+        ]
+        invoke = bedrock_invoke_statement(config)
+        moderation = [
+            iam.PolicyStatement(sid="ApplyAtelierGuardrail", actions=["bedrock:ApplyGuardrail"],
+                                resources=[guardrail_arn]),
+            iam.PolicyStatement(sid="ModerateOutputs",
+                                actions=["rekognition:DetectModerationLabels"],
+                                resources=["*"]),
+        ]
+        for name in ("web", "worker"):
+            for statement in (invoke, *moderation, *storage):
+                self.roles[name].add_to_principal_policy(statement)
+        for statement in storage:
+            self.roles["scheduler"].add_to_principal_policy(statement)
+        objects = f"Resource::<{Stack.of(self).get_logical_id(bucket.node.default_child)}.Arn>/*"
+        for name in ("web", "worker", "scheduler"):
+            reasons = [(objects, "Objects are keyed per tenant and job, so the role may touch "
+                        "any object, in this one bucket only.")]
+            if name != "scheduler":
+                reasons.append(("Resource::*", "rekognition:DetectModerationLabels has no "
+                                "resource type: IAM accepts only Resource \"*\" for it."))
+            for applies_to, reason in reasons:
+                suppress(self.roles[name], "AwsSolutions-IAM5", reason, applies_to=[applies_to])
+
+    @property
+    def web(self) -> iam.Role:
+        return self.roles["web"]
+
+    @property
+    def worker(self) -> iam.Role:
+        return self.roles["worker"]
+
+    @property
+    def scheduler(self) -> iam.Role:
+        return self.roles["scheduler"]
+
+    @property
+    def migrate(self) -> iam.Role:
+        return self.roles["migrate"]
