@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PIP    := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: demo serve worker scheduler test lint bench check clean
+.PHONY: demo serve worker scheduler test lint bench check image clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lint: $(VENV)/.test
 
 check: $(VENV)/.runtime
 	$(MANAGE) check
+
+## make image: build deploy/Containerfile with podman as localhost/atelier:dev (scripts/image.sh)
+image:
+	scripts/image.sh build
 
 clean:
 	rm -rf $(VENV) var test-output
