@@ -114,7 +114,9 @@ class Compute(Construct):
                 stream_prefix=role, log_group=self.log_groups[role],
                 mode=ecs.AwsLogDriverMode.NON_BLOCKING,
                 max_buffer_size=Size.mebibytes(25)),
-            stop_timeout=Duration.seconds(120 if role == "worker" else 30),
+            # Longer than gunicorn's 30 s graceful timeout, so in-flight requests finish;
+            # Fargate's ceiling (120 s) for workers, whose unfinished jobs are swept later.
+            stop_timeout=Duration.seconds(120 if role == "worker" else 45),
             port_mappings=[ecs.PortMapping(container_port=WEB_PORT)] if role == "web" else None,
         )
         container.add_mount_points(ecs.MountPoint(container_path="/tmp", source_volume="tmp",
