@@ -20,8 +20,9 @@ log = logging.getLogger("atelier.billing")
 THRESHOLDS = (50, 80, 100)
 
 
-def check_alerts(pool: CreditPool) -> list[CreditAlert]:
-    """Record (once) and e-mail every threshold the pool has crossed."""
+def check_alerts(pool: CreditPool, *, tenant: str | None = None) -> list[CreditAlert]:
+    """Record (once) and e-mail every threshold the pool has crossed. Pools are the platform's;
+    `tenant` is the slug of the tenant whose charge crossed it, when a charge did."""
     pool.refresh_from_db()
     if pool.amount_usd <= 0:
         return []
@@ -42,7 +43,9 @@ def check_alerts(pool: CreditPool) -> list[CreditAlert]:
                   f"used; expires {pool.expires_on}.",
                   settings.DEFAULT_FROM_EMAIL, settings.ATELIER_FINANCE_EMAILS,
                   fail_silently=True)
-        log.warning("credit pool %s crossed %s%%", pool.name, threshold)
+        log.warning("billing.credit_alert", extra={
+            "tenant": tenant, "pool": pool.name, "percent": threshold,
+            "used_usd": str(pool.used_usd), "amount_usd": str(pool.amount_usd)})
     return raised
 
 

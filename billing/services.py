@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from billing.models import (
     UsageEvent,
 )
 from config.errors import AtelierError
+from core import metrics
 from generation.catalog import ModelSpec, catalog
 from generation.requests import ResolvedRequest
 from tenants.models import Tenant
@@ -121,12 +123,14 @@ def _hold(tenant: Tenant, month: str, images: int, amount: Decimal, *, field: st
     if limits.images is not None:
         left = limits.images - ledger.used_images - ledger.reserved_images
         if images > left:
+            metrics.quota_refused("images")
             raise QuotaExceeded(
                 f"{field}: {images} image(s) asked for, {max(left, 0)} left of {limits.images} "
                 f"this month", field=field, extra={"images_left": max(left, 0), "month": month})
     if limits.budget_usd is not None:
         left_usd = limits.budget_usd - ledger.used_usd - ledger.reserved_usd
         if amount > left_usd:
+            metrics.quota_refused("budget")
             raise QuotaExceeded(
                 f"{field}: {what} costs ${amount}, ${max(left_usd, Decimal(0)):.2f} left of "
                 f"${limits.budget_usd} this month", field=field, code="budget_exceeded",
@@ -160,6 +164,7 @@ def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
             aws_cost_usd=ledger.aws_cost_usd + aws_cost_usd)
         draw_credits(event)
         stripe_sync.queue_report(event)
+        transaction.on_commit(partial(metrics.charged, job.model_key, aws_cost_usd))
     return True
 
 
@@ -194,7 +199,7 @@ def draw_credits(event: UsageEvent) -> list[CreditAllocation]:
         allocations.append(CreditAllocation.objects.create(event=event, pool=pool,
                                                            amount_usd=take))
         owed -= take
-        transaction.on_commit(lambda pool=pool: check_alerts(pool))
+        transaction.on_commit(partial(check_alerts, pool, tenant=event.tenant.slug))
     return allocations
 
 

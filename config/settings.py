@@ -8,7 +8,9 @@ are never taken silently: each one taken is recorded and `manage.py check` refus
 
 from __future__ import annotations
 
+import os
 import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_dramatiq",
     "django_htmx",
+    "django_prometheus",  # request metrics (its two middlewares below)
     "core",
     "tenants",
     "generation",
@@ -100,6 +103,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",  # first: probes come by IP over plain HTTP
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # outermost after the probes
+    "core.request_id.RequestIdMiddleware",  # X-Request-ID in, out and on every log line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,6 +180,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 _DRAMATIQ_MIDDLEWARE = [
+    "core.request_id.DramatiqRequestId",  # first: the request id on all of a message's lines
     "dramatiq.middleware.AgeLimit",
     "dramatiq.middleware.TimeLimit",
     "dramatiq.middleware.ShutdownNotifications",
@@ -186,8 +193,18 @@ if ATELIER_QUEUE == "redis":
         "BROKER": "dramatiq.brokers.redis.RedisBroker",
         "OPTIONS": {"url": REDIS_URL,
                     "namespace": env.str("ATELIER_QUEUE_NAMESPACE", default="atelier")},
-        "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
+        # Messages, errors, retries, dead letters and durations per actor, served by worker
+        # processes on port 9191 (dramatiq_prom_port). Never on the in-memory broker: no
+        # exporter runs there, and the middleware needs one.
+        "MIDDLEWARE": ["dramatiq.middleware.prometheus.Prometheus", *_DRAMATIQ_MIDDLEWARE],
     }
+    if "dramatiq.cli" in sys.modules:
+        # A worker process: Atelier's metrics join Dramatiq's in the directory its exporter
+        # reads. prometheus_client chooses where metrics live when first imported (during
+        # django.setup(), before Dramatiq sets this variable itself), so set it now.
+        from dramatiq.middleware.prometheus import DB_PATH as _DRAMATIQ_METRICS_DIR
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _DRAMATIQ_METRICS_DIR
 else:
     DRAMATIQ_BROKER = {
         "BROKER": "dramatiq.brokers.stub.StubBroker",
@@ -215,7 +232,7 @@ ATELIER_SCHEDULE = {
     "expired idempotency keys": ("tenants.idempotency.purge_expired", 3600),
     "usage to Stripe": ("billing.stripe_sync.report_unreported", 300),
     "credit alerts": ("billing.credits.check_all_pools", 900),
-    "queue metrics": ("core.queue_metrics.publish", 60),
+    "queue metrics": ("core.queue_metrics.publish", ATELIER_SWEEP_INTERVAL_SECONDS),
 }
 # How long a scheduler holds its lock without renewing it (another takes over after that).
 ATELIER_SCHEDULER_LOCK_SECONDS = env.int("ATELIER_SCHEDULER_LOCK_SECONDS", default=30)
@@ -370,16 +387,37 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Observability: JSON log lines, Prometheus metrics, Sentry ---
+# One JSON object per line on stderr (stdout stays for commands' own output, such as
+# `manage.py generate`'s JSON), with the request id of the web request or job (core/logs.py);
+# colored text instead on a developer's terminal. LOG_LEVEL for everything, ATELIER_LOG_LEVEL
+# (default: the same) for Atelier's own loggers.
+_LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+LOG_LEVEL = choice("LOG_LEVEL", _LOG_LEVELS, "info").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "formatters": {"structured": {"()": "core.logs.formatter",
+                                  "development": not ATELIER_PRODUCTION}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured",
+                             "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "atelier": {"level": env.str("ATELIER_LOG_LEVEL", default="WARNING"), "propagate": True},
+        "atelier": {"level": choice("ATELIER_LOG_LEVEL", _LOG_LEVELS, LOG_LEVEL).upper()},
+        # Every client creation and connection at INFO: noise, not events.
+        **{name: {"level": "WARNING"} for name in ("botocore", "boto3", "s3transfer",
+                                                   "urllib3")},
     },
 }
+# GET /metrics answers only `Authorization: Bearer <this>` (404 while unset). The scheduler
+# serves its metrics on ATELIER_METRICS_PORT, the workers on Dramatiq's port 9191.
+ATELIER_METRICS_TOKEN = env.str("ATELIER_METRICS_TOKEN", default="")
+ATELIER_METRICS_PORT = env.int("ATELIER_METRICS_PORT", default=9300)
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:  # before django_dramatiq builds the broker (core/sentry.py)
+    from core.sentry import init as _init_sentry
+
+    _init_sentry(SENTRY_DSN, environment=ATELIER_ENV)
 
 # --- Uploads (source and mask images) ---
 ATELIER_UPLOAD_MAX_BYTES = env.int("ATELIER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -10,7 +10,7 @@ from assets.upload_api import UploadView
 from billing.api import UsageView
 from billing.finance_views import finance_report
 from billing.views import stripe_webhook
-from core import health
+from core import health, metrics
 from generation.api import JobViewSet, ModelCatalogView
 from generation.batch_api import BatchViewSet
 from generation.template_api import TemplateViewSet
@@ -40,6 +40,7 @@ urlpatterns = [
                                                      authentication_classes=[]), name="docs"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("billing/stripe/webhook", stripe_webhook, name="stripe-webhook"),
     path("", include("assets.urls")),
     path("", include("config.dashboard_urls")),

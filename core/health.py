@@ -1,4 +1,4 @@
-"""Liveness and readiness for load balancers and orchestrators.
+"""Liveness and readiness for load balancers and orchestrators (and the metrics endpoint).
 
 Both answer from a middleware placed first, before host validation and the HTTPS redirect:
 a load balancer probes a task by its IP address over plain HTTP, which `ALLOWED_HOSTS` and
@@ -20,6 +20,8 @@ from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from core import metrics
 
 CHECK_TIMEOUT_SECONDS = 2.0
 _migrated = False  # once every migration is applied it stays so for this process's lifetime
@@ -107,7 +109,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
                         status=200 if ready else 503, headers={"Cache-Control": "no-store"})
 
 
-PROBES = {"/healthz": healthz, "/readyz": readyz}
+# Answered for any Host and scheme: load balancers probe a task by IP over plain HTTP, and
+# so do metrics scrapers (/metrics stays behind its bearer token).
+PROBES = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics.metrics_view}
 
 
 class HealthCheckMiddleware:

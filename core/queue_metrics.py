@@ -2,7 +2,8 @@
 
 The figures go out as a CloudWatch Embedded Metric Format log line (namespace `Atelier`,
 metrics `QueueDepth` and `QueueOldestAgeSeconds`): CloudWatch Logs turns it into metrics with
-no API call and no extra permission, and the worker service scales on `QueueDepth`.
+no API call and no extra permission, and the worker service scales on `QueueDepth`. The same
+figures are Prometheus gauges on the scheduler's metrics port.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
+
+from core import metrics
 
 log = logging.getLogger("atelier.queue")
 NAMESPACE = "Atelier"
@@ -63,5 +66,7 @@ def emf_fields(figures: QueueFigures) -> dict[str, Any]:
 
 def publish() -> dict[str, Any]:
     figures = measure()
+    metrics.QUEUE_DEPTH.set(figures.depth)
+    metrics.QUEUE_OLDEST_AGE.set(figures.oldest_age_seconds)
     log.info("queue.metrics", extra=emf_fields(figures))
     return {"depth": figures.depth, "oldest_age_seconds": figures.oldest_age_seconds}

@@ -29,6 +29,8 @@ from assets.services import store_generated_image
 from billing import services as billing
 from billing.models import MonthlyLimits
 from config.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
+from core import metrics
+from core.logs import log_context
 from generation import batch_progress, calls, ratelimit, webhooks
 from generation.catalog import ModelSpec, catalog
 from generation.inputs import outpaint_canvas, resolve_sources
@@ -178,8 +180,8 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
         job = Job.objects.for_tenant(tenant).create(**fields, enqueued_at=timezone.now())
         billing.reserve(tenant, job, images=request.n, unit_price=prepared.unit_price)
         transaction.on_commit(lambda: _enqueue(job.pk))
-    log.info("job %s submitted: tenant=%s model=%s n=%s", job.pk, tenant.slug,
-             prepared.spec.key, job.n)
+    log.info("job.submitted", extra={"job_id": str(job.pk), "tenant": tenant.slug,
+                                     "model": prepared.spec.key, "n": job.n})
     return job
 
 
@@ -269,9 +271,9 @@ def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
         status=status, finished_at=timezone.now(), lease_expires_at=None,
         error_code=code, error_message=message)
     billing.release(job)
-    log.info("job %s finished: %s %s", job.pk, status, code)
-    if finished:  # this update ended the job: tell the tenant once
+    if finished:  # this update ended the job: tell the tenant once, count its images once
         webhooks.job_finished(job, status)
+        metrics.job_finished(job, status, code)
     batch_progress.job_finished(job)
 
 
@@ -311,7 +313,9 @@ def _call(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall) -> 
                                keepalive=_lease_keeper(job))
     started, clock = timezone.now(), time.monotonic()
     try:
-        result = generate(call)
+        with metrics.provider_call(spec.key, call.region, bedrock=uses_bedrock(spec),
+                                   model_id=call.model_id):
+            result = generate(call)
     except ProviderError as exc:
         if exc.code == "throttled":
             ratelimit.penalize(key)
@@ -327,6 +331,13 @@ def run_job(job_id: Any) -> None:
     job = claim_job(job_id)
     if job is None:
         return
+    with log_context(job_id=str(job.pk), tenant=job.tenant.slug, model=job.model_key,
+                     operation=job.operation):
+        _run_claimed(job)
+
+
+def _run_claimed(job: Job) -> None:
+    """run_job's work on a job it holds, inside the job's log context."""
     try:
         spec = catalog().get(job.model_key)
     except AtelierError as exc:  # the model left the catalog after the job was accepted

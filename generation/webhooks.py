@@ -31,6 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from config.errors import InvalidParameter
+from core import metrics
 from generation import webhook_http
 from generation.models import WebhookDelivery, WebhookEndpoint
 
@@ -286,6 +287,8 @@ def _record(delivery: WebhookDelivery, attempt: Attempt) -> str:
             fields.update(next_attempt_at=retry_at)
     WebhookDelivery.unscoped.filter(pk=delivery.pk, status=PENDING).update(**fields)
     status = fields.get("status", PENDING)
+    if not attempt.ok:
+        metrics.webhook_failed(gave_up=status == WebhookDelivery.Status.FAILED)
     log.info("webhook %s %s to %s attempt %d: %s", delivery.event, delivery.pk,
              delivery.endpoint_id, delivery.attempts, attempt.status or attempt.error)
     if retry_at is not None:

@@ -13,6 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
+from core import metrics
+
 
 class ModerationUnavailable(Exception):
     """A moderation service could not give an answer (error, throttle, timeout)."""
@@ -52,10 +54,13 @@ def detect_labels(image: bytes, *, min_confidence: float = 20.0) -> list[Label]:
         answer = _service("rekognition").detect_moderation_labels(
             Image={"Bytes": image}, MinConfidence=min_confidence)
     except (ClientError, BotoCoreError) as exc:
+        metrics.moderation_failed("rekognition", exc)
         raise ModerationUnavailable(f"Rekognition: {exc}") from exc
-    return [Label(name=item["Name"], parent=item.get("ParentName", ""),
-                  confidence=float(item["Confidence"]))
-            for item in answer.get("ModerationLabels", [])]
+    labels = [Label(name=item["Name"], parent=item.get("ParentName", ""),
+                    confidence=float(item["Confidence"]))
+              for item in answer.get("ModerationLabels", [])]
+    metrics.moderation_decision("rekognition", "flagged" if labels else "clean")
+    return labels
 
 
 def _findings(assessments: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -88,10 +93,13 @@ def apply_guardrail(source: str, *, texts: list[str] = (), images: list[tuple[by
             guardrailIdentifier=settings.ATELIER_GUARDRAIL_ID,
             guardrailVersion=settings.ATELIER_GUARDRAIL_VERSION, source=source, content=content)
     except (ClientError, BotoCoreError) as exc:
+        metrics.moderation_failed("guardrails", exc)
         raise ModerationUnavailable(f"Guardrails: {exc}") from exc
     found, bands = _findings(answer.get("assessments", []))
     scale = confidence_bands or {}
     message = " ".join(out.get("text", "") for out in answer.get("outputs", []))
-    return GuardrailVerdict(intervened=answer.get("action") == "GUARDRAIL_INTERVENED",
+    intervened = answer.get("action") == "GUARDRAIL_INTERVENED"
+    metrics.moderation_decision("guardrails", "flagged" if intervened else "clean")
+    return GuardrailVerdict(intervened=intervened,
                             findings=found, message=message,
                             confidence=max((scale.get(b, 100.0) for b in bands), default=0.0))

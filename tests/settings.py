@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from config.settings import *  # noqa: F403
-from config.settings import DATABASES, DRAMATIQ_BROKER
+from config.settings import _DRAMATIQ_MIDDLEWARE, DATABASES, DRAMATIQ_BROKER
 
 TEST_VAR_DIR = Path(tempfile.mkdtemp(prefix="atelier-test-"))
 atexit.register(shutil.rmtree, TEST_VAR_DIR, ignore_errors=True)
@@ -26,8 +26,9 @@ STATIC_ROOT = TEST_VAR_DIR / "static"
 STATIC_ROOT.mkdir()
 ATELIER_BUCKET = ""
 ATELIER_QUEUE = "inprocess"
+# The in-memory broker's middleware: without the Redis broker's Prometheus exporter.
 DRAMATIQ_BROKER = {**DRAMATIQ_BROKER, "BROKER": "dramatiq.brokers.stub.StubBroker",
-                   "OPTIONS": {}}
+                   "OPTIONS": {}, "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ATELIER_HTTPS = False

@@ -98,3 +98,14 @@ def test_readyz_is_ready_on_real_redis_and_s3(db, redis_url, s3_endpoint):
         s3.delete_bucket(Bucket=bucket)
     assert status == 200, body
     assert all(check["ok"] for check in body["checks"].values())
+
+
+def test_a_metrics_scraper_by_ip_over_plain_http_reaches_the_token_check(db, settings):
+    settings.ALLOWED_HOSTS = ["atelier.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ATELIER_METRICS_TOKEN = "scrape-me"
+    client = Client()
+    assert client.get("/metrics", HTTP_HOST="10.0.3.7:8000").status_code == 401
+    answer = client.get("/metrics", HTTP_HOST="10.0.3.7:8000",
+                        HTTP_AUTHORIZATION="Bearer scrape-me")
+    assert answer.status_code == 200 and b"atelier_images_total" in answer.content

@@ -32,7 +32,8 @@ class Workers:
 
     def start(self) -> subprocess.Popen[bytes]:
         if self.scheduler is None:
-            self.scheduler = start_manage("run_scheduler", env=self.env, log=self.log)
+            self.scheduler = start_manage("run_scheduler", "--metrics-port", "0",
+                                          env=self.env, log=self.log)
         process = start_manage("run_workers", "--processes", "1", "--threads", "2",
                                env=self.env, log=self.log)
         self.groups.append(process)

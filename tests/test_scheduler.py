@@ -153,7 +153,7 @@ def test_two_schedulers_and_three_workers_sweep_each_stale_job_once(
     logs = {name: tmp_path / f"{name}.log" for name in
             ("scheduler-1", "scheduler-2", "worker-1", "worker-2", "worker-3")}
     processes = {name: start_manage(
-        *(["run_scheduler"] if name.startswith("scheduler") else
+        *(["run_scheduler", "--metrics-port", "0"] if name.startswith("scheduler") else
           ["run_workers", "--processes", "1", "--threads", "2"]), env=env, log=log)
         for name, log in logs.items()}
     try:
@@ -169,6 +169,11 @@ def test_two_schedulers_and_three_workers_sweep_each_stale_job_once(
         assert not any(ran_anything(logs[f"worker-{i}"]) for i in (1, 2, 3))
         assert {j.status for j in Job.unscoped.filter(pk__in=[j.pk for j in jobs])} == {
             "succeeded"}
+        # The leader publishes the queue's figures as CloudWatch Embedded Metric Format lines.
+        emf = [line for line in json_lines(logs[leaders[0]])
+               if line.get("event") == "queue.metrics"]
+        assert emf and emf[-1]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Atelier"
+        assert emf[-1]["QueueDepth"] == 0 and "QueueOldestAgeSeconds" in emf[-1]
 
         # The leader dies: the standby leads within the lock's lifetime.
         leader, standby = leaders[0], ({"scheduler-1", "scheduler-2"} - set(leaders)).pop()
@@ -187,3 +192,29 @@ def test_two_schedulers_and_three_workers_sweep_each_stale_job_once(
         keys = list(client.scan_iter(f"{env['ATELIER_QUEUE_NAMESPACE']}*"))
         if keys:
             client.delete(*keys)
+
+
+@pytest.mark.redis
+def test_the_scheduler_serves_its_metrics_with_the_queue_figures(redis_url, transactional_db,
+                                                                tmp_path):
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = subprocess_env(REDIS_URL=redis_url, ATELIER_SWEEP_INTERVAL_SECONDS="1")
+    process = start_manage("run_scheduler", "--metrics-port", str(port), env=env,
+                           log=tmp_path / "scheduler.log")
+
+    def scraped() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                return r.read().decode()
+        except OSError:
+            return ""
+    try:
+        wait_until(lambda: "\natelier_queue_depth " in scraped(), 30, "the queue gauge")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        assert process.wait(15) == 0, (tmp_path / "scheduler.log").read_text()[-2000:]

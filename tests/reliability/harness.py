@@ -44,7 +44,8 @@ class Workers:
 
     def start(self, *, processes: int = 1, threads: int = 4) -> subprocess.Popen[bytes]:
         if self.scheduler is None:
-            self.scheduler = start_manage("run_scheduler", env=self.env, log=self.log)
+            self.scheduler = start_manage("run_scheduler", "--metrics-port", "0",
+                                          env=self.env, log=self.log)
         process = start_manage("run_workers", "--processes", str(processes), "--threads",
                                str(threads), env=self.env, log=self.log)
         self.groups.append(process)
