@@ -525,12 +525,14 @@ def test_web_writes_one_json_access_line_per_request(web: dict[str, Any]) -> Non
 
 
 def test_a_job_submitted_to_web_is_run_by_worker_and_its_image_downloads(
-        web: dict[str, Any], worker: Role, api_key: str, bedrock_runtime: Any) -> None:
+        web: dict[str, Any], worker: Role, api_key: str, bedrock_runtime: Any,
+        production: dict[str, str]) -> None:
     port = web["port"]
     auth = {"Authorization": f"Bearer {api_key}"}
+    request_id = f"image-job-{uuid.uuid4().hex[:8]}"
     status, _, body = request(port, "POST", "/api/v1/jobs",
                               {"model": MODEL, "prompt": "a ceramic teapot on linen"},
-                              headers=auth)
+                              headers={**auth, "X-Request-ID": request_id})
     assert status == 202, body
     job_id = json.loads(body)["id"]
 
@@ -552,6 +554,26 @@ def test_a_job_submitted_to_web_is_run_by_worker_and_its_image_downloads(
             status, data = response.status, response.read()
     assert status == 200, url
     assert data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff", data[:16]
+
+    # The job's lines in the worker carry the request id of the API call that submitted it.
+    worker_lines = [json.loads(line) for line in (worker.stdout + worker.stderr).splitlines()
+                    if line.startswith("{")]
+    finished_lines = [line for line in worker_lines if line.get("event") == "job.finished"
+                      and line.get("job_id") == job_id]
+    assert finished_lines and finished_lines[0]["request_id"] == request_id, worker.output()
+
+    # The worker's metrics (Dramatiq's exporter) count the image and time the Bedrock call.
+    with urllib.request.urlopen(
+            f"http://127.0.0.1:{production['dramatiq_prom_port']}/metrics", timeout=10) as r:
+        scraped = r.read().decode()
+    assert f'atelier_images_total{{model="{MODEL}",outcome="approved"}}' in scraped, scraped
+    assert "atelier_bedrock_latency_seconds_bucket" in scraped
+    assert "dramatiq_messages_total" in scraped
+    # The web role's metrics answer its token only.
+    token = {"Authorization": f"Bearer {production['ATELIER_METRICS_TOKEN']}"}
+    assert request(port, "GET", "/metrics")[0] == 401
+    status, _, text = request(port, "GET", "/metrics", headers=token)
+    assert status == 200 and b"django_http_requests_total_by_method_total" in text
 
 
 def test_scheduler_stays_up_until_sigterm(mounted: MountedImage,
