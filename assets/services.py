@@ -7,21 +7,20 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 
 from assets.bucket import DRAFT_TAG_KEY
 from assets.keys import generated_key, prompt_hash
 from assets.models import Asset, Rendition
 from assets.renditions import make_renditions
 from assets.storage import object_extras, set_tags
-from moderation.services import apply_status
+from core import tasks
 
 if TYPE_CHECKING:
     from generation.models import Job
-    from generation.providers.base import GeneratedImage
-    from moderation.services import Verdict
+    from providers.base import GeneratedImage
     from tenants.models import Tenant
 
 log = logging.getLogger("atelier.assets")
@@ -33,11 +32,11 @@ def tags_for(asset: Asset) -> dict[str, str]:
 
 
 def store_generated_image(job: Job, index: int, image: GeneratedImage,
-                          parameters: dict[str, Any], *, verdict: Verdict,
+                          parameters: dict[str, Any], *, moderation: dict[str, Any],
                           asset_id: Any = None, provenance: dict[str, Any] | None = None
-                          ) -> Asset:
-    """Write the image, record the asset, then act on the moderation verdict (renditions for
-    approved, review for pending, withdrawal for rejected).
+                          ) -> tuple[Asset, bool]:
+    """Write the image and record the asset (pending review until its verdict is applied);
+    the asset and whether this call created it.
 
     The key is the same on every attempt, so a retried or re-run job overwrites its own object
     and the (job, index) constraint keeps one asset row: running a job twice never duplicates.
@@ -56,20 +55,39 @@ def store_generated_image(job: Job, index: int, image: GeneratedImage,
             "parameters": parameters, "seed": image.seed, "storage_key": stored_key,
             "sha256": hashlib.sha256(image.data).hexdigest(), "bytes": len(image.data),
             "width": image.width, "height": image.height, "format": image.format,
-            "stage": job.stage, "moderation": verdict.as_record(),
+            "stage": job.stage, "moderation": moderation,
             "provenance": provenance or {}, **({"id": asset_id} if asset_id else {}),
         },
     )
-    if created:
-        apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
-                     policy=", ".join(verdict.checks), details=verdict.as_record())
-    return asset
+    return asset, created
+
+
+def quarantine_key(key: str) -> str:
+    return f"quarantine/{key}"
+
+
+def withdraw(asset: Asset) -> None:
+    """A rejected asset leaves delivery: its object is quarantined or deleted (setting), and
+    its renditions are deleted."""
+    for rendition in Rendition.unscoped.filter(asset=asset):
+        default_storage.delete(rendition.storage_key)
+        rendition.delete()
+    if asset.storage_key.startswith("quarantine/") or not default_storage.exists(
+            asset.storage_key):
+        return
+    if settings.ATELIER_REJECTED_ACTION == "quarantine":
+        with default_storage.open(asset.storage_key, "rb") as handle:
+            moved = default_storage.save(quarantine_key(asset.storage_key),
+                                         ContentFile(handle.read()))
+        default_storage.delete(asset.storage_key)
+        asset.storage_key = moved
+    else:
+        default_storage.delete(asset.storage_key)
+    type(asset).unscoped.filter(pk=asset.pk).update(storage_key=asset.storage_key)
 
 
 def queue_renditions(asset: Asset) -> None:
-    from assets.actors import make_renditions_actor
-
-    transaction.on_commit(lambda: make_renditions_actor.send(str(asset.pk)))
+    tasks.send("make_renditions_actor", str(asset.pk))
 
 
 def render_asset(asset_id: Any) -> list[Rendition]:

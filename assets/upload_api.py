@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from assets.serializers import AssetSerializer
 from assets.uploads import create_upload
 from config.api import TenantAPIView, serializer_context
-from config.errors import InvalidParameter
 from config.parsers import JSONParser
+from core.errors import InvalidParameter
 from tenants.authentication import request_tenant
 
 

@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from assets.keys import EXTENSIONS
 from assets.models import Asset
 from assets.storage import object_extras
-from config.errors import InvalidParameter
+from core.errors import InvalidParameter
 
 if TYPE_CHECKING:
     from tenants.models import Tenant

@@ -75,8 +75,8 @@ def main() -> int:
     from django.core.management import call_command
 
     from assets.models import Asset
+    from catalog.requests import JobRequest
     from generation.models import Job, ProviderAttempt
-    from generation.requests import JobRequest
     from generation.services import submit_job
     from tenants.models import Tenant
     from tenants.services import create_tenant

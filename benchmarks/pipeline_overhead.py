@@ -95,13 +95,13 @@ def main() -> int:
     from assets.renditions import make_renditions
     from assets.services import store_generated_image
     from billing import services as billing
-    from generation.catalog import catalog
-    from generation.providers.base import ProviderCall
-    from generation.providers.local import generate
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
+    from catalog.spec import catalog
     from generation.services import submit_job
-    from moderation import provenance
     from moderation import services as moderation
+    from provenance import marks as provenance
+    from providers.base import ProviderCall
+    from providers.local import generate
     from tenants.services import create_tenant
 
     call_command("migrate", verbosity=0)
@@ -132,8 +132,10 @@ def main() -> int:
         lap("watermark + C2PA")
         marked = type(image)(data=data, format=image.format, width=image.width,
                              height=image.height, seed=image.seed)
-        asset = store_generated_image(job, index, marked, {}, verdict=verdict,
-                                      asset_id=asset_id, provenance=record)
+        asset, _ = store_generated_image(job, index, marked, {},
+                                         moderation=verdict.as_record(), asset_id=asset_id,
+                                         provenance=record)
+        moderation.apply_status(asset, verdict.status)
         lap("store original")
         make_renditions(asset)
         lap("renditions")

@@ -28,9 +28,9 @@ def main() -> int:
     args = parser.parse_args()
     from PIL import Image
 
-    from generation.providers.local_render import render_image
-    from moderation import content_credentials, watermark
-    from moderation.test_ca import mint_signing_identity
+    from provenance import content_credentials, watermark
+    from provenance.dev_ca import mint_signing_identity
+    from providers.local_render import render_image
 
     cert, key = mint_signing_identity(Path(tempfile.mkdtemp(prefix="atelier-ca-")))
     steps: dict[str, list[float]] = {"watermark embed": [], "watermark detect": [],

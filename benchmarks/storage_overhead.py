@@ -47,11 +47,11 @@ def main() -> int:
     from assets.delivery import signed_download_url
     from assets.renditions import make_renditions
     from assets.services import store_generated_image
-    from generation.providers.base import GeneratedImage, ProviderCall
-    from generation.providers.local import generate
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
     from generation.services import submit_job
-    from moderation.services import Verdict
+    from moderation.services import Verdict, apply_status
+    from providers.base import GeneratedImage, ProviderCall
+    from providers.local import generate
     from tenants.services import create_tenant
 
     call_command("migrate", verbosity=0)
@@ -67,7 +67,8 @@ def main() -> int:
         image: GeneratedImage = generate(call).images[0]
         job.n = index + 1
         started = time.perf_counter()
-        asset = store_generated_image(job, index, image, {}, verdict=Verdict("approved"))
+        asset, _ = store_generated_image(job, index, image, {}, moderation={})
+        apply_status(asset, Verdict("approved").status)
         stored = time.perf_counter()
         make_renditions(asset)
         rendered = time.perf_counter()

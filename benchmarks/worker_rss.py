@@ -63,8 +63,8 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from catalog.requests import JobRequest
     from generation.models import Job
-    from generation.requests import JobRequest
     from generation.services import submit_job
     from tenants.services import create_tenant
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from billing.services import usage
 from config.api import TenantAPIView
-from config.errors import InvalidParameter
+from core.errors import InvalidParameter
 from tenants.authentication import request_tenant
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -36,7 +36,7 @@ class MonthlyLimits(models.Model):
 
         from django.core.exceptions import ValidationError
 
-        from generation.catalog import catalog
+        from catalog.spec import catalog
 
         if not isinstance(self.model_prices, dict):
             raise ValidationError({"model_prices": "a mapping of model key to USD price"})

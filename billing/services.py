@@ -28,10 +28,10 @@ from billing.models import (
     Reservation,
     UsageEvent,
 )
-from config.errors import AtelierError
+from catalog.requests import ResolvedRequest
+from catalog.spec import ModelSpec, catalog
 from core import metrics
-from generation.catalog import ModelSpec, catalog
-from generation.requests import ResolvedRequest
+from core.errors import AtelierError
 from tenants.models import Tenant
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import StripeCustomer, StripeEvent, UsageEvent
+from core import tasks
 from tenants.models import Tenant
 
 log = logging.getLogger("atelier.billing")
@@ -69,9 +70,7 @@ def report_usage(event_id: Any) -> bool:
 
 def queue_report(event: UsageEvent) -> None:
     if enabled():
-        from billing.actors import report_usage_actor
-
-        transaction.on_commit(lambda: report_usage_actor.send(str(event.pk)))
+        tasks.send("report_usage_actor", str(event.pk))
 
 
 def report_unreported(*, older_than_seconds: int = 300, limit: int = 1000) -> list[str]:
@@ -80,15 +79,13 @@ def report_unreported(*, older_than_seconds: int = 300, limit: int = 1000) -> li
     looks back 30. Reporting is idempotent on the event id, so a re-send is harmless."""
     if not enabled():
         return []
-    from billing.actors import report_usage_actor
-
     now = timezone.now()
     ids = [str(pk) for pk in UsageEvent.unscoped.filter(
         reported_at__isnull=True, created_at__lt=now - timedelta(seconds=older_than_seconds),
         created_at__gt=now - timedelta(days=30)).order_by("created_at")
         .values_list("pk", flat=True)[:limit]]
     for event_id in ids:
-        report_usage_actor.send(event_id)
+        tasks.send_now("report_usage_actor", event_id)
     return ids
 
 

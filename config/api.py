@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from config.errors import AtelierError, InvalidParameter, InvalidRequest, RequestTooLarge
+from core.errors import AtelierError, InvalidParameter, InvalidRequest, RequestTooLarge
 from tenants import idempotency
 from tenants.authentication import InsufficientScope, request_tenant
 

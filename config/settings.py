@@ -95,10 +95,13 @@ INSTALLED_APPS = [
     "django_prometheus",  # request metrics (its two middlewares below)
     "core",
     "tenants",
-    "generation",
+    "catalog",
+    "providers",
     "assets",
+    "provenance",
     "billing",
     "moderation",
+    "generation",
 ]
 
 MIDDLEWARE = [
@@ -251,7 +254,7 @@ if ATELIER_PRODUCTION and not is_set("ATELIER_PROVIDER"):
         "set ATELIER_PROVIDER=bedrock; ATELIER_PROVIDER=local chooses the renderer on purpose")
 # The model catalog; an operator may point this at a copy with their own lifecycle and prices.
 ATELIER_CATALOG_FILE = env.str("ATELIER_CATALOG_FILE",
-                               default=str(BASE_DIR / "generation" / "catalog.yaml"))
+                               default=str(BASE_DIR / "catalog" / "catalog.yaml"))
 ATELIER_LOCAL_LATENCY_MS = env.int("ATELIER_LOCAL_LATENCY_MS", default=0)
 # Seconds boto3 waits for a Bedrock answer (at least 300: large images take minutes).
 ATELIER_BEDROCK_READ_TIMEOUT = env.int("ATELIER_BEDROCK_READ_TIMEOUT", default=300)
@@ -369,7 +372,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "generation.models.Job.Status",
         "WebhookDeliveryStatusEnum": "generation.models.WebhookDelivery.Status",
-        "JobStageEnum": "generation.requests.STAGES",
+        "JobStageEnum": "catalog.requests.STAGES",
     },
     # The error envelope and Idempotency-Key on every operation (config/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

@@ -10,6 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assets import exports
+from catalog.requests import STAGES
+from catalog.spec import catalog
 from config.api import (
     NewestFirst,
     TenantAPIView,
@@ -20,13 +22,11 @@ from config.api import (
     paginated,
     serializer_context,
 )
-from config.errors import Conflict, InvalidParameter
 from config.schema import error_responses
+from core.errors import Conflict, InvalidParameter
 from generation import services
-from generation.catalog import catalog
 from generation.models import Job
 from generation.presenters import describe_model, estimate_body
-from generation.requests import STAGES
 from generation.serializers import (
     EstimateSerializer,
     JobListSerializer,

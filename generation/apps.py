@@ -2,12 +2,9 @@ from django.apps import AppConfig
 
 
 class GenerationConfig(AppConfig):
+    """Orchestration: jobs, batches and brand templates (the models of all three live here)."""
+
     name = "generation"
 
     def ready(self) -> None:
-        # Validate the catalog at start-up: a broken entry stops the process here, with a
-        # message naming the entry and field, rather than failing the first job.
-        import generation.checks  # noqa: F401  (registers the system checks)
-        from generation.catalog import catalog
-
-        catalog()
+        import generation.receivers  # noqa: F401  (subscribes to domain events)

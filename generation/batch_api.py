@@ -28,9 +28,9 @@ from config.api import (
     ordered_paginator,
     serializer_context,
 )
-from config.errors import InvalidParameter, InvalidRequest
 from config.parsers import JSONParser
 from config.schema import error_responses
+from core.errors import InvalidParameter, InvalidRequest
 from generation import batch_progress, batches
 from generation.batch_input import CSV_COLUMNS
 from generation.models import Batch

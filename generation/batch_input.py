@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from config.errors import AtelierError, InvalidParameter, InvalidRequest
+from core.errors import AtelierError, InvalidParameter, InvalidRequest
 from generation.models import BrandTemplate
 from generation.serializers import JobRequestSerializer
 from generation.templates import slot_names

@@ -13,9 +13,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from billing.services import usage
-from config.errors import AtelierError
+from catalog.spec import catalog
+from core.errors import AtelierError
 from generation import batch_progress, batches
-from generation.catalog import catalog
 from generation.models import Batch, BrandTemplate
 from tenants.dashboard import Page, tenant_page
 

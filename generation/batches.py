@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import IO, Any
 
+import dramatiq
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -29,7 +30,10 @@ from rest_framework.exceptions import ValidationError
 from assets import exports
 from assets.models import Asset
 from billing import services as billing
-from config.errors import InvalidParameter, InvalidRequest
+from catalog.requests import JobRequest
+from catalog.spec import catalog
+from core import tasks
+from core.errors import InvalidParameter, InvalidRequest
 from generation import batch_progress, services
 from generation.batch_input import (
     Parsed,
@@ -43,9 +47,7 @@ from generation.batch_input import (
     serializer_errors,
 )
 from generation.bulk_enqueue import enqueue_all
-from generation.catalog import catalog
 from generation.models import Batch, BrandTemplate, Job
-from generation.requests import JobRequest
 from generation.serializers import JobRequestSerializer
 from generation.templates import find_template
 from moderation import services as moderation
@@ -282,9 +284,8 @@ def _by_id(fields: dict[str, Any]) -> dict[str, Any]:
 
 def enqueue_jobs(job_ids: Iterable[str]) -> None:
     """One run_job message per job, handed to the broker in bulk (a Redis pipeline)."""
-    from generation.actors import run_job_actor
-
-    enqueue_all(run_job_actor.broker, (run_job_actor.message(job_id) for job_id in job_ids))
+    enqueue_all(dramatiq.get_broker(),
+                tasks.messages("run_job_actor", ((job_id,) for job_id in job_ids)))
 
 
 # --- reading and canceling --------------------------------------------------------------------

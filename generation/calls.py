@@ -10,10 +10,10 @@ from PIL import Image
 
 from assets.models import Asset
 from generation import inputs
-from generation.providers.base import ProviderCall, SourceImage
+from providers.base import ProviderCall, SourceImage
 
 if TYPE_CHECKING:
-    from generation.catalog import ModelSpec
+    from catalog.spec import ModelSpec
     from generation.models import Job
 
 # Families that take the canvas already extended plus a mask of the new area for outpainting

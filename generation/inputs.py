@@ -19,11 +19,11 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
 
 from assets.models import Asset
-from generation.validation import refuse
+from catalog.validation import refuse
 
 if TYPE_CHECKING:
-    from generation.catalog import InputRules, ModelSpec
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
+    from catalog.spec import InputRules, ModelSpec
     from tenants.models import Tenant
 
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "gif": "GIF"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generation.catalog import ModelSpec
+from catalog.spec import ModelSpec
 from generation.services import Estimate
 
 

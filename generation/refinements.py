@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from assets.models import Asset
-from config.errors import InvalidParameter
-from generation.catalog import catalog
+from catalog.requests import JobRequest
+from catalog.spec import catalog
+from core.errors import InvalidParameter
 from generation.models import Job
-from generation.requests import JobRequest
 from generation.services import estimate_job, submit_job
 from tenants.models import Tenant
 

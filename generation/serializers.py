@@ -7,9 +7,9 @@ from typing import Any
 from rest_framework import serializers
 
 from assets.serializers import AssetSerializer
+from catalog.requests import OPERATIONS, STAGES, JobRequest
 from config.api import StrictFields
 from generation.models import Job
-from generation.requests import OPERATIONS, STAGES, JobRequest
 
 
 class JobRequestSerializer(StrictFields, serializers.Serializer):

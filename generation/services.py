@@ -28,25 +28,26 @@ from assets.models import Asset
 from assets.services import store_generated_image
 from billing import services as billing
 from billing.models import MonthlyLimits
-from config.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
-from core import metrics
+from catalog.requests import JobRequest, ResolvedRequest
+from catalog.spec import ModelSpec, catalog
+from core import metrics, tasks
+from core.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
 from core.logs import log_context
-from generation import batch_progress, calls, ratelimit, webhooks
-from generation.catalog import ModelSpec, catalog
+from generation import batch_progress, calls, webhooks
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import BrandTemplate, Job, ProviderAttempt
-from generation.providers.base import (
+from generation.templates import apply_template, find_template
+from moderation import services as moderation
+from moderation.models import AuditEvent
+from provenance import marks as provenance
+from providers import ratelimit
+from providers.base import (
     GeneratedImage,
     ProviderCall,
     ProviderError,
     ProviderResult,
 )
-from generation.providers.registry import adapter_for, uses_bedrock
-from generation.requests import JobRequest, ResolvedRequest
-from generation.templates import apply_template, find_template
-from moderation import provenance
-from moderation import services as moderation
-from moderation.models import AuditEvent
+from providers.registry import adapter_for, uses_bedrock
 from tenants.models import ApiKey, Tenant
 
 log = logging.getLogger("atelier.jobs")
@@ -200,9 +201,7 @@ def _record_blocked(tenant: Tenant, fields: dict[str, Any], exc: Any) -> Job:
 
 
 def _enqueue(job_id: Any) -> None:
-    from generation.actors import run_job_actor
-
-    run_job_actor.send(str(job_id))
+    tasks.send_now("run_job_actor", str(job_id))
 
 
 def get_job(tenant: Tenant, job_id: Any) -> Job:
@@ -383,8 +382,13 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
                                    asset_id=asset_id, model_id=job.model_id,
                                    model_name=spec.name, title=job.prompt[:120])
     with transaction.atomic():
-        store_generated_image(job, index, replace(image, data=data), parameters,
-                              verdict=verdict, asset_id=asset_id, provenance=record)
+        asset, created = store_generated_image(
+            job, index, replace(image, data=data), parameters, moderation=verdict.as_record(),
+            asset_id=asset_id, provenance=record)
+        if created:
+            moderation.apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
+                                    policy=", ".join(verdict.checks),
+                                    details=verdict.as_record())
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:

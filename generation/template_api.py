@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from catalog.requests import OPERATIONS
 from config.api import (
     NewestFirst,
     StrictFields,
@@ -20,7 +21,6 @@ from config.api import (
 )
 from generation import templates
 from generation.models import BrandTemplate
-from generation.requests import OPERATIONS
 from tenants.authentication import request_tenant
 
 EXAMPLE = {"name": "studio-shot", "prompt": "a {subject} on a {surface}, soft studio light",

@@ -12,11 +12,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.errors import AtelierError, InvalidParameter
+from catalog.requests import OPERATIONS
+from catalog.spec import catalog
+from core.errors import AtelierError, InvalidParameter
 from generation import templates
-from generation.catalog import catalog
 from generation.models import BrandTemplate
-from generation.requests import OPERATIONS
 from tenants.dashboard import Page, tenant_page
 
 TEXT_FIELDS = ("name", "description", "prompt", "negative_prompt", "model_key", "operation",

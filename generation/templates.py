@@ -14,11 +14,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from config.errors import Conflict, InvalidParameter
-from generation.catalog import catalog, parse_size
+from catalog.requests import OPERATIONS, JobRequest
+from catalog.spec import catalog, parse_size
+from catalog.validation import validate_defaults
+from core.errors import Conflict, InvalidParameter
 from generation.models import BrandTemplate
-from generation.requests import OPERATIONS, JobRequest
-from generation.validation import validate_defaults
 from tenants.models import Tenant
 
 SLOT_VALUE_MAX_CHARS = 2000

@@ -19,12 +19,12 @@ from assets.serializers import AssetSerializer
 from assets.services import get_asset, promote_asset
 from assets.uploads import create_upload
 from billing.services import usage
-from config.errors import AtelierError, InvalidParameter
+from catalog.requests import JobRequest
+from catalog.spec import catalog
+from core.errors import AtelierError, InvalidParameter
 from generation import refinements, services
-from generation.catalog import catalog
 from generation.models import BrandTemplate, Job
 from generation.presenters import describe_model
-from generation.requests import JobRequest
 from generation.templates import find_template, slot_names
 from tenants.dashboard import Page, tenant_page
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import urllib3
 from urllib3.exceptions import HTTPError, NewConnectionError
 
-from config.errors import InvalidParameter
+from core.errors import InvalidParameter
 
 MAX_URL_LENGTH = 2000
 RESPONSE_BYTES_READ = 64 * 1024  # what is read of a receiver's answer before hanging up

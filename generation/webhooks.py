@@ -30,8 +30,8 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from config.errors import InvalidParameter
-from core import metrics
+from core import metrics, tasks
+from core.errors import InvalidParameter
 from generation import webhook_http
 from generation.models import WebhookDelivery, WebhookEndpoint
 
@@ -156,13 +156,9 @@ def _queue(tenant: Tenant, endpoint: WebhookEndpoint, event: str, data: dict[str
 
 
 def _enqueue(delivery_id: Any, delay: timedelta | None = None) -> None:
-    from generation.actors import deliver_webhook_actor
-
-    if delay is None:
-        deliver_webhook_actor.send(str(delivery_id))
-    else:  # round up: a message early by a millisecond would find the delivery not yet due
-        milliseconds = max(0, math.ceil(delay.total_seconds() * 1000))
-        deliver_webhook_actor.send_with_options(args=(str(delivery_id),), delay=milliseconds)
+    # Round up: a message early by a millisecond would find the delivery not yet due.
+    milliseconds = None if delay is None else max(0, math.ceil(delay.total_seconds() * 1000))
+    tasks.send_now("deliver_webhook_actor", str(delivery_id), delay_ms=milliseconds)
 
 
 def _context() -> dict[str, Any]:

@@ -13,6 +13,7 @@ import dramatiq
 from django.conf import settings
 from dramatiq.errors import QueueJoinTimeout
 
+from core import tasks
 from core.scheduler import Scheduler
 from generation.models import Job
 from generation.services import sweep_stale_jobs
@@ -29,8 +30,7 @@ def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | N
     if not in_process():
         yield None
         return
-    import assets.actors  # noqa: F401  (declare the actors on the broker)
-    import generation.actors  # noqa: F401
+    tasks.discover()  # declare every app's actors on the broker
     from assets.services import sweep_missing_renditions
 
     broker = dramatiq.get_broker()

@@ -15,20 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
-from config.errors import AtelierError
+from core import events
+from core.errors import AtelierError
+from core.events import AssetModerated
 from moderation import clients, text
 from moderation.models import AuditEvent
 from moderation.policy import Policy, for_tenant
 
 if TYPE_CHECKING:
     from assets.models import Asset
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
     from tenants.models import Tenant
 
 log = logging.getLogger("atelier.moderation")
@@ -169,59 +169,26 @@ def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
     return verdict
 
 
-def quarantine_key(key: str) -> str:
-    return f"quarantine/{key}"
-
-
-def withdraw(asset: Asset) -> None:
-    """A rejected asset leaves delivery: its object is quarantined or deleted (setting), and
-    its renditions are deleted."""
-    from assets.models import Rendition
-
-    for rendition in Rendition.unscoped.filter(asset=asset):
-        default_storage.delete(rendition.storage_key)
-        rendition.delete()
-    if asset.storage_key.startswith("quarantine/") or not default_storage.exists(
-            asset.storage_key):
-        return
-    if settings.ATELIER_REJECTED_ACTION == "quarantine":
-        with default_storage.open(asset.storage_key, "rb") as handle:
-            moved = default_storage.save(quarantine_key(asset.storage_key),
-                                         ContentFile(handle.read()))
-        default_storage.delete(asset.storage_key)
-        asset.storage_key = moved
-    else:
-        default_storage.delete(asset.storage_key)
-    type(asset).unscoped.filter(pk=asset.pk).update(storage_key=asset.storage_key)
-
-
 def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = None,
                  reason: str = "", policy: str = "", details: dict[str, Any] | None = None
                  ) -> Asset:
-    """Set an asset's moderation status and do what follows: the charge, renditions and
-    notifications for approved, nothing for pending, withdrawal for rejected. Audited."""
-    from assets.services import queue_renditions
-    from billing.services import charge_delivery
-    from generation import webhooks
-
+    """Set an asset's moderation status, audit it, and publish `AssetModerated`: the charge,
+    renditions, withdrawal of files and webhooks are its subscribers (docs/architecture.md),
+    so they commit or roll back with the status."""
     with transaction.atomic():
         changed = type(asset).unscoped.filter(pk=asset.pk).exclude(
             moderation_status=status).update(moderation_status=status)
         asset.moderation_status = status
-        if changed:  # one asset.approved / asset.rejected per transition
-            webhooks.asset_moderated(asset)
-        if changed and status == APPROVED and asset.job_id is not None:
-            charge_delivery(asset)  # only a delivered image is charged (docs/billing.md)
         action = {APPROVED: AuditEvent.Action.ASSET_APPROVED,
                   PENDING: AuditEvent.Action.ASSET_PENDING,
                   REJECTED: AuditEvent.Action.ASSET_REJECTED}[status]
         record(action, tenant=asset.tenant, asset=asset, job=asset.job, actor=actor,
                reason=reason, policy=policy or ("moderator" if actor else "automatic"),
                details=details)
-    if status == REJECTED:
-        withdraw(asset)
-    elif status == APPROVED:
-        queue_renditions(asset)
+        events.publish(AssetModerated(
+            asset_id=str(asset.pk), tenant_id=asset.tenant_id,
+            job_id=None if asset.job_id is None else str(asset.job_id), status=status,
+            changed=bool(changed)))
     return asset
 
 

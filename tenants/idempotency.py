@@ -20,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import Conflict, InvalidParameter
+from core.errors import Conflict, InvalidParameter
 from tenants.models import IdempotencyRecord, Tenant
 
 KEY_MAX_CHARS = 255

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from config.errors import NotFound
+from core.errors import NotFound
 
 if TYPE_CHECKING:
     from tenants.models import Tenant

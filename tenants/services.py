@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import Conflict, InvalidParameter, NotFound
+from core.errors import Conflict, InvalidParameter, NotFound
 from tenants.models import SCOPES, ApiKey, Membership, Tenant
 
 KEY_SCHEME = "atl"

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import AtelierError
+from core.errors import AtelierError
 from tenants.dashboard import Page, first_page_for, memberships, tenant_page
 from tenants.models import SCOPES, ApiKey
 from tenants.services import issue_api_key, revoke_api_key

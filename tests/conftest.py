@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
+from catalog.requests import JobRequest
 from generation import services
 from generation.models import Job
-from generation.requests import JobRequest
 from generation.worker import inprocess_worker, wait_for_jobs
 from tenants.services import NewTenant, create_tenant
 
@@ -190,7 +190,7 @@ def bedrock(bedrock_double: BedrockDouble, settings, monkeypatch  # noqa: F811
             ) -> Iterator[BedrockDouble]:
     """ATELIER_PROVIDER=bedrock against the double, with every catalog model callable (the
     retired ones kept alive by the operator override, as an account with access would)."""
-    from generation.catalog import catalog, env_key
+    from catalog.spec import catalog, env_key
 
     settings.ATELIER_PROVIDER = "bedrock"
     settings.AWS_REGION = "us-east-1"

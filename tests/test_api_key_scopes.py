@@ -53,7 +53,7 @@ def test_scopes_are_checked_after_the_tenant(read_only, globex, submit):
 
 
 def test_unknown_scopes_are_refused(acme):
-    from config.errors import InvalidParameter
+    from core.errors import InvalidParameter
 
     with pytest.raises(InvalidParameter, match="scopes"):
         issue_api_key(acme.tenant, scopes=["admin"])

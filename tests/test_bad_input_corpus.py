@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 from assets.models import Asset
 from assets.uploads import create_upload
 from billing.services import set_monthly_limits
-from generation.catalog import catalog, env_key
+from catalog.spec import catalog, env_key
 from generation.models import Batch, Job
 from generation.templates import create_template
 from tenants.models import ApiKey, IdempotencyRecord, Tenant

@@ -9,10 +9,10 @@ from PIL import Image
 
 from assets.models import Asset
 from assets.uploads import create_upload
+from catalog.requests import JobRequest
 from generation.models import Job, ProviderAttempt
-from generation.providers.base import ProviderError
-from generation.requests import JobRequest
 from generation.services import run_job, submit_job
+from providers.base import ProviderError
 from tests.fakes import bedrock_outcomes as out
 
 CORE = "stability.stable-image-core-v1:1"
@@ -80,7 +80,7 @@ def test_a_legacy_model_whose_access_lapsed_fails_with_the_reason(acme, bedrock)
 
 def test_a_service_called_by_its_bare_id_explains_the_inference_profile(acme, bedrock,
                                                                         monkeypatch):
-    from generation.catalog import catalog
+    from catalog.spec import catalog
 
     monkeypatch.setenv("ATELIER_MODEL_ID__STABILITY_REMOVE_BACKGROUND",
                        "stability.stable-image-remove-background-v1:0")

@@ -14,10 +14,10 @@ from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
 from assets.models import Asset
-from generation.catalog import catalog
-from generation.providers.bedrock.nova_omni import SYSTEM
-from generation.requests import JobRequest
+from catalog.requests import JobRequest
+from catalog.spec import catalog
 from generation.services import run_job, submit_job
+from providers.bedrock.nova_omni import SYSTEM
 
 
 def image_of(value: Any) -> Image.Image | None:

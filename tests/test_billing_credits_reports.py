@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from billing.models import CreditAllocation, CreditPool, Ledger, Reservation, UsageEvent
 from billing.services import current_month
+from catalog.requests import JobRequest
 from generation.models import Job
-from generation.requests import JobRequest
 from generation.services import run_job, submit_job
 
 TODAY = date.today()

@@ -10,8 +10,8 @@ import pytest
 from billing.models import Ledger, UsageEvent
 from billing.services import current_month, set_monthly_limits
 from generation.models import Job
-from generation.providers.base import ProviderError
 from generation.services import cancel_job, run_job
+from providers.base import ProviderError
 from tests.fakes import bedrock_outcomes as out
 
 from .conftest import api_client, race
@@ -54,7 +54,7 @@ def test_a_spend_cap_is_402_budget_exceeded(owner, acme, bedrock, empty_queue):
 
 
 def test_each_image_is_charged_once_across_retries_and_reruns(acme, bedrock):
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
     from generation.services import submit_job
 
     job = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a bag", n=7, seed=1))
@@ -71,7 +71,7 @@ def test_each_image_is_charged_once_across_retries_and_reruns(acme, bedrock):
 
 
 def test_withheld_and_failed_images_are_not_charged_and_their_hold_is_released(acme, bedrock):
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
     from generation.services import submit_job
 
     job = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a bag", n=3))
@@ -123,7 +123,7 @@ def test_model_prices_are_validated(acme):
     from django.core.exceptions import ValidationError
 
     from billing.models import MonthlyLimits
-    from config.errors import InvalidParameter
+    from core.errors import InvalidParameter
 
     for bad in ({"sd3.5-large": "cheap"}, {"sd3.5-large": "-1"}):
         with pytest.raises(ValidationError, match="is not a price"):

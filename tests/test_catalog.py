@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from config.errors import InvalidParameter
-from generation.catalog import CATALOG_FILE, CatalogError, env_key, load_catalog
-from generation.requests import JobRequest
+from catalog.requests import JobRequest
+from catalog.spec import CATALOG_FILE, CatalogError, env_key, load_catalog
+from core.errors import InvalidParameter
 
 
 def base_entry(**changes):

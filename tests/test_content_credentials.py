@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generation.providers.local_render import render_image
-from moderation import content_credentials
-from moderation.content_credentials import SigningIdentityError, read, sign
-from moderation.test_ca import mint_signing_identity
+from provenance import content_credentials
+from provenance.content_credentials import SigningIdentityError, read, sign
+from provenance.dev_ca import mint_signing_identity
+from providers.local_render import render_image
 
 FORMATS = ("png", "jpeg", "webp")
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}

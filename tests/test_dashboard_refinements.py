@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assets.models import Asset
-from config.errors import InvalidParameter
+from core.errors import InvalidParameter
 from generation import refinements
 from generation.models import Job
 from generation.services import run_job

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from billing.services import set_monthly_limits
-from generation.requests import JobRequest
+from catalog.requests import JobRequest
 from generation.services import run_job, submit_job
 from tenants.services import ensure_owner
 

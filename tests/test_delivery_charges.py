@@ -16,10 +16,10 @@ from django.utils import timezone
 from billing import services as billing
 from billing.models import UsageEvent
 from billing.services import set_monthly_limits
-from generation import ratelimit
 from generation import services as jobs
 from generation.models import Job
 from moderation import services as moderation
+from providers import ratelimit
 from tests.fakes.rekognition import RekognitionDouble, label
 
 

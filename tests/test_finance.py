@@ -14,7 +14,7 @@ from django.test import Client
 
 from billing.credits import burn
 from billing.models import CreditAlert, CreditPool
-from generation.requests import JobRequest
+from catalog.requests import JobRequest
 from generation.services import run_job, submit_job
 
 REPORT = "/admin/finance/report/"

@@ -4,7 +4,7 @@ import json
 
 from django.core.management import call_command
 
-from generation.catalog import catalog
+from catalog.spec import catalog
 
 
 def policy(capsys, *args):
@@ -42,14 +42,14 @@ def test_retired_models_can_be_included_and_moderation_services_appear_when_enab
 
 
 def test_the_policy_and_the_deployment_share_one_list_of_model_arns(capsys):
-    from generation.iam import invoke_model_resources
+    from catalog.iam import invoke_model_resources
 
     (statement,) = policy(capsys)["Statement"]
     assert statement["Resource"] == invoke_model_resources("123456789012", "us-east-1")
 
 
 def test_bedrock_regions_leave_out_models_called_elsewhere_but_keep_profile_routes():
-    from generation.iam import invoke_model_resources
+    from catalog.iam import invoke_model_resources
 
     everywhere = invoke_model_resources("123456789012", "us-east-1")
     home_only = invoke_model_resources("123456789012", "us-east-1", ["us-east-1"])

@@ -1,8 +1,8 @@
 """The embedded default: jobs run on Dramatiq's in-process broker and worker."""
 
 from assets.models import Asset
+from catalog.requests import JobRequest
 from generation.models import Job
-from generation.requests import JobRequest
 from generation.services import submit_job, sweep_stale_jobs
 
 

@@ -5,7 +5,7 @@ import itertools
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from generation.providers.local_render import render_image
+from providers.local_render import render_image
 
 PROMPTS = (
     "a red sneaker on a marble podium",

@@ -19,12 +19,12 @@ from prometheus_client import REGISTRY
 
 from billing.models import CreditPool
 from billing.services import set_monthly_limits
+from catalog.requests import JobRequest
 from core import logs, metrics, request_id
 from generation.models import Job, ProviderAttempt
-from generation.providers.base import ProviderError
-from generation.requests import JobRequest
 from generation.services import run_job, submit_job
 from moderation import services as moderation
+from providers.base import ProviderError
 from tests.conftest import manage, subprocess_env
 from tests.fakes import bedrock_outcomes as out
 from tests.fakes import rekognition as rekognition_fakes

@@ -167,7 +167,7 @@ def test_check_refuses_unsafe_production_defaults_with_their_fixes(db):
 
 
 def test_check_deploy_is_clean_for_a_complete_production_configuration(db, tmp_path):
-    from moderation.test_ca import mint_signing_identity
+    from provenance.dev_ca import mint_signing_identity
 
     chain, key = mint_signing_identity(tmp_path / "c2pa")
     env = subprocess_env(ATELIER_ENV="production", SECRET_KEY=PRODUCTION["SECRET_KEY"],

@@ -12,8 +12,9 @@ from PIL import Image
 
 from assets.models import Asset
 from generation.services import run_job
-from moderation import content_credentials, provenance, watermark
-from moderation.test_ca import mint_signing_identity
+from provenance import content_credentials, watermark
+from provenance import marks as provenance
+from provenance.dev_ca import mint_signing_identity
 
 
 def stored(asset: Asset) -> bytes:
@@ -84,7 +85,7 @@ def test_provider_credentials_are_kept_untouched(tmp_path):
 
 
 def test_amazon_models_are_not_watermarked_again_but_are_signed(acme, bedrock):
-    from generation.requests import JobRequest
+    from catalog.requests import JobRequest
     from generation.services import submit_job
 
     job = submit_job(acme.tenant, JobRequest(model="nova-2-omni", prompt="a lamp"))

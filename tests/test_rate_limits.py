@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from generation import ratelimit
-from generation.providers.base import ProviderError
+from providers import ratelimit
+from providers.base import ProviderError
 
 
 def key() -> str:

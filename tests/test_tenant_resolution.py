@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.errors import InvalidParameter, NotFound
+from core.errors import InvalidParameter, NotFound
 from tenants.services import ensure_owner, tenant_for_user
 
 

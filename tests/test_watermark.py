@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generation.providers.local_render import render_image
-from moderation import watermark
+from provenance import watermark
+from providers.local_render import render_image
 
 PAYLOAD = bytes.fromhex("a7e1c0de5eed0042")
 MIN_PSNR_DB = 38.0

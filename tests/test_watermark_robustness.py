@@ -9,8 +9,8 @@ import uuid
 import pytest
 from PIL import Image
 
-from generation.providers.local_render import render_image
-from moderation import watermark
+from provenance import watermark
+from providers.local_render import render_image
 
 SIZES = [(512, 512), (1024, 768), (768, 1344)]
 

@@ -286,7 +286,7 @@ def test_guardrail_filters_text_and_images_and_denies_the_platform_topics(synth)
 
 
 def test_bedrock_statement_lists_exactly_the_catalogs_models(synth):
-    from generation.iam import invoke_model_resources
+    from catalog.iam import invoke_model_resources
 
     expected = invoke_model_resources(ACCOUNT, REGION, BEDROCK_REGIONS)
     assert expected and "*" not in expected

@@ -282,7 +282,7 @@ def bedrock_runtime() -> Iterator[Any]:
 def production(mounted: MountedImage, database: str, redis_database: str, bucket: str,
                bedrock_runtime: Any) -> dict[str, str]:
     """A full production configuration, as a deployment would inject it."""
-    from moderation.test_ca import mint_signing_identity
+    from provenance.dev_ca import mint_signing_identity
 
     assert mounted.path is not None
     uid, gid = (int(part) for part in mounted.userspec().split(":"))
@@ -457,7 +457,7 @@ def test_the_native_wheels_load_in_the_runtime_image(mounted: MountedImage) -> N
             "from cryptography.hazmat.primitives.asymmetric import ec; "
             "ec.generate_private_key(ec.SECP256R1()); "
             "assert psycopg.pq.__impl__ == 'binary', psycopg.pq.__impl__; "
-            "from moderation import watermark; "
+            "from provenance import watermark; "
             "watermark.embed(PIL.Image.new('RGB', (128, 128)), bytes(8)); "
             "pywt.dwt2(numpy.zeros((32, 32)), 'haar'); "
             "assert PIL.features.check('jpg') and PIL.features.check('webp'); print('ok')")

@@ -1,6 +1,6 @@
 """What the infrastructure takes from the application's own code, never from a copy.
 
-The Bedrock ARNs come from generation.iam (the code behind `manage.py iam_policy`), the draft
+The Bedrock ARNs come from catalog.iam (the code behind `manage.py iam_policy`), the draft
 tag from assets.bucket, the denied terms from the moderation policy file. Importing that code
 needs Django set up; outside a Django process (the `cdk` CLI) this module sets it up in
 development mode with a throw-away VAR_DIR, so a deployer's shell or `.env` that says
@@ -40,8 +40,8 @@ def bedrock_resources(*, account: str, region: str, bedrock_regions: tuple[str, 
     """InvokeModel ARNs for the catalog as the tasks will see it: the catalog file with the
     ATELIER_MODEL_* overrides the deployment passes to the containers (and no others)."""
     setup_django()
-    from generation.catalog import CATALOG_FILE, load_catalog
-    from generation.iam import invoke_model_resources
+    from catalog.iam import invoke_model_resources
+    from catalog.spec import CATALOG_FILE, load_catalog
 
     models = load_catalog(CATALOG_FILE, environ={k: v for k, v in overrides.items()
                                                  if k.startswith("ATELIER_MODEL_")})
@@ -53,7 +53,7 @@ def unreachable_models(*, region: str, bedrock_regions: tuple[str, ...],
                        overrides: Mapping[str, str]) -> list[str]:
     """Active catalog models the deployment's Regions leave out (reported at synthesis)."""
     setup_django()
-    from generation.catalog import CATALOG_FILE, load_catalog
+    from catalog.spec import CATALOG_FILE, load_catalog
 
     models = load_catalog(CATALOG_FILE, environ={k: v for k, v in overrides.items()
                                                  if k.startswith("ATELIER_MODEL_")})

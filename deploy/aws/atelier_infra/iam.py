@@ -7,7 +7,7 @@
 | scheduler | no                  | no             | no          | yes               |
 | migrate   | no                  | no             | no          | no                |
 
-The InvokeModel resources are exactly generation.iam.invoke_model_resources() for the
+The InvokeModel resources are exactly catalog.iam.invoke_model_resources() for the
 deployment's Regions: the same code as `manage.py iam_policy`, never `*`.
 """
 

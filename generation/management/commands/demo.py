@@ -13,10 +13,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from assets.exports import contact_sheet
 from assets.models import Asset
-from config.cli import reports_errors
+from catalog.requests import JobRequest
+from core.cli import reports_errors
 from generation import services
 from generation.models import BrandTemplate, Job
-from generation.requests import JobRequest
 from generation.templates import create_template
 from generation.worker import inprocess_worker, wait_for_jobs
 from tenants.models import Tenant

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assets.models import Asset
 from assets.services import delete_asset
 from assets.uploads import store_upload
-from config.cli import reports_errors
-from config.errors import AtelierError, InvalidParameter
+from core.cli import reports_errors
+from core.errors import AtelierError, InvalidParameter
 from generation import services
 from generation.models import Job
 from generation.presenters import estimate_body

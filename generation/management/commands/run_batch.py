@@ -16,8 +16,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config.cli import reports_errors
-from config.errors import InvalidParameter
+from core.cli import reports_errors
+from core.errors import InvalidParameter
 from generation import batch_progress, batches
 from generation.batch_input import InvalidBatch
 from generation.models import Batch, Job

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.management.base import BaseCommand, CommandParser
 
 from billing.services import set_monthly_limits
-from config.cli import reports_errors
+from core.cli import reports_errors
 from tenants.services import create_tenant
 
 

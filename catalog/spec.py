@@ -1,0 +1,407 @@
+"""The model catalog: `catalog.yaml` parsed, validated and overridable from the environment.
+
+Loaded once at start-up (GenerationConfig.ready), so a broken entry stops the process with a
+message naming the entry and the field instead of failing on the first job.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import timezone
+
+from catalog.operations import OPERATION_DEFAULTS, OperationSpec
+from catalog.requests import JobRequest, ResolvedRequest
+from catalog.validation import ParamSpec, validate_request
+from core.errors import InvalidParameter
+
+CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+LIFECYCLE_STATES = ("active", "legacy", "eol")
+FAMILIES = ("local", "nova-canvas", "nova-omni", "titan", "stability", "sdxl",
+            "stability-services")
+SIZE_PATTERN = re.compile(r"^(\d{1,5})x(\d{1,5})$")
+
+
+class CatalogError(ImproperlyConfigured):
+    """catalog.yaml or an override variable is wrong; the message names the entry and field."""
+
+
+class UnknownModel(InvalidParameter):
+    code = "unknown_model"
+
+
+class ModelRetired(InvalidParameter):
+    code = "model_retired"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    state: str
+    since: date | None = None
+    eol: date | None = None
+    successor: str | None = None
+
+    def effective_state(self, today: date) -> str:
+        if self.state != "eol" and self.eol is not None and today >= self.eol:
+            return "eol"
+        return self.state
+
+
+@dataclass(frozen=True)
+class SizeRule:
+    min: int
+    max: int
+    multiple_of: int
+    max_pixels: int
+    max_aspect: float | None = None  # longest side / shortest side
+
+
+@dataclass(frozen=True)
+class InputRules:
+    """The source images a model accepts; Atelier converts and downsizes to fit."""
+
+    formats: tuple[str, ...] = ("png", "jpeg")
+    min_side: int = 64
+    max_side: int = 4096
+    max_pixels: int = 4_194_304
+    max_aspect: float = 4.0
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    usd: Decimal
+    quality: str | None = None
+    max_pixels: int | None = None
+    effective_from: date | None = None  # a new price list: add rules with a later date
+
+    def matches(self, quality: str | None, pixels: int, on: date) -> bool:
+        return ((self.quality is None or self.quality == quality)
+                and (self.max_pixels is None or pixels <= self.max_pixels)
+                and (self.effective_from is None or self.effective_from <= on))
+
+
+@dataclass(frozen=True)
+class Limits:
+    prompt_chars: tuple[int, int]
+    negative_prompt_chars: tuple[int, int]
+    n: tuple[int, int]
+    per_call: int
+    seed: tuple[int, int] | None  # None: the model takes no seed
+    size: SizeRule | None  # None: only the listed sizes or aspect ratios
+    sizes: tuple[tuple[int, int], ...]
+    default_size: tuple[int, int]
+    aspect_ratios: Mapping[str, tuple[int, int]]
+    qualities: tuple[str, ...]
+    styles: tuple[str, ...]
+    inputs: InputRules
+    mask_white_edits: Mapping[str, bool]
+
+    def mask_white_edits_for(self, operation: str) -> bool:
+        return self.mask_white_edits.get(operation, True)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    key: str
+    name: str
+    model_id: str
+    family: str
+    regions: tuple[str, ...]
+    lifecycle: Lifecycle
+    rate_limit_rpm: int | None
+    operations: Mapping[str, OperationSpec]
+    limits: Limits
+    params: Mapping[str, ParamSpec]
+    prices: tuple[PriceRule, ...]
+
+    def region(self, preferred: str) -> str:
+        """Where to call the model: the configured region if the model is offered there."""
+        if "*" in self.regions or preferred in self.regions or not self.regions:
+            return preferred
+        return self.regions[0]
+
+    def state(self, today: date | None = None) -> str:
+        return self.lifecycle.effective_state(today or timezone.now().date())
+
+    def validate(self, request: JobRequest) -> ResolvedRequest:
+        """Check the request against this model; raise InvalidParameter naming field and limit."""
+        if self.state() == "eol":
+            successor = self.lifecycle.successor
+            hint = f"; use {successor!r} instead" if successor else ""
+            when = f" on {self.lifecycle.eol}" if self.lifecycle.eol else ""
+            raise ModelRetired(f"model: {self.key!r} reached end of life{when}{hint}",
+                               field="model", extra={"successor": successor})
+        return validate_request(self, request)
+
+    def unit_cost_usd(self, quality: str | None, pixels: int, on: date | None = None
+                      ) -> Decimal:
+        """AWS cost of one image on a day: among the rules in effect, the most recent price
+        list wins, and within it the first rule that matches."""
+        quality = quality or (self.limits.qualities[0] if self.limits.qualities else None)
+        on = on or timezone.now().date()
+        in_effect = [r for r in self.prices if r.matches(quality, pixels, on)]
+        newest = max((r.effective_from or date.min for r in in_effect), default=None)
+        for rule in in_effect:
+            if (rule.effective_from or date.min) == newest:
+                return rule.usd
+        raise InvalidParameter(f"quality: {self.key!r} has no price for quality {quality!r} "
+                               f"at {pixels} pixels", field="quality")
+
+
+class Catalog:
+    def __init__(self, specs: list[ModelSpec]) -> None:
+        self._specs = {spec.key: spec for spec in specs}
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._specs.values())
+
+    def keys(self) -> list[str]:
+        return list(self._specs)
+
+    def get(self, key: str) -> ModelSpec:
+        try:
+            return self._specs[key]
+        except KeyError:
+            known = ", ".join(sorted(self._specs))
+            raise UnknownModel(f"model: unknown model {key!r}; available: {known}",
+                               field="model") from None
+
+
+def env_key(key: str) -> str:
+    """`sd3.5-large` -> `SD3_5_LARGE`, the suffix of the ATELIER_MODEL_*__ variables."""
+    return re.sub(r"[-.]", "_", key).upper()
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+class _Entry:
+    """Typed access to one catalog entry, so every error names the entry and the field."""
+
+    def __init__(self, where: str, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, Mapping):
+            raise CatalogError(f"{where}: expected a mapping")
+        self.where, self.data = where, data
+
+    def only(self, *fields: str) -> _Entry:
+        """Refuse keys this entry does not define (a typo must not be silently ignored)."""
+        unknown = sorted(set(self.data) - set(fields))
+        if unknown:
+            raise self.fail(unknown[0], f"unknown field; expected one of {', '.join(fields)}")
+        return self
+
+    def fail(self, field: str, problem: str) -> CatalogError:
+        return CatalogError(f"catalog {self.where}.{field}: {problem}")
+
+    def get(self, field: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if field not in self.data:
+            if default is ...:
+                raise self.fail(field, "is required")
+            return default
+        value = self.data[field]
+        if value is None and default is None:
+            return None
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise self.fail(field, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
+        return value
+
+    def pair(self, field: str, default: Any = ...) -> tuple[int, int] | None:
+        value = self.get(field, list, default)
+        if value is None:
+            return None
+        if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
+            raise self.fail(field, f"expected [min, max] integers, got {value!r}")
+        return value[0], value[1]
+
+    def child(self, field: str) -> _Entry:
+        return _Entry(f"{self.where}.{field}", self.get(field, dict))
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    match = SIZE_PATTERN.match(text.strip().lower()) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _size(entry: _Entry, field: str, value: Any) -> tuple[int, int]:
+    size = parse_size(value)
+    if size is None:
+        raise entry.fail(field, f"expected 'WxH', got {value!r}")
+    return size
+
+
+def _date(entry: _Entry, field: str) -> date | None:
+    value = entry.get(field, (date, str), None)
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise entry.fail(field, f"expected YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+def _size_rule(entry: _Entry) -> SizeRule | None:
+    if entry.get("size", dict, None) is None:
+        return None
+    size = entry.child("size").only("min", "max", "multiple_of", "max_pixels", "max_aspect")
+    return SizeRule(min=size.get("min", int), max=size.get("max", int),
+                    multiple_of=size.get("multiple_of", int, 1),
+                    max_pixels=size.get("max_pixels", int),
+                    max_aspect=size.get("max_aspect", (int, float), None))
+
+
+def _inputs(entry: _Entry) -> InputRules:
+    if "inputs" not in entry.data:
+        return InputRules()
+    rules = entry.child("inputs").only("formats", "min_side", "max_side", "max_pixels",
+                                       "max_aspect")
+    formats = tuple(rules.get("formats", list))
+    if not set(formats) <= {"png", "jpeg", "webp", "gif"}:
+        raise rules.fail("formats", f"unknown format in {list(formats)}")
+    return InputRules(formats=formats, min_side=rules.get("min_side", int),
+                      max_side=rules.get("max_side", int),
+                      max_pixels=rules.get("max_pixels", int),
+                      max_aspect=rules.get("max_aspect", (int, float)))
+
+
+def _limits(entry: _Entry) -> Limits:
+    entry.only("prompt_chars", "negative_prompt_chars", "n", "per_call", "seed", "size", "sizes",
+               "default_size", "aspect_ratios", "qualities", "styles", "inputs",
+               "mask_white_edits")
+    ratios = entry.get("aspect_ratios", dict, {})
+    polarity = entry.get("mask_white_edits", dict, {})
+    for operation, white in polarity.items():
+        if operation not in OPERATION_DEFAULTS or not isinstance(white, bool):
+            raise entry.fail(f"mask_white_edits.{operation}", "expected an operation: true|false")
+    return Limits(
+        prompt_chars=entry.pair("prompt_chars"),
+        negative_prompt_chars=entry.pair("negative_prompt_chars"),
+        n=entry.pair("n"),
+        per_call=entry.get("per_call", int),
+        seed=entry.pair("seed", None),
+        size=_size_rule(entry),
+        sizes=tuple(_size(entry, "sizes", s) for s in entry.get("sizes", list, [])),
+        default_size=_size(entry, "default_size", entry.get("default_size", str)),
+        aspect_ratios={r: _size(entry, f"aspect_ratios.{r}", s) for r, s in ratios.items()},
+        qualities=tuple(entry.get("qualities", list, [])),
+        styles=tuple(entry.get("styles", list, [])),
+        inputs=_inputs(entry),
+        mask_white_edits=polarity,
+    )
+
+
+def _operations(entry: _Entry) -> dict[str, OperationSpec]:
+    raw = entry.get("operations", dict)
+    operations = {}
+    for name, overrides in raw.items():
+        if name not in OPERATION_DEFAULTS:
+            raise entry.fail("operations", f"unknown operation {name!r}")
+        try:
+            operations[name] = OPERATION_DEFAULTS[name].with_overrides(overrides or {})
+        except (ValueError, TypeError) as exc:
+            raise entry.fail(f"operations.{name}", str(exc)) from None
+    if not operations:
+        raise entry.fail("operations", "needs at least one operation")
+    return operations
+
+
+def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
+    rules = []
+    for i, raw in enumerate(entry.get("prices", list)):
+        rule = _Entry(f"{entry.where}.prices[{i}]", raw).only("usd", "quality", "max_pixels",
+                                                              "from")
+        text = rule.get("usd", str)
+        try:
+            usd = Decimal(text)
+        except InvalidOperation:
+            raise rule.fail("usd", f"expected a decimal string, got {text!r}") from None
+        if not usd.is_finite() or usd < 0:
+            raise rule.fail("usd", f"must be zero or more, got {text!r}")
+        rules.append(PriceRule(usd=usd, quality=rule.get("quality", str, None),
+                               max_pixels=rule.get("max_pixels", int, None),
+                               effective_from=_date(rule, "from")))
+    if not rules:
+        raise entry.fail("prices", "needs at least one rule")
+    return tuple(rules)
+
+
+def _override(prefix: str, key: str, environ: Mapping[str, str]) -> str | None:
+    return environ.get(f"ATELIER_MODEL_{prefix}__{env_key(key)}") or None
+
+
+def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
+    entry.only("key", "name", "model_id", "family", "regions", "lifecycle", "rate_limit_rpm",
+               "operations", "limits", "params", "prices")
+    key = entry.get("key", str)
+    life = entry.child("lifecycle").only("state", "since", "eol", "successor")
+    state = _override("LIFECYCLE", key, environ) or life.get("state", str)
+    if state not in LIFECYCLE_STATES:
+        raise life.fail("state", f"must be one of {', '.join(LIFECYCLE_STATES)}, got {state!r}")
+    lifecycle = Lifecycle(state=state, since=_date(life, "since"), eol=_date(life, "eol"),
+                          successor=life.get("successor", str, None))
+    if _override("LIFECYCLE", key, environ) and state != "eol":
+        # An operator who says "active" or "legacy" keeps access past a published EOL date.
+        lifecycle = Lifecycle(state=state, since=lifecycle.since, successor=lifecycle.successor)
+    rpm_text = _override("RPM", key, environ)
+    rpm = entry.get("rate_limit_rpm", int, None)
+    if rpm_text is not None:
+        if not rpm_text.isdigit() or int(rpm_text) < 1:
+            raise CatalogError(f"ATELIER_MODEL_RPM__{env_key(key)}: expected a positive integer")
+        rpm = int(rpm_text)
+    operations = _operations(entry)
+    family = entry.get("family", str)
+    if family not in FAMILIES:
+        raise entry.fail("family", f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
+    params = {name: ParamSpec.parse(name, raw, entry.fail)
+              for name, raw in entry.get("params", dict, {}).items()}
+    return ModelSpec(
+        key=key, name=entry.get("name", str),
+        model_id=_override("ID", key, environ) or entry.get("model_id", str),
+        family=family, regions=tuple(entry.get("regions", list)), lifecycle=lifecycle,
+        rate_limit_rpm=rpm, operations=operations, limits=_limits(entry.child("limits")),
+        params=params, prices=_prices(entry),
+    )
+
+
+def load_catalog(path: Path = CATALOG_FILE, environ: Mapping[str, str] | None = None) -> Catalog:
+    """Parse and validate a catalog file; raise CatalogError naming the first problem."""
+    environ = os.environ if environ is None else environ
+    try:
+        document = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"catalog {path}: {exc}") from exc
+    entries = _Entry(str(path.name), document).get("models", list)
+    specs = [_spec(_Entry(f"models[{i}]", raw), environ) for i, raw in enumerate(entries)]
+    keys = [spec.key for spec in specs]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise CatalogError(f"catalog: duplicate keys {sorted(duplicates)}")
+    for spec in specs:
+        successor = spec.lifecycle.successor
+        if successor and successor not in keys:
+            raise CatalogError(f"catalog {spec.key}.lifecycle.successor: unknown {successor!r}")
+    return Catalog(specs)
+
+
+@cache
+def catalog() -> Catalog:
+    """The process-wide catalog (validated once, at start-up) from ATELIER_CATALOG_FILE."""
+    from django.conf import settings
+
+    return load_catalog(Path(settings.ATELIER_CATALOG_FILE))
+
+
+@receiver(setting_changed)
+def _reload_on_settings_change(setting: str, **kwargs: Any) -> None:
+    if setting == "ATELIER_CATALOG_FILE":
+        catalog.cache_clear()
