@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,7 +19,6 @@ from assets.storage import object_extras, set_tags
 from core import tasks
 
 if TYPE_CHECKING:
-    from generation.models import Job
     from providers.base import GeneratedImage
     from tenants.models import Tenant
 
@@ -31,7 +30,20 @@ def tags_for(asset: Asset) -> dict[str, str]:
     return {DRAFT_TAG_KEY: asset.stage, "tenant": asset.tenant.slug}
 
 
-def store_generated_image(job: Job, index: int, image: GeneratedImage,
+class ImageSource(Protocol):
+    """What storing reads of the job that made an image (generation's Job model is one;
+    assets sits below it)."""
+
+    pk: Any
+    tenant: Tenant
+    prompt: str
+    model_key: str
+    model_id: str
+    operation: str
+    stage: str
+
+
+def store_generated_image(job: ImageSource, index: int, image: GeneratedImage,
                           parameters: dict[str, Any], *, moderation: dict[str, Any],
                           asset_id: Any = None, provenance: dict[str, Any] | None = None
                           ) -> tuple[Asset, bool]:
@@ -49,7 +61,7 @@ def store_generated_image(job: Job, index: int, image: GeneratedImage,
     with object_extras(metadata=metadata, tags=tags, content_type=f"image/{image.format}"):
         stored_key = default_storage.save(key, ContentFile(image.data))
     asset, created = Asset.objects.for_tenant(job.tenant).get_or_create(
-        job=job, index=index,
+        job_id=job.pk, index=index,
         defaults={
             "model_key": job.model_key, "model_id": job.model_id, "operation": job.operation,
             "parameters": parameters, "seed": image.seed, "storage_key": stored_key,

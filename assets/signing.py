@@ -1,7 +1,7 @@
 """Expiring download links for filesystem storage: an HMAC over key, expiry and filename.
 
 S3 and CloudFront sign their own URLs; this is the embedded default's equivalent, checked by
-`assets.views.download`.
+`api.downloads.download`.
 """
 
 from __future__ import annotations

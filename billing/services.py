@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -36,7 +36,17 @@ from tenants.models import Tenant
 
 if TYPE_CHECKING:
     from assets.models import Asset
-    from generation.models import Job
+
+
+class Job(Protocol):
+    """What billing reads of a job; generation's Job model is one (billing sits below it)."""
+
+    pk: Any
+    tenant: Tenant
+    model_key: str
+    request: dict[str, Any]
+    width: int
+    height: int
 
 PRECISION = Decimal("0.0001")  # job estimates keep sub-cent unit prices exact
 
@@ -221,7 +231,7 @@ def release(job: Job) -> int:
     return images
 
 
-def release_jobs(tenant: Tenant, jobs: QuerySet[Job]) -> int:
+def release_jobs(tenant: Tenant, jobs: QuerySet[Any]) -> int:
     """release() for many jobs at once (a canceled batch): one lock per ledger month instead
     of one transaction per job; returns the images released."""
     with transaction.atomic():
@@ -269,11 +279,10 @@ def reconcile() -> dict[str, Any]:
     then compare every ledger with the holds and usage events it should equal."""
     from django.db.models import Count, Sum
 
-    from generation.models import Job
-
-    released = 0
-    stale = Reservation.unscoped.filter(status=Reservation.Status.HELD).exclude(
-        job__status__in=Job.ACTIVE).select_related("job__tenant")
+    released = 0  # every job that ended has finished_at, whatever its status
+    stale = Reservation.unscoped.filter(status=Reservation.Status.HELD,
+                                        job__finished_at__isnull=False
+                                        ).select_related("job__tenant")
     for reservation in stale:
         released += release(reservation.job)
     drift = []

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "billing",
     "moderation",
     "generation",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -229,10 +230,10 @@ ATELIER_SCHEDULE = {
     "stale jobs": ("generation.services.sweep_stale_jobs", ATELIER_SWEEP_INTERVAL_SECONDS),
     "missing renditions": ("assets.services.sweep_missing_renditions",
                            ATELIER_SWEEP_INTERVAL_SECONDS),
-    "webhook retries": ("generation.webhooks.deliver_due", 30),
+    "webhook retries": ("api.webhooks.deliver_due", 30),
     "finished batches": ("generation.batch_progress.complete_stragglers",
                          ATELIER_SWEEP_INTERVAL_SECONDS),
-    "expired idempotency keys": ("tenants.idempotency.purge_expired", 3600),
+    "expired idempotency keys": ("api.idempotency.purge_expired", 3600),
     "usage to Stripe": ("billing.stripe_sync.report_unreported", 300),
     "credit alerts": ("billing.credits.check_all_pools", 900),
     "queue metrics": ("core.queue_metrics.publish", ATELIER_SWEEP_INTERVAL_SECONDS),
@@ -348,15 +349,15 @@ STRIPE_METER_EVENT = env.str("STRIPE_METER_EVENT", default="atelier_images")
 
 # --- REST API ---
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["tenants.authentication.HasTenant",
-                                   "tenants.authentication.HasScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["tenants.authentication.ApiKeyRateThrottle"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasTenant",
+                                   "api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON bodies only (DRF's parser plus depth, duplicate-key and range checks); the views
     # that take files (uploads, batches) add multipart themselves.
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.base.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -374,9 +375,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "generation.models.WebhookDelivery.Status",
         "JobStageEnum": "catalog.requests.STAGES",
     },
-    # The error envelope and Idempotency-Key on every operation (config/schema.py).
+    # The error envelope and Idempotency-Key on every operation (api/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "config.schema.add_common_errors"],
+                             "api.schema.add_common_errors"],
 }
 
 AUTH_PASSWORD_VALIDATORS = [

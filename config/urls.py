@@ -5,16 +5,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from assets.api import AssetViewSet
-from assets.upload_api import UploadView
-from billing.api import UsageView
-from billing.finance_views import finance_report
-from billing.views import stripe_webhook
+from api import downloads, stripe
+from api.assets import AssetViewSet
+from api.batches import BatchViewSet
+from api.jobs import JobViewSet, ModelCatalogView
+from api.templates import TemplateViewSet
+from api.uploads import UploadView
+from api.usage import UsageView
+from api.webhook_endpoints import WebhookViewSet
 from core import health, metrics
-from generation.api import JobViewSet, ModelCatalogView
-from generation.batch_api import BatchViewSet
-from generation.template_api import TemplateViewSet
-from generation.webhook_api import WebhookViewSet
+from dashboard.finance import finance_report
 
 router = SimpleRouter(trailing_slash=False)
 router.register("jobs", JobViewSet, basename="job")
@@ -41,10 +41,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
-    path("billing/stripe/webhook", stripe_webhook, name="stripe-webhook"),
-    path("", include("assets.urls")),
-    path("", include("config.dashboard_urls")),
+    path("billing/stripe/webhook", stripe.stripe_webhook, name="stripe-webhook"),
+    path("files/<path:key>", downloads.download, name="asset-download"),
+    path("", include("dashboard.urls")),
 ]
 
-handler404 = "config.api.json_not_found"
-handler500 = "config.api.json_server_error"
+handler404 = "api.base.json_not_found"
+handler500 = "api.base.json_server_error"

@@ -1,6 +1,6 @@
 """Atelier's domain errors: `code`, `message` and, where one field is at fault, `field`.
 
-Services raise these; the DRF exception handler (`config.api`) and the CLI wrapper
+Services raise these; the DRF exception handler (`api.base`) and the CLI wrapper
 (`core.cli`) are the only translators, so the API and the command line say the same thing.
 """
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import dramatiq
 
-from generation import services, webhooks
+from generation import services
 
 # A job may make many images, each up to Bedrock's 300 s read timeout: allow an hour per run.
 JOB_TIME_LIMIT_MS = 60 * 60 * 1000
@@ -23,9 +23,3 @@ def job_retries_exhausted(message_data: dict[str, Any], retry_info: dict[str, An
     job_id = message_data["args"][0]
     reason = f"gave up after {retry_info.get('retries', '?')} attempts"
     services.fail_exhausted_job(job_id, reason)
-
-
-@dramatiq.actor(queue_name="webhooks", max_retries=0)
-def deliver_webhook_actor(delivery_id: str) -> None:
-    """One delivery attempt; webhooks.deliver schedules its own retries (backoff, 24 h)."""
-    webhooks.deliver(delivery_id)

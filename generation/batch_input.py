@@ -17,7 +17,7 @@ from django.conf import settings
 
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
 from generation.models import BrandTemplate
-from generation.serializers import JobRequestSerializer
+from generation.request_serializer import JobRequestSerializer
 from generation.templates import slot_names
 
 ERRORS_SHOWN = 100

@@ -16,6 +16,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from assets.models import Asset
+from core import events
+from core.events import BatchCompleted
 from generation.models import Batch, Job
 
 STATUSES = tuple(Job.Status.values)
@@ -77,10 +79,8 @@ def complete_if_done(batch_id: Any) -> bool:
         completed_at=timezone.now())
     if not done:
         return False
-    from generation import webhooks
-
-    batch = Batch.unscoped.select_related("tenant").get(pk=batch_id)
-    webhooks.emit(batch.tenant, "batch.completed", lambda: {"batch": describe_many([batch])[0]})
+    batch = Batch.unscoped.only("tenant_id").get(pk=batch_id)
+    events.publish(BatchCompleted(batch_id=str(batch_id), tenant_id=batch.tenant_id))
     return True
 
 

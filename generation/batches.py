@@ -48,7 +48,7 @@ from generation.batch_input import (
 )
 from generation.bulk_enqueue import enqueue_all
 from generation.models import Batch, BrandTemplate, Job
-from generation.serializers import JobRequestSerializer
+from generation.request_serializer import JobRequestSerializer
 from generation.templates import find_template
 from moderation import services as moderation
 from moderation.policy import for_tenant as moderation_policy

@@ -30,10 +30,11 @@ from billing import services as billing
 from billing.models import MonthlyLimits
 from catalog.requests import JobRequest, ResolvedRequest
 from catalog.spec import ModelSpec, catalog
-from core import metrics, tasks
+from core import events, metrics, tasks
 from core.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
+from core.events import JobFinished
 from core.logs import log_context
-from generation import batch_progress, calls, webhooks
+from generation import batch_progress, calls
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import BrandTemplate, Job, ProviderAttempt
 from generation.templates import apply_template, find_template
@@ -194,7 +195,7 @@ def _record_blocked(tenant: Tenant, fields: dict[str, Any], exc: Any) -> Job:
             finished_at=timezone.now())
         moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=tenant, job=job,
                           policy=exc.policy, reason=exc.reason)
-        webhooks.job_finished(job, Job.Status.BLOCKED)
+        _publish_finished(job, Job.Status.BLOCKED)
     exc.extra["job"] = str(job.pk)
     log.info("job %s blocked at submission by the %s policy", job.pk, exc.policy)
     return job
@@ -271,9 +272,15 @@ def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
         error_code=code, error_message=message)
     billing.release(job)
     if finished:  # this update ended the job: tell the tenant once, count its images once
-        webhooks.job_finished(job, status)
+        _publish_finished(job, status)
         metrics.job_finished(job, status, code)
     batch_progress.job_finished(job)
+
+
+def _publish_finished(job: Job, status: str) -> None:
+    events.publish(JobFinished(job_id=str(job.pk), tenant_id=job.tenant_id,
+                               batch_id=None if job.batch_id is None else str(job.batch_id),
+                               status=status))
 
 
 def _asset_parameters(job: Job, call: ProviderCall, position: int) -> dict[str, Any]:

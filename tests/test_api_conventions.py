@@ -4,8 +4,8 @@ silently lose them, so this walks the URL map."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from config.api import IdempotentPosts
-from tenants.authentication import ApiKeyAuthentication, ApiKeyRateThrottle, HasScope, HasTenant
+from api.authentication import ApiKeyAuthentication, ApiKeyRateThrottle, HasScope, HasTenant
+from api.base import IdempotentPosts
 
 
 def api_views():

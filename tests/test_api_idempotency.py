@@ -71,7 +71,7 @@ def test_an_error_answer_is_replayed_too(owner, acme, empty_queue):
 def test_an_answer_echoing_a_nul_character_is_kept(acme):
     """Found by the schema fuzzer: PostgreSQL's jsonb cannot hold NUL, so storing a 400 that
     quoted the client's NUL (a CSV batch's unknown column name) was a 500."""
-    from tenants import idempotency
+    from api import idempotency
 
     record = idempotency.begin(acme.tenant, "csv-1", "print")
     body = {"code": "invalid_batch", "errors": [{"column": "a\x00b", "a\x00": ["\x00"]}]}

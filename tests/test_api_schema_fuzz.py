@@ -3,7 +3,7 @@ invalid, through the WSGI app in this process, with a real tenant's API key, and
 5xx. Operations are read from the schema, so new endpoints are fuzzed without listing them here.
 
 Beyond "no 5xx", each answer must be documented (status code, content type, body schema and
-headers: every operation's error envelope comes from config/schema.py), and an operation that
+headers: every operation's error envelope comes from api/schema.py), and an operation that
 needs a key must refuse a request without one. Not checked: "valid input is accepted"
 (valid-looking ids name nothing, a 404; the catalog's limits are narrower than the schema's
 types) and "invalid input is refused" (unknown query parameters and empty ones are ignored by

@@ -73,7 +73,7 @@ def test_ten_thousand_csv_rows_are_accepted_in_seconds(priced, studio, empty_que
 
 def test_a_json_batch_runs_to_completion_with_results_by_sku(owner, acme, studio, run_jobs):
     endpoint = None
-    if importlib.util.find_spec("generation.webhooks"):  # the webhook engineer's module
+    if importlib.util.find_spec("api.webhooks"):  # the webhook engineer's module
         from generation.models import WebhookEndpoint
 
         endpoint = WebhookEndpoint.objects.for_tenant(acme.tenant).create(

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from billing.models import CreditAllocation, CreditPool, Ledger, Reservation, UsageEvent
 from billing.services import current_month
@@ -83,7 +84,8 @@ def test_report_totals_equal_the_usage_events_to_the_cent(acme, globex, bedrock,
 
 def test_reconcile_releases_stale_holds_and_reports_drift(acme, submit, capsys):
     job = submit(n=4)
-    Job.unscoped.filter(pk=job.pk).update(status="failed")  # finished without releasing
+    Job.unscoped.filter(pk=job.pk).update(  # finished without releasing
+        status="failed", finished_at=timezone.now())
     call_command("reconcile")
     out = capsys.readouterr().out
     assert "stale holds released: 4" in out and "no drift" in out

@@ -145,7 +145,13 @@ def test_a_jobs_worker_lines_share_the_api_requests_id(owner, run_jobs, json_log
         time.sleep(0.05)
     assert inherited == ["req-job-1"]
 
-    lines = [line for line in json_logs() if line.get("request_id") == "req-job-1"]
+    def ours() -> list[dict[str, Any]]:
+        return [line for line in json_logs() if line.get("request_id") == "req-job-1"]
+
+    # The job's status is visible before its worker writes the job.finished line.
+    while not events(ours(), "job.finished") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lines = ours()
     (submitted,) = events(lines, "job.submitted")
     assert (submitted["job_id"], submitted["tenant"]) == (job_id, "acme")
     worker = [line for line in lines if line.get("actor") == "run_job_actor"]
@@ -220,7 +226,7 @@ def test_a_bedrock_job_shows_in_the_metrics(acme, bedrock, client, settings,
 
 def test_quota_refusals_and_webhook_failures_are_counted(acme, owner, receiver,
                                                          private_webhooks):
-    from generation import webhooks
+    from api import webhooks
     from generation.models import WebhookDelivery
 
     before = sample("atelier_quota_refusals_total", kind="images")

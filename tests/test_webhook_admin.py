@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from generation import webhooks
+from api import webhooks
 from generation.models import WebhookDelivery
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from generation import webhooks
+from api import webhooks
 from tenants.services import issue_api_key
 from tests.conftest import api_client
 

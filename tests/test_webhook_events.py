@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from api import webhooks
 from assets.models import Asset
-from generation import webhooks
 from generation.models import WebhookDelivery
 from generation.services import fail_exhausted_job, run_job
 from moderation import services as moderation

@@ -10,8 +10,8 @@ import dramatiq
 import pytest
 from django.utils import timezone
 
-from generation import webhooks
-from generation.actors import deliver_webhook_actor
+from api import webhooks
+from api.actors import deliver_webhook_actor
 from generation.models import WebhookDelivery
 from tests.conftest import race
 

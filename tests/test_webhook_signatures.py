@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from generation import webhooks
+from api import webhooks
 from generation.models import WebhookDelivery
 
 TOLERANCE_SECONDS = 300

@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from generation import webhook_http, webhooks
+from api import webhook_http, webhooks
 from generation.models import WebhookDelivery
 
 PUBLIC = "93.184.215.14"

@@ -1,5 +1,5 @@
-"""POST /billing/stripe/webhook: Stripe's signed callbacks (no API key; the signature is the
-authentication); and the dashboard's Usage page."""
+"""The dashboard's Usage page: the quota meter, a daily spend chart against the budget, and
+spend per model."""
 
 from __future__ import annotations
 
@@ -10,27 +10,13 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.http import HttpResponse
 
-from billing.api import MONTH
+from api.usage import MONTH
 from billing.models import UsageEvent
 from billing.services import current_month, usage
-from billing.stripe_sync import BadSignature, handle_webhook
-from tenants.dashboard import Page, tenant_page
+from dashboard.access import Page, tenant_page
 from tenants.models import Tenant
-
-
-@csrf_exempt
-@require_POST
-def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    try:
-        outcome = handle_webhook(request.body, request.headers.get("Stripe-Signature", ""))
-    except BadSignature as exc:
-        return JsonResponse({"code": "bad_signature", "message": str(exc)}, status=400)
-    return JsonResponse({"received": True, "outcome": outcome})
-
 
 CHART_WIDTH, CHART_HEIGHT = 640, 180
 

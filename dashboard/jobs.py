@@ -22,11 +22,11 @@ from billing.services import usage
 from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core.errors import AtelierError, InvalidParameter
+from dashboard.access import Page, tenant_page
 from generation import refinements, services
 from generation.models import BrandTemplate, Job
 from generation.presenters import describe_model
 from generation.templates import find_template, slot_names
-from tenants.dashboard import Page, tenant_page
 
 DEFAULT_MODEL = "local"
 

@@ -23,9 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from api import idempotency
+from api.authentication import InsufficientScope, request_tenant
 from core.errors import AtelierError, InvalidParameter, InvalidRequest, RequestTooLarge
-from tenants import idempotency
-from tenants.authentication import InsufficientScope, request_tenant
 
 
 class NewestFirst(CursorPagination):
@@ -109,19 +109,6 @@ def paginated(request: Request, queryset: Any, serializer_class: Any, view: Any)
     return paginator.get_paginated_response(data)
 
 
-class StrictFields:
-    """A serializer mixin: a body field the serializer does not know is a 400 naming it,
-    not silently ignored (a typo such as `negative_promt` must not pass unnoticed)."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        initial = getattr(self, "initial_data", None)
-        if isinstance(initial, dict):
-            unknown = sorted(set(initial) - set(self.fields))  # type: ignore[attr-defined]
-            if unknown:
-                raise drf_exceptions.ValidationError({unknown[0]: "unknown field"})
-        return super().validate(attrs)  # type: ignore[misc]
-
-
 class _Replayed(Exception):
     def __init__(self, replay: idempotency.Replay) -> None:
         self.replay = replay
@@ -162,7 +149,7 @@ def refuse_nul_characters(request: Request) -> None:
 
 
 class IdempotentPosts:
-    """Every POST honours `Idempotency-Key` (tenants.idempotency): after authentication,
+    """Every POST honours `Idempotency-Key` (api.idempotency): after authentication,
     permissions and throttling, a known key replays its stored answer; a new key's answer is
     stored when the response is finalized. Text with NUL characters is refused first."""
 

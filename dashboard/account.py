@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import AtelierError
-from tenants.dashboard import Page, first_page_for, memberships, tenant_page
+from dashboard.access import Page, first_page_for, memberships, tenant_page
 from tenants.models import SCOPES, ApiKey
 from tenants.services import issue_api_key, revoke_api_key
 
@@ -36,7 +36,7 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 @tenant_page("settings")
 def settings_page(page: Page) -> HttpResponse:
-    from generation import webhooks
+    from api import webhooks
     from generation.models import WebhookEndpoint
 
     keys = ApiKey.objects.filter(tenant=page.tenant).order_by("-created_at")
@@ -77,7 +77,7 @@ def revoke_key(page: Page, key_id: str) -> HttpResponse:
 @require_POST
 @tenant_page("settings")
 def create_webhook(page: Page) -> HttpResponse:
-    from generation import webhooks
+    from api import webhooks
 
     data = page.request.POST
     try:
@@ -95,7 +95,7 @@ def create_webhook(page: Page) -> HttpResponse:
 @require_POST
 @tenant_page("settings")
 def delete_webhook(page: Page, endpoint_id: str) -> HttpResponse:
-    from generation import webhooks
+    from api import webhooks
 
     try:
         webhooks.delete_endpoint(page.tenant, endpoint_id)

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from api.serializers import JobSerializer
 from assets.models import Asset
 from assets.services import delete_asset
 from assets.uploads import store_upload
@@ -18,7 +19,7 @@ from core.errors import AtelierError, InvalidParameter
 from generation import services
 from generation.models import Job
 from generation.presenters import estimate_body
-from generation.serializers import JobRequestSerializer, JobSerializer
+from generation.request_serializer import JobRequestSerializer
 from generation.worker import in_process, inprocess_worker, wait_for_jobs
 from moderation.services import PromptBlocked
 from tenants.models import Tenant

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from catalog.requests import OPERATIONS
 from catalog.spec import catalog
 from core.errors import AtelierError, InvalidParameter
+from dashboard.access import Page, tenant_page
 from generation import templates
 from generation.models import BrandTemplate
-from tenants.dashboard import Page, tenant_page
 
 TEXT_FIELDS = ("name", "description", "prompt", "negative_prompt", "model_key", "operation",
                "size", "aspect_ratio", "quality", "style")

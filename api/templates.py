@@ -9,19 +9,19 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalog.requests import OPERATIONS
-from config.api import (
+from api.authentication import request_tenant
+from api.base import (
     NewestFirst,
-    StrictFields,
     TenantViewSet,
     filtered,
     id_parameter,
     list_parameters,
     paginated,
 )
+from catalog.requests import OPERATIONS
+from core.serializers import StrictFields
 from generation import templates
 from generation.models import BrandTemplate
-from tenants.authentication import request_tenant
 
 EXAMPLE = {"name": "studio-shot", "prompt": "a {subject} on a {surface}, soft studio light",
            "negative_prompt": "text, watermark", "model": "nova-canvas",

@@ -8,10 +8,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import request_tenant
+from api.base import TenantAPIView
 from billing.services import usage
-from config.api import TenantAPIView
 from core.errors import InvalidParameter
-from tenants.authentication import request_tenant
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

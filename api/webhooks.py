@@ -30,14 +30,16 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from api import webhook_http
+from api.serializers import JobSerializer
+from assets.models import Asset
+from assets.serializers import AssetSerializer
 from core import metrics, tasks
 from core.errors import InvalidParameter
-from generation import webhook_http
-from generation.models import WebhookDelivery, WebhookEndpoint
+from generation.batch_progress import describe_many
+from generation.models import Batch, Job, WebhookDelivery, WebhookEndpoint
 
 if TYPE_CHECKING:
-    from assets.models import Asset
-    from generation.models import Job
     from tenants.models import Tenant
 
 log = logging.getLogger("atelier.webhooks")
@@ -167,10 +169,7 @@ def _context() -> dict[str, Any]:
 
 def job_finished(job: Job, status: str) -> None:
     """Emit job.succeeded / job.failed / job.blocked with the job as GET /jobs/{id} shows it.
-    Callers call it once, when their conditional update is the one that ended the job."""
-    from generation.models import Job
-    from generation.serializers import JobSerializer
-
+    Published once, when the conditional update that ended the job was the caller's."""
     event = JOB_EVENTS.get(status)
     if event is None:
         return
@@ -182,9 +181,12 @@ def job_finished(job: Job, status: str) -> None:
     emit(job.tenant, event, data)
 
 
+def batch_completed(batch: Batch) -> None:
+    emit(batch.tenant, "batch.completed", lambda: {"batch": describe_many([batch])[0]})
+
+
 def asset_moderated(asset: Asset) -> None:
     """Emit asset.approved / asset.rejected when an asset's moderation status changed."""
-    from assets.serializers import AssetSerializer
 
     event = ASSET_EVENTS.get(asset.moderation_status)
     if event is not None:

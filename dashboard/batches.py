@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from billing.services import usage
 from catalog.spec import catalog
 from core.errors import AtelierError
+from dashboard.access import Page, tenant_page
 from generation import batch_progress, batches
 from generation.models import Batch, BrandTemplate
-from tenants.dashboard import Page, tenant_page
 
 PREVIEW_ROWS = 10
 RESULT_ROWS = 100

@@ -3,10 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assets.views import library
-from billing.views import usage_page
-from generation import batch_views, template_views, views
-from tenants import views as tenant_views
+from dashboard import account as tenant_views
+from dashboard import batches as batch_views
+from dashboard import jobs as views
+from dashboard import templates as template_views
+from dashboard.library import library
+from dashboard.usage import usage_page
 
 tenant_pages = [
     path("", views.generate, name="dashboard-generate"),

@@ -11,12 +11,12 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import request_tenant
+from api.base import TenantAPIView, serializer_context
+from api.parsers import JSONParser
 from assets.serializers import AssetSerializer
 from assets.uploads import create_upload
-from config.api import TenantAPIView, serializer_context
-from config.parsers import JSONParser
 from core.errors import InvalidParameter
-from tenants.authentication import request_tenant
 
 
 class UploadSerializer(serializers.Serializer):

@@ -9,10 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assets import exports
-from catalog.requests import STAGES
-from catalog.spec import catalog
-from config.api import (
+from api.authentication import request_tenant
+from api.base import (
     NewestFirst,
     TenantAPIView,
     TenantViewSet,
@@ -22,18 +20,16 @@ from config.api import (
     paginated,
     serializer_context,
 )
-from config.schema import error_responses
+from api.schema import error_responses
+from api.serializers import EstimateSerializer, JobListSerializer, JobSerializer
+from assets import exports
+from catalog.requests import STAGES
+from catalog.spec import catalog
 from core.errors import Conflict, InvalidParameter
 from generation import services
 from generation.models import Job
 from generation.presenters import describe_model, estimate_body
-from generation.serializers import (
-    EstimateSerializer,
-    JobListSerializer,
-    JobRequestSerializer,
-    JobSerializer,
-)
-from tenants.authentication import request_tenant
+from generation.request_serializer import JobRequestSerializer
 
 JOB_FILTERS = {"status": ("status", Job.Status.values), "model": ("model_key", None),
                "stage": ("stage", STAGES), "batch": ("batch_id", None),

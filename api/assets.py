@@ -8,10 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assets.models import Asset
-from assets.serializers import AssetSerializer
-from assets.services import delete_asset, get_asset, promote_asset
-from config.api import (
+from api.authentication import request_tenant
+from api.base import (
     NewestFirst,
     TenantViewSet,
     filtered,
@@ -20,7 +18,9 @@ from config.api import (
     paginated,
     serializer_context,
 )
-from tenants.authentication import request_tenant
+from assets.models import Asset
+from assets.serializers import AssetSerializer
+from assets.services import delete_asset, get_asset, promote_asset
 
 ASSET_FILTERS = {"stage": ("stage", Asset.Stage.values), "kind": ("kind", Asset.Kind.values),
                  "model": ("model_key", None), "job": ("job_id", None),

@@ -1,38 +1,15 @@
-"""The embedded default's download endpoint for signed, expiring links, and the dashboard's
-library of images."""
+"""The dashboard's Library: every image of the tenant, filtered and paged."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_GET
 
-from assets import signing
 from assets.models import Asset
-from assets.services import open_deliverable
+from dashboard.access import Page, tenant_page
 from generation.models import BrandTemplate
-from tenants.dashboard import Page, tenant_page
-
-
-@require_GET
-def download(request: HttpRequest, key: str) -> HttpResponse:
-    purpose = request.GET.get("purpose", "download")
-    problem = signing.verify(key, request.GET.get("exp", ""), request.GET.get("name", ""),
-                             request.GET.get("sig", ""), purpose=purpose)
-    if problem:
-        return HttpResponseForbidden(f"Forbidden: {problem}.", content_type="text/plain")
-    found = open_deliverable(key, for_review=purpose == "review")
-    if found is None:
-        raise Http404("No such file.")
-    content_type, handle = found
-    response = FileResponse(handle, content_type=content_type,
-                            filename=request.GET["name"], as_attachment=False)
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
 
 LIBRARY_PAGE_SIZE = 48
 
@@ -41,7 +18,7 @@ LIBRARY_PAGE_SIZE = 48
 def library(page: Page) -> HttpResponse:
     """Every image of the tenant, newest first, filtered by stage, model, template and date;
     images still in review are marked and have no link."""
-    from generation.views import asset_cards
+    from dashboard.jobs import asset_cards
 
     data = page.request.GET
     assets = Asset.objects.for_tenant(page.tenant).filter(kind=Asset.Kind.GENERATED)

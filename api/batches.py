@@ -18,8 +18,8 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assets.serializers import AssetSerializer
-from config.api import (
+from api.authentication import request_tenant
+from api.base import (
     NewestFirst,
     TenantViewSet,
     filtered,
@@ -28,14 +28,14 @@ from config.api import (
     ordered_paginator,
     serializer_context,
 )
-from config.parsers import JSONParser
-from config.schema import error_responses
+from api.parsers import JSONParser
+from api.schema import error_responses
+from assets.serializers import AssetSerializer
 from core.errors import InvalidParameter, InvalidRequest
 from generation import batch_progress, batches
 from generation.batch_input import CSV_COLUMNS
 from generation.models import Batch
-from generation.serializers import JobRequestSerializer
-from tenants.authentication import request_tenant
+from generation.request_serializer import JobRequestSerializer
 
 OPTIONS = ("template", "model", "name")
 JSON_EXAMPLE = {"name": "spring catalog", "template": "studio-shot", "model": "nova-canvas",

@@ -1,4 +1,4 @@
-"""REST endpoints for webhooks: parse, call one service (generation.webhooks), shape the answer."""
+"""REST endpoints for webhooks: parse, call one service (api.webhooks), shape the answer."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import (
+from api import webhooks
+from api.authentication import request_tenant
+from api.base import (
     NewestFirst,
-    StrictFields,
     TenantViewSet,
     filtered,
     id_parameter,
     list_parameters,
     paginated,
 )
-from generation import webhooks
+from core.serializers import StrictFields
 from generation.models import WebhookDelivery, WebhookEndpoint
-from tenants.authentication import request_tenant
 
 EXAMPLE = {"url": "https://hooks.example.com/atelier", "description": "order system",
            "events": ["job.succeeded", "job.failed", "batch.completed"]}

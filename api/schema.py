@@ -1,9 +1,9 @@
 """OpenAPI additions shared by every API operation: the error envelope and Idempotency-Key.
 
-Every 4xx is `{"code", "message", "field"?}` (config.api.api_exception_handler). A
+Every 4xx is `{"code", "message", "field"?}` (api.base.api_exception_handler). A
 drf-spectacular post-processing hook documents the answers any operation can give (400, 401,
 403, 404, 409, 429; 413 and 415 with a body) and the `Idempotency-Key` header of every POST
-(config.api.IdempotentPosts); views add what only they can answer (e.g. 402 quota exceeded)
+(api.base.IdempotentPosts); views add what only they can answer (e.g. 402 quota exceeded)
 with `error_responses(...)`.
 """
 

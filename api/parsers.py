@@ -4,7 +4,7 @@ DRF's own parser turns a body nested thousands of levels deep into a RecursionEr
 reads 1e309 as infinity (which no JSON answer or PostgreSQL jsonb can hold) and silently keeps
 the last of two equal keys. This one refuses both with a 400
 `invalid_json` naming the problem. The body's byte cap is Django's
-DATA_UPLOAD_MAX_MEMORY_SIZE (a 413, see config.api).
+DATA_UPLOAD_MAX_MEMORY_SIZE (a 413, see api.base).
 """
 
 from __future__ import annotations

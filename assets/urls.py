@@ -1,7 +1,0 @@
-from django.urls import path
-
-from assets import views
-
-urlpatterns = [
-    path("files/<path:key>", views.download, name="asset-download"),
-]
