@@ -44,8 +44,11 @@ bench: $(VENV)/.test
 	$(PIP) -r requirements-ci.txt
 	$(PY) benchmarks/run_all.py
 
+## make lint: ruff, the layers contract (import-linter, .importlinter) and mypy (mypy.ini)
 lint: $(VENV)/.test
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 check: $(VENV)/.runtime
 	$(MANAGE) check

@@ -1,4 +1,4 @@
-"""Contact sheets and ZIP archives of a job's images (DESIGN §5, issue 4)."""
+"""Contact sheets and ZIP archives of a job's images (docs/storage.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Storage keys (DESIGN §5): where each kind of object lives in the bucket or under var/media."""
+"""Storage keys: where each kind of object lives in the bucket or under var/media
+(docs/storage.md, "Where objects live")."""
 
 from __future__ import annotations
 

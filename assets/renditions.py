@@ -35,7 +35,7 @@ class Plan:
 
 
 def rendition_key(asset: Asset, plan: Plan) -> str:
-    """`renditions/{tenant}/{asset}/…` (DESIGN §5)."""
+    """`renditions/{tenant}/{asset}/…` (docs/storage.md, "Where objects live")."""
     name = "thumb" if plan.kind == Rendition.Kind.THUMBNAIL else f"w{plan.width}"
     return f"renditions/{asset.tenant.slug}/{asset.pk}/{name}.{plan.format}"
 

@@ -6,7 +6,7 @@ and the database (asset row and usage event).
     eval "$(scripts/seaweedfs.sh start var/seaweedfs)"     # optional: store on S3
     .venv/bin/python benchmarks/pipeline_overhead.py --images 20 --rekognition
 
-The steps are the worker's own functions (generation.services._deliver's, then the
+The steps are the worker's own functions (generation.runner._deliver's, then the
 renditions actor's), timed one by one on 1024x1024 PNGs from the local renderer. With
 --rekognition, Rekognition is on and answers from the local test double over loopback HTTP
 (a real boto3 round trip); otherwise the local policy alone judges. With AWS_ENDPOINT_URL_S3

@@ -1,4 +1,4 @@
-"""Money rules (DESIGN §8): the estimate of a job, the reservation that holds it against the
+"""Money rules (docs/billing.md): the estimate of a job, the reservation that holds it against the
 tenant's month, one usage event per delivered image, and the release of what was not used.
 
 The tenant's monthly ledger row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's

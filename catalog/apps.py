@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 
 
 class CatalogConfig(AppConfig):
@@ -12,3 +15,12 @@ class CatalogConfig(AppConfig):
         from catalog.spec import catalog
 
         catalog()
+        setting_changed.connect(_reload_on_settings_change)
+
+
+def _reload_on_settings_change(setting: str, **kwargs: Any) -> None:
+    """Tests that point ATELIER_CATALOG_FILE elsewhere get that catalog."""
+    if setting == "ATELIER_CATALOG_FILE":
+        from catalog.spec import catalog
+
+        catalog.cache_clear()

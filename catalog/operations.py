@@ -1,4 +1,5 @@
-"""What each normalized operation takes: source images, a mask, a prompt (DESIGN §4).
+"""What each normalized operation takes: source images, a mask, a prompt
+(docs/bedrock.md, "Operations").
 
 The catalog may narrow these per model (`operations: {inpaint: {mask: image}}`); everything not
 said there comes from this table.

@@ -18,8 +18,6 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import timezone
 
 from catalog.operations import OPERATION_DEFAULTS, OperationSpec
@@ -399,9 +397,3 @@ def catalog() -> Catalog:
     from django.conf import settings
 
     return load_catalog(Path(settings.ATELIER_CATALOG_FILE))
-
-
-@receiver(setting_changed)
-def _reload_on_settings_change(setting: str, **kwargs: Any) -> None:
-    if setting == "ATELIER_CATALOG_FILE":
-        catalog.cache_clear()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import environ
 
+from config.blocks import logging_config, storages
 from config.env import (
     ConfigurationError,
     Fallbacks,
@@ -26,6 +27,7 @@ from config.env import (
     redis_url_from_parts,
     text,
 )
+from config.rest import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401  (the API framework's)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -227,7 +229,7 @@ ATELIER_SWEEP_INTERVAL_SECONDS = env.int("ATELIER_SWEEP_INTERVAL_SECONDS", defau
 # by the in-process worker too): name -> (function's dotted path, every N seconds). A Redis
 # lock makes a second scheduler started by mistake wait instead of running the work twice.
 ATELIER_SCHEDULE = {
-    "stale jobs": ("generation.services.sweep_stale_jobs", ATELIER_SWEEP_INTERVAL_SECONDS),
+    "stale jobs": ("generation.runner.sweep_stale_jobs", ATELIER_SWEEP_INTERVAL_SECONDS),
     "missing renditions": ("assets.services.sweep_missing_renditions",
                            ATELIER_SWEEP_INTERVAL_SECONDS),
     "webhook retries": ("api.webhooks.deliver_due", 30),
@@ -282,33 +284,9 @@ if ATELIER_PRODUCTION and not ATELIER_BUCKET and not is_set("ATELIER_STORAGE"):
         "stored on this machine's disk under ATELIER_VAR_DIR",
         "set ATELIER_BUCKET to the private S3 bucket; ATELIER_STORAGE=filesystem chooses "
         "the disk on purpose")
-if ATELIER_STORAGE == "s3":
-    _DEFAULT_STORAGE = {
-        "BACKEND": "assets.storage.PrivateS3Storage",
-        "OPTIONS": {
-            "bucket_name": ATELIER_BUCKET,
-            "region_name": AWS_REGION,
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": ATELIER_URL_TTL_SECONDS,
-            "file_overwrite": True,
-            "signature_version": "s3v4",
-            "object_parameters": (
-                {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": ATELIER_KMS_KEY_ID}
-                if ATELIER_KMS_KEY_ID else {"ServerSideEncryption": "AES256"}),
-        },
-    }
-else:
-    _DEFAULT_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "allow_overwrite": True},
-    }
-STORAGES = {
-    "default": _DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if ATELIER_PRODUCTION
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = storages(s3=ATELIER_STORAGE == "s3", bucket=ATELIER_BUCKET, region=AWS_REGION,
+                    url_ttl=ATELIER_URL_TTL_SECONDS, kms_key=ATELIER_KMS_KEY_ID,
+                    media_root=MEDIA_ROOT, production=ATELIER_PRODUCTION)
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The merchant dashboard signs people in with Django's own auth.
@@ -347,39 +325,6 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND",
 # The Billing Meter's event name that counts delivered images.
 STRIPE_METER_EVENT = env.str("STRIPE_METER_EVENT", default="atelier_images")
 
-# --- REST API ---
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasTenant",
-                                   "api.authentication.HasScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.ApiKeyRateThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON bodies only (DRF's parser plus depth, duplicate-key and range checks); the views
-    # that take files (uploads, batches) add multipart themselves.
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "api.base.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": None,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Atelier API",
-    "DESCRIPTION": "Generate, edit, moderate and deliver marketing images with Amazon Bedrock.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Several models have a `status`: name each one's enum after its model.
-    "ENUM_NAME_OVERRIDES": {
-        "JobStatusEnum": "generation.models.Job.Status",
-        "WebhookDeliveryStatusEnum": "generation.models.WebhookDelivery.Status",
-        "JobStageEnum": "catalog.requests.STAGES",
-    },
-    # The error envelope and Idempotency-Key on every operation (api/schema.py).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "api.schema.add_common_errors"],
-}
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -398,21 +343,8 @@ USE_TZ = True
 # (default: the same) for Atelier's own loggers.
 _LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 LOG_LEVEL = choice("LOG_LEVEL", _LOG_LEVELS, "info").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"structured": {"()": "core.logs.formatter",
-                                  "development": not ATELIER_PRODUCTION}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured",
-                             "stream": "ext://sys.stderr"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "atelier": {"level": choice("ATELIER_LOG_LEVEL", _LOG_LEVELS, LOG_LEVEL).upper()},
-        # Every client creation and connection at INFO: noise, not events.
-        **{name: {"level": "WARNING"} for name in ("botocore", "boto3", "s3transfer",
-                                                   "urllib3")},
-    },
-}
+LOGGING = logging_config(root=LOG_LEVEL, production=ATELIER_PRODUCTION,
+                         atelier=choice("ATELIER_LOG_LEVEL", _LOG_LEVELS, LOG_LEVEL).upper())
 # GET /metrics answers only `Authorization: Bearer <this>` (404 while unset). The scheduler
 # serves its metrics on ATELIER_METRICS_PORT, the workers on Dramatiq's port 9191.
 ATELIER_METRICS_TOKEN = env.str("ATELIER_METRICS_TOKEN", default="")

@@ -1,4 +1,4 @@
-"""Batches (DESIGN §7): many rows, one job each, through the rules of submit_job.
+"""Batches (docs/batches.md): many rows, one job each, through the rules of submit_job.
 
 All or nothing: every row is checked (catalog, template, sources, price) and every distinct
 prompt moderated before anything is written, and every error is reported with its row and

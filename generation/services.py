@@ -1,54 +1,34 @@
-"""Job rules: submit (validate, estimate, persist, enqueue), run exactly once, cancel, sweep.
-
-The database row is the truth. A worker claims a job with one conditional UPDATE and holds a
-lease it renews after every image; a crashed worker's lease lapses and the sweep re-enqueues
-the job, which resumes at the first image that has no asset yet.
-"""
+"""Job rules from the outside: estimate, submit (validate, moderate the prompt, reserve,
+persist, enqueue), read and cancel. Running a job is generation/runner.py."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assets.models import Asset
-from assets.services import store_generated_image
 from billing import services as billing
 from billing.models import MonthlyLimits
 from catalog.requests import JobRequest, ResolvedRequest
 from catalog.spec import ModelSpec, catalog
-from core import events, metrics, tasks
+from core import events, tasks
 from core.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest
 from core.events import JobFinished
-from core.logs import log_context
-from generation import batch_progress, calls
+from generation import batch_progress
 from generation.inputs import outpaint_canvas, resolve_sources
-from generation.models import BrandTemplate, Job, ProviderAttempt
+from generation.models import BrandTemplate, Job
 from generation.templates import apply_template, find_template
 from moderation import services as moderation
 from moderation.models import AuditEvent
-from provenance import marks as provenance
-from providers import ratelimit
-from providers.base import (
-    GeneratedImage,
-    ProviderCall,
-    ProviderError,
-    ProviderResult,
-)
-from providers.registry import adapter_for, uses_bedrock
 from tenants.models import ApiKey, Tenant
 
 log = logging.getLogger("atelier.jobs")
@@ -181,7 +161,7 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | 
     with transaction.atomic():
         job = Job.objects.for_tenant(tenant).create(**fields, enqueued_at=timezone.now())
         billing.reserve(tenant, job, images=request.n, unit_price=prepared.unit_price)
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        transaction.on_commit(lambda: enqueue(job.pk))
     log.info("job.submitted", extra={"job_id": str(job.pk), "tenant": tenant.slug,
                                      "model": prepared.spec.key, "n": job.n})
     return job
@@ -195,13 +175,13 @@ def _record_blocked(tenant: Tenant, fields: dict[str, Any], exc: Any) -> Job:
             finished_at=timezone.now())
         moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=tenant, job=job,
                           policy=exc.policy, reason=exc.reason)
-        _publish_finished(job, Job.Status.BLOCKED)
+        publish_finished(job, Job.Status.BLOCKED)
     exc.extra["job"] = str(job.pk)
     log.info("job %s blocked at submission by the %s policy", job.pk, exc.policy)
     return job
 
 
-def _enqueue(job_id: Any) -> None:
+def enqueue(job_id: Any) -> None:
     tasks.send_now("run_job_actor", str(job_id))
 
 
@@ -227,254 +207,14 @@ def cancel_job(tenant: Tenant, job_id: Any) -> Job:
 
 # --- running ----------------------------------------------------------------------------------
 
-def _lease_deadline() -> Any:
-    return timezone.now() + timedelta(seconds=settings.ATELIER_JOB_LEASE_SECONDS)
 
-
-def claim_job(job_id: Any) -> Job | None:
-    """Take the job if it is queued or its runner's lease lapsed; None if someone else has it."""
-    now = timezone.now()
-    claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING,
-                                                lease_expires_at__lt=now)
-    taken = Job.unscoped.filter(claimable, pk=job_id).update(
-        status=Job.Status.RUNNING, lease_expires_at=_lease_deadline(),
-        attempts=F("attempts") + 1, started_at=Coalesce(F("started_at"), now))
-    if not taken:
-        return None
-    return Job.unscoped.select_related("tenant").get(pk=job_id)
-
-
-def _renew_lease(job: Job) -> None:
-    Job.unscoped.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-        lease_expires_at=_lease_deadline())
-
-
-def _lease_keeper(job: Job) -> Callable[[], None]:
-    """Renew the job's lease every third of its length while its worker waits (for a rate
-    limit slot): otherwise a long wait lets the sweep hand the job to a second worker, and
-    both pay Bedrock for the same image (tests/reliability/test_bedrock_faults.py)."""
-    every = settings.ATELIER_JOB_LEASE_SECONDS / 3
-    renewed = time.monotonic()
-
-    def keep() -> None:
-        nonlocal renewed
-        if time.monotonic() - renewed >= every:
-            _renew_lease(job)
-            renewed = time.monotonic()
-
-    return keep
-
-
-def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
-    """End the job and give back what it holds but did not use (withheld, failed images)."""
-    finished = Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
-        status=status, finished_at=timezone.now(), lease_expires_at=None,
-        error_code=code, error_message=message)
-    billing.release(job)
-    if finished:  # this update ended the job: tell the tenant once, count its images once
-        _publish_finished(job, status)
-        metrics.job_finished(job, status, code)
-    batch_progress.job_finished(job)
-
-
-def _publish_finished(job: Job, status: str) -> None:
+def publish_finished(job: Job, status: str) -> None:
     events.publish(JobFinished(job_id=str(job.pk), tenant_id=job.tenant_id,
                                batch_id=None if job.batch_id is None else str(job.batch_id),
                                status=status))
 
 
-def _asset_parameters(job: Job, call: ProviderCall, position: int) -> dict[str, Any]:
-    """Everything needed to make this image again (with the model ID and seed on the asset)."""
-    parameters = {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
-                  "width": job.width, "height": job.height,
-                  "quality": job.request.get("quality"), "style": job.request.get("style"),
-                  "params": job.params}
-    for name in ("aspect_ratio", "images", "mask", "mask_prompt"):
-        if job.request.get(name):
-            parameters[name] = job.request[name]
-    if call.count > 1:  # several images from one call share its seed
-        parameters["call"] = {"seed": call.seeds[0], "number_of_images": call.count,
-                              "position": position}
-    return parameters
-
-
-def _record_attempt(job: Job, indices: list[int], call: ProviderCall, started: Any,
-                    elapsed: float, waited: float, *, images: int = 0,
-                    error: ProviderError | None = None) -> None:
-    ProviderAttempt.objects.for_tenant(job.tenant).create(
-        job=job, job_attempt=job.attempts, indices=indices, model_id=call.model_id,
-        region=call.region, started_at=started, duration_ms=int(elapsed * 1000),
-        waited_ms=int(waited * 1000), outcome=error.code if error else "ok",
-        retryable=bool(error and error.retryable),
-        http_status=error.http_status if error else None,
-        request_id=error.request_id if error else "", message=error.message if error else "",
-        images=images)
-
-
-def _call(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall) -> ProviderResult:
-    """One provider call under the model's rate limit, recorded whatever happens."""
-    generate = adapter_for(spec)
-    key = f"{spec.key}:{call.region}"
-    waited = ratelimit.acquire(key, spec.rate_limit_rpm if uses_bedrock(spec) else None,
-                               keepalive=_lease_keeper(job))
-    started, clock = timezone.now(), time.monotonic()
-    try:
-        with metrics.provider_call(spec.key, call.region, bedrock=uses_bedrock(spec),
-                                   model_id=call.model_id):
-            result = generate(call)
-    except ProviderError as exc:
-        if exc.code == "throttled":
-            ratelimit.penalize(key)
-        _record_attempt(job, indices, call, started, time.monotonic() - clock, waited, error=exc)
-        raise
-    _record_attempt(job, indices, call, started, time.monotonic() - clock, waited,
-                    images=len(result.images))
-    return result
-
-
-def run_job(job_id: Any) -> None:
-    """Make the job's missing images. Safe to call any number of times, from any worker."""
-    job = claim_job(job_id)
-    if job is None:
-        return
-    with log_context(job_id=str(job.pk), tenant=job.tenant.slug, model=job.model_key,
-                     operation=job.operation):
-        _run_claimed(job)
-
-
-def _run_claimed(job: Job) -> None:
-    """run_job's work on a job it holds, inside the job's log context."""
-    try:
-        spec = catalog().get(job.model_key)
-    except AtelierError as exc:  # the model left the catalog after the job was accepted
-        _settle_outcome(job, failure=ProviderError(exc.code, exc.message, retryable=False))
-        return
-    withheld = {item["index"] for item in job.withheld}
-    done = set(job.assets.values_list("index", flat=True)) | withheld
-    todo = [i for i in range(job.n) if i not in done]
-    try:
-        for indices, call in calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)):
-            result = _call(job, spec, indices, call)
-            for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
-                _deliver(job, spec, index, image, _asset_parameters(job, call, position))
-            missing = indices[len(result.images):]
-            if missing:
-                reasons = list(result.blocked) or ["the model returned fewer images"]
-                _withhold(job, [{"index": i, "reason": reasons[min(k, len(reasons) - 1)]}
-                                for k, i in enumerate(missing)])
-            _renew_lease(job)
-    except ProviderError as exc:
-        if exc.retryable:
-            _release(job)
-            raise
-        _settle_outcome(job, failure=exc)
-        return
-    except Exception:
-        _release(job)
-        raise
-    _settle_outcome(job)
-
-
-def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
-             parameters: dict[str, Any]) -> None:
-    """Moderate the model's original bytes, then mark provenance, then store.
-
-    The asset row, its moderation status and, if approved, its charge commit together: a
-    worker that dies or loses its database connection in between leaves the image to be made
-    again by the next attempt rather than recorded but never charged (tests/reliability). An
-    image waiting in review is charged when a moderator approves it; a rejected one never is."""
-    verdict = moderation.moderate_output(job.tenant, image.data)
-    asset_id = provenance.asset_id_for(job.pk, index)
-    data, record = provenance.mark(image.data, image.format, family=spec.family,
-                                   asset_id=asset_id, model_id=job.model_id,
-                                   model_name=spec.name, title=job.prompt[:120])
-    with transaction.atomic():
-        asset, created = store_generated_image(
-            job, index, replace(image, data=data), parameters, moderation=verdict.as_record(),
-            asset_id=asset_id, provenance=record)
-        if created:
-            moderation.apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
-                                    policy=", ".join(verdict.checks),
-                                    details=verdict.as_record())
-
-
-def _withhold(job: Job, items: list[dict[str, Any]]) -> None:
-    """The model's own filter withheld these images: keep which and why, and audit it."""
-    job.withheld = [*job.withheld, *items]
-    Job.unscoped.filter(pk=job.pk).update(withheld=job.withheld)
-    moderation.record(AuditEvent.Action.OUTPUT_BLOCKED, tenant=job.tenant, job=job,
-                      policy="model", reason="; ".join(dict.fromkeys(i["reason"] for i in items)),
-                      details={"indices": [item["index"] for item in items]})
-
-
-def _release(job: Job) -> None:
-    """Let the next attempt claim the job at once instead of waiting for the lease to lapse."""
-    Job.unscoped.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-        lease_expires_at=timezone.now() - timedelta(seconds=1))
-
-
-def _settle_outcome(job: Job, *, failure: ProviderError | None = None) -> None:
-    """The job's final status from what it made, what filters and moderation withheld, and
-    how it failed. An image moderation rejected counts as withheld."""
-    made = job.assets.exclude(moderation_status="rejected").count()
-    rejected = [{"index": index, "reason": "rejected by output moderation"}
-                for index in job.assets.filter(moderation_status="rejected")
-                .values_list("index", flat=True)]
-    reasons = "; ".join(dict.fromkeys(item["reason"] for item in [*job.withheld, *rejected]))
-    if made == job.n:
-        _finish(job, Job.Status.SUCCEEDED)
-    elif failure is not None and failure.blocked and not made:
-        _finish(job, Job.Status.BLOCKED, failure.code, failure.message)
-        moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=job.tenant, job=job,
-                          policy="model", reason=failure.message)
-    elif failure is not None:
-        status = Job.Status.PARTIALLY_SUCCEEDED if made else Job.Status.FAILED
-        _finish(job, status, failure.code, failure.message)
-    elif made:
-        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, "output_blocked",
-                f"{job.n - made} of {job.n} images withheld: {reasons}")
-    else:
-        _finish(job, Job.Status.BLOCKED, "output_blocked", reasons)
-
-
-def fail_exhausted_job(job_id: Any, reason: str) -> None:
-    """Called when the queue gives up retrying: the job fails, keeping any images it made."""
-    job = Job.unscoped.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return
-    _settle_outcome(job, failure=ProviderError("retries_exhausted", reason, retryable=False))
-
-
 # --- the sweep --------------------------------------------------------------------------------
-
-def sweep_stale_jobs(*, orphans: bool = False) -> list[str]:
-    """Re-enqueue jobs whose worker died or whose message was lost; return their ids.
-
-    `orphans=True` (an in-process worker starting up: its queue was in memory) takes every
-    queued job at once; otherwise a queued job waits ATELIER_QUEUED_TIMEOUT_SECONDS first.
-    A conditional update on `enqueued_at` makes concurrent sweepers enqueue each job once.
-    """
-    now = timezone.now()
-    waited_too_long = now - timedelta(seconds=settings.ATELIER_QUEUED_TIMEOUT_SECONDS)
-    lapsed = Q(status=Job.Status.RUNNING, lease_expires_at__lt=now) & (
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=F("lease_expires_at"))
-        | Q(enqueued_at__lt=waited_too_long))
-    queued = Q(status=Job.Status.QUEUED)
-    if not orphans:
-        queued &= Q(enqueued_at__lt=waited_too_long) | Q(enqueued_at__isnull=True)
-    stale = lapsed | queued
-    swept = []
-    for job_id in Job.unscoped.filter(stale).values_list("pk", flat=True)[:1000]:
-        if Job.unscoped.filter(stale, pk=job_id).update(enqueued_at=now):
-            try:
-                _enqueue(job_id)
-            except Exception:  # the broker is down: leave the job to the next sweep, not later
-                Job.unscoped.filter(pk=job_id, enqueued_at=now).update(enqueued_at=None)
-                raise
-            swept.append(str(job_id))
-    if swept:
-        log.warning("sweep re-enqueued %d job(s): %s", len(swept), ", ".join(swept[:10]))
-    return swept
 
 
 def job_assets(tenant: Tenant, job_id: Any, *, stage: str | None = None) -> tuple[Job, Any]:

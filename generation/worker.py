@@ -16,7 +16,7 @@ from dramatiq.errors import QueueJoinTimeout
 from core import tasks
 from core.scheduler import Scheduler
 from generation.models import Job
-from generation.services import sweep_stale_jobs
+from generation.runner import sweep_stale_jobs
 
 
 def in_process() -> bool:

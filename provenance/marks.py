@@ -17,7 +17,7 @@ from PIL import Image
 
 log = logging.getLogger("atelier.provenance")
 
-# Families whose models embed their own invisible watermark (reference §9, §12.10).
+# Families whose models embed their own invisible watermark (docs/moderation.md, "Provenance").
 SELF_WATERMARKING = {"nova-canvas", "titan", "nova-omni"}
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 

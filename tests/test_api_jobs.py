@@ -69,7 +69,8 @@ def test_cancel_a_queued_job_and_refuse_to_cancel_a_finished_one(owner, submit):
 
 
 def test_canceled_job_is_never_run(submit):
-    from generation.services import cancel_job, run_job
+    from generation.runner import run_job
+    from generation.services import cancel_job
 
     job = submit()
     cancel_job(job.tenant, job.pk)

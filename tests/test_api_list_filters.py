@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from generation.models import Job
-from generation.services import run_job
+from generation.runner import run_job
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ key is a 401.
 import pytest
 
 from assets.models import Asset
-from generation.services import run_job
+from generation.runner import run_job
 from tenants.services import revoke_api_key
 
 JOB_BODY = {"model": "local", "prompt": "a linen shirt on a hanger", "size": "256x256"}

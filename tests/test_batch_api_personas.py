@@ -10,7 +10,7 @@ import pytest
 
 from generation import batches
 from generation.models import Job
-from generation.services import run_job
+from generation.runner import run_job
 from tenants.services import issue_api_key
 
 from .conftest import api_client

@@ -126,7 +126,7 @@ def test_rows_override_the_batch_model_and_the_template_defaults(acme, studio, e
 
 def test_the_completion_is_recorded_once(acme, studio, empty_queue):
     from generation import batch_progress
-    from generation.services import run_job
+    from generation.runner import run_job
 
     batch = batches.submit_batch(acme.tenant, template="studio", items=[
         {"sku": "A", "slots": {"product": "cup", "color": "red"}}])

@@ -11,7 +11,7 @@ from billing.models import Ledger, MonthlyLimits, Reservation
 from billing.services import current_month
 from generation import batches
 from generation.models import Job
-from generation.services import run_job
+from generation.runner import run_job
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from assets.models import Asset
 from assets.uploads import create_upload
 from catalog.requests import JobRequest
 from generation.models import Job, ProviderAttempt
-from generation.services import run_job, submit_job
+from generation.runner import run_job
+from generation.services import submit_job
 from providers.base import ProviderError
 from tests.fakes import bedrock_outcomes as out
 

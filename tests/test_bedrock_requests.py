@@ -16,7 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from assets.models import Asset
 from catalog.requests import JobRequest
 from catalog.spec import catalog
-from generation.services import run_job, submit_job
+from generation.runner import run_job
+from generation.services import submit_job
 from providers.bedrock.nova_omni import SYSTEM
 
 

@@ -16,7 +16,8 @@ from billing.models import CreditAllocation, CreditPool, Ledger, Reservation, Us
 from billing.services import current_month
 from catalog.requests import JobRequest
 from generation.models import Job
-from generation.services import run_job, submit_job
+from generation.runner import run_job
+from generation.services import submit_job
 
 TODAY = date.today()
 

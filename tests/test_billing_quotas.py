@@ -10,7 +10,8 @@ import pytest
 from billing.models import Ledger, UsageEvent
 from billing.services import current_month, set_monthly_limits
 from generation.models import Job
-from generation.services import cancel_job, run_job
+from generation.runner import run_job
+from generation.services import cancel_job
 from providers.base import ProviderError
 from tests.fakes import bedrock_outcomes as out
 

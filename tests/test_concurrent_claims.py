@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from generation.services import claim_job
+from generation.runner import claim_job
 
 from .conftest import race
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from generation.models import BrandTemplate
-from generation.services import run_job
+from generation.runner import run_job
 from tenants.models import Membership
 from tenants.services import ensure_owner
 

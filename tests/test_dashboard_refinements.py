@@ -10,7 +10,7 @@ from assets.models import Asset
 from core.errors import InvalidParameter
 from generation import refinements
 from generation.models import Job
-from generation.services import run_job
+from generation.runner import run_job
 from tenants.services import ensure_owner
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from billing.services import set_monthly_limits
 from catalog.requests import JobRequest
-from generation.services import run_job, submit_job
+from generation.runner import run_job
+from generation.services import submit_job
 from tenants.services import ensure_owner
 
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+import dramatiq
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils import timezone
 from billing import services as billing
 from billing.models import UsageEvent
 from billing.services import set_monthly_limits
-from generation import services as jobs
+from generation import runner as jobs
 from generation.models import Job
 from moderation import services as moderation
 from providers import ratelimit
@@ -93,10 +94,10 @@ def test_a_sweep_that_cannot_enqueue_leaves_the_job_to_the_next_sweep(submit, em
     job = submit()
     Job.unscoped.filter(pk=job.pk).update(enqueued_at=timezone.now() - timedelta(days=1))
 
-    def broker_down(job_id):
+    def broker_down(message, *, delay=None):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(jobs, "_enqueue", broker_down)
+    monkeypatch.setattr(dramatiq.get_broker(), "enqueue", broker_down)
     with pytest.raises(ConnectionError):
         jobs.sweep_stale_jobs()
     monkeypatch.undo()

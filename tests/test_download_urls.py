@@ -9,7 +9,7 @@ from django.test import Client
 
 from assets.delivery import signed_download_url
 from assets.models import Asset
-from generation.services import run_job
+from generation.runner import run_job
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from django.test import Client
 from billing.credits import burn
 from billing.models import CreditAlert, CreditPool
 from catalog.requests import JobRequest
-from generation.services import run_job, submit_job
+from generation.runner import run_job
+from generation.services import submit_job
 
 REPORT = "/admin/finance/report/"
 

@@ -3,7 +3,8 @@
 from assets.models import Asset
 from catalog.requests import JobRequest
 from generation.models import Job
-from generation.services import submit_job, sweep_stale_jobs
+from generation.runner import sweep_stale_jobs
+from generation.services import submit_job
 
 
 def test_jobs_run_to_completion_on_the_in_process_worker(acme, run_jobs):

@@ -7,7 +7,7 @@ import zipfile
 
 from PIL import Image
 
-from generation.services import run_job
+from generation.runner import run_job
 
 
 def test_contact_sheet_shows_the_jobs_images(owner, submit):

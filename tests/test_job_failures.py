@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from generation.actors import job_retries_exhausted
 from generation.models import Job
-from generation.services import run_job
+from generation.runner import run_job
 
 
 def broken_storages(storages: dict, tmp_path) -> dict:

@@ -22,7 +22,8 @@ from billing.services import set_monthly_limits
 from catalog.requests import JobRequest
 from core import logs, metrics, request_id
 from generation.models import Job, ProviderAttempt
-from generation.services import run_job, submit_job
+from generation.runner import run_job
+from generation.services import submit_job
 from moderation import services as moderation
 from providers.base import ProviderError
 from tests.conftest import manage, subprocess_env

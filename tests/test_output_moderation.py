@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 
 from assets.models import Asset
 from generation.models import Job
-from generation.services import run_job
+from generation.runner import run_job
 from moderation.models import AuditEvent, TenantPolicy
 from tests.fakes import bedrock_outcomes as out
 from tests.fakes.rekognition import RekognitionDouble, label

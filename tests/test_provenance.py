@@ -11,7 +11,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from assets.models import Asset
-from generation.services import run_job
+from generation.runner import run_job
 from provenance import content_credentials, watermark
 from provenance import marks as provenance
 from provenance.dev_ca import mint_signing_identity

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from assets.models import Asset
-from generation.services import run_job
+from generation.runner import run_job
 from moderation.models import AuditEvent
 
 QUEUE = "/admin/moderation/reviewitem/"

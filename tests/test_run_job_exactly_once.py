@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assets.models import Asset
 from generation.models import Job
-from generation.services import claim_job, run_job
+from generation.runner import claim_job, run_job
 
 
 def asset_rows(job):

@@ -23,7 +23,7 @@ from assets.models import Asset, Rendition
 from assets.renditions import WEB_FORMATS
 from assets.services import delete_asset, promote_asset, render_asset
 from assets.storage import object_tags
-from generation.services import run_job
+from generation.runner import run_job
 
 
 @pytest.fixture(params=["filesystem", "s3"])

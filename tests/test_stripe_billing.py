@@ -13,7 +13,7 @@ from django.test import Client
 
 from billing.models import StripeCustomer, UsageEvent
 from billing.stripe_sync import report_usage
-from generation.services import run_job
+from generation.runner import run_job
 from tenants.models import Tenant
 
 WEBHOOK = "/billing/stripe/webhook"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from generation.models import Job
-from generation.services import sweep_stale_jobs
+from generation.runner import sweep_stale_jobs
 
 from .conftest import queued_messages
 

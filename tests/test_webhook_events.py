@@ -11,7 +11,7 @@ from django.db import transaction
 from api import webhooks
 from assets.models import Asset
 from generation.models import WebhookDelivery
-from generation.services import fail_exhausted_job, run_job
+from generation.runner import fail_exhausted_job, run_job
 from moderation import services as moderation
 
 HOOK = "http://127.0.0.1:9/hooks"

@@ -1,4 +1,4 @@
-"""`manage.py generate`: submit a job through the same service as the API (DESIGN §6)."""
+"""`manage.py generate`: submit a job through the same service as the API (docs/jobs.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`manage.py models`: the catalog as a table (DESIGN §6)."""
+"""`manage.py models`: the catalog as a table (docs/bedrock.md, "The catalog")."""
 
 from __future__ import annotations
 

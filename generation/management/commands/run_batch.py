@@ -1,4 +1,4 @@
-"""`manage.py run_batch --tenant SLUG FILE.csv [--template NAME] [--model KEY]` (DESIGN §6):
+"""`manage.py run_batch --tenant SLUG FILE.csv [--template NAME] [--model KEY]` (docs/batches.md):
 one job per row through the same service as POST /batches, a progress bar while they run,
 then a summary.
 
