@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from catalog.spec import catalog
 from tenants.scoping import TenantOwnedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 4}
@@ -35,8 +36,6 @@ class MonthlyLimits(models.Model):
         from decimal import InvalidOperation
 
         from django.core.exceptions import ValidationError
-
-        from catalog.spec import catalog
 
         if not isinstance(self.model_prices, dict):
             raise ValidationError({"model_prices": "a mapping of model key to USD price"})

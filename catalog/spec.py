@@ -22,14 +22,13 @@ from django.utils import timezone
 
 from catalog.operations import OPERATION_DEFAULTS, OperationSpec
 from catalog.requests import JobRequest, ResolvedRequest
-from catalog.validation import ParamSpec, validate_request
+from catalog.validation import ParamSpec, parse_size, validate_request
 from core.errors import InvalidParameter
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 LIFECYCLE_STATES = ("active", "legacy", "eol")
 FAMILIES = ("local", "nova-canvas", "nova-omni", "titan", "stability", "sdxl",
             "stability-services")
-SIZE_PATTERN = re.compile(r"^(\d{1,5})x(\d{1,5})$")
 
 
 class CatalogError(ImproperlyConfigured):
@@ -224,11 +223,6 @@ class _Entry:
 
     def child(self, field: str) -> _Entry:
         return _Entry(f"{self.where}.{field}", self.get(field, dict))
-
-
-def parse_size(text: str) -> tuple[int, int] | None:
-    match = SIZE_PATTERN.match(text.strip().lower()) if isinstance(text, str) else None
-    return (int(match[1]), int(match[2])) if match else None
 
 
 def _size(entry: _Entry, field: str, value: Any) -> tuple[int, int]:

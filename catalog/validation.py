@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from catalog.spec import ModelSpec
 
 PARAM_TYPES = ("enum", "int", "float", "string", "colors")
+SIZE_PATTERN = re.compile(r"^(\d{1,5})x(\d{1,5})$")
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -226,11 +227,15 @@ def _check_canvas(spec: ModelSpec, size: tuple[int, int]) -> None:
                              f"for {spec.key!r} (got {width}x{height})")
 
 
+def parse_size(text: str) -> tuple[int, int] | None:
+    """"WIDTHxHEIGHT" as two ints, or None."""
+    match = SIZE_PATTERN.match(text.strip().lower()) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match else None
+
+
 def _dimensions(spec: ModelSpec, op: OperationSpec, request: JobRequest
                 ) -> tuple[int, int] | None:
     """The requested output size; None where the source image decides (resolved later)."""
-    from catalog.spec import parse_size
-
     limits = spec.limits
     if request.size and request.aspect_ratio:
         raise refuse("size", "give size or aspect_ratio, not both")

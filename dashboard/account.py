@@ -9,8 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from api import webhooks
 from core.errors import AtelierError
 from dashboard.access import Page, first_page_for, memberships, tenant_page
+from generation.models import WebhookEndpoint
 from tenants.models import SCOPES, ApiKey
 from tenants.services import issue_api_key, revoke_api_key
 
@@ -36,9 +38,6 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 @tenant_page("settings")
 def settings_page(page: Page) -> HttpResponse:
-    from api import webhooks
-    from generation.models import WebhookEndpoint
-
     keys = ApiKey.objects.filter(tenant=page.tenant).order_by("-created_at")
     endpoints = WebhookEndpoint.objects.for_tenant(page.tenant).prefetch_related("deliveries")
     return page.render("dashboard/settings.html", {
@@ -77,8 +76,6 @@ def revoke_key(page: Page, key_id: str) -> HttpResponse:
 @require_POST
 @tenant_page("settings")
 def create_webhook(page: Page) -> HttpResponse:
-    from api import webhooks
-
     data = page.request.POST
     try:
         endpoint, secret = webhooks.create_endpoint(
@@ -95,8 +92,6 @@ def create_webhook(page: Page) -> HttpResponse:
 @require_POST
 @tenant_page("settings")
 def delete_webhook(page: Page, endpoint_id: str) -> HttpResponse:
-    from api import webhooks
-
     try:
         webhooks.delete_endpoint(page.tenant, endpoint_id)
     except AtelierError as exc:

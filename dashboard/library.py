@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_date
 
 from assets.models import Asset
 from dashboard.access import Page, tenant_page
+from dashboard.jobs import asset_cards
 from generation.models import BrandTemplate
 
 LIBRARY_PAGE_SIZE = 48
@@ -18,8 +19,6 @@ LIBRARY_PAGE_SIZE = 48
 def library(page: Page) -> HttpResponse:
     """Every image of the tenant, newest first, filtered by stage, model, template and date;
     images still in review are marked and have no link."""
-    from dashboard.jobs import asset_cards
-
     data = page.request.GET
     assets = Asset.objects.for_tenant(page.tenant).filter(kind=Asset.Kind.GENERATED)
     problems = []

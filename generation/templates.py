@@ -15,8 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from catalog.requests import OPERATIONS, JobRequest
-from catalog.spec import catalog, parse_size
-from catalog.validation import validate_defaults
+from catalog.spec import catalog
+from catalog.validation import parse_size, validate_defaults
 from core.errors import Conflict, InvalidParameter
 from generation.models import BrandTemplate
 from tenants.models import Tenant

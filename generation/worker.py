@@ -13,6 +13,7 @@ import dramatiq
 from django.conf import settings
 from dramatiq.errors import QueueJoinTimeout
 
+from assets.services import sweep_missing_renditions
 from core import tasks
 from core.scheduler import Scheduler
 from generation.models import Job
@@ -31,8 +32,6 @@ def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | N
         yield None
         return
     tasks.discover()  # declare every app's actors on the broker
-    from assets.services import sweep_missing_renditions
-
     broker = dramatiq.get_broker()
     worker = dramatiq.Worker(broker, worker_threads=threads or settings.ATELIER_WORKER_THREADS,
                              worker_timeout=100)

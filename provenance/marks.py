@@ -15,6 +15,9 @@ from typing import Any
 from django.conf import settings
 from PIL import Image
 
+from provenance import content_credentials, watermark
+from provenance.dev_ca import mint_signing_identity
+
 log = logging.getLogger("atelier.provenance")
 
 # Families whose models embed their own invisible watermark (docs/moderation.md, "Provenance").
@@ -33,15 +36,11 @@ def signing_identity() -> tuple[Path, Path] | None:
     if settings.ATELIER_C2PA_CERT_FILE and settings.ATELIER_C2PA_KEY_FILE:
         return Path(settings.ATELIER_C2PA_CERT_FILE), Path(settings.ATELIER_C2PA_KEY_FILE)
     if settings.ATELIER_C2PA_TEST_CA:
-        from provenance.dev_ca import mint_signing_identity
-
         return mint_signing_identity(settings.VAR_DIR / "c2pa")
     return None
 
 
 def _watermarked(data: bytes, fmt: str, payload: bytes) -> bytes:
-    from provenance import watermark
-
     image = Image.open(io.BytesIO(data))
     image.load()
     marked = watermark.embed(image.convert("RGBA" if "A" in image.getbands() else "RGB"),
@@ -61,8 +60,6 @@ def _watermarked(data: bytes, fmt: str, payload: bytes) -> bytes:
 def mark(data: bytes, fmt: str, *, family: str, asset_id: uuid.UUID, model_id: str,
          model_name: str, title: str) -> tuple[bytes, dict[str, Any]]:
     """The bytes to store and deliver, and the record of what was applied."""
-    from provenance import content_credentials, watermark
-
     record: dict[str, Any] = {}
     existing = content_credentials.read(data, fmt)
     if existing.state != "none":
@@ -93,8 +90,6 @@ def mark(data: bytes, fmt: str, *, family: str, asset_id: uuid.UUID, model_id: s
 
 def inspect(data: bytes, fmt: str) -> dict[str, Any]:
     """What `verify_provenance` and the API report about a file."""
-    from provenance import content_credentials, watermark
-
     image = Image.open(io.BytesIO(data))
     image.load()
     payload = watermark.detect(image)
