@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from tenants.models import ApiKey, Tenant
 from tenants.services import authenticate_api_key
@@ -27,6 +29,33 @@ class ApiClient:
         return self.api_key.tenant
 
 
+class FailedKeyAttempts:
+    """Wrong API keys per client address, counted in the cache per minute: past
+    ATELIER_API_AUTH_FAILURE_LIMIT the address gets 429 until the minute is over, so keys
+    cannot be guessed at speed (a right key from that address waits too)."""
+
+    WINDOW_SECONDS = 60
+
+    def __init__(self, request: Request) -> None:
+        address = BaseThrottle().get_ident(request)
+        window = int(time.time() // self.WINDOW_SECONDS)
+        self.key = f"api-key-failures:{address}:{window}"
+        self.retry_after = self.WINDOW_SECONDS - int(time.time() % self.WINDOW_SECONDS)
+
+    def refuse_when_over_limit(self) -> None:
+        if (cache.get(self.key) or 0) >= settings.ATELIER_API_AUTH_FAILURE_LIMIT:
+            raise exceptions.Throttled(wait=self.retry_after,
+                                       detail="Too many wrong API keys from this address.")
+
+    def record(self) -> None:
+        if cache.add(self.key, 1, timeout=self.WINDOW_SECONDS + 1):
+            return
+        try:
+            cache.incr(self.key)
+        except ValueError:  # expired between add and incr: start the count again
+            cache.add(self.key, 1, timeout=self.WINDOW_SECONDS + 1)
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -34,11 +63,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
+        failures = FailedKeyAttempts(request)
+        failures.refuse_when_over_limit()
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != self.keyword.lower() or not secret.strip():
+            failures.record()
             raise exceptions.AuthenticationFailed("Authorization must be 'Bearer <api key>'.")
         api_key = authenticate_api_key(secret.strip())
         if api_key is None:
+            failures.record()
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         return ApiClient(api_key), api_key
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
     "django_dramatiq",
     "django_htmx",
     "django_prometheus",  # request metrics (its two middlewares below)
+    "axes",  # sign-in throttling and lockout (dashboard and admin)
     "core",
     "tenants",
     "catalog",
@@ -120,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with the lockout page
     "django_prometheus.middleware.PrometheusAfterMiddleware",  # last
 ]
 
@@ -195,7 +199,7 @@ _DRAMATIQ_MIDDLEWARE = [
     "django_dramatiq.middleware.DbConnectionsMiddleware",
 ]
 if ATELIER_QUEUE == "redis":
-    DRAMATIQ_BROKER = {
+    DRAMATIQ_BROKER: dict[str, Any] = {
         "BROKER": "dramatiq.brokers.redis.RedisBroker",
         "OPTIONS": {"url": REDIS_URL,
                     "namespace": env.str("ATELIER_QUEUE_NAMESPACE", default="atelier")},
@@ -290,6 +294,23 @@ STORAGES = storages(s3=ATELIER_STORAGE == "s3", bucket=ATELIER_BUCKET, region=AW
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The merchant dashboard signs people in with Django's own auth.
+# Sign-in throttling (django-axes): after ATELIER_LOGIN_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, sign-in is refused for ATELIER_LOGIN_LOCKOUT_MINUTES, even with
+# the right password. Staff unlock in the admin (Axes: Access attempts) or with
+# `manage.py axes_reset_username EMAIL`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("ATELIER_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ATELIER_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: account, address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if ATELIER_BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+                                     if ATELIER_BEHIND_PROXY else ["REMOTE_ADDR"])
+# A signed-in session ends after this many idle minutes (each request renews it).
+SESSION_COOKIE_AGE = env.int("ATELIER_SESSION_IDLE_MINUTES", default=120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard-home"
 LOGOUT_REDIRECT_URL = "login"
@@ -364,6 +385,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATELIER_UPLOAD_MAX_BYTES * 4 // 3 + 65536
 # --- Partner API: key rate limits, idempotency, webhooks ---
 # Requests per minute per API key (a key's own limit overrides it); 429 with Retry-After past it.
 ATELIER_API_RATE_LIMIT = env.int("ATELIER_API_RATE_LIMIT", default=600)
+# Wrong API keys per minute from one address before it gets 429 for the rest of the minute.
+ATELIER_API_AUTH_FAILURE_LIMIT = env.int("ATELIER_API_AUTH_FAILURE_LIMIT", default=20)
+# The client address behind the load balancer (DRF reads X-Forwarded-For with this many proxies).
+REST_FRAMEWORK["NUM_PROXIES"] = 1 if ATELIER_BEHIND_PROXY else None
 # How long an Idempotency-Key's answer is replayed, how long a duplicate waits for the first
 # request's answer, and after how long an unanswered key is taken over (its worker died).
 ATELIER_IDEMPOTENCY_TTL_HOURS = env.int("ATELIER_IDEMPOTENCY_TTL_HOURS", default=24)
