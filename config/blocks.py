@@ -53,6 +53,6 @@ def logging_config(*, root: str, atelier: str, production: bool) -> dict[str, An
             "atelier": {"level": atelier},
             # Every client creation and connection at INFO: noise, not events.
             **{name: {"level": "WARNING"} for name in ("botocore", "boto3", "s3transfer",
-                                                       "urllib3")},
+                                                       "urllib3", "axes.apps")},
         },
     }
