@@ -155,6 +155,14 @@ class StripeCustomer(models.Model):
                                   related_name="stripe_customer")
     customer_id = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    subscription_id = models.CharField(
+        max_length=64, blank=True,
+        help_text="the tenant's Stripe subscription; when set, events about another "
+                  "subscription of the customer are ignored")
+    status_event_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="when Stripe created the event that set the tenant's status; an older event "
+                  "never overrides it")
 
     def __str__(self) -> str:
         return f"{self.tenant} -> {self.customer_id}"

@@ -5,7 +5,7 @@ move a tenant between active, past_due and suspended."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import stripe
@@ -110,14 +110,39 @@ def handle_webhook(payload: bytes, signature: str) -> str:
     return outcome
 
 
+def _subscription_of(kind: str, obj: dict[str, Any]) -> str | None:
+    """The subscription an event is about: the object itself for subscription events, the
+    invoice's subscription for invoice events."""
+    if kind.startswith("customer.subscription."):
+        return obj.get("id")
+    subscription = obj.get("subscription")
+    if isinstance(subscription, dict):
+        return subscription.get("id")
+    return subscription
+
+
 def _apply(event: Any) -> str:
+    """Move the tenant of the event's customer, and only that tenant, to the status the event
+    means; an event older than the one that set the current status changes nothing."""
     status = TENANT_STATUS.get(event["type"])
     if status is None:
         return "ignored"
-    customer = event.to_dict()["data"]["object"].get("customer")
-    link = StripeCustomer.objects.filter(customer_id=customer).select_related("tenant").first()
+    data = event.to_dict()
+    obj = data["data"]["object"]
+    customer = obj.get("customer")
+    link = (StripeCustomer.objects.select_for_update().filter(customer_id=customer)
+            .select_related("tenant").first())
     if link is None:
         return f"no tenant for customer {customer}"
+    subscription = _subscription_of(event["type"], obj)
+    if link.subscription_id and subscription and subscription != link.subscription_id:
+        return f"ignored: subscription {subscription} is not {link.tenant.slug}'s"
+    created = datetime.fromtimestamp(int(data.get("created") or 0), tz=UTC)
+    if created > timezone.now() + timedelta(seconds=settings.STRIPE_EVENT_CLOCK_SKEW_SECONDS):
+        return f"ignored: created {created.isoformat()} is in the future"
+    if link.status_event_at is not None and created < link.status_event_at:
+        return f"ignored: older than the event that set {link.tenant.slug}'s status"
     Tenant.objects.filter(pk=link.tenant.pk).update(status=status)
+    StripeCustomer.objects.filter(pk=link.pk).update(status_event_at=created)
     log.info("tenant %s is now %s (%s)", link.tenant.slug, status, event["type"])
     return f"{link.tenant.slug} -> {status}"

@@ -339,6 +339,8 @@ ATELIER_C2PA_TEST_CA = flag("ATELIER_C2PA_TEST_CA", not ATELIER_PRODUCTION)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# How far in the future a Stripe event's `created` may be (clocks differ) before it is ignored.
+STRIPE_EVENT_CLOCK_SKEW_SECONDS = env.int("STRIPE_EVENT_CLOCK_SKEW_SECONDS", default=300)
 # Who hears that a credit pool crossed 50/80/100 % (Django's e-mail backend).
 ATELIER_FINANCE_EMAILS = env.list("ATELIER_FINANCE_EMAILS", default=[])
 EMAIL_BACKEND = env.str("EMAIL_BACKEND",
