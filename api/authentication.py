@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +14,9 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from tenants.models import ApiKey, Tenant
 from tenants.services import authenticate_api_key
+
+if TYPE_CHECKING:  # rest_framework.views loads this module (its authentication settings)
+    from rest_framework.views import APIView
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,12 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     def __init__(self) -> None:  # the rate depends on the key, known only per request
         self.rate = None
 
-    def get_cache_key(self, request: Request, view: object) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if not isinstance(request.user, ApiClient):
             return None
         return f"throttle:api_key:{request.user.api_key.pk}"
 
-    def allow_request(self, request: Request, view: object) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if isinstance(request.user, ApiClient):
             limit = request.user.api_key.rate_limit_per_minute or settings.ATELIER_API_RATE_LIMIT
             self.rate = f"{limit}/m"
@@ -129,3 +133,10 @@ def request_tenant(request: Request) -> Tenant:
     if not isinstance(request.user, ApiClient):
         raise exceptions.NotAuthenticated()
     return request.user.tenant
+
+
+def request_api_key(request: Request) -> ApiKey:
+    """The API key an authenticated API request came with (`request.auth`, typed)."""
+    if not isinstance(request.user, ApiClient):
+        raise exceptions.NotAuthenticated()
+    return request.user.api_key

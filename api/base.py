@@ -71,7 +71,8 @@ class NewestFirst(CursorPagination):
                                    "link", field="cursor")
         return cursor
 
-    def _valid_position(self, position: str) -> bool:
+    def _valid_position(self, position: object) -> bool:
+        # The cursor's position as decoded (a str from the query string; the stubs say int).
         ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
         field = self._model._meta.get_field(ordering.lstrip("-"))
         try:
@@ -148,7 +149,7 @@ def refuse_nul_characters(request: Request) -> None:
         raise InvalidParameter(f"{field}: must not contain NUL characters", field=field)
 
 
-class IdempotentPosts:
+class IdempotentPosts(APIView):
     """Every POST honours `Idempotency-Key` (api.idempotency): after authentication,
     permissions and throttling, a known key replays its stored answer; a new key's answer is
     stored when the response is finalized. Text with NUL characters is refused first."""
@@ -156,7 +157,7 @@ class IdempotentPosts:
     _idempotency_record: Any = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         refuse_nul_characters(request)
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or key is None:
@@ -172,7 +173,7 @@ class IdempotentPosts:
             return Response(exc.replay.body, status=exc.replay.status,
                             headers={**exc.replay.headers, idempotency.REPLAYED_HEADER: "true"})
         try:
-            return super().handle_exception(exc)  # type: ignore[misc]
+            return super().handle_exception(exc)
         except Exception:  # an unexpected error (a 500): let the client's retry do the work
             record, self._idempotency_record = self._idempotency_record, None
             if record is not None:
@@ -181,7 +182,7 @@ class IdempotentPosts:
 
     def finalize_response(self, request: Request, response: Any, *args: Any,
                           **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)
         record, self._idempotency_record = self._idempotency_record, None
         if record is not None:
             if isinstance(response, Response):

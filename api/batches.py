@@ -18,7 +18,7 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.authentication import request_tenant
+from api.authentication import request_api_key, request_tenant
 from api.base import (
     NewestFirst,
     TenantViewSet,
@@ -61,7 +61,7 @@ class CsvBodyParser(BaseParser):
 class BatchItemSerializer(JobRequestSerializer):
     sku = serializers.CharField(max_length=200, help_text="the row's product id, unique in "
                                                           "the batch; its results' key")
-    dry_run = None  # type: ignore[assignment]
+    dry_run = None  # type: ignore[assignment]  # removes the inherited field (DRF's way), not a field of its own
 
 
 class BatchRequestSerializer(serializers.Serializer):
@@ -86,7 +86,7 @@ class BatchSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=["queued", "running", "completed", "canceled"])
-    source = serializers.ChoiceField(choices=["json", "csv"])
+    source = serializers.ChoiceField(choices=["json", "csv"])  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.source
     template = serializers.UUIDField(allow_null=True)
     items = serializers.IntegerField(help_text="rows, one job each")
     images = serializers.IntegerField(help_text="images asked for")
@@ -117,7 +117,7 @@ class BatchErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
     field = serializers.CharField(required=False)
     error_count = serializers.IntegerField(required=False)
-    errors = serializers.ListField(child=serializers.DictField(), required=False,
+    errors = serializers.ListField(child=serializers.DictField(), required=False,  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.errors
                                    help_text="the first 100: row, column, code, message")
 
 
@@ -178,17 +178,20 @@ class BatchViewSet(TenantViewSet):
                 options = _options(request.query_params.dict(), OPTIONS)
             else:
                 options = _options(data, (*OPTIONS, "file"))
+            assert isinstance(data, Mapping)  # what the multipart and CSV parsers give
             upload = data.get("file")
             csv_data = _csv_file(upload)
             name = options["name"] or getattr(upload, "name", "") or ""
             batch = batches.submit_batch(
                 tenant, csv_data=csv_data, template=options["template"],
-                model=options["model"], name=name, api_key=request.auth)
+                model=options["model"], name=name, api_key=request_api_key(request))
         else:
             options = _options(data, (*OPTIONS, "items"))
+            assert isinstance(data, Mapping)  # _options refused anything else
             batch = batches.submit_batch(
                 tenant, items=data.get("items"), template=options["template"],
-                model=options["model"], name=options["name"] or "", api_key=request.auth)
+                model=options["model"], name=options["name"] or "",
+                api_key=request_api_key(request))
         return Response(batches.describe(batch), status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/v1/batches/{batch.pk}"})
 
@@ -218,7 +221,8 @@ class BatchViewSet(TenantViewSet):
             "job": str(job.pk), "status": job.status,
             "error": {"code": job.error_code, "message": job.error_message}
             if job.error_code else None,
-            "assets": AssetSerializer(job.approved_assets, many=True, context=context).data,
+            "assets": AssetSerializer(job.approved_assets, many=True,  # type: ignore[attr-defined]  # Prefetch(to_attr=) in batches.results()
+                                      context=context).data,
         } for job in jobs or []}
         return Response({"next": paginator.get_next_link(),
                          "previous": paginator.get_previous_link(), "results": keyed})

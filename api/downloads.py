@@ -3,7 +3,13 @@ links go to those services instead)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseForbidden,
+)
 from django.views.decorators.http import require_GET
 
 from assets import signing
@@ -11,7 +17,7 @@ from assets.services import open_deliverable
 
 
 @require_GET
-def download(request: HttpRequest, key: str) -> HttpResponse:
+def download(request: HttpRequest, key: str) -> HttpResponseBase:
     purpose = request.GET.get("purpose", "download")
     problem = signing.verify(key, request.GET.get("exp", ""), request.GET.get("name", ""),
                              request.GET.get("sig", ""), purpose=purpose)

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.authentication import request_tenant
+from api.authentication import request_api_key, request_tenant
 from api.base import (
     NewestFirst,
     TenantAPIView,
@@ -75,7 +75,7 @@ class JobViewSet(TenantViewSet):
         if job_request.dry_run:
             estimate = services.estimate_job(tenant, job_request)
             return Response(estimate_body(estimate), status=status.HTTP_200_OK)
-        job = services.submit_job(tenant, job_request, api_key=request.auth)
+        job = services.submit_job(tenant, job_request, api_key=request_api_key(request))
         body = JobSerializer(job, context=serializer_context(request)).data
         return Response(body, status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/v1/jobs/{job.pk}"})

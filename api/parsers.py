@@ -64,7 +64,7 @@ class JSONParser(parsers.JSONParser):
 
     def parse(self, stream: Any, media_type: str | None = None,
               parser_context: Mapping[str, Any] | None = None) -> Any:
-        encoding = parsers.get_encoding(parser_context or {})
+        encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]  # in DRF's parsers, not in its stubs
         parse_constant = json.strict_constant if self.strict else None
         too_deep = ParseError(f"JSON parse error - nested more than {MAX_DEPTH} levels deep")
         try:

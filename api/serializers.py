@@ -15,7 +15,7 @@ class JobSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model_key")
     size = serializers.SerializerMethodField()
     quality = serializers.SerializerMethodField()
-    style = serializers.SerializerMethodField()
+    style = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.style
     error = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField()
     assets = serializers.SerializerMethodField()
@@ -46,7 +46,7 @@ class JobSerializer(serializers.ModelSerializer):
         return {"code": job.error_code, "message": job.error_message}
 
     def get_assets(self, job: Job) -> list[dict[str, Any]]:
-        return AssetSerializer(job.assets.order_by("index"), many=True, context=self.context).data
+        return AssetSerializer(job.assets.order_by("index"), many=True, context=self.context).data  # type: ignore[return-value]  # many=True makes a ListSerializer, whose data is a list
 
 
 class JobListSerializer(JobSerializer):

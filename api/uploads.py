@@ -21,7 +21,7 @@ from core.errors import InvalidParameter
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="multipart upload")
-    data = serializers.CharField(required=False, help_text="or: the image as base64")
+    data = serializers.CharField(required=False, help_text="or: the image as base64")  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.data
     filename = serializers.CharField(required=False, max_length=200)
 
 

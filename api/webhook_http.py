@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -110,7 +111,8 @@ def post(where: Destination, body: bytes, headers: dict[str, str], *, timeout: f
     answers, not followed). Raises DeliveryFailed when no answer arrives."""
     https = where.scheme == "https"
     pool_class = urllib3.HTTPSConnectionPool if https else urllib3.HTTPConnectionPool
-    tls = {"server_hostname": where.hostname, "assert_hostname": where.hostname} if https else {}
+    tls: dict[str, Any] = ({"server_hostname": where.hostname, "assert_hostname": where.hostname}
+                           if https else {})
     error: Exception | None = None
     for address in where.addresses:  # the next vetted address only if this one refuses
         with pool_class(address, where.port, maxsize=1, retries=False,

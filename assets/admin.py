@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from assets.models import Asset
 
@@ -11,5 +12,5 @@ class AssetAdmin(admin.ModelAdmin):
     search_fields = ["id", "storage_key", "sha256"]
     readonly_fields = [f.name for f in Asset._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

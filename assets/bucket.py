@@ -4,7 +4,9 @@ no public-access block) is a warning, not a failure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
@@ -26,7 +28,7 @@ class Step:
     detail: str
 
 
-def _run(name: str, call, *args, **kwargs) -> Step:  # type: ignore[no-untyped-def]
+def _run(name: str, call: Callable[..., object], *args: Any, **kwargs: Any) -> Step:
     try:
         call(*args, **kwargs)
     except ClientError as exc:

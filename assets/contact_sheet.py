@@ -135,8 +135,8 @@ def _decode(data: bytes, size: int) -> Image.Image:
         if image.width * image.height > MAX_TILE_PIXELS:
             raise ValueError("image too large for a thumbnail")
         image.draft("RGB", (size, size))  # JPEG: decode at a reduced scale when possible
-        image = ImageOps.exif_transpose(image)
-        return image.convert("RGBA")
+        upright = ImageOps.exif_transpose(image)
+        return upright.convert("RGBA")
 
 
 def _draw_title(sheet: Image.Image, draw: ImageDraw.ImageDraw, title: str, layout: _Layout) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterable
-from typing import BinaryIO
+from typing import IO
 
 from django.core.files.storage import default_storage
 
@@ -36,7 +36,7 @@ def archive(assets: Iterable[Asset]) -> bytes:
     return buffer.getvalue()
 
 
-def write_archive(assets: Iterable[Asset], target: BinaryIO, *,
+def write_archive(assets: Iterable[Asset], target: IO[bytes], *,
                   folder: Callable[[Asset], str] | None = None) -> int:
     """archive() into a file (a batch's ZIP need not fit in memory), each image in
     `folder(asset)` (default: its job id); the number of images written."""

@@ -26,7 +26,9 @@ class AssetSerializer(serializers.ModelSerializer):
                   "thumbnail_url", "renditions"]
 
     def _link(self, asset: Asset) -> Any:
-        cache = self.context.setdefault("_links", {})
+        context = self.context
+        assert isinstance(context, dict)  # DRF keeps the dict passed as context= (typed Mapping)
+        cache = context.setdefault("_links", {})
         if asset.pk not in cache:
             cache[asset.pk] = signed_download_url(asset, base_url=self.context["base_url"])
         return cache[asset.pk]

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 from storages.backends.s3 import S3Storage
 
 _extras: ContextVar[dict[str, Any] | None] = ContextVar("atelier_object_extras", default=None)
@@ -27,8 +27,15 @@ class PrivateS3Storage(S3Storage):
         return {**super().get_object_parameters(name), **(_extras.get() or {})}
 
 
+def s3_storage() -> S3Storage | None:
+    """The default storage when it is the bucket (the same object as `default_storage`), else
+    None: files on disk."""
+    storage = storages["default"]
+    return storage if isinstance(storage, S3Storage) else None
+
+
 def on_s3() -> bool:
-    return isinstance(storages["default"], S3Storage)
+    return s3_storage() is not None
 
 
 @contextmanager
@@ -50,17 +57,19 @@ def object_extras(*, metadata: Mapping[str, str], tags: Mapping[str, str],
 
 def set_tags(key: str, tags: Mapping[str, str]) -> None:
     """Replace an object's tags (promote re-tags `stage`); nothing to do on the filesystem."""
-    if not on_s3():
+    storage = s3_storage()
+    if storage is None:
         return
-    client = default_storage.connection.meta.client
+    client = storage.connection.meta.client
     client.put_object_tagging(
-        Bucket=default_storage.bucket_name, Key=key,
+        Bucket=storage.bucket_name, Key=key,
         Tagging={"TagSet": [{"Key": k, "Value": str(v)} for k, v in tags.items()]})
 
 
 def object_tags(key: str) -> dict[str, str]:
-    if not on_s3():
+    storage = s3_storage()
+    if storage is None:
         return {}
-    client = default_storage.connection.meta.client
-    answer = client.get_object_tagging(Bucket=default_storage.bucket_name, Key=key)
+    client = storage.connection.meta.client
+    answer = client.get_object_tagging(Bucket=storage.bucket_name, Key=key)
     return {tag["Key"]: tag["Value"] for tag in answer["TagSet"]}

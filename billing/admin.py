@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from billing.models import CreditPool, Ledger, MonthlyLimits, UsageEvent
 
@@ -23,7 +24,7 @@ class LedgerAdmin(admin.ModelAdmin):
     list_filter = ["month", "tenant"]
     readonly_fields = [f.name for f in Ledger._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -34,5 +35,5 @@ class UsageEventAdmin(admin.ModelAdmin):
     list_filter = ["month", "model_key", "tenant"]
     readonly_fields = [f.name for f in UsageEvent._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,13 +5,20 @@ event per delivered image."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import models
 
 from catalog.spec import catalog
 from tenants.scoping import TenantOwnedModel
 
-MONEY = {"max_digits": 14, "decimal_places": 4}
+
+class _DecimalPlaces(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _DecimalPlaces = {"max_digits": 14, "decimal_places": 4}
 
 
 class MonthlyLimits(models.Model):

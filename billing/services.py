@@ -104,7 +104,7 @@ def reserve(tenant: Tenant, job: Job, *, images: int, unit_price: Decimal) -> Re
     amount = (unit_price * images).quantize(PRECISION)
     _hold(tenant, month, images, amount, field="n", what="this job")
     return Reservation.objects.for_tenant(tenant).create(
-        job=job, month=month, images=images, unit_price_usd=unit_price)
+        job_id=job.pk, month=month, images=images, unit_price_usd=unit_price)
 
 
 def reserve_batch(tenant: Tenant, holds: Sequence[tuple[Job, int, Decimal]]) -> list[Reservation]:
@@ -154,12 +154,12 @@ def settle(job: Job, index: int, *, aws_cost_usd: Decimal) -> bool:
     """Charge one delivered image, once: False when it was already charged."""
     with transaction.atomic():
         reservation = Reservation.objects.for_tenant(job.tenant).select_for_update().filter(
-            job=job).first()
+            job_id=job.pk).first()
         if reservation is None:  # a job accepted before billing existed: nothing held
             return False
         price = reservation.unit_price_usd
         event, created = UsageEvent.objects.for_tenant(job.tenant).get_or_create(
-            job=job, index=index, defaults={
+            job_id=job.pk, index=index, defaults={
                 "month": reservation.month, "model_key": job.model_key,
                 "aws_cost_usd": aws_cost_usd, "price_usd": price})
         if not created:
@@ -183,6 +183,9 @@ def charge_delivery(asset: Asset) -> bool:
     moderator), once: an image waiting in review or rejected is not delivered, so not charged.
     False when it was already charged (or its job holds nothing)."""
     job = asset.job
+    # Only a job's images are charged (billing.receivers checks the event's job_id), and each
+    # has its index within the job.
+    assert job is not None and asset.index is not None
     try:  # AWS's price on the day the image was made, which may be before its approval
         aws_cost = catalog().get(job.model_key).unit_cost_usd(
             job.request.get("quality"), job.width * job.height, on=asset.created_at.date())
@@ -218,7 +221,7 @@ def release(job: Job) -> int:
     returns the images released. Safe to call more than once."""
     with transaction.atomic():
         reservation = Reservation.objects.for_tenant(job.tenant).select_for_update().filter(
-            job=job, status=Reservation.Status.HELD).first()
+            job_id=job.pk, status=Reservation.Status.HELD).first()
         if reservation is None:
             return 0
         ledger = _locked_ledger(job.tenant, reservation.month)

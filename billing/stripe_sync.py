@@ -31,8 +31,9 @@ def enabled() -> bool:
 
 
 def client() -> stripe.StripeClient:
-    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-    return stripe.StripeClient(settings.STRIPE_API_KEY, base_addresses=base,
+    api_base = settings.STRIPE_API_BASE
+    return stripe.StripeClient(settings.STRIPE_API_KEY,
+                               base_addresses={"api": api_base} if api_base else None,
                                max_network_retries=0)  # Dramatiq retries, with backoff
 
 

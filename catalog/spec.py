@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 from django.core.exceptions import ImproperlyConfigured
@@ -161,7 +161,7 @@ class Catalog:
     def __init__(self, specs: list[ModelSpec]) -> None:
         self._specs = {spec.key: spec for spec in specs}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[ModelSpec]:
         return iter(self._specs.values())
 
     def keys(self) -> list[str]:
@@ -213,7 +213,13 @@ class _Entry:
             raise self.fail(field, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 
+    @overload
+    def pair(self, field: str) -> tuple[int, int]: ...
+    @overload
+    def pair(self, field: str, default: None) -> tuple[int, int] | None: ...
+
     def pair(self, field: str, default: Any = ...) -> tuple[int, int] | None:
+        """A required [min, max] pair; with a default of None, an optional one."""
         value = self.get(field, list, default)
         if value is None:
             return None

@@ -1,7 +1,9 @@
 """Settings of the partner API's framework (Django REST framework and the OpenAPI schema);
 config/settings.py imports them."""
 
-REST_FRAMEWORK = {
+from typing import Any
+
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasTenant",
                                    "api.authentication.HasScope"],

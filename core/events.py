@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from uuid import UUID
 
 E = TypeVar("E", bound="Event")
 _subscribers: defaultdict[type[Event], list[Callable[[Any], None]]] = defaultdict(list)
@@ -33,7 +34,7 @@ class AssetModerated(Event):
     `changed` is false when it already had that status."""
 
     asset_id: str
-    tenant_id: int
+    tenant_id: UUID
     job_id: str | None
     status: str
     changed: bool
@@ -44,7 +45,7 @@ class JobFinished(Event):
     """A job reached its final status (succeeded, partially_succeeded, failed, …)."""
 
     job_id: str
-    tenant_id: int
+    tenant_id: UUID
     batch_id: str | None
     status: str
 
@@ -54,7 +55,7 @@ class BatchCompleted(Event):
     """The last job of a batch finished (or the batch was canceled)."""
 
     batch_id: str
-    tenant_id: int
+    tenant_id: UUID
 
 
 def subscribe(event_type: type[E]) -> Callable[[Callable[[E], None]], Callable[[E], None]]:

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -70,9 +70,12 @@ def _s3(region: str | None, endpoint: str | None) -> Any:
 def check_storage() -> None:
     storage = storages["default"]
     bucket = getattr(storage, "bucket_name", None)
-    if bucket:
-        _s3(storage.region_name, storage.endpoint_url).head_bucket(Bucket=bucket)
+    if bucket:  # django-storages' S3Storage (untyped), which always sets both attributes
+        region = getattr(storage, "region_name", None)
+        _s3(region, getattr(storage, "endpoint_url", None)).head_bucket(Bucket=bucket)
     else:  # files on disk: the directory exists (or can be made) and is writable
+        # config/blocks.py configures either the bucket or a FileSystemStorage.
+        assert isinstance(storage, FileSystemStorage)
         location = storage.location
         os.makedirs(location, exist_ok=True)
         if not os.access(location, os.W_OK):

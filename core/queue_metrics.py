@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
@@ -45,7 +45,10 @@ def measure(broker: dramatiq.Broker | None = None) -> QueueFigures:
             head = client.lindex(key, 0)
             encoded = client.hget(f"{key}.msgs", head) if head else None
             if encoded:
-                oldest_ms = min(oldest_ms, dramatiq.Message.decode(encoded).message_timestamp)
+                # dramatiq builds its client without decode_responses: values come back as bytes
+                # (dramatiq decodes the same hash's values as such).
+                message = dramatiq.Message.decode(cast(bytes, encoded))
+                oldest_ms = min(oldest_ms, message.message_timestamp)
     else:  # the in-process broker keeps Python queues
         for queue in _waiting_queues(broker):
             depth += broker.queues[queue].qsize()

@@ -41,7 +41,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = _accepted(request.headers.get(HEADER)) or new_id()
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # Atelier's own attribute; HttpRequest declares none
         sentry_sdk.set_tag(OPTION, request_id)
         # Bound until the response is closed, not just while the middleware runs: Django logs
         # a failed request ("Internal Server Error: /path" and its traceback) after it.
@@ -68,7 +68,7 @@ class DramatiqRequestId(dramatiq.Middleware):
         if request_id and OPTION not in message.options:
             message.options[OPTION] = request_id
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message
+    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.MessageProxy
                                ) -> None:
         structlog.contextvars.clear_contextvars()
         # A message queued outside any request (the scheduler's sweeps) gets an id of its own,
@@ -77,7 +77,7 @@ class DramatiqRequestId(dramatiq.Middleware):
         structlog.contextvars.bind_contextvars(request_id=request_id,
                                                actor=message.actor_name)
 
-    def after_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message, *,
+    def after_process_message(self, broker: dramatiq.Broker, message: dramatiq.MessageProxy, *,
                               result: Any = None, exception: BaseException | None = None
                               ) -> None:
         structlog.contextvars.clear_contextvars()

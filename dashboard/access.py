@@ -15,8 +15,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -45,6 +46,13 @@ class Page:
     membership: Membership
     name: str
 
+    @property
+    def user(self) -> User:
+        """The signed-in member (tenant_page lets no one else through)."""
+        user = self.request.user
+        assert user.is_authenticated
+        return user
+
     def may(self, page: str) -> bool:
         return self.membership.role in PAGES[page][2]
 
@@ -62,16 +70,19 @@ def memberships(user: Any) -> list[Membership]:
                 .order_by("tenant__name"))
 
 
-def tenant_page(page: str) -> Callable[..., Callable[..., HttpResponse]]:
+def tenant_page(page: str) -> Callable[..., Callable[..., HttpResponseBase]]:
     """Decorate a view `view(page: Page, *args)` served at a URL with a `slug`."""
     roles = PAGES[page][2]
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any
+                    ) -> HttpResponseBase:
+            user = request.user
+            assert user.is_authenticated  # login_required, above
             membership = (Membership.objects.select_related("tenant")
-                          .filter(user=request.user, tenant__slug=slug).first())
+                          .filter(user=user, tenant__slug=slug).first())
             if membership is None:
                 raise Http404("no such tenant")
             if membership.role not in roles:

@@ -52,7 +52,7 @@ def create_key(page: Page) -> HttpResponse:
     limit = data.get("rate_limit_per_minute", "").strip()
     try:
         issued = issue_api_key(page.tenant, name=data.get("name", "").strip()[:100] or "key",
-                               created_by=page.request.user, scopes=data.getlist("scopes"),
+                               created_by=page.user, scopes=data.getlist("scopes"),
                                rate_limit_per_minute=int(limit) if limit.isdigit() else None)
     except AtelierError as exc:
         messages.error(page.request, exc.message)

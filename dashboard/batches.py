@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import TypedDict
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,13 @@ from generation.models import Batch, BrandTemplate
 
 PREVIEW_ROWS = 10
 RESULT_ROWS = 100
+
+
+class _Options(TypedDict):
+    """What the form gives both preview_batch and submit_batch."""
+
+    template: str | None
+    model: str | None
 
 
 @tenant_page("batches")
@@ -52,14 +60,15 @@ def batch_new(page: Page) -> HttpResponse:
                "quota": usage(page.tenant)}
     if page.request.method == "POST":
         csv_data = _csv_from(page)
-        options = {"template": data.get("template") or None, "model": data.get("model") or None}
+        options: _Options = {"template": data.get("template") or None,
+                             "model": data.get("model") or None}
         if csv_data is None:
             messages.error(page.request, "file: choose a CSV file")
         elif "start" in data:
             try:
                 batch = batches.submit_batch(page.tenant, csv_data=csv_data, **options,
                                              name=data.get("name", "").strip()[:200],
-                                             user=page.request.user)
+                                             user=page.user)
             except AtelierError as exc:
                 context["errors"] = exc.extra.get("errors", [])
                 messages.error(page.request, exc.message)
@@ -113,7 +122,7 @@ def batch_cancel(page: Page, batch_id: str) -> HttpResponse:
 
 
 @tenant_page("batches")
-def batch_archive(page: Page, batch_id: str) -> HttpResponse:
+def batch_archive(page: Page, batch_id: str) -> HttpResponseBase:
     """The batch's approved finals (or every image with ?stage=all) as a ZIP, by SKU."""
     stage = None if page.request.GET.get("stage") == "all" else "final"
     batch, spool = batches.archive_file(page.tenant, _batch(page, batch_id).pk, stage=stage)

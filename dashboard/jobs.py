@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
@@ -34,7 +34,7 @@ DEFAULT_MODEL = "local"
 def asset_cards(page: Page, assets: Any) -> list[dict[str, Any]]:
     """Assets as the dashboard shows them: links only for approved ones (as in the API)."""
     context = {"base_url": page.request.build_absolute_uri("/")}
-    return AssetSerializer(assets, many=True, context=context).data
+    return AssetSerializer(assets, many=True, context=context).data  # type: ignore[return-value]  # many=True makes a ListSerializer, whose data is a list
 
 
 def _models() -> list[dict[str, Any]]:
@@ -56,7 +56,7 @@ def job_request_from(data: QueryDict) -> JobRequest:
     """The Generate form as a job request (the service checks it against the model)."""
     template = data.get("template") or None
     slots = {key[5:]: value for key, value in data.items()
-             if key.startswith("slot_") and value.strip()}
+             if key.startswith("slot_") and isinstance(value, str) and value.strip()}
     size = data.get("size", "").strip() or None
     return JobRequest(
         model=data.get("model", "").strip(), prompt=data.get("prompt", "").strip(),
@@ -74,15 +74,15 @@ def generate(page: Page) -> HttpResponse:
     if request.method == "POST":
         try:
             job = services.submit_job(page.tenant, job_request_from(request.POST),
-                                      user=request.user)
+                                      user=page.user)
         except AtelierError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("dashboard-job", page.tenant.slug, job.pk)
     data = request.POST if request.method == "POST" else request.GET
     templates = BrandTemplate.objects.for_tenant(page.tenant)
-    chosen = templates.filter(pk=data.get("template")).first() if _is_uuid(
-        data.get("template")) else None
+    template_id = data.get("template")
+    chosen = templates.filter(pk=template_id).first() if _is_uuid(template_id) else None
     model_key = data.get("model") or (chosen.model_key if chosen else "") or DEFAULT_MODEL
     return page.render("dashboard/generate.html", {
         "title": "Generate", "templates": templates, "template": chosen,
@@ -90,7 +90,7 @@ def generate(page: Page) -> HttpResponse:
         "form": data, "quota": usage(page.tenant)})
 
 
-def _is_uuid(value: str | None) -> bool:
+def _is_uuid(value: str | None) -> TypeGuard[str]:
     import uuid
 
     try:

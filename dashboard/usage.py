@@ -4,6 +4,7 @@ spend per model."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,10 +27,12 @@ def spend_chart(tenant: Tenant, month: str, budget: Decimal | None) -> dict[str,
     to the last day with spend) and the budget (a dashed level)."""
     year, number = (int(part) for part in month.split("-"))
     length = calendar.monthrange(year, number)[1]
-    spent = {row["day"]: row for row in UsageEvent.objects.for_tenant(tenant)
-             .filter(month=month).annotate(day=TruncDate("created_at")).values("day")
-             .annotate(spend=Sum("price_usd"), images=Count("id"))}
-    days, running = [], Decimal(0)
+    spent: dict[date, Mapping[str, Any]] = {
+        row["day"]: row for row in UsageEvent.objects.for_tenant(tenant)
+        .filter(month=month).annotate(day=TruncDate("created_at")).values("day")
+        .annotate(spend=Sum("price_usd"), images=Count("id"))}
+    days: list[dict[str, Any]] = []
+    running = Decimal(0)
     for offset in range(length):
         day = date(year, number, 1) + timedelta(days=offset)
         row = spent.get(day, {"spend": Decimal(0), "images": 0})
@@ -42,10 +45,10 @@ def spend_chart(tenant: Tenant, month: str, budget: Decimal | None) -> dict[str,
     def y(amount: Decimal) -> float:
         return round(CHART_HEIGHT - float(amount / top) * CHART_HEIGHT, 1)
 
-    for index, day in enumerate(days):
-        day["x"] = round(index * step + 1, 1)
-        day["bar_y"] = y(day["spend"])
-        day["bar_height"] = round(CHART_HEIGHT - day["bar_y"], 1)
+    for index, bar in enumerate(days):
+        bar["x"] = round(index * step + 1, 1)
+        bar["bar_y"] = y(bar["spend"])
+        bar["bar_height"] = round(CHART_HEIGHT - bar["bar_y"], 1)
     last = max((i for i, d in enumerate(days) if d["images"]), default=-1)
     return {"days": [d for d in days if d["images"]], "bars": days, "width": CHART_WIDTH,
             "height": CHART_HEIGHT, "bar_width": max(step - 2, 1),

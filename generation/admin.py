@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from assets.models import Asset
 from generation.models import Job, ProviderAttempt, WebhookDelivery, WebhookEndpoint
@@ -7,7 +8,7 @@ from generation.models import Job, ProviderAttempt, WebhookDelivery, WebhookEndp
 class AssetInline(admin.TabularInline):
     model = Asset
     extra = 0
-    fields = ["index", "seed", "width", "height", "format", "storage_key", "moderation_status"]
+    fields = ("index", "seed", "width", "height", "format", "storage_key", "moderation_status")
     readonly_fields = fields
     can_delete = False
 
@@ -17,12 +18,12 @@ class ProviderAttemptInline(admin.TabularInline):
 
     model = ProviderAttempt
     extra = 0
-    fields = ["started_at", "job_attempt", "indices", "model_id", "region", "outcome",
-              "http_status", "duration_ms", "waited_ms", "images", "request_id", "message"]
+    fields = ("started_at", "job_attempt", "indices", "model_id", "region", "outcome",
+              "http_status", "duration_ms", "waited_ms", "images", "request_id", "message")
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
         return False
 
 
@@ -35,7 +36,7 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Job._meta.fields]
     inlines = [AssetInline, ProviderAttemptInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -49,7 +50,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     fields = ["id", "tenant", "url", "description", "events", "is_active", "created_at"]
     readonly_fields = ["id", "tenant", "url", "events", "created_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # endpoints are created through the API, which issues the secret
 
 
@@ -63,8 +64,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["id", "endpoint__url"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest,
+                              obj: WebhookDelivery | None = None) -> bool:
         return False

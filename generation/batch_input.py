@@ -203,7 +203,8 @@ def parse_csv(data: bytes, template: BrandTemplate | None) -> Parsed:
                                               "the template's slots, then options",
                                      "missing_header")])
         targets, columns = _header(header, template)
-        rows, errors = [], []
+        rows: list[Row] = []
+        errors: list[dict[str, Any]] = []
         limit = settings.ATELIER_BATCH_MAX_ROWS
         for number, record in enumerate(reader, start=2):
             if not any(cell.strip() for cell in record):

@@ -17,11 +17,11 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import dramatiq
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
@@ -57,7 +57,7 @@ from tenants.models import ApiKey, Tenant
 log = logging.getLogger("atelier.batches")
 BULK_ROWS = 1000  # rows per INSERT
 GUARDRAIL_THREADS = 8  # concurrent ApplyGuardrail calls while moderating a batch's prompts
-SKU_MAX_CHARS = Job._meta.get_field("sku").max_length
+SKU_MAX_CHARS = cast(int, Job._meta.get_field("sku").max_length)  # a CharField's: never None
 
 
 class _Lookups:
@@ -104,7 +104,7 @@ Accepted = list[tuple[Row, services.PreparedJob]]
 
 def submit_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = None,
                  template: str | None = None, model: str | None = None, name: str = "",
-                 user: AbstractBaseUser | None = None, api_key: ApiKey | None = None) -> Batch:
+                 user: User | None = None, api_key: ApiKey | None = None) -> Batch:
     """Check every row, moderate every distinct prompt, reserve the whole batch, create its
     jobs and enqueue them after commit. Any error refuses the batch: InvalidBatch lists the
     rows at fault, QuotaExceeded says what is left; nothing is written or queued."""
@@ -135,7 +135,7 @@ def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None =
 
 
 def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: str | None,
-             model: str | None, user: AbstractBaseUser | None, api_key: ApiKey | None
+             model: str | None, user: User | None, api_key: ApiKey | None
              ) -> tuple[Accepted, BrandTemplate | None]:
     """Every row prepared and every distinct prompt moderated, or InvalidBatch with all the
     errors."""
@@ -158,7 +158,7 @@ def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: st
 
 def _check_rows(tenant: Tenant, parsed: Parsed, lookups: _Lookups, *,
                 batch_template: BrandTemplate | None, model: str,
-                user: AbstractBaseUser | None, api_key: ApiKey | None
+                user: User | None, api_key: ApiKey | None
                 ) -> tuple[Accepted, list[dict[str, Any]]]:
     """Each row through the job API's shapes and submit_job's rules (prepare_job)."""
     shapes = _shapes(parsed.rows)
@@ -195,7 +195,7 @@ def _shapes(rows: list[Row]) -> JobRequestSerializer:
     would only yield its default, which JobRequest has too (10,000 rows check 3x faster)."""
     shapes = JobRequestSerializer()
     given = {key for row in rows for key in row.data}
-    for name in [name for name in shapes.fields if name not in given]:
+    for name in [name for name, _ in shapes.fields.items() if name not in given]:
         del shapes.fields[name]
     return shapes
 
@@ -250,7 +250,7 @@ def _moderate(tenant: Tenant, accepted: Accepted, columns: dict[str, str] | None
 
 
 def _create(tenant: Tenant, accepted: Accepted, *, name: str, source: str,
-            template: BrandTemplate | None, user: AbstractBaseUser | None,
+            template: BrandTemplate | None, user: User | None,
             api_key: ApiKey | None) -> Batch:
     now = timezone.now()
     with transaction.atomic():
@@ -336,7 +336,7 @@ def sku_folders() -> Callable[[Asset], str]:
     taken: dict[str, Any] = {}
 
     def folder(asset: Asset) -> str:
-        safe = re.sub(r"[^\w.\-]+", "_", asset.sku).strip("._") or "sku"  # type: ignore[attr-defined]
+        safe = re.sub(r"[^\w.\-]+", "_", asset.sku).strip("._") or "sku"  # type: ignore[attr-defined]  # batch_assets() annotates sku
         if taken.setdefault(safe, asset.job_id) != asset.job_id:
             safe = f"{safe}~{str(asset.job_id)[:8]}"
         return safe

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from typing import TypeGuard
 
 from dramatiq import Broker, Message
 from dramatiq.brokers.redis import RedisBroker
@@ -32,7 +33,7 @@ def enqueue_all(broker: Broker, messages: Iterable[Message]) -> int:
     return sum(_pipeline(broker, chunk) for chunk in _chunks(messages, PIPELINE_MESSAGES))
 
 
-def _pipelined(broker: Broker) -> bool:
+def _pipelined(broker: Broker) -> TypeGuard[RedisBroker]:
     return isinstance(broker, RedisBroker) and "dispatch" in getattr(broker, "scripts", {})
 
 

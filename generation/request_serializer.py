@@ -26,7 +26,7 @@ class JobRequestSerializer(StrictFields, serializers.Serializer):
                                  help_text='"WIDTHxHEIGHT", e.g. "1024x1024"')
     aspect_ratio = serializers.CharField(required=False, allow_null=True, max_length=10)
     quality = serializers.CharField(required=False, allow_null=True, max_length=32)
-    style = serializers.CharField(required=False, allow_null=True, max_length=64)
+    style = serializers.CharField(required=False, allow_null=True, max_length=64)  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.style
     images = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
                                    max_length=10)
     mask = serializers.CharField(required=False, allow_null=True, max_length=64)

@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypedDict
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,8 +80,13 @@ def _check(tenant: Tenant, request: JobRequest, *, uploads: Mapping[str, Asset] 
     return spec, resolved, billing.estimate_cost_usd(tenant, spec, resolved, limits=limits)
 
 
+class _Size(TypedDict):
+    width: int
+    height: int
+
+
 def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
-                 source: tuple[int, int] | None) -> dict[str, int]:
+                 source: tuple[int, int] | None) -> _Size:
     """The size the job will make: asked for, the source's, or the canvas to outpaint to."""
     sizing = spec.operations[resolved.request.operation].sizing
     if sizing == "output" or source is None:
@@ -91,7 +96,8 @@ def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
     target = (resolved.width, resolved.height)
     ratio = resolved.request.aspect_ratio or ""
     if ":" in ratio:  # "16:9" states the shape exactly; the nominal size only approximates it
-        target = tuple(int(part) for part in ratio.split(":"))  # type: ignore[assignment]
+        across, down, *_ = (int(part) for part in ratio.split(":"))
+        target = (across, down)
     width, height = outpaint_canvas(source, target, exact=bool(resolved.request.size))
     limit = spec.limits.inputs.max_pixels
     if width * height > limit:
@@ -119,7 +125,7 @@ class PreparedJob:
     fields: dict[str, Any]
 
 
-def prepare_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
+def prepare_job(tenant: Tenant, request: JobRequest, *, user: User | None = None,
                 api_key: ApiKey | None = None,
                 find: Callable[[Tenant, str], BrandTemplate] = find_template,
                 uploads: Mapping[str, Asset] | None = None,
@@ -143,7 +149,7 @@ def prepare_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser |
     return PreparedJob(request=request, spec=spec, unit_price=unit_price, fields=fields)
 
 
-def submit_job(tenant: Tenant, request: JobRequest, *, user: AbstractBaseUser | None = None,
+def submit_job(tenant: Tenant, request: JobRequest, *, user: User | None = None,
                api_key: ApiKey | None = None, source_asset: Asset | None = None) -> Job:
     """Validate against the catalog, moderate the prompt, estimate, persist and enqueue after
     commit.

@@ -11,6 +11,7 @@ from typing import Any
 
 import dramatiq
 from django.conf import settings
+from dramatiq.brokers.stub import StubBroker
 from dramatiq.errors import QueueJoinTimeout
 
 from assets.services import sweep_missing_renditions
@@ -45,6 +46,7 @@ def inprocess_worker(threads: int | None = None) -> Iterator[dramatiq.Worker | N
     finally:
         # Finish the follow-up work (renditions) the block's jobs queued; it lives in memory.
         if "assets" in broker.queues:
+            assert isinstance(broker, StubBroker)  # what ATELIER_QUEUE=inprocess configures
             with contextlib.suppress(QueueJoinTimeout):
                 broker.join("assets", timeout=30_000, fail_fast=False)
         scheduler.stop()

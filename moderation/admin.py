@@ -61,8 +61,8 @@ class ReviewQueueAdmin(ModeratorsOnly, admin.ModelAdmin):
     list_filter = ["tenant", "model_key", "created_at"]
     search_fields = ["job__prompt", "tenant__slug"]
     list_per_page = 25
-    readonly_fields = ["preview_large", "tenant", "prompt", "model_key", "model_id", "labels",
-                       "reasons", "created_at", "storage_key"]
+    readonly_fields = ("preview_large", "tenant", "prompt", "model_key", "model_id", "labels",
+                       "reasons", "created_at", "storage_key")
     fields = readonly_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -115,9 +115,11 @@ class ReviewQueueAdmin(ModeratorsOnly, admin.ModelAdmin):
 
     def _decide(self, request: HttpRequest, queryset: QuerySet, approve: bool) -> None:
         reason = request.POST.get("reason", "").strip()
+        moderator = request.user
+        assert moderator.is_authenticated  # the admin serves signed-in staff only
         done = 0
         for item in queryset:
-            services.review(item, approve=approve, moderator=request.user, reason=reason)
+            services.review(item, approve=approve, moderator=moderator, reason=reason)
             done += 1
         verb = "approved" if approve else "rejected"
         self.message_user(request, f"{done} image(s) {verb}.", messages.SUCCESS)

@@ -4,6 +4,7 @@ DetectModerationLabels. Any failure raises ModerationUnavailable; the callers fa
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -83,7 +84,8 @@ def _findings(assessments: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
     return found, bands
 
 
-def apply_guardrail(source: str, *, texts: list[str] = (), images: list[tuple[bytes, str]] = (),
+def apply_guardrail(source: str, *, texts: Sequence[str] = (),
+                    images: Sequence[tuple[bytes, str]] = (),
                     confidence_bands: dict[str, float] | None = None) -> GuardrailVerdict:
     """ApplyGuardrail on prompts (source INPUT) or generated images (OUTPUT)."""
     content: list[dict[str, Any]] = [{"text": {"text": text}} for text in texts if text.strip()]

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
@@ -81,7 +81,7 @@ def check_prompt(tenant: Tenant, request: JobRequest, *, policy: Policy | None =
 
 
 def record(action: str, *, tenant: Tenant, policy: str = "", reason: str = "",
-           job: Any = None, asset: Any = None, actor: AbstractBaseUser | None = None,
+           job: Any = None, asset: Any = None, actor: User | None = None,
            details: dict[str, Any] | None = None) -> AuditEvent:
     return AuditEvent.objects.create(action=action, tenant=tenant, policy=policy, reason=reason,
                                      job=job, asset=asset, actor=actor, details=details or {})
@@ -113,10 +113,10 @@ def _for_services(data: bytes) -> tuple[bytes, str]:
     image = Image.open(io.BytesIO(data))
     if image.format in ("PNG", "JPEG") and len(data) <= REKOGNITION_MAX_BYTES:
         return data, image.format.lower()
-    image = image.convert("RGB")
-    image.thumbnail((2048, 2048))
+    rgb = image.convert("RGB")
+    rgb.thumbnail((2048, 2048))
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
+    rgb.save(buffer, "JPEG", quality=90)
     return buffer.getvalue(), "jpeg"
 
 
@@ -169,7 +169,7 @@ def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
     return verdict
 
 
-def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = None,
+def apply_status(asset: Asset, status: str, *, actor: User | None = None,
                  reason: str = "", policy: str = "", details: dict[str, Any] | None = None
                  ) -> Asset:
     """Set an asset's moderation status, audit it, and publish `AssetModerated`: the charge,
@@ -192,7 +192,7 @@ def apply_status(asset: Asset, status: str, *, actor: AbstractBaseUser | None = 
     return asset
 
 
-def review(asset: Asset, *, approve: bool, moderator: AbstractBaseUser, reason: str = ""
+def review(asset: Asset, *, approve: bool, moderator: User, reason: str = ""
            ) -> Asset:
     """A moderator's decision on an asset waiting in review (or reversing an earlier one
     towards rejection)."""

@@ -1,5 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from tenants.models import SCOPES, ApiKey, Membership, Tenant
 from tenants.services import issue_api_key, revoke_api_key
@@ -18,7 +22,7 @@ class TenantAdmin(admin.ModelAdmin):
     search_fields = ["slug", "name"]
     inlines = [MembershipInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Tenant | None = None) -> list[str]:
         return ["slug"] if obj else []
 
 
@@ -43,20 +47,22 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ["tenant"]
     actions = ["revoke"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
         readonly = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
         return ["tenant", *readonly] if obj else readonly
 
-    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_fields(self, request, obj=None):
         editable = ["tenant", "name", "scopes", "rate_limit_per_minute"]
         return [*editable, "prefix", "created_by", "created_at", "last_used_at",
                 "revoked_at"] if obj else editable
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
-        issued = issue_api_key(obj.tenant, name=obj.name, created_by=request.user,
+        user = request.user
+        assert user.is_authenticated  # the admin serves signed-in staff only
+        issued = issue_api_key(obj.tenant, name=obj.name, created_by=user,
                                scopes=form.cleaned_data["scopes"],
                                rate_limit_per_minute=obj.rate_limit_per_minute)
         obj.pk = issued.api_key.pk
@@ -64,6 +70,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
         messages.warning(request, f"The new API key (shown once, copy it now): {issued.secret}")
 
     @admin.action(description="Revoke selected keys")
-    def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for key in queryset:
             revoke_api_key(key)

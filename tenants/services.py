@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ class IssuedKey:
 class NewTenant:
     tenant: Tenant
     key: IssuedKey
-    owner: AbstractBaseUser | None = None
+    owner: User | None = None
     generated_password: str | None = None
 
 
@@ -63,7 +63,7 @@ def create_tenant(slug: str, *, name: str = "", owner_email: str | None = None,
 
 
 def ensure_owner(tenant: Tenant, email: str, password: str | None = None
-                 ) -> tuple[AbstractBaseUser, str | None]:
+                 ) -> tuple[User, str | None]:
     """Make the user `email` an owner of `tenant`, creating the user if needed.
 
     A new user gets `password` or a generated one (returned, to be shown once).
@@ -74,9 +74,9 @@ def ensure_owner(tenant: Tenant, email: str, password: str | None = None
     return user, generated
 
 
-def _ensure_user(email: str, password: str | None) -> tuple[AbstractBaseUser, str | None]:
-    User = get_user_model()
-    user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+def _ensure_user(email: str, password: str | None) -> tuple[User, str | None]:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
     generated = None
     if password is not None:
         user.set_password(password)
@@ -89,7 +89,7 @@ def _ensure_user(email: str, password: str | None) -> tuple[AbstractBaseUser, st
 
 
 def issue_api_key(tenant: Tenant, *, name: str = "default",
-                  created_by: AbstractBaseUser | None = None,
+                  created_by: User | None = None,
                   scopes: Sequence[str] = SCOPES,
                   rate_limit_per_minute: int | None = None) -> IssuedKey:
     """A new key for `tenant`; its secret exists in clear only in the returned value."""
@@ -131,7 +131,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     return api_key
 
 
-def tenant_for_user(user: AbstractBaseUser, slug: str | None = None) -> Tenant:
+def tenant_for_user(user: User, slug: str | None = None) -> Tenant:
     """The tenant a logged-in user acts for: the named one, or their only one."""
     memberships = Membership.objects.filter(user=user).select_related("tenant")
     if slug:

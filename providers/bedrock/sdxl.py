@@ -23,6 +23,7 @@ def build(call: ProviderCall) -> dict[str, Any]:
     if call.operation == "image_to_image":
         body["image_strength"] = call.params["strength"]
     if call.operation == "inpaint":
+        assert call.mask is not None  # the catalog's SDXL inpaint takes {mask: image}, required
         body.update(mask_source="MASK_IMAGE_WHITE", mask_image=b64(call.mask))
     if call.seeds[0] is not None:
         body["seed"] = call.seeds[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--cors-origin", action="append",
                             help="allowed origin (default: ATELIER_PUBLIC_URL)")
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         if not opts["bucket"]:
             raise CommandError("no bucket: set ATELIER_BUCKET or pass --bucket")
         if int(opts["draft_days"]) < 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--monthly-budget-usd", type=_usd, metavar="X")
 
     @reports_errors
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         new = create_tenant(opts["slug"], name=opts["name"], owner_email=opts["owner"],
                             owner_password=opts["password"])
         if opts["monthly_images"] is not None or opts["monthly_budget_usd"] is not None:
