@@ -29,11 +29,27 @@ class Label:
 
 
 @dataclass(frozen=True)
+class GuardrailFinding:
+    """One thing Guardrails BLOCKED: a content filter (category, band), a denied topic, a
+    blocked word or PII."""
+
+    kind: str  # "content", "topic", "word", "pii"
+    name: str  # the category (SEXUAL, …), topic name, matched word or PII type
+    band: str = ""  # content filters: NONE, LOW, MEDIUM, HIGH
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.name}" + (f" {self.band}" if self.band else "")
+
+
+@dataclass(frozen=True)
 class GuardrailVerdict:
     intervened: bool
-    findings: list[str]  # e.g. "word: nude", "content: SEXUAL HIGH"
-    confidence: float  # the highest image-filter confidence band, as a percentage
+    blocked: list[GuardrailFinding]
     message: str
+
+    @property
+    def findings(self) -> list[str]:  # e.g. "word: nude", "content: SEXUAL HIGH"
+        return [str(finding) for finding in self.blocked]
 
 
 @cache
@@ -64,29 +80,28 @@ def detect_labels(image: bytes, *, min_confidence: float = 20.0) -> list[Label]:
     return labels
 
 
-def _findings(assessments: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    found, bands = [], []
+def _findings(assessments: list[dict[str, Any]]) -> list[GuardrailFinding]:
+    found = []
     for assessment in assessments:
         for topic in assessment.get("topicPolicy", {}).get("topics", []):
             if topic.get("action") == "BLOCKED":
-                found.append(f"topic: {topic.get('name')}")
+                found.append(GuardrailFinding("topic", str(topic.get("name"))))
         for item in assessment.get("contentPolicy", {}).get("filters", []):
             if item.get("action") == "BLOCKED":
-                found.append(f"content: {item.get('type')} {item.get('confidence')}")
-                bands.append(item.get("confidence", "HIGH"))
+                found.append(GuardrailFinding("content", str(item.get("type")),
+                                              str(item.get("confidence") or "HIGH")))
         words = assessment.get("wordPolicy", {})
         for word in words.get("customWords", []) + words.get("managedWordLists", []):
             if word.get("action") == "BLOCKED":
-                found.append(f"word: {word.get('match')}")
+                found.append(GuardrailFinding("word", str(word.get("match"))))
         for pii in assessment.get("sensitiveInformationPolicy", {}).get("piiEntities", []):
             if pii.get("action") == "BLOCKED":
-                found.append(f"pii: {pii.get('type')}")
-    return found, bands
+                found.append(GuardrailFinding("pii", str(pii.get("type"))))
+    return found
 
 
 def apply_guardrail(source: str, *, texts: Sequence[str] = (),
-                    images: Sequence[tuple[bytes, str]] = (),
-                    confidence_bands: dict[str, float] | None = None) -> GuardrailVerdict:
+                    images: Sequence[tuple[bytes, str]] = ()) -> GuardrailVerdict:
     """ApplyGuardrail on prompts (source INPUT) or generated images (OUTPUT)."""
     content: list[dict[str, Any]] = [{"text": {"text": text}} for text in texts if text.strip()]
     content += [{"image": {"format": fmt, "source": {"bytes": data}}} for data, fmt in images]
@@ -97,11 +112,8 @@ def apply_guardrail(source: str, *, texts: Sequence[str] = (),
     except (ClientError, BotoCoreError) as exc:
         metrics.moderation_failed("guardrails", exc)
         raise ModerationUnavailable(f"Guardrails: {exc}") from exc
-    found, bands = _findings(answer.get("assessments", []))
-    scale = confidence_bands or {}
     message = " ".join(out.get("text", "") for out in answer.get("outputs", []))
     intervened = answer.get("action") == "GUARDRAIL_INTERVENED"
     metrics.moderation_decision("guardrails", "flagged" if intervened else "clean")
-    return GuardrailVerdict(intervened=intervened,
-                            findings=found, message=message,
-                            confidence=max((scale.get(b, 100.0) for b in bands), default=0.0))
+    return GuardrailVerdict(intervened=intervened, message=message,
+                            blocked=_findings(answer.get("assessments", [])))

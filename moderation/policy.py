@@ -27,7 +27,9 @@ class Policy:
     blocked_patterns: dict[str, list[str]]
     default: Thresholds
     labels: dict[str, Thresholds] = field(default_factory=dict)
-    guardrail_confidence: dict[str, float] = field(default_factory=dict)
+    guardrail_confidence: dict[str, float] = field(default_factory=dict)  # band -> percent
+    guardrail_categories: dict[str, str] = field(default_factory=dict)  # category -> label
+    guardrail_other: dict[str, str] = field(default_factory=dict)  # topic/word/pii -> action
 
     def thresholds(self, names: list[str]) -> Thresholds:
         """The strictest thresholds among a label and its parents."""
@@ -56,8 +58,35 @@ def platform() -> dict[str, Any]:
         "default": _thresholds("images.default", images["default"]),
         "labels": {name: _thresholds(f"images.labels.{name}", raw)
                    for name, raw in images["labels"].items()},
-        "guardrail_confidence": {k: float(v) for k, v in images["guardrail_confidence"].items()},
+        **_guardrails(images["guardrails"], set(images["labels"])),
     }
+
+
+GUARDRAIL_CATEGORIES = ("SEXUAL", "VIOLENCE", "HATE", "INSULTS", "MISCONDUCT", "PROMPT_ATTACK")
+ACTIONS = ("review", "reject")
+
+
+def _guardrails(raw: Any, labels: set[str]) -> dict[str, Any]:
+    """Every Guardrails category mapped to a label of the policy; an unmapped category or an
+    unknown label stops start-up rather than letting a finding fall through."""
+    try:
+        bands = {str(k): float(v) for k, v in raw["bands"].items()}
+        categories = {str(k): str(v) for k, v in raw["categories"].items()}
+        other = {str(k): str(v) for k, v in raw["other"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ImproperlyConfigured("moderation policy images.guardrails: expected bands, "
+                                   "categories and other") from None
+    missing = [c for c in GUARDRAIL_CATEGORIES if c not in categories]
+    unknown = sorted(set(categories.values()) - labels)
+    if missing or unknown or set(bands) != {"NONE", "LOW", "MEDIUM", "HIGH"}:
+        raise ImproperlyConfigured(f"moderation policy images.guardrails: categories without a "
+                                   f"label {missing}, labels not in images.labels {unknown}, "
+                                   f"bands {sorted(bands)}")
+    if set(other) != {"topic", "word", "pii"} or set(other.values()) - set(ACTIONS):
+        raise ImproperlyConfigured("moderation policy images.guardrails.other: topic, word and "
+                                   f"pii, each one of {ACTIONS}")
+    return {"guardrail_confidence": bands, "guardrail_categories": categories,
+            "guardrail_other": other}
 
 
 def for_tenant(tenant: Any) -> Policy:
@@ -77,4 +106,6 @@ def for_tenant(tenant: Any) -> Policy:
                           "tenant": list(own.blocked_patterns) if own else []},
         default=base["default"], labels=labels,
         guardrail_confidence=base["guardrail_confidence"],
+        guardrail_categories=base["guardrail_categories"],
+        guardrail_other=base["guardrail_other"],
     )

@@ -129,6 +129,28 @@ def _judge(verdict: Verdict, policy: Policy, names: list[str], confidence: float
         verdict.escalate(PENDING, f"{what} {confidence:.0f}% >= review {limits.review:g}")
 
 
+def _judge_guardrails(verdict: Verdict, policy: Policy,
+                      result: clients.GuardrailVerdict) -> None:
+    """What Guardrails BLOCKED is never approved: each content filter is judged by the
+    thresholds of the policy label its category maps to, at its band's confidence, with review
+    as the floor; topics, words and PII go to review or are rejected as the policy says."""
+    verdict.labels += [{"name": str(finding), "source": "guardrails"}
+                       for finding in result.blocked]
+    for finding in result.blocked:
+        what = f"guardrail {finding}"
+        if finding.kind == "content":
+            label = policy.guardrail_categories.get(finding.name, "")
+            confidence = policy.guardrail_confidence.get(finding.band, 100.0)
+            _judge(verdict, policy, [label], confidence, what)
+            verdict.escalate(PENDING, f"{what}: blocked, never approved")
+        elif policy.guardrail_other.get(finding.kind) == "reject":
+            verdict.escalate(REJECTED, f"{what}: rejected by policy")
+        else:
+            verdict.escalate(PENDING, f"{what}: blocked, never approved")
+    if not result.blocked:  # intervened without saying why: a moderator decides
+        verdict.escalate(PENDING, "guardrail intervened")
+
+
 def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
     """Judge the model's original bytes with every configured service and the policy."""
     policy = for_tenant(tenant)
@@ -151,18 +173,13 @@ def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
     if settings.ATELIER_GUARDRAIL_ID:
         verdict.checks.append("guardrails")
         try:
-            result = clients.apply_guardrail("OUTPUT", images=[(image, fmt)],
-                                             confidence_bands=policy.guardrail_confidence)
+            result = clients.apply_guardrail("OUTPUT", images=[(image, fmt)])
         except clients.ModerationUnavailable as exc:
             verdict.escalate(PENDING, f"guardrails unavailable: {exc}")
         else:
             verdict.external = True
             if result.intervened:
-                verdict.labels += [{"name": finding, "source": "guardrails"}
-                                   for finding in result.findings]
-                names = [f.split(": ", 1)[-1].split(" ")[0] for f in result.findings]
-                _judge(verdict, policy, names, result.confidence or 100.0,
-                       "guardrail " + ", ".join(result.findings))
+                _judge_guardrails(verdict, policy, result)
     if not verdict.external:
         verdict.reasons.append("no external moderation service is configured; "
                                "local policy only")

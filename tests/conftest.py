@@ -1,4 +1,8 @@
-"""Fixtures: the three personas, the in-process queue, and the real services CI provides.
+"""Shared fixtures: the three personas, the in-process queue, the doubles of Bedrock,
+Rekognition, Stripe and a webhook receiver, and the real services CI provides.
+
+Each area (tests/<area>/) has a conftest.py of its own for what only it uses; plain helpers
+are in tests/helpers.py and factories in tests/factories.py.
 
 Tests that need Redis, PostgreSQL or S3 skip on a bare machine and fail when CI=true, so a
 misconfigured CI can never pass by skipping.
@@ -20,11 +24,11 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from catalog.requests import JobRequest
-from generation import services
 from generation.models import Job
 from generation.worker import inprocess_worker, wait_for_jobs
-from tenants.services import NewTenant, create_tenant
+from tenants.services import NewTenant
+from tests.factories import JobFactory, TenantFactory
+from tests.helpers import png_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -61,12 +65,12 @@ def postgres() -> None:
 
 @pytest.fixture
 def acme(db: None) -> NewTenant:
-    return create_tenant("acme", name="Acme Goods", owner_email="owner@acme.test")
+    return TenantFactory(slug="acme", name="Acme Goods")
 
 
 @pytest.fixture
 def globex(db: None) -> NewTenant:
-    return create_tenant("globex", name="Globex", owner_email="owner@globex.test")
+    return TenantFactory(slug="globex", name="Globex")
 
 
 def api_client(secret: str | None = None) -> APIClient:
@@ -100,10 +104,8 @@ def submit(acme: NewTenant) -> Callable[..., Job]:
     """Submit a local-model job for Acme (or the tenant given)."""
 
     def _submit(tenant: Any = None, **fields: Any) -> Job:
-        fields.setdefault("model", "local")
-        fields.setdefault("prompt", "a teapot on a wooden table")
         fields.setdefault("size", "256x256")
-        return services.submit_job(tenant or acme.tenant, JobRequest(**fields))
+        return JobFactory(tenant=tenant or acme.tenant, **fields)
 
     return _submit
 
@@ -206,33 +208,30 @@ def bedrock(bedrock_double: BedrockDouble, settings, monkeypatch  # noqa: F811
 @pytest.fixture
 def uploads(acme: NewTenant) -> dict[str, Any]:
     """Acme's source images: a photo, a mask (white = change), a person and a garment."""
-    import io
-
-    from PIL import Image, ImageDraw
-
     from assets.uploads import create_upload
 
-    def png(size: tuple[int, int], color: tuple[int, ...], mode: str = "RGB") -> bytes:
-        image = Image.new(mode, size, color)
-        ImageDraw.Draw(image).rectangle((size[0] // 4, size[1] // 4, size[0] // 2,
-                                         size[1] // 2), fill=(20, 20, 20)[:len(color)])
-        buffer = io.BytesIO()
-        image.save(buffer, "PNG")
-        return buffer.getvalue()
+    def photo(size: tuple[int, int], color: tuple[int, int, int]) -> bytes:
+        """A flat `color` with a dark square from a quarter to half of each side."""
+        w, h = size
+        return png_bytes(size, color, box=(w // 4, h // 4, w // 2 + 1, h // 2 + 1),
+                         box_color=(20, 20, 20))
 
-    mask = Image.new("L", (640, 480), 0)
-    mask.paste(255, (160, 120, 480, 360))
-    mask_bytes = io.BytesIO()
-    mask.save(mask_bytes, "PNG")
     made = {
-        "photo": png((640, 480), (200, 40, 40)),
-        "person": png((512, 768), (40, 160, 40)),
-        "garment": png((512, 512), (40, 40, 200)),
-        "style": png((512, 512), (230, 200, 20)),
-        "mask": mask_bytes.getvalue(),
+        "photo": photo((640, 480), (200, 40, 40)),
+        "person": photo((512, 768), (40, 160, 40)),
+        "garment": photo((512, 512), (40, 40, 200)),
+        "style": photo((512, 512), (230, 200, 20)),
+        "mask": png_bytes((640, 480), 0, mode="L", box=(160, 120, 480, 360), box_color=255),
     }
     return {name: create_upload(acme.tenant, data, filename=f"{name}.png")
             for name, data in made.items()}
+
+
+@pytest.fixture
+def rekognition(rekognition_double: Any, settings: Any) -> Any:  # noqa: F811
+    """Output moderation on, calling the Rekognition double."""
+    settings.ATELIER_REKOGNITION = True
+    return rekognition_double
 
 
 def race(count: int, attempt: Callable[[], Any]) -> list[Any]:

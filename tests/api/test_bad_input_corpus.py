@@ -9,7 +9,6 @@ reaches the storage key, and a spreadsheet formula in a CSV cell is kept as plai
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -22,7 +21,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import get_commands, load_command_class
 from django.db import connections
-from PIL import Image
 from rest_framework.test import APIClient
 
 from assets.models import Asset
@@ -33,9 +31,9 @@ from generation.models import Batch, Job
 from generation.templates import create_template
 from tenants.models import ApiKey, IdempotencyRecord, Tenant
 from tenants.services import NewTenant, issue_api_key
-
-from .conftest import api_client, queued_messages
-from .corpus.bad_inputs import CASES, FILES, MISSING, Case, local, png
+from tests.conftest import api_client, queued_messages
+from tests.corpus.bad_inputs import CASES, FILES, MISSING, Case, local
+from tests.helpers import png_bytes
 
 API_CASES = [case for case in CASES if not case.is_cli]
 CLI_CASES = [case for case in CASES if case.is_cli]
@@ -107,14 +105,12 @@ def retired_models_callable() -> Iterator[None]:
 
 # --- filling in a case ---------------------------------------------------------------------------
 
-def _image(size: tuple[int, int], mode: str, box: bool = True) -> bytes:
-    image = Image.new(mode, size, 0 if mode == "L" else (200, 40, 40))
-    if box:
-        image.paste(255 if mode == "L" else (20, 20, 20),
-                    (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+def _image(size: tuple[int, int], mode: str) -> bytes:
+    """A red photo with a dark square, or a black mask with a white one (white = change)."""
+    mask = mode == "L"
+    return png_bytes(size, 0 if mask else (200, 40, 40), mode=mode,
+                     box=(size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2),
+                     box_color=255 if mask else (20, 20, 20))
 
 
 UPLOADS = {"photo": ((640, 480), "RGB"), "person": ((512, 768), "RGB"),
@@ -309,7 +305,7 @@ def test_a_bad_command_line_exits_with_its_status_and_changes_nothing(
                                   "/abs/path/x.png", "a/../../b.png"])
 def test_a_path_like_upload_name_never_reaches_the_storage_key(owner, acme, media, name,
                                                                 send_as):
-    data = png(33, 21)
+    data = png_bytes((33, 21))
     if send_as == "multipart":
         response = owner.post("/api/v1/uploads", {
             "file": SimpleUploadedFile(name, data, content_type="image/png")},

@@ -11,9 +11,6 @@ import pytest
 from generation import batches
 from generation.models import Job
 from generation.runner import run_job
-from tenants.services import issue_api_key
-
-from .conftest import api_client
 
 
 @pytest.fixture
@@ -84,14 +81,11 @@ def test_anonymous_gets_401_everywhere(anonymous, acme_batch):
         assert response.json()["code"] == "not_authenticated"
 
 
-def test_a_read_only_key_reads_but_cannot_submit_or_cancel(acme, acme_batch, empty_queue):
-    issued = issue_api_key(acme.tenant, name="reporting")
-    issued.api_key.scopes = ["read"]
-    issued.api_key.save(update_fields=["scopes"])
-    reader = api_client(issued.secret)
-    assert reader.get(f"/api/v1/batches/{acme_batch.pk}").status_code == 200
-    response = reader.post("/api/v1/batches", {"model": "local", "items": [
+def test_a_read_only_key_reads_but_cannot_submit_or_cancel(acme, acme_batch, read_only,
+                                                           empty_queue):
+    assert read_only.get(f"/api/v1/batches/{acme_batch.pk}").status_code == 200
+    response = read_only.post("/api/v1/batches", {"model": "local", "items": [
         {"sku": "A", "prompt": "a mug"}]}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "insufficient_scope"
-    assert reader.post(f"/api/v1/batches/{acme_batch.pk}/cancel").status_code == 403
+    assert read_only.post(f"/api/v1/batches/{acme_batch.pk}/cancel").status_code == 403
     assert Job.objects.for_tenant(acme.tenant).filter(sku="A").count() == 0

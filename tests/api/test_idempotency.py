@@ -9,6 +9,7 @@ from django.utils import timezone
 from generation.models import Job
 from tenants.models import IdempotencyRecord
 from tests.conftest import api_client, queued_messages, race
+from tests.helpers import png_bytes
 
 BODY = {"model": "local", "prompt": "a wool scarf on a chair", "size": "256x256", "n": 2}
 
@@ -102,13 +103,9 @@ def test_a_malformed_key_is_refused(owner, acme, empty_queue, key):
 
 def test_uploads_are_idempotent(owner, acme):
     import base64
-    import io
 
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 64), (10, 200, 30)).save(buffer, "PNG")
-    body = {"data": base64.b64encode(buffer.getvalue()).decode(), "filename": "a.png"}
+    body = {"data": base64.b64encode(png_bytes((64, 64), (10, 200, 30))).decode(),
+            "filename": "a.png"}
     first = owner.post("/api/v1/uploads", body, format="json", HTTP_IDEMPOTENCY_KEY="up-1")
     second = owner.post("/api/v1/uploads", body, format="json", HTTP_IDEMPOTENCY_KEY="up-1")
     assert first.status_code == second.status_code == 201

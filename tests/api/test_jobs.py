@@ -1,8 +1,7 @@
 """POST /jobs and GET /jobs: the happy paths, filters, pagination, cancel, dry runs."""
 
 from generation.models import Job
-
-from .conftest import queued_messages
+from tests.conftest import queued_messages
 
 
 def test_submit_returns_202_with_the_job_and_its_estimate(owner, acme, empty_queue):

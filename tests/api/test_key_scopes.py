@@ -10,11 +10,6 @@ BODY = {"model": "local", "prompt": "a ceramic mug", "size": "256x256"}
 
 
 @pytest.fixture
-def read_only(acme):
-    return api_client(issue_api_key(acme.tenant, name="reporting", scopes=["read"]).secret)
-
-
-@pytest.fixture
 def write_only(acme):
     return api_client(issue_api_key(acme.tenant, name="uploader", scopes=["write"]).secret)
 

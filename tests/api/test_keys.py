@@ -4,8 +4,7 @@ from django.utils import timezone
 
 from tenants.models import ApiKey
 from tenants.services import authenticate_api_key, issue_api_key, revoke_api_key
-
-from .conftest import api_client
+from tests.conftest import api_client
 
 
 def test_key_secret_is_never_stored(acme):

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tenants.services import create_tenant
+from tests.factories import TenantFactory
 
 EXAMPLES_PER_OPERATION = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -67,7 +67,7 @@ def bearer(transactional_db: None, empty_queue: None, no_dns: None) -> Iterator[
     stay queued on the in-process broker; `empty_queue` drops them after the test.
     """
     cache.clear()
-    made = create_tenant("fuzz", name="Fuzz", owner_email="owner@fuzz.test")
+    made = TenantFactory(slug="fuzz", name="Fuzz")
     made.key.api_key.rate_limit_per_minute = 1_000_000
     made.key.api_key.save(update_fields=["rate_limit_per_minute"])
     yield {"Authorization": f"Bearer {made.key.secret}"}

@@ -5,8 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from generation.models import Job
-
-from .conftest import queued_messages
+from tests.conftest import queued_messages
 
 BASE = {"model": "local", "prompt": "a ceramic mug"}
 

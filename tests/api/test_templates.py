@@ -3,8 +3,6 @@
 import pytest
 
 from generation.models import BrandTemplate, Job
-from tenants.services import issue_api_key
-from tests.conftest import api_client
 
 TEMPLATE = {"name": "studio", "prompt": "a {subject} on {surface}, soft studio light",
             "negative_prompt": "text, watermark", "model": "local", "size": "256x256",
@@ -110,7 +108,7 @@ def test_literal_braces_are_kept(owner, empty_queue):
     assert job["prompt"] == "{logo} hat"
 
 
-def test_personas(owner, stranger, anonymous, template, acme, globex):
+def test_personas(owner, stranger, anonymous, read_only, template, acme, globex):
     path = f"/api/v1/templates/{template['id']}"
     for method in ("get", "patch", "delete"):
         response = getattr(stranger, method)(path, {}, format="json")
@@ -124,8 +122,7 @@ def test_personas(owner, stranger, anonymous, template, acme, globex):
     for method in ("get", "patch", "delete"):
         assert getattr(anonymous, method)(path).status_code == 401
     assert anonymous.post("/api/v1/templates", TEMPLATE, format="json").status_code == 401
-    reader = api_client(issue_api_key(acme.tenant, scopes=["read"]).secret)
-    assert reader.get(path).status_code == 200
-    assert reader.patch(path, {"name": "x"}, format="json").status_code == 403
-    assert reader.delete(path).status_code == 403
+    assert read_only.get(path).status_code == 200
+    assert read_only.patch(path, {"name": "x"}, format="json").status_code == 403
+    assert read_only.delete(path).status_code == 403
     assert owner.get(path).json()["name"] == "studio"

@@ -4,18 +4,9 @@ endpoint's signing secret, and cannot edit the log."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from api import webhooks
 from generation.models import WebhookDelivery
-
-
-@pytest.fixture
-def admin_client(db) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser("root", password="x"))
-    return client
 
 
 @pytest.fixture

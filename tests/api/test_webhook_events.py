@@ -5,7 +5,6 @@ never for a change that was rolled back."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from api import webhooks
@@ -13,6 +12,7 @@ from assets.models import Asset
 from generation.models import WebhookDelivery
 from generation.runner import fail_exhausted_job, run_job
 from moderation import services as moderation
+from tests.factories import StaffFactory
 
 HOOK = "http://127.0.0.1:9/hooks"
 
@@ -92,7 +92,7 @@ def in_review(submit):
 
 def test_moderator_decisions_emit_asset_approved_and_asset_rejected(subscribe, in_review):
     endpoint = subscribe("asset.approved", "asset.rejected")
-    moderator = User.objects.create_user("mod", is_staff=True)
+    moderator = StaffFactory(username="mod")
     moderation.review(in_review[0], approve=True, moderator=moderator)
     moderation.review(in_review[1], approve=False, moderator=moderator, reason="gore")
     events = sent(endpoint)
@@ -104,7 +104,7 @@ def test_moderator_decisions_emit_asset_approved_and_asset_rejected(subscribe, i
 
 def test_a_decision_that_changes_nothing_emits_nothing(subscribe, in_review):
     endpoint = subscribe("asset.approved", "asset.rejected")
-    moderator = User.objects.create_user("mod", is_staff=True)
+    moderator = StaffFactory(username="mod")
     moderation.review(in_review[0], approve=True, moderator=moderator)
     moderation.review(in_review[0], approve=True, moderator=moderator)
     moderation.review(in_review[0], approve=False, moderator=moderator)  # reversed: a change

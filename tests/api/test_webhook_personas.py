@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 
 from api import webhooks
-from tenants.services import issue_api_key
-from tests.conftest import api_client
 
 BODY = {"url": "http://127.0.0.1:9/hooks", "events": ["job.succeeded", "batch.completed"],
         "description": "order system"}
@@ -24,14 +22,6 @@ def endpoint(owner):
     response = owner.post("/api/v1/webhooks", BODY, format="json")
     assert response.status_code == 201, response.content
     return response.json()
-
-
-@pytest.fixture
-def read_only(acme):
-    issued = issue_api_key(acme.tenant, name="dashboard")
-    issued.api_key.scopes = ["read"]
-    issued.api_key.save()
-    return api_client(issued.secret)
 
 
 def test_owner_creates_an_endpoint_and_sees_the_secret_only_then(owner, endpoint):

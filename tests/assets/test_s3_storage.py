@@ -13,8 +13,7 @@ import boto3
 import pytest
 
 from assets.models import Asset
-
-from .conftest import manage, subprocess_env
+from tests.conftest import manage, subprocess_env
 
 pytestmark = pytest.mark.s3
 

@@ -24,6 +24,7 @@ from assets.renditions import WEB_FORMATS
 from assets.services import delete_asset, promote_asset, render_asset
 from assets.storage import object_tags
 from generation.runner import run_job
+from tests.helpers import png_bytes
 
 
 @pytest.fixture(params=["filesystem", "s3"])
@@ -177,10 +178,8 @@ def test_links_are_signed_locally_without_a_network_call(backend, asset, monkeyp
 
 
 def test_promote_then_delete_of_an_upload_works_too(backend, acme, owner):
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 200), (1, 2, 3)).save(buffer, "PNG")
-    response = owner.post("/api/v1/uploads", {"file": _named(buffer.getvalue(), "a.png")},
-                          format="multipart")
+    picture = _named(png_bytes((300, 200), (1, 2, 3)), "a.png")
+    response = owner.post("/api/v1/uploads", {"file": picture}, format="multipart")
     assert response.status_code == 201
     upload = Asset.unscoped.get(pk=response.json()["id"])
     assert default_storage.exists(upload.storage_key)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.files.storage import default_storage
@@ -14,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from assets.models import Asset
+from tests.helpers import encoded, png_bytes, png_header
 
 
 @pytest.fixture(autouse=True)
@@ -22,22 +21,6 @@ def own_media_root(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path / "media"), "allow_overwrite": True}}}
-
-
-def png(size=(64, 48), color=(10, 20, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def giant_png_header(width=30000, height=30000) -> bytes:
-    """A tiny file claiming to be 30000x30000 pixels (a decompression bomb's header)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
 
 
 def post_file(client, data: bytes, name="image.png", content_type="image/png"):
@@ -55,7 +38,7 @@ def stored_uploads() -> list[str]:
 
 
 def test_a_png_upload_is_stored_and_usable(owner, acme):
-    response = post_file(owner, png())
+    response = post_file(owner, png_bytes())
     assert response.status_code == 201
     body = response.json()
     assert (body["kind"], body["width"], body["height"], body["format"]) == (
@@ -66,7 +49,7 @@ def test_a_png_upload_is_stored_and_usable(owner, acme):
 
 
 def test_base64_json_uploads_work_too(owner, acme):
-    data = png(color=(200, 1, 1))
+    data = png_bytes(color=(200, 1, 1))
     response = owner.post("/api/v1/uploads", {"data": base64.b64encode(data).decode(),
                                               "filename": "red.png"}, format="json")
     assert response.status_code == 201
@@ -74,7 +57,7 @@ def test_base64_json_uploads_work_too(owner, acme):
 
 
 def test_the_same_bytes_twice_are_one_upload(owner, acme):
-    data = png(color=(5, 5, 5))
+    data = png_bytes(color=(5, 5, 5))
     first, second = post_file(owner, data).json(), post_file(owner, data).json()
     assert first["id"] == second["id"]
     assert Asset.objects.for_tenant(acme.tenant).filter(kind="upload").count() == 1
@@ -85,9 +68,8 @@ def test_gps_location_is_removed_from_exif(owner, acme):
     exif = Image.Exif()
     exif[0x010F] = "ACME camera"
     exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0)}
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif.tobytes())
-    body = post_file(owner, buffer.getvalue(), "photo.jpg", "image/jpeg").json()
+    body = post_file(owner, encoded(image, "JPEG", exif=exif.tobytes()), "photo.jpg",
+                     "image/jpeg").json()
     asset = Asset.objects.for_tenant(acme.tenant).get(pk=body["id"])
     with default_storage.open(asset.storage_key, "rb") as handle:
         kept = Image.open(io.BytesIO(handle.read())).getexif()
@@ -96,8 +78,8 @@ def test_gps_location_is_removed_from_exif(owner, acme):
 
 @pytest.mark.parametrize(("data", "name", "words"), [
     (b"just some text, not an image", "notes.png", "not an image"),
-    (png((400, 300))[:300], "cut.png", "damaged or truncated"),
-    (giant_png_header(), "bomb.png", "pixels"),
+    (png_bytes((400, 300))[:300], "cut.png", "damaged or truncated"),
+    (png_header(30000, 30000), "bomb.png", "pixels"),
     (b"GIF89a" + b"\x00" * 64, "anim.gif", "not an image"),
     (b"", "empty.png", "empty"),
 ])
@@ -111,9 +93,7 @@ def test_bad_uploads_are_refused_with_the_reason(owner, acme, data, name, words)
 
 
 def test_unsupported_formats_are_named(owner, acme):
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 20)).save(buffer, "BMP")
-    response = post_file(owner, buffer.getvalue(), "pic.bmp", "image/bmp")
+    response = post_file(owner, png_bytes((20, 20), 0, fmt="BMP"), "pic.bmp", "image/bmp")
     assert response.status_code == 400
     assert "PNG, JPEG or WebP (got BMP)" in response.json()["message"]
     assert stored_uploads() == []
@@ -121,7 +101,7 @@ def test_unsupported_formats_are_named(owner, acme):
 
 def test_an_oversized_file_is_refused(owner, acme, settings):
     settings.ATELIER_UPLOAD_MAX_BYTES = 1000
-    response = post_file(owner, png((300, 300)) + b"\x00" * 2000)
+    response = post_file(owner, png_bytes((300, 300)) + b"\x00" * 2000)
     assert response.status_code == 400
     assert "at most 1000 bytes" in response.json()["message"]
     assert stored_uploads() == []
@@ -145,6 +125,6 @@ def test_a_body_of_the_wrong_shape_is_a_400_not_a_500(owner, acme, body):
 
 
 def test_personas_for_uploads(owner, stranger, anonymous, acme):
-    upload_id = post_file(owner, png()).json()["id"]
+    upload_id = post_file(owner, png_bytes()).json()["id"]
     assert stranger.get(f"/api/v1/assets/{upload_id}").status_code == 404
-    assert post_file(anonymous, png()).status_code == 401
+    assert post_file(anonymous, png_bytes()).status_code == 401

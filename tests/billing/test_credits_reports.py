@@ -6,41 +6,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
 from django.utils import timezone
 
-from billing.models import CreditAllocation, CreditPool, Ledger, Reservation, UsageEvent
+from billing.models import CreditAllocation, Ledger, Reservation, UsageEvent
 from billing.services import current_month
-from catalog.requests import JobRequest
 from generation.models import Job
 from generation.runner import run_job
-from generation.services import submit_job
-
-TODAY = date.today()
-
-
-def pool(name: str, amount: str, *, priority: int = 100, expires_in: int = 30,
-         started: int = 1) -> CreditPool:
-    return CreditPool.objects.create(
-        name=name, category="activate", amount_usd=Decimal(amount), priority=priority,
-        starts_on=TODAY - timedelta(days=started), expires_on=TODAY + timedelta(days=expires_in))
+from tests.factories import CreditPoolFactory, JobFactory
 
 
 def make(tenant, model: str = "stable-image-core", n: int = 1) -> Job:
-    job = submit_job(tenant, JobRequest(model=model, prompt="a lamp", n=n))
+    job = JobFactory(tenant=tenant, model=model, prompt="a lamp", n=n)
     run_job(job.pk)
     return job
 
 
 def test_pools_are_drawn_by_priority_then_earliest_expiry(acme, bedrock):
-    late = pool("late", "1.00", priority=10, expires_in=60)
-    soon = pool("soon", "1.00", priority=10, expires_in=5)
-    low = pool("low priority", "1.00", priority=50, expires_in=1)
-    pool("expired", "9.00", priority=1, expires_in=-1)
-    pool("not yet", "9.00", priority=1, started=-3)
+    late = CreditPoolFactory(name="late", amount_usd="1.00", priority=10, expires_in=60)
+    soon = CreditPoolFactory(name="soon", amount_usd="1.00", priority=10, expires_in=5)
+    low = CreditPoolFactory(name="low priority", amount_usd="1.00", priority=50, expires_in=1)
+    CreditPoolFactory(name="expired", amount_usd="9.00", priority=1, expires_in=-1)
+    CreditPoolFactory(name="not yet", amount_usd="9.00", priority=1, started=-3)
     make(acme.tenant)  # $0.04 of AWS cost
     (allocation,) = CreditAllocation.objects.all()
     assert (allocation.pool, allocation.amount_usd) == (soon, Decimal("0.04"))
@@ -50,8 +39,8 @@ def test_pools_are_drawn_by_priority_then_earliest_expiry(acme, bedrock):
 
 
 def test_one_event_can_be_split_across_two_pools(acme, bedrock):
-    first = pool("first", "0.05", priority=1)
-    second = pool("second", "1.00", priority=2)
+    first = CreditPoolFactory(name="first", amount_usd="0.05", priority=1)
+    second = CreditPoolFactory(name="second", amount_usd="1.00", priority=2)
     make(acme.tenant, n=2)  # two events of $0.04: the second splits $0.01 + $0.03
     split = CreditAllocation.objects.filter(event__index=1).order_by("pool__priority")
     assert [(a.pool.name, a.amount_usd) for a in split] == [("first", Decimal("0.01")),
@@ -62,7 +51,7 @@ def test_one_event_can_be_split_across_two_pools(acme, bedrock):
 
 
 def test_report_totals_equal_the_usage_events_to_the_cent(acme, globex, bedrock, capsys):
-    pool("credits", "0.10", priority=1)
+    CreditPoolFactory(name="credits", amount_usd="0.10", priority=1)
     make(acme.tenant, n=2)
     make(acme.tenant, model="stable-image-ultra")
     make(globex.tenant, model="sd3.5-large", n=3)

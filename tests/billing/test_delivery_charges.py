@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import dramatiq
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from billing import services as billing
@@ -21,6 +20,7 @@ from generation import runner as jobs
 from generation.models import Job
 from moderation import services as moderation
 from providers import ratelimit
+from tests.factories import StaffFactory
 from tests.fakes.rekognition import RekognitionDouble, label
 
 
@@ -45,7 +45,7 @@ def test_an_image_in_review_is_charged_when_approved_and_never_when_rejected(
     assert job.status == "succeeded" and charges(job) == []
     assert billing.usage(acme.tenant)["images"]["reserved"] == 0  # the hold ended with the job
 
-    moderator = User.objects.create_user("moderator@atelier.test", is_staff=True)
+    moderator = StaffFactory(username="moderator@atelier.test")
     first, second = job.assets.order_by("index")
     moderation.review(first, approve=True, moderator=moderator)
     moderation.review(first, approve=True, moderator=moderator)  # no second charge

@@ -8,37 +8,24 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client
 
 from billing.credits import burn
 from billing.models import CreditAlert, CreditPool
-from catalog.requests import JobRequest
 from generation.runner import run_job
-from generation.services import submit_job
+from tests.factories import CreditPoolFactory, JobFactory
+from tests.helpers import signed_in, staff_client
 
 REPORT = "/admin/finance/report/"
 
 
 def pool(amount: str) -> CreditPool:
-    return CreditPool.objects.create(name="activate", category="activate",
-                                     amount_usd=Decimal(amount), priority=1,
-                                     starts_on=date.today() - timedelta(days=1),
-                                     expires_on=date.today() + timedelta(days=90))
+    return CreditPoolFactory(name="activate", amount_usd=amount, priority=1, expires_in=90)
 
 
 def spend(tenant, n: int) -> None:  # n x $0.04 of AWS cost
-    run_job(submit_job(tenant, JobRequest(model="stable-image-core", prompt="a", n=n)).pk)
-
-
-def staff(name: str, group: str | None) -> Client:
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
+    run_job(JobFactory(tenant=tenant, model="stable-image-core", prompt="a", n=n).pk)
 
 
 def test_alerts_fire_once_at_each_threshold_and_are_emailed(acme, bedrock, settings,
@@ -65,10 +52,8 @@ def test_the_scheduler_raises_an_alert_that_a_charge_missed(acme, bedrock):
     credits = pool("0.20")
     spend(acme.tenant, 3)  # charged, but the alert never ran (its commit hook was lost)
     assert not CreditAlert.objects.exists()
-    CreditPool.objects.create(name="expired", category="activate", amount_usd=Decimal("1"),
-                              used_usd=Decimal("1"), priority=2,
-                              starts_on=date.today() - timedelta(days=60),
-                              expires_on=date.today() - timedelta(days=1))
+    CreditPoolFactory(name="expired", amount_usd="1", used_usd=Decimal("1"), priority=2,
+                      started=60, expires_in=-1)
     assert check_all_pools() == 1
     assert list(CreditAlert.objects.values_list("pool__name", "threshold")) == [
         (credits.name, 50)]
@@ -88,7 +73,7 @@ def test_burn_rate_and_forecast(acme, bedrock):
 def test_finance_sees_the_report_chart_and_csv(acme, bedrock):
     pool("1.00")
     spend(acme.tenant, 2)
-    finance = staff("fin", "Finance")
+    finance = staff_client("fin", "Finance")
     page = finance.get(REPORT)
     assert page.status_code == 200
     html = page.content.decode()
@@ -100,9 +85,8 @@ def test_finance_sees_the_report_chart_and_csv(acme, bedrock):
 
 
 def test_others_cannot_reach_the_report(acme, db):
-    assert staff("mod", "Moderators").get(REPORT).status_code == 403
-    assert staff("ops", None).get(REPORT).status_code == 403
-    owner = Client()
-    owner.force_login(acme.owner)
+    assert staff_client("mod", "Moderators").get(REPORT).status_code == 403
+    assert staff_client("ops").get(REPORT).status_code == 403
+    owner = signed_in(acme.owner)
     assert owner.get(REPORT).status_code == 302
     assert Client().get(REPORT).status_code == 302

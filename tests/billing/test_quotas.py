@@ -7,19 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from billing.models import Ledger, UsageEvent
-from billing.services import current_month, set_monthly_limits
+from billing.models import UsageEvent
+from billing.services import set_monthly_limits
 from generation.models import Job
 from generation.runner import run_job
 from generation.services import cancel_job
 from providers.base import ProviderError
+from tests.conftest import api_client, race
+from tests.factories import JobFactory, MonthlyLimitsFactory
 from tests.fakes import bedrock_outcomes as out
-
-from .conftest import api_client, race
-
-
-def ledger(tenant) -> Ledger:
-    return Ledger.objects.for_tenant(tenant).get(month=current_month())
+from tests.helpers import ledger
 
 
 def test_fifty_concurrent_submissions_against_ten_images_accept_exactly_ten(
@@ -55,10 +52,7 @@ def test_a_spend_cap_is_402_budget_exceeded(owner, acme, bedrock, empty_queue):
 
 
 def test_each_image_is_charged_once_across_retries_and_reruns(acme, bedrock):
-    from catalog.requests import JobRequest
-    from generation.services import submit_job
-
-    job = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a bag", n=7, seed=1))
+    job = JobFactory(tenant=acme.tenant, model="nova-canvas", prompt="a bag", n=7, seed=1)
     bedrock.script("amazon.nova-canvas-v1:0", out.OK, out.throttle())
     with pytest.raises(ProviderError):  # the throttled second call: Dramatiq would retry it
         run_job(job.pk)
@@ -72,13 +66,10 @@ def test_each_image_is_charged_once_across_retries_and_reruns(acme, bedrock):
 
 
 def test_withheld_and_failed_images_are_not_charged_and_their_hold_is_released(acme, bedrock):
-    from catalog.requests import JobRequest
-    from generation.services import submit_job
-
-    job = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a bag", n=3))
+    job = JobFactory(tenant=acme.tenant, model="nova-canvas", prompt="a bag", n=3)
     bedrock.script("amazon.nova-canvas-v1:0", out.filter_outputs(1))
     run_job(job.pk)
-    blocked = submit_job(acme.tenant, JobRequest(model="nova-canvas", prompt="a hat"))
+    blocked = JobFactory(tenant=acme.tenant, model="nova-canvas", prompt="a hat")
     bedrock.script("amazon.nova-canvas-v1:0", out.block_input_text())
     run_job(blocked.pk)
     row = ledger(acme.tenant)
@@ -109,10 +100,8 @@ def test_usage_endpoint_reports_the_month_for_its_own_tenant_only(owner, strange
 
 
 def test_a_tenant_can_have_a_fixed_price_per_model(owner, acme, bedrock, empty_queue):
-    from billing.models import MonthlyLimits
-
-    MonthlyLimits.objects.create(tenant=acme.tenant, price_multiplier=Decimal("1.500"),
-                                 model_prices={"sd3.5-large": "0.10"})
+    MonthlyLimitsFactory(tenant=acme.tenant, price_multiplier=Decimal("1.500"),
+                         model_prices={"sd3.5-large": "0.10"})
     fixed = owner.post("/api/v1/jobs", {"model": "sd3.5-large", "prompt": "a", "n": 2},
                        format="json").json()
     scaled = owner.post("/api/v1/jobs", {"model": "stable-image-core", "prompt": "a"},

@@ -15,6 +15,7 @@ from billing.models import StripeCustomer, UsageEvent
 from billing.stripe_sync import report_usage
 from generation.runner import run_job
 from tenants.models import Tenant
+from tests.factories import StripeCustomerFactory
 
 WEBHOOK = "/billing/stripe/webhook"
 
@@ -75,7 +76,7 @@ def test_a_stripe_outage_raises_for_the_actor_to_retry(acme, submit, stripe_doub
 @pytest.mark.parametrize(("kind", "status"), [
     ("invoice.payment_failed", "past_due"), ("customer.subscription.deleted", "suspended")])
 def test_webhooks_move_the_tenant_and_block_new_jobs(acme, owner, stripe_double, kind, status):
-    StripeCustomer.objects.create(tenant=acme.tenant, customer_id="cus_acme")
+    StripeCustomerFactory(tenant=acme.tenant, customer_id="cus_acme")
     payload = event(kind, "cus_acme")
     response = post(payload, signed(payload))
     assert response.status_code == 200
@@ -88,7 +89,7 @@ def test_webhooks_move_the_tenant_and_block_new_jobs(acme, owner, stripe_double,
 
 
 def test_forged_and_stale_signatures_are_rejected(acme, stripe_double):
-    StripeCustomer.objects.create(tenant=acme.tenant, customer_id="cus_acme")
+    StripeCustomerFactory(tenant=acme.tenant, customer_id="cus_acme")
     payload = event("invoice.payment_failed", "cus_acme")
     assert post(payload, signed(payload, secret="whsec_forged")).status_code == 400
     assert post(payload, signed(payload, at=int(time.time()) - 3600)).status_code == 400
@@ -97,7 +98,7 @@ def test_forged_and_stale_signatures_are_rejected(acme, stripe_double):
 
 
 def test_a_replayed_event_changes_nothing(acme, stripe_double):
-    StripeCustomer.objects.create(tenant=acme.tenant, customer_id="cus_acme")
+    StripeCustomerFactory(tenant=acme.tenant, customer_id="cus_acme")
     failed = event("invoice.payment_failed", "cus_acme", event_id="evt_9")
     assert post(failed, signed(failed)).json()["outcome"] == "acme -> past_due"
     Tenant.objects.filter(pk=acme.tenant.pk).update(status="active")  # fixed by hand since

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from django.test import Client
 
-from .conftest import ROOT, subprocess_env
+from tests.conftest import ROOT, subprocess_env
 
 CLOSED = "127.0.0.1:9"  # the discard port: nothing listens on loopback here
 

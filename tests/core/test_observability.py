@@ -9,24 +9,22 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 import pytest
 import structlog
 from prometheus_client import REGISTRY
 
-from billing.models import CreditPool
 from billing.services import set_monthly_limits
 from catalog.requests import JobRequest
 from core import logs, metrics, request_id
 from generation.models import Job, ProviderAttempt
 from generation.runner import run_job
-from generation.services import submit_job
 from moderation import services as moderation
 from providers.base import ProviderError
 from tests.conftest import manage, subprocess_env
+from tests.factories import CreditPoolFactory, JobFactory
 from tests.fakes import bedrock_outcomes as out
 from tests.fakes import rekognition as rekognition_fakes
 
@@ -209,7 +207,7 @@ def test_a_bedrock_job_shows_in_the_metrics(acme, bedrock, client, settings,
     approved = sample("atelier_images_total", model="stable-image-core", outcome="approved")
     cost = sample("atelier_cost_usd_total", model="stable-image-core")
     with django_capture_on_commit_callbacks(execute=True):
-        job = submit_job(acme.tenant, JobRequest(model="stable-image-core", prompt="a lamp"))
+        job = JobFactory(tenant=acme.tenant, model="stable-image-core", prompt="a lamp")
         run_job(job.pk)
     region = ProviderAttempt.unscoped.get(job=job).region
     labels = {"model": "stable-image-core", "region": region}
@@ -262,7 +260,7 @@ def test_the_scheduler_serves_its_metrics_on_a_port():
 # --- the events the alarms watch --------------------------------------------------------------
 
 def test_each_bedrock_throttle_is_an_event_and_a_count(acme, bedrock, json_logs):
-    job = submit_job(acme.tenant, JobRequest(model="stable-image-core", prompt="a lamp"))
+    job = JobFactory(tenant=acme.tenant, model="stable-image-core", prompt="a lamp")
     bedrock.script(CORE, out.throttle())
     with pytest.raises(ProviderError):
         run_job(job.pk)
@@ -274,12 +272,6 @@ def test_each_bedrock_throttle_is_an_event_and_a_count(acme, bedrock, json_logs)
     assert (event["model"], event["region"], event["level"]) == ("stable-image-core", region,
                                                                  "warning")
     assert event["model_id"] == CORE and event["job_id"] == str(job.pk)
-
-
-@pytest.fixture
-def rekognition(rekognition_double, settings):
-    settings.ATELIER_REKOGNITION = True
-    return rekognition_double
 
 
 def test_each_failed_rekognition_call_is_an_event(submit, rekognition, json_logs):
@@ -308,12 +300,9 @@ def test_a_failed_guardrails_call_is_an_event(acme, bedrock_double, settings, js
 
 def test_credit_alerts_are_events_naming_the_tenant(acme, bedrock, json_logs,
                                                     django_capture_on_commit_callbacks):
-    CreditPool.objects.create(name="activate-2026", category="activate",
-                              amount_usd=Decimal("0.10"), priority=1,
-                              starts_on=date.today() - timedelta(days=1),
-                              expires_on=date.today() + timedelta(days=90))
+    CreditPoolFactory(name="activate-2026", amount_usd="0.10", priority=1, expires_in=90)
     with django_capture_on_commit_callbacks(execute=True):
-        job = submit_job(acme.tenant, JobRequest(model="stable-image-core", prompt="a", n=2))
+        job = JobFactory(tenant=acme.tenant, model="stable-image-core", prompt="a", n=2)
         run_job(job.pk)  # 2 x $0.04 = 80 % of the pool
     alerts = events(json_logs(), "billing.credit_alert")
     assert [(a["tenant"], a["pool"], a["percent"]) for a in alerts] == [

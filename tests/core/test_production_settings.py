@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from config.env import ConfigurationError
-
-from .conftest import ROOT, manage, subprocess_env
+from tests.conftest import ROOT, manage, subprocess_env
 
 SETTINGS_FILE = ROOT / "config" / "settings.py"
 BOOLEANS = ["DEBUG", "ATELIER_HTTPS", "ATELIER_BEHIND_PROXY", "ATELIER_REKOGNITION",

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from core.scheduler import LocalLeaderLock, RedisLeaderLock, Scheduler
 from generation.models import Job
-
-from .conftest import start_manage, subprocess_env
+from tests.conftest import start_manage, subprocess_env
+from tests.helpers import wait_until
 
 CALLS: list[str] = []
 
@@ -44,14 +44,6 @@ def calls() -> Iterator[list[str]]:
     CALLS.clear()
 
 
-def wait_until(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
 def run_in_thread(scheduler: Scheduler, name: str) -> threading.Thread:
     thread = threading.Thread(target=scheduler.run, name=name, daemon=True)
     thread.start()
@@ -59,8 +51,8 @@ def run_in_thread(scheduler: Scheduler, name: str) -> threading.Thread:
 
 
 def test_tasks_run_every_interval_and_a_failing_one_stops_nothing(calls, settings):
-    settings.ATELIER_SCHEDULE = {"boom": ("tests.test_scheduler.explode", 0.1),
-                                 "count": ("tests.test_scheduler.record_call", 0.1)}
+    settings.ATELIER_SCHEDULE = {"boom": ("tests.core.test_scheduler.explode", 0.1),
+                                 "count": ("tests.core.test_scheduler.record_call", 0.1)}
     scheduler = Scheduler(lock=LocalLeaderLock(), tick=0.05)
     thread = run_in_thread(scheduler, "solo")
     try:
@@ -100,7 +92,7 @@ def test_a_second_scheduler_waits_and_takes_over_when_the_leader_stops(
     settings.DRAMATIQ_BROKER = {**settings.DRAMATIQ_BROKER,
                                 "OPTIONS": {"namespace": f"t-{uuid.uuid4().hex[:8]}"}}
     settings.ATELIER_SCHEDULER_LOCK_SECONDS = 1
-    settings.ATELIER_SCHEDULE = {"count": ("tests.test_scheduler.record_call", 0.1)}
+    settings.ATELIER_SCHEDULE = {"count": ("tests.core.test_scheduler.record_call", 0.1)}
     leader = Scheduler(lock=RedisLeaderLock(lock_url, 1.0), tick=0.05)
     leader_thread = run_in_thread(leader, "leader")
     wait_until(lambda: leader.leading.is_set(), 5, "the first scheduler to lead")

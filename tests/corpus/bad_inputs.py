@@ -3,7 +3,7 @@
 Each `Case` is one request to the API (method, path, content type, a JSON value, a raw body or
 multipart parts, headers, which key) or one `manage.py` command line, with what must come
 back: the HTTP status (for the CLI the exit status: 2 for bad input), and the `field` and the
-words the error must name. `tests/test_bad_input_corpus.py` runs every case and checks that
+words the error must name. `tests/api/test_bad_input_corpus.py` runs every case and checks that
 the database, the queue and the stored files are exactly as they were before it.
 
 Placeholders, filled in by the test:
@@ -26,9 +26,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -36,6 +34,8 @@ from functools import cache
 from typing import Any
 
 from PIL import Image
+
+from tests.helpers import encoded, png_bytes, png_header
 
 MISSING: Any = object()
 Body = bytes | Callable[[], bytes]
@@ -70,18 +70,8 @@ class Case:
 # --- bytes the cases send -----------------------------------------------------------------------
 
 @cache
-def png(width: int = 64, height: int = 48, mode: str = "RGB") -> bytes:
-    """A small valid PNG."""
-    buffer = io.BytesIO()
-    Image.new(mode, (width, height), 128).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@cache
 def noisy_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.effect_noise((96, 96), 60).convert("RGB").save(buffer, "PNG")
-    return buffer.getvalue()
+    return encoded(Image.effect_noise((96, 96), 60).convert("RGB"), "PNG")
 
 
 def broken_png() -> bytes:
@@ -99,9 +89,7 @@ def truncated_png() -> bytes:
 
 @cache
 def jpeg(width: int = 200, height: int = 150) -> bytes:
-    buffer = io.BytesIO()
-    Image.effect_noise((width, height), 60).convert("RGB").save(buffer, "JPEG")
-    return buffer.getvalue()
+    return encoded(Image.effect_noise((width, height), 60).convert("RGB"), "JPEG")
 
 
 def truncated_jpeg() -> bytes:
@@ -109,20 +97,10 @@ def truncated_jpeg() -> bytes:
     return data[: len(data) // 3]
 
 
-def png_header(width: int, height: int) -> bytes:
-    """A tiny file whose header claims `width` x `height` pixels (a decompression bomb's)."""
-    def chunk(kind: bytes, payload: bytes) -> bytes:
-        return (struct.pack(">I", len(payload)) + kind + payload
-                + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
-
-
 def zip_named_png() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("image.png", png())
+        archive.writestr("image.png", png_bytes())
     return buffer.getvalue()
 
 
@@ -130,16 +108,13 @@ SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
        b'<rect width="64" height="64" fill="red"/></svg>')
 
 
-@cache
 def gif() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("P", (32, 32), 3).save(buffer, "GIF")
-    return buffer.getvalue()
+    return png_bytes((32, 32), 3, mode="P", fmt="GIF")
 
 
 def oversized_png() -> bytes:
     """A valid PNG padded past the 10 MiB upload cap (ATELIER_UPLOAD_MAX_BYTES)."""
-    return png() + b"\x00" * (10 * 1024 * 1024)
+    return png_bytes() + b"\x00" * (10 * 1024 * 1024)
 
 
 def b64(data: bytes) -> str:
@@ -149,7 +124,7 @@ def b64(data: bytes) -> str:
 def base64_just_over_the_byte_cap() -> bytes:
     """A JSON upload whose decoded image is one byte over 10 MiB (the body itself is under
     the body cap, so the image's own limit is what refuses it)."""
-    data = png() + b"\x00" * (10 * 1024 * 1024 + 1 - len(png()))
+    data = png_bytes() + b"\x00" * (10 * 1024 * 1024 + 1 - len(png_bytes()))
     return json.dumps({"data": b64(data), "filename": "big.png"}).encode()
 
 
@@ -181,8 +156,8 @@ def nested(depth: int) -> bytes:
 
 # Files for `@file:NAME` in command lines.
 FILES: dict[str, Body] = {
-    "photo.png": lambda: png(640, 480),
-    "square.png": lambda: png(512, 512, "L"),
+    "photo.png": lambda: png_bytes((640, 480)),
+    "square.png": lambda: png_bytes((512, 512), 128, mode="L"),
     "notes.txt": b"these are notes, not an image\n",
     "empty.png": b"",
     "bomb.png": lambda: png_header(30000, 30000),
@@ -191,7 +166,7 @@ FILES: dict[str, Body] = {
     "zip.png": zip_named_png,
     "latin1.csv": b"sku,prompt\nA,a vase\nB,caf\xe9 au lait\n",
     "header-only.csv": b"sku,prompt\n",
-    "image.csv": lambda: png(),
+    "image.csv": lambda: png_bytes(),
     "rows.csv": b"sku,prompt,n\nA,a vase,0\nB,a jug,1\n",
     "formula.csv": b"sku,prompt,seed\nA,a vase,=1+2\n",
 }
@@ -485,13 +460,15 @@ CASES: list[Case] = [
     upload("upload: path-like name, not an image", b"root:x:0:0:root:/root:/bin/bash\n",
            "../../etc/passwd.png", "not an image"),
     Case("upload: two files", 400, "file", ("one file",), path="/api/v1/uploads",
-         parts={"file": [("a.png", png(), "image/png"), ("b.png", png(32, 32), "image/png")]}),
+         parts={"file": [("a.png", png_bytes(), "image/png"),
+                         ("b.png", png_bytes((32, 32)), "image/png")]}),
     Case("upload: a file and base64 data", 400, "data", ("not both",), path="/api/v1/uploads",
-         parts={"file": ("a.png", png(), "image/png"), "data": b64(png(20, 20))}),
+         parts={"file": ("a.png", png_bytes(), "image/png"),
+                "data": b64(png_bytes((20, 20)))}),
     upload_json("upload: base64 without padding", {"data": "aGVsbG8"}, "data",
                 "not valid base64"),
-    upload_json("upload: a data: URL", {"data": "data:image/png;base64," + b64(png())}, "data",
-                "not valid base64", "without the `data:"),
+    upload_json("upload: a data: URL", {"data": "data:image/png;base64," + b64(png_bytes())},
+                "data", "not valid base64", "without the `data:"),
     upload_json("upload: base64 empty", {"data": ""}, "data", "blank"),
     upload_json("upload: base64 of text", {"data": b64(b"plain text")}, "file",
                 "not an image"),
@@ -502,13 +479,13 @@ CASES: list[Case] = [
          path="/api/v1/uploads", raw=base64_just_over_the_byte_cap),
     Case("upload: base64 body over the body cap", 413, "body", ("at most",),
          path="/api/v1/uploads", raw=base64_over_the_body_cap, code="request_too_large"),
-    upload_json("upload: filename of 201 characters", {"data": b64(png()), "filename": "f" * 201},
-                "filename", "200"),
+    upload_json("upload: filename of 201 characters",
+                {"data": b64(png_bytes()), "filename": "f" * 201}, "filename", "200"),
     Case("upload: multipart without a boundary", 400, None, ("boundary",),
          path="/api/v1/uploads", raw=b"--x\r\n", content_type="multipart/form-data",
          code="invalid_request"),
     Case("upload: raw image/png body", 415, None, ("image/png",), path="/api/v1/uploads",
-         raw=png(), content_type="image/png", code="unsupported_media_type"),
+         raw=png_bytes(), content_type="image/png", code="unsupported_media_type"),
     # --- POST /batches ---------------------------------------------------------------------------
     batch_csv("batch csv: invalid UTF-8 in the header", b"sku,pr\xf6mpt\nA,a vase\n", None,
               "not UTF-8"),
@@ -517,7 +494,7 @@ CASES: list[Case] = [
               "10001"),
     batch_csv("batch csv: 20 MB", csv_of_20_mb, "file", "at most 10485760 bytes per CSV",
               code="invalid_parameter"),
-    batch_csv("batch csv: a PNG sent as CSV", png, None, "UTF-8"),
+    batch_csv("batch csv: a PNG sent as CSV", png_bytes, None, "UTF-8"),
     batch_csv("batch csv: n of 2**63 in a cell", f"sku,prompt,n\nA,a vase,{2**63}\n".encode(),
               "n", "less than or equal to"),
     batch_csv("batch csv: unknown query option", b"sku,prompt\nA,a vase\n", "colour",

@@ -4,21 +4,10 @@ starts; bad rows are listed by row and column and nothing is made; progress and 
 import io
 import zipfile
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from generation.models import Batch, Job
-from tenants.services import ensure_owner
-
-
-@pytest.fixture
-def browser(acme):
-    client = Client()
-    client.force_login(ensure_owner(acme.tenant, "owner@acme.test", "pw-1-for-tests")[0])
-    return client
-
 
 GOOD = ("sku,prompt,n\n" + "".join(f"SKU-{i},a lamp number {i},1\n" for i in range(12))).encode()
 BAD = b"sku,prompt,n\nA,a lamp,0\nB,,1\nA,a chair,1\n"

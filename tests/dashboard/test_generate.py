@@ -2,20 +2,10 @@
 same service as the API (refusals shown, nothing created)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from billing.services import set_monthly_limits
 from generation.models import BrandTemplate, Job
-from tenants.services import ensure_owner
-
-
-@pytest.fixture
-def browser(acme):
-    client = Client()
-    client.force_login(ensure_owner(acme.tenant, "owner@acme.test", "pw-1-for-tests")[0])
-    return client
-
 
 FORM = {"model": "stable-image-core", "prompt": "a linen shirt", "n": "3",
         "aspect_ratio": "1:1"}

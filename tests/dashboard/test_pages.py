@@ -7,41 +7,15 @@ from django.urls import reverse
 
 from generation.models import BrandTemplate
 from generation.runner import run_job
-from tenants.models import Membership
-from tenants.services import ensure_owner
-
-PASSWORD = "correct horse battery"
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def owner_user(acme):
-    user, _ = ensure_owner(acme.tenant, "owner@acme.test", PASSWORD)
-    return user
-
-
-@pytest.fixture
-def browser(owner_user):
-    return signed_in(owner_user)
-
-
-@pytest.fixture
-def other(globex):
-    user, _ = ensure_owner(globex.tenant, "owner@globex.test", PASSWORD)
-    return signed_in(user)
+from tests.dashboard.conftest import PASSWORD
+from tests.factories import MembershipFactory
+from tests.helpers import signed_in
 
 
 def member(tenant, email, role):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(email, email, PASSWORD)
-    Membership.objects.create(user=user, tenant=tenant, role=role)
-    return signed_in(user)
+    membership = MembershipFactory(tenant=tenant, role=role, user__username=email,
+                                   user__email=email, user__password=PASSWORD)
+    return signed_in(membership.user)
 
 
 @pytest.fixture
@@ -135,7 +109,7 @@ def test_signing_in_lands_on_the_tenant(client, owner_user):
 
 
 def test_the_switcher_offers_only_the_users_tenants(owner_user, acme, globex):
-    Membership.objects.create(user=owner_user, tenant=globex.tenant, role="member")
+    MembershipFactory(user=owner_user, tenant=globex.tenant, role="member")
     client = signed_in(owner_user)
     page = client.get(reverse("dashboard-generate", args=["acme"])).content.decode()
     assert 'id="tenant-switcher"' in page and "Globex" in page

@@ -3,7 +3,6 @@ quotas and prices as the API) linked to the picked image; outpainting to several
 is one job per format, all or nothing."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assets.models import Asset
@@ -11,7 +10,7 @@ from core.errors import InvalidParameter
 from generation import refinements
 from generation.models import Job
 from generation.runner import run_job
-from tenants.services import ensure_owner
+from tests.helpers import png_bytes
 
 
 @pytest.fixture
@@ -19,14 +18,6 @@ def picked(acme, submit):
     job = submit(n=1, size="512x512", seed=7)
     run_job(job.pk)
     return job.assets.get()
-
-
-@pytest.fixture
-def browser(acme):
-    user, _ = ensure_owner(acme.tenant, "owner@acme.test", "pw-for-tests-1")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("action, model, operation", [
@@ -99,15 +90,9 @@ def test_the_refine_form_posts_outpaint_and_lists_the_jobs(browser, acme, picked
 
 def test_a_painted_mask_becomes_an_upload_and_an_inpaint_job(browser, acme, picked, empty_queue):
     import base64
-    import io
 
-    from PIL import Image
-
-    mask = Image.new("L", (512, 512), 0)
-    mask.paste(255, (100, 100, 300, 300))
-    buffer = io.BytesIO()
-    mask.save(buffer, "PNG")
-    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    mask = png_bytes((512, 512), 0, mode="L", box=(100, 100, 300, 300), box_color=255)
+    data_url = "data:image/png;base64," + base64.b64encode(mask).decode()
     response = browser.post(reverse("dashboard-refine", args=["acme", picked.pk]),
                             {"action": "inpaint", "mask_data": data_url, "prompt": "a vase"})
     job = Job.objects.for_tenant(acme.tenant).get(operation="inpaint")
@@ -119,12 +104,9 @@ def test_a_painted_mask_becomes_an_upload_and_an_inpaint_job(browser, acme, pick
     assert b"mask: expected a PNG" in bad.content
 
 
-def test_another_tenants_image_cannot_be_refined(globex, picked, empty_queue):
-    user, _ = ensure_owner(globex.tenant, "owner@globex.test", "pw-for-tests-2")
-    client = Client()
-    client.force_login(user)
+def test_another_tenants_image_cannot_be_refined(other, picked, empty_queue):
     for tenant in ("acme", "globex"):
-        response = client.post(reverse("dashboard-refine", args=[tenant, picked.pk]),
+        response = other.post(reverse("dashboard-refine", args=[tenant, picked.pk]),
                                {"action": "variations"})
         assert response.status_code == 404
     assert Job.unscoped.filter(source_asset=picked).count() == 0

@@ -1,19 +1,9 @@
 """Brand templates in the dashboard: create, edit, delete and try, with the service's rules."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from generation.models import BrandTemplate
-from tenants.services import ensure_owner
-
-
-@pytest.fixture
-def browser(acme):
-    client = Client()
-    client.force_login(ensure_owner(acme.tenant, "owner@acme.test", "pw-1-for-tests")[0])
-    return client
-
 
 FORM = {"name": "studio", "prompt": "a {subject} on {surface}", "model_key": "local",
         "operation": "text_to_image", "aspect_ratio": "4:5",

@@ -3,26 +3,15 @@ from the tenant's own usage events only."""
 
 from decimal import Decimal
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from billing.services import set_monthly_limits
-from catalog.requests import JobRequest
 from generation.runner import run_job
-from generation.services import submit_job
-from tenants.services import ensure_owner
-
-
-@pytest.fixture
-def browser(acme):
-    client = Client()
-    client.force_login(ensure_owner(acme.tenant, "owner@acme.test", "pw-1-for-tests")[0])
-    return client
+from tests.factories import JobFactory
 
 
 def deliver(tenant, model, n):
-    job = submit_job(tenant, JobRequest(model=model, prompt="a lamp", n=n, aspect_ratio="1:1"))
+    job = JobFactory(tenant=tenant, model=model, prompt="a lamp", n=n, aspect_ratio="1:1")
     run_job(job.pk)
     return job
 

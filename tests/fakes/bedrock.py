@@ -1,8 +1,10 @@
 """A strict local HTTP double of Bedrock Runtime `InvokeModel` and `Converse`.
 
-The real boto3 client talks to it through AWS_ENDPOINT_URL_BEDROCK_RUNTIME (reference §7.4).
-This module does routing, auth, quotas, fault injection, scripted outcomes, the wire format of
-answers (§4.2) and the pytest fixture. The rest:
+The real boto3 client talks to it through AWS_ENDPOINT_URL_BEDROCK_RUNTIME, boto3's per-service
+endpoint variable (docs/bedrock.md, "5. Enabling model access", step 4). This module does
+routing, auth, quotas, fault injection, scripted outcomes, the wire format of answers (a JSON
+body; an error is `{"message": ...}` with its name in the `x-amzn-ErrorType` header) and the
+pytest fixture. The rest:
 * bedrock_outcomes.py  - the scriptable outcomes and the error answers;
 * bedrock_models.py    - the InvokeModel families and their success/filter bodies, with the
   per-model rules in bedrock_amazon.py (Nova Canvas, Titan) and bedrock_stability.py;
@@ -17,9 +19,9 @@ Order of checks for one request: route (404) -> record -> auth (403) -> scripted
 fault_rate (500/503) -> body validation (400) -> scripted content-filter outcome -> latency and
 delay -> answer. A scripted outcome is consumed even when the request is then refused.
 
-Decisions on open points of the reference:
-* Nova 2 Omni (`us.amazon.nova-2-omni-v1:0`, and its base id, §12.11) is served over Converse
-  only; InvokeModel on it is refused with a ValidationException (invented wording).
+Decisions where AWS's documentation is silent:
+* Nova 2 Omni (`us.amazon.nova-2-omni-v1:0`, and its base id `amazon.nova-2-omni-v1:0`) is served
+  over Converse only; InvokeModel on it is refused with a ValidationException (invented wording).
 * Converse on an image model answers the real "This action doesn't support the model…" error.
 * SigV4 signatures are parsed, not verified (the double does not know the secret key).
 * `throttled` counts the rpm-quota throttles only, not scripted throttle() outcomes.
@@ -359,7 +361,8 @@ SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^/,\s
 
 
 def _authenticate(authorization: str) -> None:
-    """SigV4 scoped to `bedrock`, or a Bearer API key (§7.2). Signatures are not verified."""
+    """SigV4 scoped to `bedrock`, or a Bedrock API key sent as `Authorization: Bearer <key>`.
+    Signatures are not verified."""
     if not authorization:
         raise ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
     if authorization.startswith("Bearer "):

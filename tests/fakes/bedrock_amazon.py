@@ -1,9 +1,12 @@
-"""Amazon Nova Canvas and Titan Image Generator v1/v2 InvokeModel bodies (reference §1, §2).
+"""Amazon Nova Canvas and Titan Image Generator v1/v2 InvokeModel bodies: the `taskType`s, their
+`*Params` and `imageGenerationConfig` (Atelier's side of each operation: docs/bedrock.md,
+"2. Operations, and how Atelier maps them").
 
-Choices on the reference's conflicts: `text` is optional for IMAGE_VARIATION and INPAINTING and
-required for OUTPAINTING (both readings of §1.3 pass where they conflict); width and height come
-together or not at all (everit "property [x] is required"); Nova input images follow the output
-side/aspect/pixel limits of §1.5 but need not be multiples of 16; Titan accepts width/height on
+Choices where AWS's pages for these models disagree: `text` is optional for IMAGE_VARIATION and
+INPAINTING and required for OUTPAINTING (where the task-type pages and the examples conflict, both
+readings pass); width and height come together or not at all (everit "property [x] is required");
+Nova input images follow the output limits (320-4096 px a side, aspect up to 4:1, under 4.19 MP;
+docs/bedrock.md, "Sizes") but need not be multiples of 16; Titan accepts width/height on
 inpaint/outpaint as the AWS samples send them, but answers at the input size; Titan defaults to
 1024x1024 (the samples), not the 1408 of its page; the Nova pixel cap is `< 4,194,304` unless the
 double's `pixel_cap_inclusive` is set.
@@ -75,8 +78,8 @@ def titan_size(cfg: dict, ptr: str, ctx: Ctx) -> None:
 
 
 def image_config(sizes: bool, side: Node, check: Callable) -> Obj:
-    """imageGenerationConfig, with or without width/height (§1.2: INPAINTING, OUTPAINTING and
-    VIRTUAL_TRY_ON take no size on Nova)."""
+    """imageGenerationConfig, with or without width/height (INPAINTING, OUTPAINTING and
+    VIRTUAL_TRY_ON take no size on Nova: the output has the input's size)."""
     props = {"width": side, "height": side, "quality": Enum(("standard", "premium")),
              "cfgScale": Num(1.1, 10), "numberOfImages": Int(1, 5), "seed": Int(0, 2_147_483_646)}
     config = Obj(props, needs={"width": ("height",), "height": ("width",)}, checks=(check,))

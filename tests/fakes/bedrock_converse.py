@@ -1,6 +1,8 @@
-"""Converse for Amazon Nova 2 Omni (reference §12): request validation and answers.
+"""Converse for Amazon Nova 2 Omni: request validation and answers (Atelier's side, an image
+asked for in words and the returned image the authority on its size: docs/bedrock.md,
+"2. Operations, and how Atelier maps them").
 
-Coral (service-layer) errors use the captured wording of §12.7: "N validation error(s) detected:
+Coral (service-layer) errors use the wording captured from Bedrock: "N validation error(s) detected:
 Value '<v>' at '<path>' failed to satisfy constraint: <constraint>", joined by "; ", with 1-based
 list indexes. Nova's conversation rules use the captured prose messages with 0-based indexes.
 Where no capture exists (unknown members, wrong JSON types, unions with several members, image
@@ -53,9 +55,11 @@ BLANK = ("The text field in the ContentBlock object at messages.{i}.content.{j} 
          "to the text field, and try again.")
 BLOCKED = ("This request has been blocked by our content filters. Please adjust your {what} to "
            "submit a new request.")
-OUTPUT_BLOCKED = "The generated image has been blocked by our content filters."  # inferred (§12.8)
-# additionalModelRequestFields goes to the model, which answers in its own words (§12.7 "model-side
-# validation"); that Nova checks these keys with this schema is an assumption of this double.
+# Inferred from the input-side message; no capture of an output-side refusal exists.
+OUTPUT_BLOCKED = "The generated image has been blocked by our content filters."
+# additionalModelRequestFields goes to the model, which answers in its own words (model-side
+# validation, not Coral's); that Nova checks these keys with this schema is an assumption of this
+# double.
 MODEL_FIELDS = Obj({"inferenceConfig": Obj({"topK": Int(1)}),
                     "reasoningConfig": Obj({"type": Enum(("enabled", "disabled")),
                                             "maxReasoningEffort": Enum(("low", "medium", "high"))},
@@ -235,7 +239,7 @@ def validate(body: Any) -> Conversation:
     """Validate a Converse body for Nova 2 Omni; raise ApiError on the first refusal."""
     typed(body, dict, "request")
     for key in body:
-        if key not in MEMBERS:  # INVENTED wording: no capture of the real answer exists (§12.7)
+        if key not in MEMBERS:  # INVENTED wording: no capture of the real answer exists
             raise validation(f"Unknown member '{key}' in the Converse request body.")
     errors: list[str] = []
     check_messages(body.get("messages"), errors)

@@ -1,4 +1,5 @@
-"""Bedrock Guardrails `ApplyGuardrail` (reference §5) for the Bedrock double.
+"""Bedrock Guardrails `ApplyGuardrail` for the Bedrock double (how Atelier calls it on prompts
+and images: docs/moderation.md).
 
 ApplyGuardrail is a bedrock-runtime operation, so BedrockDouble serves it on the same server as
 InvokeModel and Converse: `POST /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply`.
@@ -12,7 +13,8 @@ at HIGH strength (text and image) and a custom word list. Controls on the double
 * `guardrail_blocked_terms: set[str]` - a guarded text block containing one (case-insensitive)
   -> GUARDRAIL_INTERVENED with a wordPolicy.customWords entry per matched term;
 * `guardrail_image_verdict: str`      - "clean" (default) or "block": image blocks -> a BLOCKED
-  contentPolicy filter of type `guardrail_image_filter` (default "SEXUAL"), confidence HIGH;
+  contentPolicy filter of type `guardrail_image_filter` (default "SEXUAL") at the confidence
+  band `guardrail_image_confidence` (LOW, MEDIUM or HIGH; default HIGH);
 * `guardrail_blocked_message: str`    - the text of `outputs` when the guardrail intervenes;
 * `guardrail_latency: float`          - seconds added to every ApplyGuardrail answer
   (`latency`, `rpm` and `fault_rate` of the double apply to model calls only);
@@ -24,13 +26,14 @@ at HIGH strength (text and image) and a custom word list. Controls on the double
 Order of checks: route -> record -> auth (403) -> scripted error -> identifier and version
 (400) -> registered id (404) -> body (400) -> assessment -> latency and delay -> answer.
 
-Decisions on points §5 leaves open (all wording here is INVENTED unless marked):
+Decisions where AWS's documentation of ApplyGuardrail is silent (all wording here is INVENTED
+unless marked):
 * the registered-id lookup (404) comes before body validation, as the double does for models;
 * body violations use Coral's "N validation error(s) detected: Value .. at 'content.1.member..'"
   frame (shared with bedrock_converse.py); wrong JSON types and unknown members raise at once;
 * image blocks: the bytes must decode as an image of the declared format; at most 20 images,
   4 MiB (4,194,304 bytes) and 8000 px per side [GR-MM, "4 MB" read as MiB]. No text length cap
-  is enforced: §5 gives none;
+  is enforced: none is documented;
 * text blocks qualified only as grounding_source/query are not guarded (they feed contextual
   grounding, which this guardrail does not configure) but count in the text coverage total;
 * usage: one text unit per started 1,000 guarded characters per text block, charged to the
@@ -73,13 +76,14 @@ QUALIFIERS = ("grounding_source", "query", "guard_content")
 FORMATS = ("png", "jpeg")
 FILTER_TYPES = ("INSULTS", "HATE", "SEXUAL", "VIOLENCE", "MISCONDUCT", "PROMPT_ATTACK")
 VERDICTS = ("clean", "block")
+BANDS = ("LOW", "MEDIUM", "HIGH")  # the confidence of a detected filter (NONE: not detected)
 MAX_IMAGES = 20
 MAX_IMAGE_BYTES = 4 * 1024 * 1024
 MAX_IMAGE_SIDE = 8000
 BLOCKED_MESSAGE = "Sorry, the model cannot answer this question."  # the console default
 ACCOUNT = "123456789012"
 # The scriptable outcomes: ApplyGuardrail declares AccessDenied, ResourceNotFound, Throttling,
-# InternalServer, ServiceUnavailable, Validation and ServiceQuotaExceeded (§5.3).
+# InternalServer, ServiceUnavailable, Validation and ServiceQuotaExceeded (its API's error list).
 OUTCOMES = frozenset({"ok", "delay", "throttle", "server_error_500", "server_error_503",
                       "access_denied", "quota_exceeded"})
 NOT_FOUND = ("The guardrail {id} (version {version}) was not found. [BedrockDouble: register the "
@@ -251,6 +255,7 @@ class GuardrailMixin:
     guardrail_blocked_terms: set[str]
     guardrail_image_verdict: str
     guardrail_image_filter: str
+    guardrail_image_confidence: str
     guardrail_blocked_message: str
     guardrail_latency: float
     _lock: threading.Lock
@@ -262,6 +267,7 @@ class GuardrailMixin:
         self.guardrail_blocked_terms = set()
         self.guardrail_image_verdict = "clean"
         self.guardrail_image_filter = "SEXUAL"
+        self.guardrail_image_confidence = "HIGH"
         self.guardrail_blocked_message = BLOCKED_MESSAGE
         self.guardrail_latency = 0.0
 
@@ -327,6 +333,8 @@ class GuardrailMixin:
             raise ValueError(f"guardrail_image_verdict must be one of {VERDICTS}")
         if self.guardrail_image_filter not in FILTER_TYPES:
             raise ValueError(f"guardrail_image_filter must be one of {FILTER_TYPES}")
+        if self.guardrail_image_confidence not in BANDS:
+            raise ValueError(f"guardrail_image_confidence must be one of {BANDS}")
         words: dict[str, dict] = {}
         for text in request.guarded:
             for term in sorted(self.guardrail_blocked_terms):
@@ -337,7 +345,8 @@ class GuardrailMixin:
         image_blocked = bool(request.images) and self.guardrail_image_verdict == "block"
         filters = []
         if image_blocked:
-            filters.append({"type": self.guardrail_image_filter, "confidence": "HIGH",
+            filters.append({"type": self.guardrail_image_filter,
+                            "confidence": self.guardrail_image_confidence,
                             "filterStrength": "HIGH", "action": "BLOCKED", "detected": True})
         if request.scope == "FULL":
             filters += [{"type": kind, "confidence": "NONE", "filterStrength": "HIGH",

@@ -1,4 +1,7 @@
-"""The InvokeModel families by name, and their answers (reference §1.6, §1.7, §2.5, §3, §3.5).
+"""The InvokeModel families by name, and their answers: Nova Canvas and Titan (`images`, and
+`error` when some or all were filtered), Stability (`images`, `seeds`, `finish_reasons`) and SDXL
+(`artifacts` with `finishReason`, CONTENT_FILTERED when filtered); what Atelier makes of each:
+docs/bedrock.md, "3. Outcomes, retries and timeouts".
 
 A family is a schema (tests/fakes/bedrock_schema.py nodes) plus a planner that reads a valid body
 into a `Plan` (how many images, of what size and format). `render` turns a plan into the family's
@@ -37,7 +40,8 @@ def blocked_input(plan: Plan, what: str) -> dict | None:
         if what == "text":
             raise validation(SDXL_BLOCKED)
         return None  # image: answered as a CONTENT_FILTERED artifact by render()
-    # The documented example body (§3): only finish_reasons, no seeds and no images.
+    # The body of AWS's documented example for Stability: only finish_reasons, no seeds and no
+    # images.
     return {"finish_reasons": [f"Filter reason: {'prompt' if what == 'text' else 'input image'}"]}
 
 

@@ -1,7 +1,10 @@
-"""The outcomes a test can script on the Bedrock double, and the error answers (reference §4).
+"""The outcomes a test can script on the Bedrock double, and the error answers: for each error
+kind, the HTTP status, the `x-amzn-ErrorType` name and the message Bedrock Runtime sends (what
+Atelier makes of each: docs/bedrock.md, "3. Outcomes, retries and timeouts").
 
-The first five messages are captured from real responses (§4.4); the 5xx, timeout, not-ready and
-model-error messages are plausible wording, not captures.
+The first five messages (throttled, daily token quota, end of life, legacy, no access) are
+captured from real responses; the 5xx, timeout, not-ready and model-error messages are plausible
+wording, not captures.
 """
 
 from __future__ import annotations

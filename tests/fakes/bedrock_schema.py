@@ -2,9 +2,10 @@
 
 Bedrock validates model bodies with everit-json-schema and answers the first problem as
 `Malformed input request: #/<pointer>: <reason>, please reformat your input and try again.`
-(reference §4.4). The reasons below copy everit's wording. Checks that JSON schema cannot express
-(image decoding, image sizes, mask colours, aspect ratios) have no captured wording: those reasons
-are invented here, in the same sentence frame, and marked "invented" where they are built.
+(wording captured from real answers). The reasons below copy everit's wording. Checks that JSON
+schema cannot express (image decoding, image sizes, mask colours, aspect ratios) have no captured
+wording: those reasons are invented here, in the same sentence frame, and marked "invented" where
+they are built.
 
 The real service collects every violation and, when there are several, answers
 `N schema violations found`; this double stops at the first one, which is what tests want.

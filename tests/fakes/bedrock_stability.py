@@ -1,12 +1,15 @@
-"""Stability AI InvokeModel bodies: SD3/SD3.5, Ultra, Core, SDXL and the Image Services (§3).
+"""Stability AI InvokeModel bodies: SD3/SD3.5, Ultra, Core, SDXL and the Image Services (the
+models and their operations: docs/bedrock.md, "1. The catalog" and "2. Operations, and how
+Atelier maps them").
 
-Choices where the reference is silent or split: `prompt` may be empty on SD3.5/SD3 and the Image
-Services (0-10,000 chars, as documented) but not on Ultra/Core (Stability's own API says 1-10,000);
-Core takes no `mode` (text-to-image only); Ultra accepts image-to-image only with
-`mode: "image-to-image"` and an optional `strength` (§3.2 conflict); output sizes follow Stability's
-SD3 table per aspect ratio, about 1 MP of the input's aspect for image-to-image, the input size for
-edits, 4x for Fast Upscale (at most 16.7 MP, since its input is at most 1 MP) and about 4 MP for
-Creative/Conservative Upscale. Service masks of another size are accepted (the service resizes).
+Choices where AWS's and Stability's documentation are silent or split: `prompt` may be empty on
+SD3.5/SD3 and the Image Services (0-10,000 chars, as documented) but not on Ultra/Core (Stability's
+own API says 1-10,000); Core takes no `mode` (text-to-image only); Ultra accepts image-to-image
+only with `mode: "image-to-image"` and an optional `strength` (AWS's page and its model table
+conflict); output sizes follow Stability's SD3 table per aspect ratio, about 1 MP of the input's
+aspect for image-to-image, the input size for edits, 4x for Fast Upscale (at most 16.7 MP, since
+its input is at most 1 MP) and about 4 MP for Creative/Conservative Upscale. Service masks of
+another size are accepted (the service resizes).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from tests.fakes.bedrock_schema import (
     about_one_megapixel,
 )
 
-# --- SD3.5, SD3, Ultra, Core (§3.1-§3.4) and SDXL (§3.5) ------------------------------------
+# --- SD3.5, SD3, Ultra, Core and SDXL --------------------------------------------------------
 
 ASPECT_SIZES = {"1:1": (1024, 1024), "16:9": (1344, 768), "21:9": (1536, 640),
                 "2:3": (832, 1216), "3:2": (1216, 832), "4:5": (896, 1088), "5:4": (1088, 896),
@@ -46,7 +49,7 @@ STABILITY_FORMATS = ("PNG", "JPEG", "WEBP")
 PROMPT = Str(0, 10_000)
 ASPECT = Enum(tuple(ASPECT_SIZES))
 FORMAT = Enum(("jpeg", "png", "webp"))
-# §3.2 gives JPEG | PNG in capitals for Ultra/Core; the casing is unverified: accept both.
+# AWS's page gives JPEG | PNG in capitals for Ultra/Core; the casing is unverified: accept both.
 FORMAT_CAPS = Enum(("png", "PNG", "jpeg", "JPEG"))
 SEED_32 = Int(0, 4_294_967_295)
 SEED_SD = Int(0, 4_294_967_294)
@@ -118,7 +121,7 @@ def sdxl_plan(body: dict, ctx: Ctx) -> Plan:
                 key=" ".join(p["text"] for p in body["text_prompts"]))
 
 
-# --- Stability Image Services (§3.7) -------------------------------------------------------
+# --- Stability Image Services (us. inference profiles) ----------------------------------------
 
 SERVICE_FIELDS: dict[str, Node] = {
     "prompt": PROMPT, "negative_prompt": PROMPT, "select_prompt": PROMPT, "search_prompt": PROMPT,
@@ -220,8 +223,8 @@ SERVICES = {  # bare model id -> Service; call them as "us." + id
 SD35 = Family(sd3_schema(PROMPT, SEED_SD, FORMAT), stability_plan(4_294_967_294))
 FAMILIES = {
     "sd3.5": SD35,
-    "sd3": SD35,  # no longer listed; historically the same body as SD3.5 (§3.4)
-    # Ultra: the page shows an image-to-image block, the model table says text only (§3.2).
+    "sd3": SD35,  # no longer listed; historically the same body as SD3.5
+    # Ultra: AWS's page shows an image-to-image block, its model table says text only.
     "ultra": Family(sd3_schema(Str(1, 10_000), SEED_32, FORMAT_CAPS, strength_required=False),
                     stability_plan(4_294_967_295)),
     "core": Family(Obj({"prompt": Str(1, 10_000), "negative_prompt": PROMPT,

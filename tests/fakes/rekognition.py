@@ -1,4 +1,5 @@
-"""A strict local HTTP double of Amazon Rekognition `DetectModerationLabels` (reference §6).
+"""A strict local HTTP double of Amazon Rekognition `DetectModerationLabels` (how Atelier uses it
+on every generated image: docs/moderation.md, "Generated images — before they are delivered").
 
 The real boto3 client reaches it through AWS_ENDPOINT_URL_REKOGNITION: AWS JSON 1.1, `POST /` with
 `X-Amz-Target: RekognitionService.DetectModerationLabels` and `Content-Type:
@@ -19,9 +20,10 @@ Order of checks: route (404) -> target and content type (400) -> record -> auth 
 scripted error -> JSON types and unknown members (400) -> Coral constraints (400, all at once) ->
 image source, format and dimensions (400) -> adapter (400) -> latency and delay -> answer.
 
-Decisions on points §6 leaves open:
+Decisions where AWS's documentation of the operation is silent:
 * Statuses: 400 for every client error, 500 for InternalServerError and ThrottlingException
-  (both modelled as faults) [§6.4 inference]. Auth errors are 400 too (JSON-protocol Coral).
+  (both modelled as faults; inferred from the API's error list, not captured). Auth errors are
+  400 too (JSON-protocol Coral).
 * Coral framework errors (ValidationException, SerializationException, UnknownOperationException,
   auth errors) carry a lower-case `message`, as in the captured
   `{"__type":"ValidationException","message":"1 validation error detected: Value

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from billing.models import Ledger, MonthlyLimits, Reservation
+from billing.models import Ledger, Reservation
 from billing.services import current_month
 from generation import batches
 from generation.models import Batch, Job
 from generation.templates import create_template
-
-from .conftest import queued_messages
+from tests.conftest import queued_messages
+from tests.factories import MonthlyLimitsFactory
 
 ROWS = 10_000
 COLORS = ("red", "blue", "green", "ochre", "teal")
@@ -24,12 +24,14 @@ COLORS = ("red", "blue", "green", "ochre", "teal")
 @pytest.fixture
 def priced(acme):
     """Acme pays $0.01 an image of the (free) local model, so the holds have a value."""
-    MonthlyLimits.objects.create(tenant=acme.tenant, model_prices={"local": "0.01"})
+    MonthlyLimitsFactory(tenant=acme.tenant, model_prices={"local": "0.01"})
     return acme
 
 
 @pytest.fixture
 def studio(acme):
+    """This module's "studio" adds ", studio light" to the prompt (tests/jobs/conftest.py's
+    does not)."""
     return create_template(acme.tenant, name="studio", prompt="a {product} in {color}, "
                            "studio light", model_key="local", size="256x256")
 

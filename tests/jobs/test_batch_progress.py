@@ -7,16 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from billing.models import Ledger, MonthlyLimits, Reservation
-from billing.services import current_month
+from billing.models import Reservation
 from generation import batches
 from generation.models import Job
 from generation.runner import run_job
+from tests.factories import MonthlyLimitsFactory
+from tests.helpers import ledger
 
 
 @pytest.fixture
 def three_rows(acme, empty_queue):
-    MonthlyLimits.objects.create(tenant=acme.tenant, model_prices={"local": "0.02"})
+    MonthlyLimitsFactory(tenant=acme.tenant, model_prices={"local": "0.02"})
     return batches.submit_batch(acme.tenant, model="local", items=[
         {"sku": f"S{i}", "prompt": f"a vase, view {i}", "size": "256x256", "n": 2}
         for i in range(3)])
@@ -24,10 +25,6 @@ def three_rows(acme, empty_queue):
 
 def jobs_of(batch):
     return Job.objects.for_tenant(batch.tenant).filter(batch=batch).order_by("sku")
-
-
-def ledger(tenant) -> Ledger:
-    return Ledger.objects.for_tenant(tenant).get(month=current_month())
 
 
 def test_progress_and_status_follow_the_jobs(owner, three_rows):

@@ -16,17 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from billing.models import Ledger, Reservation
 from billing.services import set_monthly_limits
 from generation.models import Batch, Job
-from generation.templates import create_template
-
-from .conftest import queued_messages
+from tests.conftest import queued_messages
 
 HEADER = "sku,product,color,model,n,size,seed"
-
-
-@pytest.fixture
-def studio(acme):
-    return create_template(acme.tenant, name="studio", prompt="a {product} in {color}",
-                           model_key="local", size="256x256")
 
 
 def post_csv(client, text: str | bytes, **fields):

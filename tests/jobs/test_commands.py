@@ -1,4 +1,6 @@
-"""The management commands of DESIGN §6 that this issue ships."""
+"""The operator's management commands: `create_tenant` (docs/jobs.md, "Tenants and keys";
+its monthly limits in docs/billing.md, "Prices and limits"), `generate` (docs/jobs.md,
+"Submitting"), `models` (docs/bedrock.md, "1. The catalog") and `demo` (README.md)."""
 
 import json
 

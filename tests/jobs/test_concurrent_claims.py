@@ -3,8 +3,7 @@
 from django.db import connection
 
 from generation.runner import claim_job
-
-from .conftest import race
+from tests.conftest import race
 
 
 def test_the_suite_runs_on_postgresql_when_configured(postgres, db):

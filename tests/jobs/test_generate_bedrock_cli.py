@@ -12,10 +12,11 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from generation.models import Job
+from tests.helpers import encoded, png_bytes
 
 
 def write_png(path, size, fill, mode="RGB"):
-    Image.new(mode, size, fill).save(path, "PNG")
+    path.write_bytes(png_bytes(size, fill, mode=mode))
     return str(path)
 
 
@@ -45,10 +46,9 @@ def test_search_replace_with_a_mask_prompt(acme, bedrock, transactional_db, empt
 
 
 def test_a_missing_or_broken_image_file_is_refused(acme, bedrock, tmp_path, empty_queue):
-    whole = io.BytesIO()
-    Image.effect_noise((256, 256), 40).save(whole, "PNG")
+    whole = encoded(Image.effect_noise((256, 256), 40), "PNG")
     broken = tmp_path / "broken.png"
-    broken.write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
+    broken.write_bytes(whole[: len(whole) // 2])
     for path, words in [(str(tmp_path / "nope.png"), "cannot read"),
                         (str(broken), "damaged or truncated")]:
         with pytest.raises(CommandError) as raised:

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from django.conf import settings
 
 from assets.models import Asset
 from generation.models import Job
-
-from .conftest import manage, start_manage, subprocess_env
+from tests.conftest import manage, start_manage, subprocess_env
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -69,14 +68,6 @@ def workers(redis_env: dict[str, str], tmp_path: Path) -> Iterator[Workers]:
     yield pool
     pool.stop_all()
     print(pool.log.read_text(errors="replace")[-4000:])
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def test_a_job_runs_on_a_separate_worker_process_through_redis(acme, redis_env, workers):

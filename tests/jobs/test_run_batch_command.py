@@ -9,15 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from generation.models import Batch, Job
-from generation.templates import create_template
-
-from .conftest import manage, subprocess_env
-
-
-@pytest.fixture
-def studio(acme):
-    return create_template(acme.tenant, name="studio", prompt="a {product} in {color}",
-                           model_key="local", size="256x256")
+from tests.conftest import manage, subprocess_env
 
 
 def test_run_batch_runs_every_row_and_prints_a_summary(acme, studio, transactional_db,

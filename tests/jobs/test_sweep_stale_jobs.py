@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from generation.models import Job
 from generation.runner import sweep_stale_jobs
-
-from .conftest import queued_messages
+from tests.conftest import queued_messages
 
 
 def test_a_job_queued_too_long_is_re_enqueued_once(submit, empty_queue, settings):

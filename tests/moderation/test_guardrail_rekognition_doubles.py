@@ -3,25 +3,23 @@ boto3 clients (tests/fakes/bedrock_guardrail.py, tests/fakes/rekognition.py). No
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import time
 import urllib.error
 import urllib.request
-from functools import cache
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ReadTimeoutError
-from PIL import Image
 
 from tests.fakes import bedrock_outcomes as out
 from tests.fakes import rekognition as rek
 from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: F401
 from tests.fakes.rekognition import RekognitionDouble, label, rekognition_double  # noqa: F401
+from tests.helpers import png_bytes
 
 GR = "k9wd5nxy8bxr"
 ARN = f"arn:aws:bedrock:us-east-1:123456789012:guardrail/{GR}"
@@ -32,11 +30,8 @@ SIGV4 = ("AWS4-HMAC-SHA256 Credential=testing/20261125/us-east-1/{service}/aws4_
          "SignedHeaders=host;x-amz-date, Signature=0123abcd")
 
 
-@cache
 def picture(w: int = 96, h: int = 96, fmt: str = "PNG") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (w, h), (200, 40, 40)).save(buffer, fmt)
-    return buffer.getvalue()
+    return png_bytes((w, h), (200, 40, 40), fmt=fmt)
 
 
 def make_client(service: str, config: Config = NO_RETRIES) -> Any:
@@ -389,8 +384,7 @@ def test_human_loop_and_adapters_are_validated(client, rekognition):
     assert detect(client, ProjectVersion=adapter)["ProjectVersion"] == adapter
 
 
-WEBP = io.BytesIO()
-Image.new("RGB", (96, 96)).save(WEBP, "WEBP")
+WEBP = png_bytes((96, 96), 0, fmt="WEBP")
 
 
 @pytest.mark.parametrize(("image", "kwargs", "exception", "message"), [
@@ -401,7 +395,7 @@ Image.new("RGB", (96, 96)).save(WEBP, "WEBP")
     ({"Bytes": b"\x89PNG" + bytes(5_242_880)}, {}, "ValidationException",
      "at 'image.bytes' failed to satisfy constraint: Member must have length less than or "
      "equal to 5242880"),
-    ({"Bytes": WEBP.getvalue()}, {}, "InvalidImageFormatException",
+    ({"Bytes": WEBP}, {}, "InvalidImageFormatException",
      "Request has invalid image format"),
     ({"Bytes": b"GIF89a not really"}, {}, "InvalidImageFormatException",
      "Request has invalid image format"),

@@ -9,17 +9,12 @@ from django.core.files.storage import default_storage
 from assets.models import Asset
 from generation.models import Job
 from generation.runner import run_job
-from moderation.models import AuditEvent, TenantPolicy
+from moderation.models import AuditEvent
+from tests.factories import TenantPolicyFactory
 from tests.fakes import bedrock_outcomes as out
-from tests.fakes.rekognition import RekognitionDouble, label
+from tests.fakes.rekognition import label
 
 GUARDRAIL = "gr1abc"
-
-
-@pytest.fixture
-def rekognition(rekognition_double: RekognitionDouble, settings) -> RekognitionDouble:
-    settings.ATELIER_REKOGNITION = True
-    return rekognition_double
 
 
 def make(submit, n: int = 1) -> Job:
@@ -64,7 +59,7 @@ def test_borderline_goes_to_review_and_is_shown_as_in_review(owner, submit, reko
 def test_allowed_categories_pass_and_tenants_can_be_stricter(submit, rekognition, acme):
     rekognition.labels = [label("Swimwear or Underwear", 97.0)]
     assert make(submit).assets.get().moderation_status == "approved"
-    TenantPolicy.objects.create(tenant=acme.tenant, label_thresholds={
+    TenantPolicyFactory(tenant=acme.tenant, label_thresholds={
         "Swimwear or Underwear": {"review": 50, "reject": 95}})
     assert make(submit).assets.get().moderation_status == "rejected"
 

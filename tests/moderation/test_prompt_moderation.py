@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from generation.models import Job
-from moderation.models import AuditEvent, TenantPolicy
-
-from .conftest import queued_messages
+from moderation.models import AuditEvent
+from tests.conftest import queued_messages
+from tests.factories import TenantPolicyFactory
 
 
 def post(client, **fields):
@@ -42,8 +42,8 @@ def test_negative_and_mask_prompts_are_checked_too(owner, acme, empty_queue):
 
 def test_tenant_policy_blocks_its_own_terms_for_that_tenant_only(owner, stranger, acme, globex,
                                                                  empty_queue):
-    TenantPolicy.objects.create(tenant=acme.tenant, blocked_terms=["Globex"],
-                                blocked_patterns=[r"\bcompetitor\s+logo\b"])
+    TenantPolicyFactory(tenant=acme.tenant, blocked_terms=["Globex"],
+                        blocked_patterns=[r"\bcompetitor\s+logo\b"])
     refused = post(owner, prompt="a mug with the GLOBEX logo")
     assert refused.status_code == 422 and refused.json()["policy"] == "tenant"
     assert post(owner, prompt="our competitor   logo on a mug").status_code == 422

@@ -4,25 +4,16 @@ in bulk, with the effects following and every decision audited."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.storage import default_storage
 from django.test import Client
 
 from assets.models import Asset
 from generation.runner import run_job
 from moderation.models import AuditEvent
+from tests.helpers import signed_in, staff_client
 
 QUEUE = "/admin/moderation/reviewitem/"
 AUDIT = "/admin/moderation/auditevent/"
-
-
-def staff(username: str, *, moderator: bool) -> Client:
-    user = User.objects.create_user(username, password="x", is_staff=True)
-    if moderator:
-        user.groups.add(Group.objects.get(name="Moderators"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -37,7 +28,7 @@ def pending(submit):
 
 
 def test_moderators_see_pending_items_with_previews_and_labels(db, pending):
-    moderator = staff("mod", moderator=True)
+    moderator = staff_client("mod", "Moderators")
     page = moderator.get(QUEUE)
     assert page.status_code == 200
     html = page.content.decode()
@@ -49,7 +40,7 @@ def test_moderators_see_pending_items_with_previews_and_labels(db, pending):
 
 
 def test_approving_one_delivers_it_and_is_audited(db, pending, owner):
-    moderator = staff("mod", moderator=True)
+    moderator = staff_client("mod", "Moderators")
     target = pending[0]
     response = moderator.post(QUEUE, {"action": "approve", "_selected_action": [target.pk],
                                       "reason": "product shot, fine"}, follow=True)
@@ -66,7 +57,7 @@ def test_approving_one_delivers_it_and_is_audited(db, pending, owner):
 
 def test_rejecting_in_bulk_withdraws_them_and_records_the_reason(db, pending, owner, settings):
     settings.ATELIER_REJECTED_ACTION = "quarantine"
-    moderator = staff("mod", moderator=True)
+    moderator = staff_client("mod", "Moderators")
     keys = [a.storage_key for a in pending]
     moderator.post(QUEUE, {"action": "reject", "_selected_action": [a.pk for a in pending],
                            "reason": "gore"})
@@ -83,27 +74,26 @@ def test_rejecting_in_bulk_withdraws_them_and_records_the_reason(db, pending, ow
 
 def test_rejected_images_are_deleted_when_the_setting_says_so(db, pending, settings):
     settings.ATELIER_REJECTED_ACTION = "delete"
-    moderator = staff("mod", moderator=True)
+    moderator = staff_client("mod", "Moderators")
     moderator.post(QUEUE, {"action": "reject", "_selected_action": [pending[0].pk]})
     assert not default_storage.exists(pending[0].storage_key)
     assert not default_storage.exists(f"quarantine/{pending[0].storage_key}")
 
 
 def test_other_staff_and_tenant_owners_cannot_reach_the_queue_or_the_log(db, pending, acme):
-    other_staff = staff("ops", moderator=False)
+    other_staff = staff_client("ops")
     assert other_staff.get(QUEUE).status_code == 403
     assert other_staff.get(AUDIT).status_code == 403
     other_staff.post(QUEUE, {"action": "approve", "_selected_action": [pending[0].pk]})
     pending[0].refresh_from_db()
     assert pending[0].moderation_status == "pending_review"
-    owner = Client()
-    owner.force_login(acme.owner)
+    owner = signed_in(acme.owner)
     assert owner.get(QUEUE).status_code == 302  # not staff: sent to the admin login
     assert Client().get(QUEUE).status_code == 302
 
 
 def test_the_audit_log_is_viewable_but_not_editable(db, pending):
-    moderator = staff("mod", moderator=True)
+    moderator = staff_client("mod", "Moderators")
     moderator.post(QUEUE, {"action": "approve", "_selected_action": [pending[0].pk]})
     event = AuditEvent.objects.get(action="asset_approved", actor__isnull=False)
     assert moderator.get(AUDIT).status_code == 200

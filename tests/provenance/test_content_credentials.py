@@ -3,7 +3,6 @@ declares, that tampering shows, that a provider's manifest survives as the paren
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from provenance import content_credentials
 from provenance.content_credentials import SigningIdentityError, read, sign
 from provenance.dev_ca import mint_signing_identity
 from providers.local_render import render_image
+from tests.helpers import encoded
 
 FORMATS = ("png", "jpeg", "webp")
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -31,12 +31,9 @@ def identity(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _image(fmt: str, seed: int = 7, side: int = 256) -> bytes:
-    buffer = io.BytesIO()
     options = {"quality": 90} if fmt in ("jpeg", "webp") else {}
-    render_image("a gold watch on black velvet", seed, side, side).save(
-        buffer, PIL_FORMATS[fmt], **options
-    )
-    return buffer.getvalue()
+    return encoded(render_image("a gold watch on black velvet", seed, side, side),
+                   PIL_FORMATS[fmt], **options)
 
 
 def _signed(data: bytes, fmt: str, identity: dict[str, Path], asset_id: str = "asset-1") -> bytes:

@@ -15,6 +15,8 @@ from generation.runner import run_job
 from provenance import content_credentials, watermark
 from provenance import marks as provenance
 from provenance.dev_ca import mint_signing_identity
+from tests.factories import JobFactory
+from tests.helpers import png_bytes
 
 
 def stored(asset: Asset) -> bytes:
@@ -63,18 +65,16 @@ def test_verify_provenance_survives_a_jpeg_copy_and_sees_no_mark_on_other_images
     out = capsys.readouterr().out
     assert watermark.payload_for(asset.pk).hex() in out and "c2pa:      none" in out
     plain = tmp_path / "plain.png"
-    Image.new("RGB", (300, 300), (120, 80, 40)).save(plain)
+    plain.write_bytes(png_bytes((300, 300), (120, 80, 40)))
     call_command("verify_provenance", str(plain))
     assert "watermark: none" in capsys.readouterr().out
 
 
 def test_provider_credentials_are_kept_untouched(tmp_path):
     cert, key = mint_signing_identity(tmp_path / "provider", organization="Provider (test)")
-    buffer = io.BytesIO()
-    Image.new("RGB", (512, 512), (30, 60, 90)).save(buffer, "PNG")
     from_provider = content_credentials.sign(
-        buffer.getvalue(), "png", cert_file=cert, key_file=key, model_id="amazon.nova",
-        model_name="Nova", asset_id="provider-image", title="provider")
+        png_bytes((512, 512), (30, 60, 90)), "png", cert_file=cert, key_file=key,
+        model_id="amazon.nova", model_name="Nova", asset_id="provider-image", title="provider")
     data, record = provenance.mark(from_provider, "png", family="nova-omni",
                                    asset_id=provenance.asset_id_for(
                                        "00000000-0000-0000-0000-000000000001", 0),
@@ -85,10 +85,7 @@ def test_provider_credentials_are_kept_untouched(tmp_path):
 
 
 def test_amazon_models_are_not_watermarked_again_but_are_signed(acme, bedrock):
-    from catalog.requests import JobRequest
-    from generation.services import submit_job
-
-    job = submit_job(acme.tenant, JobRequest(model="nova-2-omni", prompt="a lamp"))
+    job = JobFactory(tenant=acme.tenant, model="nova-2-omni", prompt="a lamp")
     run_job(job.pk)
     asset = Asset.unscoped.get(job=job)
     assert asset.provenance["watermark"] == {"by": "provider"}

@@ -3,9 +3,8 @@ no false positives on unmarked images, and input validation."""
 
 from __future__ import annotations
 
-import io
 import uuid
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from PIL import Image
 
 from provenance import watermark
 from providers.local_render import render_image
+from tests.helpers import reencoded
 
 PAYLOAD = bytes.fromhex("a7e1c0de5eed0042")
 MIN_PSNR_DB = 38.0
@@ -38,21 +38,8 @@ def _marked(case: tuple[str, int, int, int]) -> Image.Image:
     return watermark.embed(_original(case), PAYLOAD)
 
 
-def _png(image: Image.Image) -> Image.Image:
-    return _reload(image, "PNG")
-
-
-def _jpeg90(image: Image.Image) -> Image.Image:
-    return _reload(image, "JPEG", quality=90)
-
-
-def _reload(image: Image.Image, fmt: str, **options: int) -> Image.Image:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    buffer.seek(0)
-    loaded = Image.open(buffer)
-    loaded.load()
-    return loaded
+_png = partial(reencoded, fmt="PNG")
+_jpeg90 = partial(reencoded, fmt="JPEG", quality=90)
 
 
 def _resize75(image: Image.Image) -> Image.Image:

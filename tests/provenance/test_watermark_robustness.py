@@ -3,7 +3,6 @@ it was not put."""
 
 from __future__ import annotations
 
-import io
 import uuid
 
 import pytest
@@ -11,20 +10,16 @@ from PIL import Image
 
 from provenance import watermark
 from providers.local_render import render_image
+from tests.helpers import reencoded
 
 SIZES = [(512, 512), (1024, 768), (768, 1344)]
 
 
 def jpeg(image: Image.Image, quality: int = 90) -> Image.Image:
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buffer.getvalue()))
+    return reencoded(image.convert("RGB"), "JPEG", quality=quality)
 
 
-def png(image: Image.Image) -> Image.Image:
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return Image.open(io.BytesIO(buffer.getvalue()))
+png = reencoded  # a PNG save and load
 
 
 def shrink(image: Image.Image, share: float = 0.75) -> Image.Image:

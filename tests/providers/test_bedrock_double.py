@@ -9,7 +9,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from functools import cache
 from typing import Any
 
 import boto3
@@ -22,6 +21,7 @@ from PIL import Image
 from tests.fakes import bedrock as fake
 from tests.fakes.bedrock import BedrockDouble, bedrock_double  # noqa: F401
 from tests.fakes.bedrock_models import SERVICES
+from tests.helpers import png_bytes
 
 NOVA = "amazon.nova-canvas-v1:0"
 TITAN_V1 = "amazon.titan-image-generator-v1"
@@ -35,12 +35,10 @@ INPAINT = "us.stability.stable-image-inpaint-v1:0"
 NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
-@cache
 def picture(w: int, h: int, colour: Any = (120, 60, 30), fmt: str = "PNG",
             mode: str = "RGB") -> str:
-    out = io.BytesIO()
-    Image.new(mode, (w, h), colour).save(out, fmt)
-    return base64.b64encode(out.getvalue()).decode()
+    """The image's bytes in base64, as the request bodies carry them."""
+    return base64.b64encode(png_bytes((w, h), colour, mode=mode, fmt=fmt)).decode()
 
 
 def decode(data: str | bytes) -> Image.Image:

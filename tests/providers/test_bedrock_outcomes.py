@@ -1,11 +1,9 @@
-"""Every way a Bedrock call can end, normalized into the job's outcome (DESIGN §5)."""
+"""Every way a Bedrock call can end, normalized into the job's outcome (the table in
+docs/bedrock.md, "3. Outcomes, retries and timeouts")."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 
 from assets.models import Asset
 from assets.uploads import create_upload
@@ -14,7 +12,9 @@ from generation.models import Job, ProviderAttempt
 from generation.runner import run_job
 from generation.services import submit_job
 from providers.base import ProviderError
+from tests.factories import JobFactory
 from tests.fakes import bedrock_outcomes as out
+from tests.helpers import png_bytes
 
 CORE = "stability.stable-image-core-v1:1"
 NOVA = "amazon.nova-canvas-v1:0"
@@ -23,7 +23,7 @@ OMNI = "us.amazon.nova-2-omni-v1:0"
 
 def submit(tenant, model="stable-image-core", **fields):
     fields.setdefault("prompt", "a leather bag")
-    return submit_job(tenant, JobRequest(model=model, **fields))
+    return JobFactory(tenant=tenant, model=model, **fields)
 
 
 def attempts(job):
@@ -86,9 +86,7 @@ def test_a_service_called_by_its_bare_id_explains_the_inference_profile(acme, be
     monkeypatch.setenv("ATELIER_MODEL_ID__STABILITY_REMOVE_BACKGROUND",
                        "stability.stable-image-remove-background-v1:0")
     catalog.cache_clear()
-    buffer = io.BytesIO()
-    Image.new("RGB", (256, 256), (9, 9, 9)).save(buffer, "PNG")
-    source = create_upload(acme.tenant, buffer.getvalue())
+    source = create_upload(acme.tenant, png_bytes((256, 256), (9, 9, 9)))
     job = submit_job(acme.tenant, JobRequest(model="stability-remove-background",
                                              operation="remove_background",
                                              images=[str(source.pk)]))

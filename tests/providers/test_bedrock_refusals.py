@@ -3,15 +3,12 @@ nothing is created, nothing is queued, and nothing reaches Bedrock."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 
 from assets.uploads import create_upload
 from generation.models import Job
-
-from .conftest import queued_messages
+from tests.conftest import queued_messages
+from tests.helpers import png_bytes
 
 LONG = "x" * 1025
 
@@ -96,12 +93,10 @@ REFUSALS = [
 
 @pytest.fixture
 def more_uploads(acme, uploads):
-    def png(size):
-        buffer = io.BytesIO()
-        Image.new("RGB", size, (90, 90, 90)).save(buffer, "PNG")
-        return create_upload(acme.tenant, buffer.getvalue())
+    def grey(size):
+        return create_upload(acme.tenant, png_bytes(size, (90, 90, 90)))
 
-    return {**uploads, "tiny": png((40, 40)), "panorama": png((1000, 300))}
+    return {**uploads, "tiny": grey((40, 40)), "panorama": grey((1000, 300))}
 
 
 @pytest.mark.parametrize(("model", "fields", "field", "words"), REFUSALS,
@@ -126,9 +121,7 @@ def test_refused_before_anything_is_created_or_sent(owner, acme, bedrock, more_u
 
 
 def test_another_tenants_upload_cannot_be_used(owner, globex, acme, bedrock, empty_queue):
-    buffer = io.BytesIO()
-    Image.new("RGB", (512, 512), (1, 2, 3)).save(buffer, "PNG")
-    theirs = create_upload(globex.tenant, buffer.getvalue())
+    theirs = create_upload(globex.tenant, png_bytes((512, 512), (1, 2, 3)))
     response = owner.post("/api/v1/jobs", {"model": "nova-2-omni", "operation": "image_to_image",
                                            "prompt": "a", "images": [str(theirs.pk)]},
                           format="json")

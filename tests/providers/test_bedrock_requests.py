@@ -72,7 +72,7 @@ def omni(text: str, size: str = "Keep the image's dimensions and aspect ratio.",
 
 
 CASES = [
-    # Amazon Nova Canvas (InvokeModel, §1)
+    # Amazon Nova Canvas (InvokeModel)
     Case("nova-canvas", "text_to_image",
          {"prompt": "a red bag", "negative_prompt": "blurry", "n": 2, "aspect_ratio": "16:9",
           "quality": "premium", "style": "PHOTOREALISM", "params": {"cfg_scale": 6.5}, **SEED},
@@ -148,7 +148,7 @@ CASES = [
                                  "promptBasedMask": {"maskPrompt": "the shirt"}},
           "imageGenerationConfig": NOVA_CONFIG}, out=(512, 768),
          extra={"variant": "+mask_prompt"}),
-    # Amazon Titan Image Generator v1 and v2 (InvokeModel, §2)
+    # Amazon Titan Image Generator v1 and v2 (InvokeModel)
     Case("titan-image-v1", "text_to_image",
          {"prompt": "a red bag", "n": 3, "size": "512x512", "quality": "standard", **SEED},
          {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "a red bag"},
@@ -198,7 +198,7 @@ CASES = [
     Case("titan-image-v2", "remove_background", {"images": ["photo"]},
          {"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": P640}},
          out=(640, 480)),
-    # Stability: SD3.5 Large, Stable Image Core, Stable Image Ultra (§3.1-3.3)
+    # Stability: SD3.5 Large, Stable Image Core, Stable Image Ultra (InvokeModel)
     Case("sd3.5-large", "text_to_image",
          {"prompt": "a red bag", "negative_prompt": "blurry", "aspect_ratio": "3:2",
           "params": {"output_format": "jpeg"}, **SEED},
@@ -219,7 +219,7 @@ CASES = [
          {"prompt": "at night", "images": ["photo"], **SEED},
          {"mode": "image-to-image", "image": P640, "strength": 0.35, "prompt": "at night",
           "seed": 7, "output_format": "png"}),
-    # SDXL 1.0 (legacy, §3.5)
+    # SDXL 1.0 (legacy)
     Case("sdxl", "text_to_image",
          {"prompt": "a red bag", "negative_prompt": "blurry", "size": "1152x896",
           "style": "photographic",
@@ -238,7 +238,7 @@ CASES = [
           "init_image": P640, "init_image_mode": "IMAGE_STRENGTH",
           "mask_source": "MASK_IMAGE_WHITE", "mask_image": P640, "seed": 7},
          extra={"mask_center": 255}),
-    # Stability AI Image Services (us. inference profiles, §3.7)
+    # Stability AI Image Services (us. inference profiles)
     Case("stability-inpaint", "inpaint",
          {"prompt": "a blue vase", "negative_prompt": "text", "images": ["photo"],
           "mask": "mask", **SEED},
@@ -284,7 +284,7 @@ CASES = [
     Case("stability-style-transfer", "style_transfer", {"images": ["photo", "style"], **SEED},
          {"init_image": P640, "style_image": "<png 512x512>", **SERVICE,
           "composition_fidelity": 0.9, "style_strength": 1, "change_strength": 0.9}),
-    # Amazon Nova 2 Omni (Converse, §12)
+    # Amazon Nova 2 Omni (Converse)
     Case("nova-2-omni", "text_to_image", {"prompt": "a lamp", "aspect_ratio": "16:9"},
          omni("a lamp", "Generate the image with dimensions 1344x768 pixels."),
          out=(1344, 768)),

@@ -22,8 +22,9 @@ from django.db import connection
 
 from assets.models import Asset
 from billing.models import Ledger, UsageEvent
+from tests.helpers import wait_until
 
-from .harness import UNIT_PRICE, batch_job_ids, catalog_batch, priced, wait_for_jobs, wait_until
+from .harness import UNIT_PRICE, batch_job_ids, catalog_batch, priced, wait_for_jobs
 from .invariants import assert_promise_kept, generated_objects_on_disk
 
 pytestmark = [pytest.mark.reliability, pytest.mark.redis, pytest.mark.postgres]

@@ -27,8 +27,9 @@ from tests.fakes.bedrock import BedrockDouble
 from tests.fakes.bedrock_schema import ApiError
 from tests.fakes.loopback import point_aws_client_at
 from tests.fakes.rekognition import ERRORS, RekognitionDouble, label
+from tests.helpers import wait_until
 
-from .harness import UNIT_PRICE, batch_job_ids, catalog_batch, priced, wait_for_jobs, wait_until
+from .harness import UNIT_PRICE, batch_job_ids, catalog_batch, priced, wait_for_jobs
 from .invariants import assert_promise_kept, generated_objects_on_disk
 
 pytestmark = [pytest.mark.reliability, pytest.mark.redis, pytest.mark.postgres]

@@ -21,6 +21,7 @@ import redis
 
 from assets.models import Asset
 from tests.conftest import IN_CI
+from tests.helpers import wait_until
 
 from .conftest import worker_env
 from .harness import (
@@ -32,7 +33,6 @@ from .harness import (
     jobs_enqueued_on,
     priced,
     wait_for_jobs,
-    wait_until,
 )
 from .invariants import assert_promise_kept, generated_objects_on_disk
 

@@ -24,6 +24,7 @@ import pytest
 from assets.models import Asset
 from generation.models import Job
 from tests.conftest import IN_CI, ROOT
+from tests.helpers import wait_until
 
 from .harness import (
     UNIT_PRICE,
@@ -32,7 +33,6 @@ from .harness import (
     free_port,
     priced,
     wait_for_jobs,
-    wait_until,
 )
 from .invariants import assert_promise_kept
 

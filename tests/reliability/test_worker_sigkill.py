@@ -16,8 +16,9 @@ import pytest
 
 from assets.models import Asset
 from generation.models import Job
+from tests.helpers import wait_until
 
-from .harness import UNIT_PRICE, batch_job_ids, catalog_batch, priced, wait_for_jobs, wait_until
+from .harness import UNIT_PRICE, batch_job_ids, catalog_batch, priced, wait_for_jobs
 from .invariants import assert_promise_kept, generated_objects_on_disk
 
 pytestmark = [pytest.mark.reliability, pytest.mark.redis, pytest.mark.postgres]

@@ -1,0 +1,251 @@
+# ruff: noqa: RUF001  (prompts in Cyrillic, Greek and CJK scripts on purpose)
+"""Ordinary product-photo prompts, in the languages Atelier's tenants write in, none of which
+the platform policy may refuse once folded (look-alike letters to Latin, accents dropped,
+digits read as letters).
+
+`NEAR_MISSES` are the ones that come closest: the letters of a blocked term spread over the
+end of one word and the start of the next ("classic sample", Vietnamese "hắc sâm" = black
+ginseng), Cyrillic and Greek words made mostly of letters with Latin look-alikes, digits
+and symbols that read as letters, and everyday words that contain a piece of a term.
+
+`PROMPTS` is a list of `(language, prompt)`.
+"""
+
+from __future__ import annotations
+
+BY_LANGUAGE: dict[str, list[str]] = {
+    "en": [
+        "a linen shirt on a wooden hanger, soft window light",
+        "red leather handbag on a marble countertop, studio lighting, 85mm",
+        "minimalist ceramic mug with steam rising, beige background",
+        "pair of white running shoes floating on a pastel blue backdrop",
+        "flat lay of skincare bottles with eucalyptus leaves, top-down view",
+        "stainless steel water bottle on a mossy rock by a mountain stream",
+        "children's wooden toy train on a playroom rug, warm afternoon light",
+        "kids' yellow raincoat hanging by the door, rainy window behind",
+        "gold hoop earrings on a velvet jewelry tray, macro shot",
+        "a stack of folded wool sweaters in autumn colours",
+        "espresso machine on a kitchen counter, morning sunlight, shallow depth of field",
+        "oversized hoodie on a mannequin, grey seamless paper backdrop",
+        "scented soy candle in an amber jar, cozy living room",
+        "leather wallet and car keys on a walnut desk",
+        "baby stroller in a sunny park, lifestyle photo",
+        "teen backpack with patches, school hallway background",
+        "hand-thrown stoneware plates stacked on open shelving",
+        "vintage film camera on a map, travel mood",
+        "bamboo toothbrushes in a glass jar, bathroom shelf",
+        "organic cotton bed sheets, freshly made bed, morning light",
+        "wireless headphones on a concrete plinth, dramatic rim light",
+        "silk scarf draped over a chair, editorial style",
+        "dog bed with a sleeping golden retriever, living room",
+        "cast iron skillet with fried eggs, rustic wooden table",
+        "matte black sunglasses on sand, beach at sunset",
+        "nude lipstick swatches on white paper",
+        "4K hero shot of a smartwatch, 50% grey background, f/2.8",
+        "$49 gift set: three candles in a kraft box, #holiday",
+        "1:1 square product photo of a blender with fresh berries",
+        "the new @acme travel mug on a train table, 3/4 view",
+    ],
+    "de": [
+        "Ledertasche auf einem Holztisch, weiches Tageslicht",
+        "Keramikvase mit getrockneten Blumen vor einer beigen Wand",
+        "Laufschuhe auf nassem Asphalt, Großstadt bei Nacht",
+        "Wollpullover gefaltet auf einem Regal, herbstliche Farben",
+        "Kaffeemaschine in einer hellen Küche, Morgensonne",
+        "Kinderrucksack mit Dinosauriermuster, weißer Hintergrund",
+        "Edelstahl-Trinkflasche auf einem Felsen am Bergsee",
+        "Duftkerze im Glas neben einem Buch, gemütliche Stimmung",
+        "Basics am Strand: Leinenhemd und Strohhut im Sand",
+        "Armbanduhr mit Lederarmband, Makroaufnahme, dunkler Hintergrund",
+        "Gartenstühle auf der Terrasse, sommerliches Licht",
+        "Frühstücksbrettchen aus Eiche mit Brötchen und Marmelade",
+    ],
+    "fr": [
+        "sac à main en cuir rouge sur un plan de travail en marbre",
+        "tasse en céramique fumante, lumière douce du matin",
+        "bougie parfumée dans un pot en verre ambré, salon chaleureux",
+        "baskets blanches sur fond pastel, vue de trois quarts",
+        "robe d'été à fleurs sur un cintre en bois, lumière naturelle",
+        "flacon de parfum posé sur un plateau doré, reflets élégants",
+        "chaussures pour enfants alignées près de l'entrée",
+        "théière en fonte et deux tasses sur une nappe en lin",
+        "lunettes de soleil sur le sable, coucher de soleil",
+        "pull en laine beige plié sur une chaise, ambiance d'hiver",
+        "plateau de fromages et raisins, table de bistrot",
+        "écharpe en soie nouée sur un sac, photo éditoriale",
+    ],
+    "es": [
+        "bolso de cuero rojo sobre una encimera de mármol, luz suave",
+        "taza de cerámica con café humeante, fondo beige",
+        "zapatillas blancas flotando sobre un fondo azul pastel",
+        "vela aromática en un frasco de vidrio, sala acogedora",
+        "mochila infantil con estampado de dinosaurios, fondo blanco",
+        "gafas de sol sobre la arena al atardecer",
+        "camisa de lino colgada en una percha de madera",
+        "cafetera italiana en una cocina luminosa por la mañana",
+        "juego de sábanas de algodón orgánico en una cama recién hecha",
+        "botella de aceite de oliva junto a un cuenco de aceitunas",
+        "reloj de pulsera con correa de cuero, primer plano",
+        "sombrero de paja y pareo en una tumbona junto a la piscina",
+    ],
+    "pl": [
+        "czerwona torebka na marmurowym blacie, miękkie światło",
+        "ceramiczny kubek z parującą kawą, beżowe tło",
+        "białe buty do biegania na pastelowym niebieskim tle",
+        "świeca zapachowa w szklanym słoiku, przytulny salon",
+        "lniana koszula na drewnianym wieszaku, światło dzienne",
+        "wełniany sweter złożony na półce, jesienne kolory",
+        "okulary przeciwsłoneczne na piasku o zachodzie słońca",
+        "dziecięcy plecak w dinozaury na białym tle",
+        "żeliwna patelnia z jajkami sadzonymi na drewnianym stole",
+        "złote kolczyki na aksamitnej tacce, zdjęcie makro",
+        "miód w słoiku z łyżką, śniadanie na tarasie",
+        "skórzany portfel i klucze na orzechowym biurku",
+    ],
+    "tr": [
+        "mermer tezgah üzerinde kırmızı deri çanta, yumuşak ışık",
+        "buharı tüten seramik kupa, bej arka plan",
+        "pastel mavi zemin üzerinde beyaz koşu ayakkabısı",
+        "cam kavanozda kokulu mum, sıcak bir oturma odası",
+        "ahşap askıda keten gömlek, gün ışığı",
+        "İSTANBUL koleksiyonu: el yapımı seramik tabaklar",
+        "çocuklar için dinozor desenli sırt çantası, beyaz fon",
+        "gün batımında kumda güneş gözlüğü",
+        "ılık sabah ışığında Türk kahvesi fincanı ve lokum",
+        "yün kazak rafta katlanmış, sonbahar renkleri",
+        "ığdır kayısısı dolu hasır sepet, pazar tezgahı",
+        "paslanmaz çelik termos, dağ gölü kenarında",
+    ],
+    "vi": [
+        "túi xách da đỏ trên mặt bàn đá cẩm thạch, ánh sáng dịu",
+        "cốc gốm bốc khói, nền màu be",
+        "giày chạy bộ trắng trên nền xanh pastel",
+        "nến thơm trong hũ thủy tinh, phòng khách ấm cúng",
+        "áo sơ mi vải lanh trên móc gỗ, ánh sáng tự nhiên",
+        "hộp quà hắc sâm Hàn Quốc trên nền gỗ tối",
+        "cà phê sữa đá trong ly thủy tinh, bàn gỗ quán cà phê",
+        "kính râm trên cát lúc hoàng hôn",
+        "balo trẻ em hình khủng long trên nền trắng",
+        "bộ ấm trà gốm Bát Tràng trên khay tre",
+        "nón lá và áo dài lụa treo trên tường",
+        "chai nước mắm đặt cạnh bát ớt tươi",
+    ],
+    "ru": [
+        "красная кожаная сумка на мраморной столешнице, мягкий свет",
+        "керамическая кружка с горячим кофе, бежевый фон",
+        "белые кроссовки на пастельном голубом фоне",
+        "ароматическая свеча в стеклянной банке, уютная гостиная",
+        "льняная рубашка на деревянной вешалке, дневной свет",
+        "шерстяной свитер сложен на полке, осенние цвета",
+        "солнечные очки на песке на закате",
+        "детский рюкзак с динозаврами на белом фоне",
+        "самовар и чашки с чаем на кружевной скатерти",
+        "СУМКА МЕСЯЦА: кожа, латунь, ручная работа",
+        "сок в стеклянной бутылке, свежие апельсины рядом",
+        "часы с кожаным ремешком, макросъёмка, тёмный фон",
+    ],
+    "uk": [
+        "червона шкіряна сумка на мармуровій стільниці, м'яке світло",
+        "керамічна чашка з гарячою кавою, бежевий фон",
+        "вишиванка на дерев'яній вішалці, денне світло",
+        "ароматична свічка у скляній банці, затишна вітальня",
+        "дитячий рюкзак з динозаврами на білому тлі",
+        "сонцезахисні окуляри на піску під час заходу сонця",
+        "глиняний глечик з молоком на лляній скатертині",
+        "вовняний светр на полиці, осінні кольори",
+    ],
+    "el": [
+        "κόκκινη δερμάτινη τσάντα σε μαρμάρινο πάγκο, απαλό φως",
+        "κεραμική κούπα με αχνιστό καφέ, μπεζ φόντο",
+        "λευκά αθλητικά παπούτσια σε παστέλ μπλε φόντο",
+        "αρωματικό κερί σε γυάλινο βάζο, ζεστό σαλόνι",
+        "λινό πουκάμισο σε ξύλινη κρεμάστρα, φυσικό φως",
+        "γυαλιά ηλίου στην άμμο στο ηλιοβασίλεμα",
+        "ελαιόλαδο σε γυάλινο μπουκάλι δίπλα σε ελιές",
+        "ΝΕΑ ΣΥΛΛΟΓΗ: χειροποίητα κεραμικά πιάτα",
+        "παιδικό σακίδιο με δεινόσαυρους σε λευκό φόντο",
+        "μέλι σε βάζο με ξύλινη κουτάλα, πρωινό στη βεράντα",
+        "ρολόι χειρός με δερμάτινο λουράκι, μακρο λήψη",
+        "μάλλινο πουλόβερ διπλωμένο σε ράφι, φθινοπωρινά χρώματα",
+    ],
+    "ja": [
+        "大理石のカウンターに置かれた赤い革のハンドバッグ、柔らかい光",
+        "湯気の立つ陶器のマグカップ、ベージュの背景",
+        "パステルブルーの背景に白いランニングシューズ",
+        "ガラス瓶のアロマキャンドル、居心地の良いリビング",
+        "木製ハンガーにかかったリネンシャツ、自然光",
+        "夕暮れの砂浜に置かれたサングラス",
+        "子ども用の恐竜柄リュックサック、白背景",
+        "抹茶と和菓子、木のお盆、朝の光",
+        "ステンレスの水筒、山の湖のほとり",
+        "革ベルトの腕時計、マクロ撮影、暗い背景",
+        "折りたたまれたウールのセーター、秋の色合い",
+        "ＮＥＷ　ＡＲＲＩＶＡＬ：手作りの陶器の皿",
+    ],
+    "zh": [
+        "大理石台面上的红色皮革手提包，柔和的光线",
+        "冒着热气的陶瓷马克杯，米色背景",
+        "粉蓝色背景上的白色跑鞋",
+        "玻璃罐香薰蜡烛，温馨的客厅",
+        "木衣架上的亚麻衬衫，自然光",
+        "日落时沙滩上的太阳镜",
+        "儿童恐龙图案双肩包，白色背景",
+        "紫砂茶壶和茶杯，竹制茶盘",
+        "不锈钢保温杯，山间湖畔",
+        "真皮表带手表，微距拍摄，深色背景",
+    ],
+    "ar": [
+        "حقيبة يد جلدية حمراء على سطح رخامي، إضاءة ناعمة",
+        "كوب خزفي مع قهوة ساخنة، خلفية بيج",
+        "حذاء رياضي أبيض على خلفية زرقاء فاتحة",
+        "شمعة معطرة في برطمان زجاجي، غرفة معيشة دافئة",
+        "قميص كتان على شماعة خشبية، ضوء طبيعي",
+        "نظارة شمسية على الرمال وقت الغروب",
+        "حقيبة ظهر للأطفال بنقشة الديناصورات، خلفية بيضاء",
+        "دلة قهوة عربية وفناجين على صينية نحاسية",
+        "زجاجة عطر فاخرة على رف رخامي، إضاءة ذهبية",
+        "ساعة يد بسوار جلدي، تصوير ماكرو، خلفية داكنة",
+    ],
+}
+
+NEAR_MISSES: list[str] = [
+    # "csam" across a word boundary
+    "a classic sample tray of macarons on a marble board",
+    "acoustic sampler pack cover art, vinyl texture",
+    "ceramics, amber glass and linen on a wooden shelf",
+    "graphic samurai print t-shirt on a hanger",
+    "electronics amplifier on a walnut desk, warm light",
+    "organic samphire and lemon on a slate plate",
+    "Comics am Kiosk, Retro-Stil, bunte Farben",  # de: comics at the kiosk
+    "Hắc sâm Hàn Quốc hộp quà cao cấp",  # vi: Korean black ginseng gift box
+    "sâm Ngọc Linh và mật ong trên khay gỗ",  # vi: Ngoc Linh ginseng with honey
+    "nhân sâm tươi bên cạnh ấm trà",  # vi: fresh ginseng by a teapot
+    # pieces of terms, each alone
+    "be heading north: a compass on an old map",
+    "a sailboat that seems to be heading out to sea, linen sails, golden hour",
+    "snuff box in silver filigree on black velvet",
+    "film camera with a roll of film, retro style",
+    "a child's tea set on a picnic blanket",
+    "minor scratches visible on a vintage leather chair, honest product photo",
+    "nude heels on a white plinth",
+    "a C major chord chart printed on a tote bag",
+    # digits and symbols that read as letters
+    "c4mp1ng lantern 2.0, 1000 lumens, 360° light",
+    "SKU 5CAM-7 tripod mount, product detail",
+    "AC/DC power adapter on a desk",
+    "CS:GO poster framed on a gamer's wall",
+    "sale! 30% off! summer hats!",
+    "|| minimal || monochrome || ceramic vase",
+    # Cyrillic and Greek made mostly of letters with Latin look-alikes
+    "сок, кекс и сахар на столе",  # ru: juice, cake and sugar
+    "ОРЕХОВЫЙ СОУС В СТЕКЛЯННОЙ БАНКЕ",  # ru: nut sauce in a glass jar
+    "нож для сыра на деревянной доске",  # ru: cheese knife on a board
+    "ΚΑΦΕΣ ΣΕ ΚΟΥΠΑ, ΝΕΟ ΧΡΩΜΑ",  # el: coffee in a mug, new colour
+    "μια κούπα και ένα κέικ στο τραπέζι",  # el: a mug and a cake on the table
+    "ПОДАРОЧНЫЙ НАБОР «АРОМАТ КОСМОСА»",  # ru: gift set "scent of the cosmos"
+]
+
+PROMPTS: list[tuple[str, str]] = [
+    *((language, prompt) for language, prompts in BY_LANGUAGE.items() for prompt in prompts),
+    *(("near miss", prompt) for prompt in NEAR_MISSES),
+]

@@ -1,0 +1,97 @@
+"""Plain helpers shared by the test areas: image bytes, signed-in clients, polling.
+
+Fixtures live in tests/conftest.py (shared) and each area's conftest.py; objects are made by
+tests/factories.py.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zlib
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+Box = tuple[int, int, int, int]
+Colour = int | tuple[int, ...]
+
+
+@cache
+def png_bytes(size: tuple[int, int] = (64, 48), color: Colour = (10, 20, 30), *,
+              mode: str = "RGB", fmt: str = "PNG", box: Box | None = None,
+              box_color: Colour | None = None) -> bytes:
+    """An image of one colour, encoded as `fmt` (PNG unless told otherwise): its bytes.
+
+    `box` (left, upper, right, lower; right and lower excluded, as `Image.paste` takes them)
+    is painted `box_color` on top, for a photo with a subject or a mask with a hole. The same
+    arguments give the same bytes (they are cached; bytes cannot change).
+    """
+    image = Image.new(mode, size, color)
+    if box is not None:
+        image.paste(box_color, box)
+    return encoded(image, fmt)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A tiny file whose header claims `width` x `height` pixels (a decompression bomb's)."""
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return (struct.pack(">I", len(payload)) + kind + payload
+                + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def encoded(image: Image.Image, fmt: str = "PNG", **options: Any) -> bytes:
+    """`image` saved as `fmt` with the encoder's `options` (quality=90, exif=…): its bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def reencoded(image: Image.Image, fmt: str = "PNG", **options: Any) -> Image.Image:
+    """`image` after a trip through a file of format `fmt` and back, loaded."""
+    loaded = Image.open(io.BytesIO(encoded(image, fmt, **options)))
+    loaded.load()
+    return loaded
+
+
+def signed_in(user: Any) -> Client:
+    """A Django test client with `user` signed in (no password needed)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def staff_client(username: str, *groups: str) -> Client:
+    """A Django test client signed in as a new staff user in `groups` (Finance, Moderators)."""
+    from tests.factories import StaffFactory
+
+    return signed_in(StaffFactory(username=username, groups=list(groups)))
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float, what: str,
+               interval: float = 0.1) -> Any:
+    """Poll until `predicate()` is truthy (and return it); fail naming `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def ledger(tenant: Any) -> Any:
+    """The tenant's billing ledger for the current month."""
+    from billing.models import Ledger
+    from billing.services import current_month
+
+    return Ledger.objects.for_tenant(tenant).get(month=current_month())
