@@ -5,7 +5,7 @@ the 2-core benchmark box). Here the broker's own enqueue script is called for ma
 in one pipeline — the same script and arguments as RedisBroker.enqueue (see
 dramatiq/brokers/redis/dispatch.lua; its occasional queue maintenance is left to the
 workers' own calls), the same middleware hooks — which took 1.5 s.
-tests/test_batch_enqueue_redis.py checks that a Redis consumer reads what it writes. Any other
+tests/jobs/test_batch_enqueue_redis.py checks that a Redis consumer reads what it writes. Any other
 broker (the in-process one) gets broker.enqueue in a loop.
 """
 
