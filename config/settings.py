@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context.moderation_mode",
             ],
         },
     },
@@ -322,6 +323,12 @@ ATELIER_GUARDRAIL_ID = env.str("ATELIER_GUARDRAIL_ID", default="")
 ATELIER_GUARDRAIL_VERSION = env.str("ATELIER_GUARDRAIL_VERSION", default="DRAFT")
 # Image moderation with Rekognition DetectModerationLabels (a boolean; "on"/"off" still read).
 ATELIER_REKOGNITION = flag("ATELIER_REKOGNITION", False)
+# Output moderation without any service: `local-only` says so on purpose (then every image waits
+# for a moderator unless its tenant's policy approves on the local policy alone). Production
+# refuses to start with neither a service nor this; development approves on the local policy
+# and shows a banner.
+ATELIER_OUTPUT_MODERATION = choice("ATELIER_OUTPUT_MODERATION", ("services", "local-only"),
+                                   "services")
 # What happens to a rejected image's object: moved under quarantine/ (kept for appeal and
 # audit, never delivered) or deleted.
 ATELIER_REJECTED_ACTION = choice("ATELIER_REJECTED_ACTION", ("quarantine", "delete"),

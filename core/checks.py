@@ -27,6 +27,14 @@ def production_fallbacks(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEBUG:
         errors.append(Error("DEBUG is on in production: error pages would show settings and "
                             "source code", hint="unset DEBUG (or DEBUG=0)", id="atelier.E106"))
+    if (not (settings.ATELIER_REKOGNITION or settings.ATELIER_GUARDRAIL_ID)
+            and settings.ATELIER_OUTPUT_MODERATION != "local-only"):
+        errors.append(Error(
+            "ATELIER_REKOGNITION, ATELIER_GUARDRAIL_ID: no moderation service checks generated "
+            "images, so every image would be approved unseen",
+            hint="set ATELIER_REKOGNITION=true and/or ATELIER_GUARDRAIL_ID; or "
+                 "ATELIER_OUTPUT_MODERATION=local-only on purpose (every image then waits for "
+                 "a moderator)", id="atelier.E110"))
     return errors
 
 

@@ -22,6 +22,10 @@ class TenantPolicy(models.Model):
     label_thresholds = models.JSONField(
         default=dict, blank=True,
         help_text='stricter thresholds per label: {"Violence": {"review": 30, "reject": 60}}')
+    approve_without_services = models.BooleanField(
+        default=False,
+        help_text="with ATELIER_OUTPUT_MODERATION=local-only, approve images that pass the local "
+                  "policy instead of sending every one to review")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

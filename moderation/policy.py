@@ -30,6 +30,7 @@ class Policy:
     guardrail_confidence: dict[str, float] = field(default_factory=dict)  # band -> percent
     guardrail_categories: dict[str, str] = field(default_factory=dict)  # category -> label
     guardrail_other: dict[str, str] = field(default_factory=dict)  # topic/word/pii -> action
+    approve_without_services: bool = False  # the tenant's choice under local-only moderation
 
     def thresholds(self, names: list[str]) -> Thresholds:
         """The strictest thresholds among a label and its parents."""
@@ -108,4 +109,5 @@ def for_tenant(tenant: Any) -> Policy:
         guardrail_confidence=base["guardrail_confidence"],
         guardrail_categories=base["guardrail_categories"],
         guardrail_other=base["guardrail_other"],
+        approve_without_services=bool(own and own.approve_without_services),
     )

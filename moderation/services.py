@@ -22,7 +22,7 @@ from PIL import Image
 from core import events
 from core.errors import AtelierError
 from core.events import AssetModerated
-from moderation import clients, text
+from moderation import clients, modes, text
 from moderation.models import AuditEvent
 from moderation.policy import Policy, for_tenant
 
@@ -152,9 +152,16 @@ def _judge_guardrails(verdict: Verdict, policy: Policy,
 
 
 def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
-    """Judge the model's original bytes with every configured service and the policy."""
+    """Judge the model's original bytes with every configured service and the policy.
+    Local-only moderation (chosen on purpose) sends every image to review unless the tenant's
+    policy approves on the local policy alone."""
     policy = for_tenant(tenant)
     verdict = Verdict(status=APPROVED, checks=["local policy"])
+    if modes.local_only():
+        verdict.checks.append("local-only")
+        if not policy.approve_without_services:
+            verdict.escalate(PENDING, "output moderation is local-only: a moderator decides")
+        return verdict
     image, fmt = _for_services(data)
     if settings.ATELIER_REKOGNITION:
         verdict.checks.append("rekognition")

@@ -172,6 +172,7 @@ def test_check_deploy_is_clean_for_a_complete_production_configuration(db, tmp_p
     env = subprocess_env(ATELIER_ENV="production", SECRET_KEY=PRODUCTION["SECRET_KEY"],
                          ATELIER_QUEUE="inprocess", ATELIER_STORAGE="filesystem",
                          ATELIER_PROVIDER="local", ALLOWED_HOSTS="atelier.example.com",
+                         ATELIER_OUTPUT_MODERATION="local-only",
                          ATELIER_C2PA_CERT_FILE=str(chain), ATELIER_C2PA_KEY_FILE=str(key))
     env.pop("ATELIER_HTTPS")
     env.pop("ATELIER_C2PA_TEST_CA")
@@ -184,7 +185,7 @@ def test_check_deploy_warns_about_the_test_ca_in_production(db):
     env = subprocess_env(ATELIER_ENV="production", SECRET_KEY=PRODUCTION["SECRET_KEY"],
                          ATELIER_QUEUE="inprocess", ATELIER_STORAGE="filesystem",
                          ATELIER_PROVIDER="local", ALLOWED_HOSTS="atelier.example.com",
-                         ATELIER_C2PA_TEST_CA="1")
+                         ATELIER_OUTPUT_MODERATION="local-only", ATELIER_C2PA_TEST_CA="1")
     env.pop("ATELIER_HTTPS")
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 1 and "atelier.W107" in result.stderr

@@ -43,6 +43,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.s3]
 LOCK_FILE = Path("/tmp/atelier-container-image-test.lock")
 GRACEFUL_TIMEOUT = 10  # seconds the web role gets to finish in-flight requests on SIGTERM
 BUILD_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")  # scripts/image.sh's default
+GUARDRAIL = "atelierimagetest"  # a guardrail the Bedrock double serves
 MODEL = "stable-image-core"  # an active Bedrock model the double serves over InvokeModel
 
 
@@ -272,6 +273,7 @@ def bedrock_runtime() -> Iterator[Any]:
     from tests.fakes.bedrock import BedrockDouble
 
     double = BedrockDouble().start()
+    double.guardrails.add(GUARDRAIL)  # output moderation: production refuses to run without
     try:
         yield double
     finally:
@@ -305,6 +307,8 @@ def production(mounted: MountedImage, database: str, redis_database: str, bucket
         "ATELIER_PROVIDER": "bedrock",
         # The double checks the SigV4 scope, not the signature: S3's keys sign for it too.
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock_runtime.url,
+        "ATELIER_GUARDRAIL_ID": GUARDRAIL,
+        "ATELIER_GUARDRAIL_VERSION": "1",
         "ATELIER_C2PA_CERT_FILE": f"/tmp/c2pa/{chain.name}",
         "ATELIER_C2PA_KEY_FILE": f"/tmp/c2pa/{key.name}",
         # HTTPS hardening stays on: TLS ends at the load balancer, which says so in

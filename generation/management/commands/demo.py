@@ -19,6 +19,8 @@ from generation import services
 from generation.models import BrandTemplate, Job
 from generation.templates import create_template
 from generation.worker import inprocess_worker, wait_for_jobs
+from moderation.models import TenantPolicy
+from moderation.modes import local_only
 from tenants.models import Tenant
 from tenants.services import create_tenant, ensure_owner, issue_api_key
 
@@ -66,6 +68,11 @@ class Command(BaseCommand):
         ensure_owner(tenant, OWNER, password)
         if not BrandTemplate.objects.for_tenant(tenant).filter(name=DEMO_TEMPLATE["name"]).exists():
             create_template(tenant, **DEMO_TEMPLATE)
+        if local_only():  # the demo's images would all wait for a moderator otherwise
+            TenantPolicy.objects.update_or_create(
+                tenant=tenant, defaults={"approve_without_services": True})
+            self.stderr.write("local-only moderation: the demo tenant's policy approves images "
+                              "on the local policy\n")
         return tenant, issue_api_key(tenant, name="demo").secret, password
 
     def _progress(self, jobs: list[Job]) -> None:
