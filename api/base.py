@@ -14,6 +14,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_aware, make_aware
 from rest_framework import exceptions as drf_exceptions
@@ -149,10 +150,37 @@ def refuse_nul_characters(request: Request) -> None:
         raise InvalidParameter(f"{field}: must not contain NUL characters", field=field)
 
 
+_SECRET_FIELDS = "_atelier_secret_fields"
+
+
+def shows_secret_once(response: Response, *fields: str) -> Response:
+    """Mark an answer whose `fields` hold a secret shown only this once: no cache may keep it
+    (`Cache-Control: no-store`), and its Idempotency-Key record keeps it without them."""
+    patch_cache_control(response, no_store=True)
+    setattr(response, _SECRET_FIELDS, fields)
+    return response
+
+
+def redacted(data: Any, fields: tuple[str, ...]) -> Any:
+    """The answer as kept for Idempotency-Key replays: each secret field null, and a note
+    saying why. The secret itself is never stored, so a replay cannot show it again."""
+    shown = [field for field in fields if isinstance(data, dict) and field in data]
+    if not shown:
+        return data
+    names = ", ".join(f"`{field}`" for field in shown)
+    return {**data, **dict.fromkeys(shown), "note": (
+        f"A replay of the first answer to this Idempotency-Key: {names} was shown only in that "
+        "answer and is not kept. If it was lost, delete this object and create a new one.")}
+
+
 class IdempotentPosts(APIView):
     """Every POST honours `Idempotency-Key` (api.idempotency): after authentication,
     permissions and throttling, a known key replays its stored answer; a new key's answer is
-    stored when the response is finalized. Text with NUL characters is refused first."""
+    stored when the response is finalized. Text with NUL characters is refused first.
+
+    An answer that shows a secret once (shows_secret_once) is stored with the secret redacted:
+    a replay shows the rest of the answer, the secret as null and a note. Replays are never
+    cached (`Cache-Control: no-store`)."""
 
     _idempotency_record: Any = None
 
@@ -170,8 +198,10 @@ class IdempotentPosts(APIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _Replayed):
-            return Response(exc.replay.body, status=exc.replay.status,
-                            headers={**exc.replay.headers, idempotency.REPLAYED_HEADER: "true"})
+            replay = Response(exc.replay.body, status=exc.replay.status,
+                              headers={**exc.replay.headers, idempotency.REPLAYED_HEADER: "true"})
+            patch_cache_control(replay, no_store=True)
+            return replay
         try:
             return super().handle_exception(exc)
         except Exception:  # an unexpected error (a 500): let the client's retry do the work
@@ -186,8 +216,8 @@ class IdempotentPosts(APIView):
         record, self._idempotency_record = self._idempotency_record, None
         if record is not None:
             if isinstance(response, Response):
-                idempotency.finish(record, response.status_code, response.data,
-                                   dict(response.items()))
+                kept = redacted(response.data, getattr(response, _SECRET_FIELDS, ()))
+                idempotency.finish(record, response.status_code, kept, dict(response.items()))
             else:  # not a JSON answer (none of the POST endpoints): nothing to replay
                 idempotency.abandon(record)
         return response

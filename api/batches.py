@@ -1,5 +1,10 @@
 """REST endpoints for batches: parse the body (JSON items, a multipart CSV or a text/csv body),
-call one service, shape the answer. Rows, rules and money live in generation.batches."""
+call one service, shape the answer. Rows, rules and money live in generation.batches.
+
+POST /batches takes a body of at most `batch_body_limit` bytes, refused by its Content-Length
+before it is read (core.body_limits): a text/csv body is the CSV itself, so over
+ATELIER_BATCH_MAX_BYTES it gets the CSV's own 400; JSON and multipart bodies over theirs a 413.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -31,9 +36,10 @@ from api.base import (
 from api.parsers import JSONParser
 from api.schema import error_responses
 from assets.serializers import AssetSerializer
-from core.errors import InvalidParameter, InvalidRequest
+from core.body_limits import body_too_large, limit_body, room_for
+from core.errors import AtelierError, InvalidParameter, InvalidRequest
 from generation import batch_progress, batches
-from generation.batch_input import CSV_COLUMNS
+from generation.batch_input import CSV_COLUMNS, csv_hint, csv_too_large
 from generation.models import Batch
 from generation.request_serializer import JobRequestSerializer
 
@@ -54,6 +60,24 @@ class CsvBodyParser(BaseParser):
               parser_context: Mapping[str, Any] | None = None) -> dict[str, Any]:
         data = stream.read(settings.ATELIER_BATCH_MAX_BYTES + 1) if stream else b""
         return {"file": io.BytesIO(data)}
+
+
+def _is_csv_body(request: HttpRequest) -> bool:
+    return (request.content_type or "").split(";")[0].strip().lower() == CsvBodyParser.media_type
+
+
+def batch_body_limit(request: HttpRequest) -> int:
+    """A text/csv body is the CSV: ATELIER_BATCH_MAX_BYTES. A JSON body or a multipart form
+    (the CSV as a file, or as base64 text from the dashboard's preview): room for the CSV."""
+    csv_bytes = settings.ATELIER_BATCH_MAX_BYTES
+    return csv_bytes if _is_csv_body(request) else room_for(csv_bytes)
+
+
+def batch_body_refusal(request: HttpRequest, limit: int, size: int | None) -> AtelierError:
+    """A CSV body over its limit: the CSV's own 400 (as when it is read); else the 413."""
+    if _is_csv_body(request):
+        return csv_too_large()
+    return body_too_large(limit, size, csv_hint())
 
 
 # --- wire shapes (the schema; the rows themselves are checked by the service) -------------------
@@ -157,6 +181,7 @@ class BatchViewSet(TenantViewSet):
     parser_classes = [JSONParser, MultiPartParser, CsvBodyParser]
     pagination_class = NewestFirst
 
+    @limit_body(batch_body_limit, refusal=batch_body_refusal)
     @extend_schema(
         request={"application/json": BatchRequestSerializer,
                  "multipart/form-data": BatchUploadSerializer, "text/csv": OpenApiTypes.STR},

@@ -49,9 +49,11 @@ def fingerprint(method: str, path: str, data: Any) -> str:
     def plain(value: Any) -> Any:
         if hasattr(value, "read") and hasattr(value, "seek"):
             value.seek(0)
-            digest = hashlib.sha256(value.read()).hexdigest()
+            digest = hashlib.sha256()
+            while chunk := value.read(64 * 1024):  # an upload is hashed in pieces, not read whole
+                digest.update(chunk)
             value.seek(0)
-            return {"file_sha256": digest}
+            return {"file_sha256": digest.hexdigest()}
         if hasattr(value, "lists"):  # QueryDict / MultiValueDict
             return {k: [plain(v) for v in vs] for k, vs in value.lists()}
         if isinstance(value, dict):

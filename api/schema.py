@@ -4,7 +4,8 @@ Every 4xx is `{"code", "message", "field"?}` (api.base.api_exception_handler). A
 drf-spectacular post-processing hook documents the answers any operation can give (400, 401,
 403, 404, 409, 429; 413 and 415 with a body) and the `Idempotency-Key` header of every POST
 (api.base.IdempotentPosts); views add what only they can answer (e.g. 402 quota exceeded)
-with `error_responses(...)`.
+with `error_responses(...)`. A public operation (no key: no `security` in the schema) gets
+400 and 429 only, and no Idempotency-Key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ COMMON_ERRORS = {
     404: "No such object for this tenant (another tenant's objects are not found either).",
     409: "Conflicts with the object's state, or an Idempotency-Key reused for another request.",
     429: "Too many requests for this API key; retry after `Retry-After` seconds.",
+}
+# Public operations (no `security`: no key, e.g. POST /api/v1/verify) can answer only these,
+# and take no Idempotency-Key (they create nothing).
+PUBLIC_ERRORS = {
+    400: COMMON_ERRORS[400],
+    429: "Too many requests from this address; retry after `Retry-After` seconds.",
 }
 BODY_ERRORS = {
     413: "The body is over the size cap (`request_too_large`).",
@@ -77,14 +84,16 @@ def add_common_errors(result: dict[str, Any], generator: Any, request: Any, publ
         for method, operation in operations.items():
             if method not in _METHODS:
                 continue
+            public = not operation.get("security")
             responses = operation.setdefault("responses", {})
-            errors = {**COMMON_ERRORS, **(BODY_ERRORS if "requestBody" in operation else {})}
+            errors = {**(PUBLIC_ERRORS if public else COMMON_ERRORS),
+                      **(BODY_ERRORS if "requestBody" in operation else {})}
             for code, description in errors.items():
                 responses.setdefault(str(code), {
                     "description": description,
                     "content": {"application/json": {"schema": reference}}})
             parameters = operation.setdefault("parameters", [])
-            if method == "post" and not any(p.get("name") == IDEMPOTENCY_KEY["name"]
-                                             for p in parameters):
+            if method == "post" and not public and not any(
+                    p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):
                 parameters.append(dict(IDEMPOTENCY_KEY))
     return result

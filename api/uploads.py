@@ -1,8 +1,12 @@
-"""POST /api/v1/uploads: a source or mask image, as multipart `file` or base64 JSON `data`."""
+"""POST /api/v1/uploads: a source or mask image, as multipart `file` or base64 JSON `data`.
+
+The body is at most `assets.uploads.max_request_bytes()` (core.body_limits: refused by its
+Content-Length before it is read, 413); a multipart file stays in its temporary file and is
+read from there by the service.
+"""
 
 from __future__ import annotations
 
-import base64
 import binascii
 
 from drf_spectacular.utils import extend_schema
@@ -15,7 +19,8 @@ from api.authentication import request_tenant
 from api.base import TenantAPIView, serializer_context
 from api.parsers import JSONParser
 from assets.serializers import AssetSerializer
-from assets.uploads import create_upload
+from assets.uploads import body_hint, create_upload, max_request_bytes
+from core.body_limits import limit_body
 from core.errors import InvalidParameter
 
 
@@ -28,6 +33,7 @@ class UploadSerializer(serializers.Serializer):
 class UploadView(TenantAPIView):
     parser_classes = [JSONParser, MultiPartParser]
 
+    @limit_body(lambda request: max_request_bytes(), hint=body_hint)
     @extend_schema(request=UploadSerializer, responses={201: AssetSerializer})
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
@@ -42,11 +48,11 @@ class UploadView(TenantAPIView):
                                    field="data")
         if len(request.FILES.getlist("file")) > 1:
             raise InvalidParameter("file: one file per upload", field="file")
-        if upload is not None:
-            data, filename = upload.read(), getattr(upload, "name", "") or ""
+        if upload is not None:  # the file, not its bytes: the service reads it in pieces
+            data, filename = upload, getattr(upload, "name", "") or ""
         elif "data" in fields:
-            try:
-                data = base64.b64decode(fields["data"], validate=True)
+            try:  # base64.b64decode(validate=True), without first copying the text to bytes
+                data = binascii.a2b_base64(fields["data"], strict_mode=True)
             except (binascii.Error, ValueError):
                 hint = (" (send the base64 text alone, without the `data:…;base64,` prefix)"
                         if fields["data"].startswith("data:") else "")

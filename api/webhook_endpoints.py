@@ -17,6 +17,7 @@ from api.base import (
     id_parameter,
     list_parameters,
     paginated,
+    shows_secret_once,
 )
 from core.serializers import StrictFields
 from generation.models import WebhookDelivery, WebhookEndpoint
@@ -33,6 +34,12 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     """The one answer that shows the signing secret; store it, it is never shown again."""
+
+    secret = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="The signing secret, shown only in this answer. `null` in a replay of it "
+                  "(same Idempotency-Key; header `Idempotent-Replayed: true`), which adds a "
+                  "`note` saying why: the secret is not kept for replays.")
 
     class Meta(WebhookEndpointSerializer.Meta):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
@@ -73,15 +80,19 @@ class WebhookViewSet(TenantViewSet):
                    examples=[OpenApiExample("job and batch events", value=EXAMPLE,
                                             request_only=True)],
                    description="Create an endpoint. The answer holds the signing `secret`, "
-                               "shown only this once.")
+                               "shown only this once (`Cache-Control: no-store`); a replay of "
+                               "it with the same Idempotency-Key shows the endpoint with "
+                               "`secret` null and a `note`.")
     def create(self, request: Request) -> Response:
         parsed = WebhookCreateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         endpoint, _secret = webhooks.create_endpoint(request_tenant(request),
                                                      **parsed.validated_data)
-        return Response(WebhookEndpointCreatedSerializer(endpoint).data,
-                        status=status.HTTP_201_CREATED,
-                        headers={"Location": f"/api/v1/webhooks/{endpoint.pk}"})
+        return shows_secret_once(
+            Response(WebhookEndpointCreatedSerializer(endpoint).data,
+                     status=status.HTTP_201_CREATED,
+                     headers={"Location": f"/api/v1/webhooks/{endpoint.pk}"}),
+            "secret")
 
     @extend_schema(responses=WebhookEndpointSerializer, parameters=[id_parameter("webhook")])
     def retrieve(self, request: Request, pk: str) -> Response:

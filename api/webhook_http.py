@@ -5,11 +5,16 @@ is created and again right before each delivery (DNS may change), and the connec
 an address that was checked, so a rebinding DNS server cannot swap one in between. Redirects
 are never followed. ATELIER_WEBHOOK_ALLOW_PRIVATE lifts the address rule (and allows plain
 http) for development and tests.
+
+A refusal never says what a host resolved to, nor which kind of address it was (nor whether an
+internal name exists at all): only that the host does not resolve to a public address. The
+tenant learns nothing about Atelier's network that it could not already see from outside.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +26,9 @@ from urllib3.exceptions import HTTPError, NewConnectionError
 from core.errors import InvalidParameter
 
 MAX_URL_LENGTH = 2000
+# The one answer for a host that is local, resolves to a non-public address, or does not
+# resolve at all: saying which would tell a tenant what Atelier's internal names resolve to.
+NOT_PUBLIC = "the host does not resolve to a public address"
 RESPONSE_BYTES_READ = 64 * 1024  # what is read of a receiver's answer before hanging up
 
 
@@ -86,21 +94,18 @@ def destination(url: str, *, allow_private: bool) -> Destination:
         raise _refuse("must not contain credentials; receivers authenticate Atelier by the "
                       "signature")
     if not allow_private and (hostname == "localhost" or hostname.endswith(".localhost")):
-        raise _refuse(f"{hostname!r} is a local address; webhooks only reach the public "
-                      "internet")
+        raise _refuse(NOT_PUBLIC)
     port = port or (443 if scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError, ValueError) as exc:  # gaierror, bad IDNA, NUL bytes
-        raise _refuse(f"host {hostname!r} does not resolve ({exc})") from None
+    except (OSError, UnicodeError, ValueError):  # gaierror, bad IDNA, NUL bytes
+        # Where private hosts are allowed (development) there is nothing to hide.
+        raise _refuse("the host does not resolve" if allow_private else NOT_PUBLIC) from None
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
-        raise _refuse(f"host {hostname!r} does not resolve")
-    if not allow_private:
-        refused = [address for address in addresses if forbidden_address(address)]
-        if refused:
-            raise _refuse(f"{hostname!r} resolves to a private or reserved address "
-                          f"({refused[0]}); webhooks only reach the public internet")
+        raise _refuse(NOT_PUBLIC)
+    if not allow_private and any(forbidden_address(address) for address in addresses):
+        raise _refuse(NOT_PUBLIC)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Destination(scheme=scheme, hostname=hostname, port=port, netloc=parts.netloc,
                        target=target, addresses=addresses)
@@ -129,10 +134,19 @@ def post(where: Destination, body: bytes, headers: dict[str, str], *, timeout: f
             except NewConnectionError as exc:
                 error = exc
             except (HTTPError, OSError) as exc:
-                raise DeliveryFailed(_describe(exc)) from exc
-    raise DeliveryFailed(_describe(error))
+                raise DeliveryFailed(_describe(exc, where)) from exc
+    raise DeliveryFailed(_describe(error, where))
 
 
-def _describe(exc: Exception | None) -> str:
-    text = str(exc) if exc is not None else "no address to connect to"
-    return f"{type(exc).__name__}: {text}" if exc is not None else text
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
+
+
+def _describe(exc: Exception | None, where: Destination) -> str:
+    """The failure as the delivery log shows it: the URL's host, never the address it resolved
+    to (urllib3 names the address it connected to), and no object reprs."""
+    if exc is None:
+        return "no address to connect to"
+    text = _OBJECT_REPR.sub("", str(exc))
+    for address in sorted(where.addresses, key=len, reverse=True):
+        text = text.replace(address, where.hostname)
+    return f"{type(exc).__name__}: {text}"

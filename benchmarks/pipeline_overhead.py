@@ -128,7 +128,7 @@ def main() -> int:
         asset_id = provenance.asset_id_for(job.pk, index)
         data, record = provenance.mark(image.data, image.format, family=spec.family,
                                        asset_id=asset_id, model_id=job.model_id,
-                                       model_name=spec.name, title=job.prompt)
+                                       model_name=spec.name, prompt=job.prompt)
         lap("watermark + C2PA")
         marked = type(image)(data=data, format=image.format, width=image.width,
                              height=image.height, seed=image.seed)

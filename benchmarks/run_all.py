@@ -50,11 +50,15 @@ BENCHMARKS = (
               ("--images", "4", "--rekognition"), frozenset({"s3"})),
     Benchmark("storage_overhead.py", ("--images", "20",), ("--images", "4"), frozenset({"s3"})),
     Benchmark("provenance_overhead.py", ("--images", "20",), ("--images", "4")),
+    Benchmark("watermark_robustness.py", ("--images", "24", "--unmarked", "1000"),
+              ("--images", "2", "--small", "2", "--random", "20", "--unmarked", "100",
+               "--timing", "3")),
     Benchmark("api_latency.py", (), ("--posts", "100", "--duration", "5", "--max-duration",
                                      "3"), frozenset({"redis", "postgres"})),
     Benchmark("batch_intake.py", ("--rows", "10000", "--api"), ("--rows", "1000",),
               frozenset({"redis", "postgres"})),
     Benchmark("worker_rss.py", ("--images", "40"), ("--images", "8"), frozenset({"redis"})),
+    Benchmark("upload_memory.py", (), ("--clients", "4")),
 )
 
 

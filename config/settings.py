@@ -9,6 +9,7 @@ are never taken silently: each one taken is recorded and `manage.py check` refus
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -18,6 +19,7 @@ from typing import Any
 import environ
 
 from config.blocks import logging_config, storages
+from config.csp import content_security_policy, image_hosts
 from config.env import (
     ConfigurationError,
     Fallbacks,
@@ -29,7 +31,7 @@ from config.env import (
     redis_url_from_parts,
     text,
 )
-from config.rest import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401  (the API framework's)
+from config.rest import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # the API framework's
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -114,8 +116,10 @@ MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",  # first: probes come by IP over plain HTTP
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # outermost after the probes
     "core.request_id.RequestIdMiddleware",  # X-Request-ID in, out and on every log line
+    "core.body_limits.BodyLimitMiddleware",  # before CSRF, which reads form bodies: uploads' caps
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (config/csp.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -294,6 +298,17 @@ STORAGES = storages(s3=ATELIER_STORAGE == "s3", bucket=ATELIER_BUCKET, region=AW
                     media_root=MEDIA_ROOT, production=ATELIER_PRODUCTION)
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Content-Security-Policy (django-csp; the policy and why in config/csp.py) ---
+# Images also load from the bucket's presigned URLs (boto3 reads AWS_ENDPOINT_URL_S3, else
+# AWS_ENDPOINT_URL, for an S3-compatible server) and from the CDN.
+CONTENT_SECURITY_POLICY = content_security_policy(image_hosts=image_hosts(
+    bucket=ATELIER_BUCKET if ATELIER_STORAGE == "s3" else "", region=AWS_REGION,
+    s3_endpoint=env.str("AWS_ENDPOINT_URL_S3", default=env.str("AWS_ENDPOINT_URL", default="")),
+    cdn_domain=ATELIER_CDN_DOMAIN))
+# Swagger UI (/api/docs/) would show an "online validator" badge: an image from
+# validator.swagger.io, told the schema's URL. Off, so the page loads nothing from elsewhere.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": "none"}
 # The merchant dashboard signs people in with Django's own auth.
 # Sign-in throttling (django-axes): after ATELIER_LOGIN_FAILURE_LIMIT wrong passwords for one
 # account, or from one address, sign-in is refused for ATELIER_LOGIN_LOCKOUT_MINUTES, even with
@@ -390,12 +405,21 @@ ATELIER_UPLOAD_MAX_BYTES = env.int("ATELIER_UPLOAD_MAX_BYTES", default=10 * 1024
 ATELIER_UPLOAD_MAX_PIXELS = env.int("ATELIER_UPLOAD_MAX_PIXELS", default=40_000_000)
 # Base64 JSON uploads are a third larger than the image itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATELIER_UPLOAD_MAX_BYTES * 4 // 3 + 65536
+# Files of the views that take them go to a temporary file on disk whatever their size
+# (core.body_limits); this keeps any other upload, and a spooled chunked body, small in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # --- Partner API: key rate limits, idempotency, webhooks ---
 # Requests per minute per API key (a key's own limit overrides it); 429 with Retry-After past it.
 ATELIER_API_RATE_LIMIT = env.int("ATELIER_API_RATE_LIMIT", default=600)
 # Wrong API keys per minute from one address before it gets 429 for the rest of the minute.
 ATELIER_API_AUTH_FAILURE_LIMIT = env.int("ATELIER_API_AUTH_FAILURE_LIMIT", default=20)
+# Image verifications (POST /api/v1/verify and the /verify page, no key) per client address:
+# N/s, N/min, N/hour or N/day; 429 with Retry-After past it.
+ATELIER_VERIFY_RATE_LIMIT = text("ATELIER_VERIFY_RATE_LIMIT", "30/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", ATELIER_VERIFY_RATE_LIMIT):
+    raise ConfigurationError(f"ATELIER_VERIFY_RATE_LIMIT={ATELIER_VERIFY_RATE_LIMIT!r} is not "
+                             "a rate; use N/s, N/min, N/hour or N/day (e.g. 30/min)")
 # The client address behind the load balancer (DRF reads X-Forwarded-For with this many proxies).
 REST_FRAMEWORK["NUM_PROXIES"] = 1 if ATELIER_BEHIND_PROXY else None
 # How long an Idempotency-Key's answer is replayed, how long a duplicate waits for the first

@@ -1,5 +1,6 @@
 """URL map: the admin, the REST API under /api/v1/, its schema and docs, file downloads."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -12,7 +13,9 @@ from api.jobs import JobViewSet, ModelCatalogView
 from api.templates import TemplateViewSet
 from api.uploads import UploadView
 from api.usage import UsageView
+from api.verify import VerifyView
 from api.webhook_endpoints import WebhookViewSet
+from config.csp import SWAGGER_UI
 from core import health, metrics
 from dashboard.finance import finance_report
 
@@ -27,6 +30,7 @@ api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),
     path("uploads", UploadView.as_view(), name="uploads"),
     path("usage", UsageView.as_view(), name="usage"),
+    path("verify", VerifyView.as_view(), name="api-verify"),  # public: no key (api/verify.py)
     *router.urls,
 ]
 
@@ -36,8 +40,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[],
                                                    authentication_classes=[]), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[],
-                                                     authentication_classes=[]), name="docs"),
+    # Swagger UI's page has an inline <style> block: nonce'd styles are allowed here only
+    # (config/csp.py SWAGGER_UI; the template gives them the nonce).
+    path("api/docs/", csp_update(SWAGGER_UI)(SpectacularSwaggerView.as_view(
+        url_name="schema", permission_classes=[], authentication_classes=[])), name="docs"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from api import webhooks
@@ -14,7 +15,7 @@ from core.errors import AtelierError
 from dashboard.access import Page, first_page_for, memberships, tenant_page
 from generation.models import WebhookEndpoint
 from tenants.models import SCOPES, ApiKey
-from tenants.services import issue_api_key, revoke_api_key
+from tenants.services import issue_api_key, revoke_api_key, set_credentials_preferences
 
 
 @login_required
@@ -45,6 +46,15 @@ def settings_page(page: Page) -> HttpResponse:
         "title": "Settings"})
 
 
+def _secret_once(page: Page, *, title: str, what: str, secret: str) -> HttpResponse:
+    """The page that shows a new secret once. No cache, and not the browser's history or
+    back button either, may keep it (`Cache-Control: no-store`)."""
+    response = page.render("dashboard/secret_once.html", {
+        "title": title, "what": what, "secret": secret, "back": "dashboard-settings"})
+    add_never_cache_headers(response)
+    return response
+
+
 @require_POST
 @tenant_page("settings")
 def create_key(page: Page) -> HttpResponse:
@@ -57,9 +67,8 @@ def create_key(page: Page) -> HttpResponse:
     except AtelierError as exc:
         messages.error(page.request, exc.message)
         return redirect("dashboard-settings", page.tenant.slug)
-    return page.render("dashboard/secret_once.html", {
-        "title": "New API key", "what": f"API key “{issued.api_key.name}”",
-        "secret": issued.secret, "back": "dashboard-settings"})
+    return _secret_once(page, title="New API key", what=f"API key “{issued.api_key.name}”",
+                        secret=issued.secret)
 
 
 @require_POST
@@ -84,9 +93,8 @@ def create_webhook(page: Page) -> HttpResponse:
     except AtelierError as exc:
         messages.error(page.request, exc.message)
         return redirect("dashboard-settings", page.tenant.slug)
-    return page.render("dashboard/secret_once.html", {
-        "title": "New webhook", "what": f"the signing secret of {endpoint.url}",
-        "secret": secret, "back": "dashboard-settings"})
+    return _secret_once(page, title="New webhook", what=f"the signing secret of {endpoint.url}",
+                        secret=secret)
 
 
 @require_POST
@@ -97,4 +105,17 @@ def delete_webhook(page: Page, endpoint_id: str) -> HttpResponse:
     except AtelierError as exc:
         raise Http404(exc.message) from None
     messages.success(page.request, "Webhook deleted.")
+    return redirect("dashboard-settings", page.tenant.slug)
+
+
+@require_POST
+@tenant_page("settings")
+def update_credentials(page: Page) -> HttpResponse:
+    """What new images' Content Credentials and public verification may say about the tenant
+    (both off unless ticked)."""
+    data = page.request.POST
+    set_credentials_preferences(page.tenant,
+                                embed_prompt=data.get("embed_prompt_in_credentials") == "on",
+                                reveal_tenant=data.get("reveal_tenant_in_verification") == "on")
+    messages.success(page.request, "Content Credentials settings saved.")
     return redirect("dashboard-settings", page.tenant.slug)

@@ -8,6 +8,7 @@ import base64
 import binascii
 from typing import TypedDict
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from billing.services import usage
 from catalog.spec import catalog
+from core.body_limits import limit_body, room_for
 from core.errors import AtelierError
 from dashboard.access import Page, tenant_page
 from generation import batch_progress, batches
+from generation.batch_input import csv_hint
 from generation.models import Batch, BrandTemplate
 
 PREVIEW_ROWS = 10
@@ -40,8 +43,8 @@ def batch_list(page: Page) -> HttpResponse:
 
 def _csv_from(page: Page) -> bytes | None:
     upload = page.request.FILES.get("file")
-    if upload is not None:
-        return upload.read()
+    if upload is not None:  # one byte past the cap is enough for the service to refuse it
+        return upload.read(settings.ATELIER_BATCH_MAX_BYTES + 1)
     carried = page.request.POST.get("csv_b64", "")
     try:
         return base64.b64decode(carried, validate=True) if carried else None
@@ -49,6 +52,7 @@ def _csv_from(page: Page) -> bytes | None:
         return None
 
 
+@limit_body(lambda request: room_for(settings.ATELIER_BATCH_MAX_BYTES), hint=csv_hint)
 @tenant_page("batches")
 def batch_new(page: Page) -> HttpResponse:
     """GET: the upload form. POST: a preview (first rows, estimate, errors by row and

@@ -17,10 +17,11 @@ from assets import exports
 from assets.models import Asset
 from assets.serializers import AssetSerializer
 from assets.services import get_asset, promote_asset
-from assets.uploads import create_upload
+from assets.uploads import body_hint, create_upload, max_request_bytes
 from billing.services import usage
 from catalog.requests import JobRequest
 from catalog.spec import catalog
+from core.body_limits import limit_body
 from core.errors import AtelierError, InvalidParameter
 from dashboard.access import Page, tenant_page
 from generation import refinements, services
@@ -190,6 +191,7 @@ def asset_page(page: Page, asset_id: str) -> HttpResponse:
         "actions": actions, "formats": refinements.AD_FORMATS})
 
 
+@limit_body(lambda request: max_request_bytes(), hint=body_hint)
 @require_POST
 @tenant_page("generate")
 def refine(page: Page, asset_id: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from dashboard import jobs as views
 from dashboard import templates as template_views
 from dashboard.library import library
 from dashboard.usage import usage_page
+from dashboard.verify import verify_page
 
 tenant_pages = [
     path("", views.generate, name="dashboard-generate"),
@@ -45,6 +46,8 @@ tenant_pages = [
     path("settings/keys/<uuid:key_id>/revoke", tenant_views.revoke_key,
          name="dashboard-revoke-key"),
     path("settings/webhooks", tenant_views.create_webhook, name="dashboard-create-webhook"),
+    path("settings/credentials", tenant_views.update_credentials,
+         name="dashboard-update-credentials"),
     path("settings/webhooks/<uuid:endpoint_id>/delete", tenant_views.delete_webhook,
          name="dashboard-delete-webhook"),
 ]
@@ -54,5 +57,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("switch", tenant_views.switch, name="dashboard-switch"),
+    path("verify", verify_page, name="verify"),  # public: no sign-in
     path("t/<slug:slug>/", include(tenant_pages)),
 ]

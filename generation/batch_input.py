@@ -137,11 +137,21 @@ def parse_items(items: Any) -> Parsed:
     return Parsed(rows=rows, errors=errors, columns=None)
 
 
+def csv_hint() -> str:
+    """What a 413 of a batch request adds to its message: the CSV's own limit."""
+    return f"a CSV may be at most {settings.ATELIER_BATCH_MAX_BYTES} bytes; split the batch"
+
+
+def csv_too_large() -> InvalidParameter:
+    """The refusal of a CSV over ATELIER_BATCH_MAX_BYTES (also given by Content-Length,
+    before the body is read)."""
+    return InvalidParameter(f"file: at most {settings.ATELIER_BATCH_MAX_BYTES} bytes per CSV "
+                            "(this one is larger); split the batch", field="file")
+
+
 def _decode(data: bytes) -> str:
-    limit = settings.ATELIER_BATCH_MAX_BYTES
-    if len(data) > limit:
-        raise InvalidParameter(f"file: at most {limit} bytes per CSV (this one is larger); "
-                               "split the batch", field="file")
+    if len(data) > settings.ATELIER_BATCH_MAX_BYTES:
+        raise csv_too_large()
     if b"\x00" in data:  # no text column can store it; a binary file misnamed .csv
         offset = data.index(b"\x00")
         raise invalid([row_error(data[:offset].count(b"\n") + 1, None,

@@ -12,14 +12,17 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assets.models import Asset
 from assets.services import store_generated_image
 from billing import services as billing
 from catalog.spec import ModelSpec, catalog
@@ -196,9 +199,12 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
     image waiting in review is charged when a moderator approves it; a rejected one never is."""
     verdict = moderation.moderate_output(job.tenant, image.data)
     asset_id = provenance.asset_id_for(job.pk, index)
+    sources, mask = _stored_inputs(job) if job.request.get("images") else ((), None)
     data, record = provenance.mark(image.data, image.format, family=spec.family,
                                    asset_id=asset_id, model_id=job.model_id,
-                                   model_name=spec.name, title=job.prompt[:120])
+                                   model_name=spec.name, operation=job.operation,
+                                   sources=sources, mask=mask, prompt=job.prompt,
+                                   tenant=job.tenant)
     with transaction.atomic():
         asset, created = store_generated_image(
             job, index, replace(image, data=data), parameters, moderation=verdict.as_record(),
@@ -207,6 +213,32 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
             moderation.apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
                                     policy=", ".join(verdict.checks),
                                     details=verdict.as_record())
+
+
+def _stored_inputs(job: Job
+                   ) -> tuple[tuple[provenance.SourceFile, ...], provenance.SourceFile | None]:
+    """The job's source images and mask as stored (not as converted for the model), for the
+    Content Credentials' ingredients: an earlier Atelier image's own manifest then chains."""
+    ids = tuple(str(i) for i in job.request.get("images", []))
+    mask_id = job.request.get("mask")
+    return _read_inputs(job.tenant, str(job.pk), ids, str(mask_id) if mask_id else None)
+
+
+@lru_cache(maxsize=2)  # a job's images are delivered one after another: read its inputs once
+def _read_inputs(tenant: Any, job_id: str, ids: tuple[str, ...], mask_id: str | None
+                 ) -> tuple[tuple[provenance.SourceFile, ...], provenance.SourceFile | None]:
+    wanted = [*ids, *([mask_id] if mask_id else [])]
+    found = {str(a.pk): a for a in Asset.objects.for_tenant(tenant).filter(pk__in=wanted)}
+
+    def stored(asset_id: str) -> provenance.SourceFile | None:
+        asset = found.get(asset_id)
+        if asset is None:
+            return None
+        with default_storage.open(asset.storage_key, "rb") as handle:
+            return provenance.SourceFile(asset_id=asset_id, data=handle.read(), fmt=asset.format)
+
+    sources = tuple(source for source in map(stored, ids) if source is not None)
+    return sources, stored(mask_id) if mask_id else None
 
 
 def _withhold(job: Job, items: list[dict[str, Any]]) -> None:

@@ -26,6 +26,15 @@ class Tenant(models.Model):
     )
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Content Credentials are public metadata: what they may say about the tenant is its choice
+    # (docs/moderation.md, "Provenance"). Both off by default.
+    embed_prompt_in_credentials = models.BooleanField(
+        default=False,
+        help_text="put the prompt in new images' Content Credentials (public metadata)")
+    reveal_tenant_in_verification = models.BooleanField(
+        default=False,
+        help_text="name the tenant as the images' publisher: in public verification answers "
+                  "and in new images' Content Credentials")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -150,3 +150,15 @@ def get_tenant(slug: str) -> Tenant:
         return Tenant.objects.get(slug=slug)
     except Tenant.DoesNotExist:
         raise NotFound(f"tenant: no tenant named {slug!r}", field="tenant") from None
+
+
+def set_credentials_preferences(tenant: Tenant, *, embed_prompt: bool, reveal_tenant: bool
+                                ) -> Tenant:
+    """What the tenant lets Atelier disclose: the prompt in new images' Content Credentials,
+    and its name as the publisher (verification answers, new images' credentials). Images
+    already delivered keep what they were signed with."""
+    tenant.embed_prompt_in_credentials = embed_prompt
+    tenant.reveal_tenant_in_verification = reveal_tenant
+    Tenant.objects.filter(pk=tenant.pk).update(embed_prompt_in_credentials=embed_prompt,
+                                               reveal_tenant_in_verification=reveal_tenant)
+    return tenant

@@ -1,7 +1,26 @@
-// Atelier dashboard: the little JavaScript it needs beyond htmx — painting an inpaint mask.
+// Atelier dashboard: the little JavaScript it needs beyond htmx — painting an inpaint mask,
+// and the behaviours the templates ask for with data- attributes (the Content-Security-Policy
+// allows no inline event handlers such as onchange=""):
+//   data-submit-on-change  a <select> whose change submits its form (the tenant switcher)
+//   data-select-on-focus   a field whose text is selected when focused (a secret shown once)
 // The mask is painted over the image; on submit it is exported at the image's own size as a
 // PNG that is white where the image should change and black elsewhere (Atelier's convention).
 "use strict";
+
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLSelectElement && field.hasAttribute("data-submit-on-change")
+      && field.form) {
+    field.form.submit();
+  }
+});
+
+document.addEventListener("focusin", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLInputElement && field.hasAttribute("data-select-on-focus")) {
+    field.select();
+  }
+});
 
 function setupMaskEditor(root) {
   const image = root.querySelector("img");

@@ -1,6 +1,10 @@
 """Browser fixtures: Playwright driving Debian's Chromium against pytest-django's live server,
 with screenshots under test-output/screenshots/ and every console error collected.
 
+Every Content-Security-Policy violation is collected too (the `securitypolicyviolation` event
+of every document, and Chromium's "Refused to …" console lines), and a test that caused any
+fails when its sessions close: no page may need what the policy forbids.
+
 Without Chromium the browser tests skip on a developer's machine and fail under CI=true
 (`.ci/run` installs it with apt-get).
 """
@@ -40,18 +44,41 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+# Reports each violation of the page's Content-Security-Policy to the test (before any of the
+# page's own scripts run, in every document the context opens).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__atelierCspViolation({
+    page: document.location.href, directive: event.effectiveDirective,
+    blocked: event.blockedURI, source: event.sourceFile, line: event.lineNumber,
+    sample: event.sample});
+});
+"""
+CSP_CONSOLE = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+
+
 class Session:
-    """One signed-out browser context with its console errors and a screenshot helper."""
+    """One signed-out browser context with its console errors, its Content-Security-Policy
+    violations and a screenshot helper."""
 
     def __init__(self, browser: Any, base_url: str, *, width: int = 1280, height: int = 900):
         self.context = browser.new_context(base_url=base_url, accept_downloads=True,
                                            viewport={"width": width, "height": height})
         self.context.set_default_timeout(20_000)
+        self.violations: list[Any] = []
+        self.context.expose_function("__atelierCspViolation",
+                                     lambda violation: self.violations.append(violation))
+        self.context.add_init_script(REPORT_CSP_VIOLATIONS)
         self.page = self.context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
-                     else None)
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+        if any(marker in message.text for marker in CSP_CONSOLE):
+            self.violations.append(message.text)
 
     def sign_in(self, email: str, password: str) -> None:
         self.page.goto("/login/")
@@ -81,5 +108,9 @@ def session(chromium: Any, live_server: Any) -> Iterator[Any]:
         return opened[-1]
 
     yield open_session
+    violations = []
     for item in opened:
+        item.page.wait_for_timeout(100)  # a violation's report is still on its way
         item.context.close()
+        violations += item.violations
+    assert violations == [], "Content-Security-Policy violations"

@@ -31,7 +31,9 @@ def test_local_images_carry_atelier_watermark_and_credentials(submit, owner):
     assert asset.pk == provenance.asset_id_for(job.pk, 0)
     payload = watermark.payload_for(asset.pk)
     assert asset.provenance == {"watermark": {"by": "atelier", "payload": payload.hex()},
-                                "c2pa": {"by": "atelier", "state": "signed"}}
+                                "c2pa": {"by": "atelier", "state": "signed",
+                                         "actions": ["c2pa.created"], "ingredients": [],
+                                         "discloses": []}}
     data = stored(asset)
     assert watermark.detect(Image.open(io.BytesIO(data))) == payload
     report = content_credentials.read(data, "png")
@@ -78,8 +80,7 @@ def test_provider_credentials_are_kept_untouched(tmp_path):
     data, record = provenance.mark(from_provider, "png", family="nova-omni",
                                    asset_id=provenance.asset_id_for(
                                        "00000000-0000-0000-0000-000000000001", 0),
-                                   model_id="us.amazon.nova-2-omni-v1:0", model_name="Omni",
-                                   title="x")
+                                   model_id="us.amazon.nova-2-omni-v1:0", model_name="Omni")
     assert data == from_provider
     assert record["c2pa"]["by"] == "provider" and record["watermark"] == {"by": "provider"}
 
