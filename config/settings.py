@@ -9,10 +9,8 @@ are never taken silently: each one taken is recorded and `manage.py check` refus
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +29,15 @@ from config.env import (
     redis_url_from_parts,
     text,
 )
-from config.rest import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # the API framework's
+from config.schedule import schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
+from config.rest import *  # noqa: E402, F403  (the partner API's settings; read after .env)
+from config.signin import *  # noqa: E402, F403  (signing in, sessions; read after .env)
 
 # Production is explicit: ATELIER_ENV=production, or DEBUG=0 when ATELIER_ENV is not set.
 ATELIER_ENV = choice("ATELIER_ENV", ("development", "production"),
@@ -234,21 +234,8 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
 ATELIER_JOB_LEASE_SECONDS = env.int("ATELIER_JOB_LEASE_SECONDS", default=600)
 ATELIER_QUEUED_TIMEOUT_SECONDS = env.int("ATELIER_QUEUED_TIMEOUT_SECONDS", default=1800)
 ATELIER_SWEEP_INTERVAL_SECONDS = env.int("ATELIER_SWEEP_INTERVAL_SECONDS", default=60)
-# Periodic work, run by the one `scheduler` process (manage.py run_scheduler; in development
-# by the in-process worker too): name -> (function's dotted path, every N seconds). A Redis
-# lock makes a second scheduler started by mistake wait instead of running the work twice.
-ATELIER_SCHEDULE = {
-    "stale jobs": ("generation.runner.sweep_stale_jobs", ATELIER_SWEEP_INTERVAL_SECONDS),
-    "missing renditions": ("assets.services.sweep_missing_renditions",
-                           ATELIER_SWEEP_INTERVAL_SECONDS),
-    "webhook retries": ("api.webhooks.deliver_due", 30),
-    "finished batches": ("generation.batch_progress.complete_stragglers",
-                         ATELIER_SWEEP_INTERVAL_SECONDS),
-    "expired idempotency keys": ("api.idempotency.purge_expired", 3600),
-    "usage to Stripe": ("billing.stripe_sync.report_unreported", 300),
-    "credit alerts": ("billing.credits.check_all_pools", 900),
-    "queue metrics": ("core.queue_metrics.publish", ATELIER_SWEEP_INTERVAL_SECONDS),
-}
+# Periodic work, run by the one `scheduler` process (the table and why: config/schedule.py).
+ATELIER_SCHEDULE = schedule(ATELIER_SWEEP_INTERVAL_SECONDS)
 # How long a scheduler holds its lock without renewing it (another takes over after that).
 ATELIER_SCHEDULER_LOCK_SECONDS = env.int("ATELIER_SCHEDULER_LOCK_SECONDS", default=30)
 ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
@@ -306,30 +293,6 @@ CONTENT_SECURITY_POLICY = content_security_policy(image_hosts=image_hosts(
     bucket=ATELIER_BUCKET if ATELIER_STORAGE == "s3" else "", region=AWS_REGION,
     s3_endpoint=env.str("AWS_ENDPOINT_URL_S3", default=env.str("AWS_ENDPOINT_URL", default="")),
     cdn_domain=ATELIER_CDN_DOMAIN))
-# Swagger UI (/api/docs/) would show an "online validator" badge: an image from
-# validator.swagger.io, told the schema's URL. Off, so the page loads nothing from elsewhere.
-SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": "none"}
-# The merchant dashboard signs people in with Django's own auth.
-# Sign-in throttling (django-axes): after ATELIER_LOGIN_FAILURE_LIMIT wrong passwords for one
-# account, or from one address, sign-in is refused for ATELIER_LOGIN_LOCKOUT_MINUTES, even with
-# the right password. Staff unlock in the admin (Axes: Access attempts) or with
-# `manage.py axes_reset_username EMAIL`.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = env.int("ATELIER_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("ATELIER_LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: account, address
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if ATELIER_BEHIND_PROXY else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-                                     if ATELIER_BEHIND_PROXY else ["REMOTE_ADDR"])
-# A signed-in session ends after this many idle minutes (each request renews it).
-SESSION_COOKIE_AGE = env.int("ATELIER_SESSION_IDLE_MINUTES", default=120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard-home"
-LOGOUT_REDIRECT_URL = "login"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = not ATELIER_PRODUCTION
 
@@ -408,33 +371,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ATELIER_UPLOAD_MAX_BYTES * 4 // 3 + 65536
 # Files of the views that take them go to a temporary file on disk whatever their size
 # (core.body_limits); this keeps any other upload, and a spooled chunked body, small in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
-
-# --- Partner API: key rate limits, idempotency, webhooks ---
-# Requests per minute per API key (a key's own limit overrides it); 429 with Retry-After past it.
-ATELIER_API_RATE_LIMIT = env.int("ATELIER_API_RATE_LIMIT", default=600)
-# Wrong API keys per minute from one address before it gets 429 for the rest of the minute.
-ATELIER_API_AUTH_FAILURE_LIMIT = env.int("ATELIER_API_AUTH_FAILURE_LIMIT", default=20)
-# Image verifications (POST /api/v1/verify and the /verify page, no key) per client address:
-# N/s, N/min, N/hour or N/day; 429 with Retry-After past it.
-ATELIER_VERIFY_RATE_LIMIT = text("ATELIER_VERIFY_RATE_LIMIT", "30/min")
-if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", ATELIER_VERIFY_RATE_LIMIT):
-    raise ConfigurationError(f"ATELIER_VERIFY_RATE_LIMIT={ATELIER_VERIFY_RATE_LIMIT!r} is not "
-                             "a rate; use N/s, N/min, N/hour or N/day (e.g. 30/min)")
-# The client address behind the load balancer (DRF reads X-Forwarded-For with this many proxies).
-REST_FRAMEWORK["NUM_PROXIES"] = 1 if ATELIER_BEHIND_PROXY else None
-# How long an Idempotency-Key's answer is replayed, how long a duplicate waits for the first
-# request's answer, and after how long an unanswered key is taken over (its worker died).
-ATELIER_IDEMPOTENCY_TTL_HOURS = env.int("ATELIER_IDEMPOTENCY_TTL_HOURS", default=24)
-ATELIER_IDEMPOTENCY_WAIT_SECONDS = env.float("ATELIER_IDEMPOTENCY_WAIT_SECONDS", default=30.0)
-ATELIER_IDEMPOTENCY_LOCK_SECONDS = env.int("ATELIER_IDEMPOTENCY_LOCK_SECONDS", default=300)
-# Webhooks only reach public addresses over https; on, private/loopback hosts and plain http
-# are allowed too (development, tests; never where tenants could probe the internal network).
-ATELIER_WEBHOOK_ALLOW_PRIVATE = flag("ATELIER_WEBHOOK_ALLOW_PRIVATE", False)
-# A failed delivery is retried after 30 s, 1 min, 2 min, … (at most 6 h apart, with jitter)
-# until this many hours after the event, then marked failed.
-ATELIER_WEBHOOK_BACKOFF_SECONDS = env.float("ATELIER_WEBHOOK_BACKOFF_SECONDS", default=30.0)
-ATELIER_WEBHOOK_RETRY_HOURS = env.float("ATELIER_WEBHOOK_RETRY_HOURS", default=24.0)
-ATELIER_WEBHOOK_TIMEOUT_SECONDS = env.float("ATELIER_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # --- Batches: rows per batch and bytes per CSV (all rows are checked before any is accepted) ---
 ATELIER_BATCH_MAX_ROWS = env.int("ATELIER_BATCH_MAX_ROWS", default=10_000)

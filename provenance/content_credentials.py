@@ -14,14 +14,26 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import c2pa
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from provenance.credentials_reading import (
+    _VALID_STATES,
+    ASSET_LABEL,
+    ManifestSummary,
+    _assertion,
+    _claim_generator,
+    _digital_source_type,
+    _errors,
+    _history,
+    _issuer,
+)
+from provenance.signing_identity import (
+    _signer,
+)
 
 # AVIF: renditions (web copies) only; originals are PNG, JPEG or WebP.
 MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp",
@@ -34,7 +46,6 @@ COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = f"{_SOURCE_TYPES}compositeWithTrained
 CLAIM_GENERATOR = "Atelier"
 # Our assertion: {"asset_id", "model_id", "model_name", "operation"} and, only when the tenant
 # opted in, "prompt" and "publisher"; a rendition's also names the rendition.
-ASSET_LABEL = "atelier.asset"
 PARENT_LABEL = "provider-original"
 RELATIONSHIPS = ("parentOf", "componentOf", "inputTo")
 # No claim thumbnail: on a 1024 px PNG it adds 60-120 ms and 50 KB-1.3 MB; the image previews
@@ -43,17 +54,6 @@ SETTINGS = {
     "builder": {"thumbnail": {"enabled": False}},
     "verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
 }
-_VALID_STATES = {"Valid", "Trusted"}  # Trusted: the signer chains to a configured trust anchor
-_EC_ALGORITHMS = {
-    "secp256r1": c2pa.C2paSigningAlg.ES256,
-    "secp384r1": c2pa.C2paSigningAlg.ES384,
-    "secp521r1": c2pa.C2paSigningAlg.ES512,
-}
-_MAX_CHAIN = 8  # ingredients followed when looking for the digital source type
-
-
-class SigningIdentityError(RuntimeError):
-    """The signing certificate chain or key cannot be used; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -67,38 +67,6 @@ class Ingredient:
     relationship: str
     title: str
     description: str = ""
-
-
-@dataclass(frozen=True)
-class ActionSummary:
-    action: str
-    digital_source_type: str | None = None
-    software_agent: str | None = None
-    description: str | None = None
-    ingredients: tuple[str, ...] = ()  # the titles of the ingredients it names
-
-
-@dataclass(frozen=True)
-class IngredientSummary:
-    title: str | None
-    relationship: str | None
-    description: str | None = None
-    has_credentials: bool = False  # it carried a manifest of its own (chained in the store)
-
-
-@dataclass(frozen=True)
-class ManifestSummary:
-    """One claim in a file's history: who signed it, what it says was done."""
-
-    label: str
-    claim_generator: str | None = None
-    title: str | None = None
-    issuer: str | None = None
-    signer_serial: str | None = None  # the signing certificate's serial number (decimal)
-    signed_at: str | None = None
-    actions: tuple[ActionSummary, ...] = ()
-    ingredients: tuple[IngredientSummary, ...] = ()
-    facts: Mapping[str, Any] = field(default_factory=dict)  # Atelier's own assertion
 
 
 @dataclass(frozen=True)
@@ -344,169 +312,6 @@ def _without_metadata(data: bytes, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _signer(cert_file: Path, key_file: Path) -> c2pa.Signer:
-    chain_pem = _read_file(cert_file, "certificate chain")
-    key_pem = _read_file(key_file, "private key")
-    key = _private_key(key_pem, key_file)
-    leaf = _leaf_certificate(chain_pem, cert_file)
-    if _public_bytes(leaf.public_key()) != _public_bytes(key.public_key()):
-        raise SigningIdentityError(
-            f"C2PA private key {key_file} does not belong to the certificate in {cert_file}"
-        )
-    info = c2pa.C2paSignerInfo(_algorithm(key, key_file), chain_pem, key_pem, None)
-    return c2pa.Signer.from_info(info)
-
-
-def _read_file(path: Path, what: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise SigningIdentityError(f"C2PA {what} {path}: {exc.strerror or exc}") from exc
-
-
-def _private_key(pem: bytes, path: Path) -> Any:
-    try:
-        return serialization.load_pem_private_key(pem, password=None)
-    except (ValueError, TypeError) as exc:
-        raise SigningIdentityError(
-            f"C2PA private key {path}: not an unencrypted PEM private key ({exc})"
-        ) from exc
-
-
-def _leaf_certificate(pem: bytes, path: Path) -> x509.Certificate:
-    try:
-        return x509.load_pem_x509_certificates(pem)[0]  # the leaf comes first
-    except ValueError as exc:
-        raise SigningIdentityError(
-            f"C2PA certificate chain {path}: not PEM certificates ({exc})"
-        ) from exc
-
-
-def _public_bytes(public_key: Any) -> bytes:
-    return public_key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def _algorithm(key: Any, path: Path) -> c2pa.C2paSigningAlg:
-    if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name in _EC_ALGORITHMS:
-        return _EC_ALGORITHMS[key.curve.name]
-    if isinstance(key, rsa.RSAPrivateKey):
-        return c2pa.C2paSigningAlg.PS256
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return c2pa.C2paSigningAlg.ED25519
-    raise SigningIdentityError(f"C2PA private key {path}: unsupported key type")
-
-
 # --- reading --------------------------------------------------------------------------------
 
 
-def _claim_generator(manifest: dict[str, Any]) -> str | None:
-    if manifest.get("claim_generator"):  # claims v1 (older provider manifests)
-        return manifest["claim_generator"]
-    infos = manifest.get("claim_generator_info") or [{}]
-    name, version = infos[0].get("name"), infos[0].get("version")
-    return f"{name}/{version}" if name and version else name
-
-
-def _issuer(manifest: dict[str, Any]) -> str | None:
-    signature = manifest.get("signature_info") or {}
-    return signature.get("issuer") or signature.get("common_name")
-
-
-def _assertion(manifest: dict[str, Any], label: str) -> dict[str, Any]:
-    for assertion in manifest.get("assertions", []):
-        if assertion.get("label") == label and isinstance(assertion.get("data"), dict):
-            return assertion["data"]
-    return {}
-
-
-def _digital_source_type(store: dict[str, Any], manifest: dict[str, Any]) -> str | None:
-    """From the newest manifest that states one, following parent ingredients."""
-    for _ in range(_MAX_CHAIN):
-        stated = _stated_source_type(manifest)
-        if stated:
-            return stated
-        manifest = _parent_manifest(store, manifest)
-        if not manifest:
-            return None
-    return None
-
-
-def _stated_source_type(manifest: dict[str, Any]) -> str | None:
-    for assertion in manifest.get("assertions", []):
-        if assertion.get("label", "").startswith("c2pa.actions"):
-            for action in assertion.get("data", {}).get("actions", []):
-                if action.get("digitalSourceType"):
-                    return action["digitalSourceType"]
-    return None
-
-
-def _history(store: dict[str, Any], manifest: dict[str, Any]) -> tuple[ManifestSummary, ...]:
-    """The active manifest, then its parent's, and so on (at most _MAX_CHAIN). A manifest of
-    an unexpected shape (anyone can write one) ends the history there."""
-    found: list[ManifestSummary] = []
-    while manifest and len(found) < _MAX_CHAIN:
-        try:
-            found.append(_summary(manifest))
-            manifest = _parent_manifest(store, manifest)
-        except (AttributeError, TypeError, ValueError):
-            break
-    return tuple(found)
-
-
-def _summary(manifest: dict[str, Any]) -> ManifestSummary:
-    signature = manifest.get("signature_info") or {}
-    ingredients = [item for item in manifest.get("ingredients", []) if isinstance(item, dict)]
-    by_url = {f"self#jumbf=c2pa.assertions/{item.get('label')}": item.get("title")
-              for item in ingredients}
-    actions = []
-    for assertion in manifest.get("assertions", []):
-        if not str(assertion.get("label", "")).startswith("c2pa.actions"):
-            continue
-        for action in (assertion.get("data") or {}).get("actions", []):
-            agent = action.get("softwareAgent")
-            named = ((action.get("parameters") or {}).get("ingredients") or [])
-            actions.append(ActionSummary(
-                action=str(action.get("action")),
-                digital_source_type=action.get("digitalSourceType"),
-                software_agent=agent.get("name") if isinstance(agent, dict) else agent,
-                description=action.get("description"),
-                ingredients=tuple(str(by_url.get(str(item.get("url")), "?")) for item in named
-                                  if isinstance(item, dict))))
-    return ManifestSummary(
-        label=str(manifest.get("label")),
-        claim_generator=_claim_generator(manifest),
-        title=manifest.get("title"),
-        issuer=_issuer(manifest),
-        signer_serial=signature.get("cert_serial_number"),
-        signed_at=signature.get("time"),
-        actions=tuple(actions),
-        ingredients=tuple(IngredientSummary(
-            title=item.get("title"), relationship=item.get("relationship"),
-            description=item.get("description"),
-            has_credentials=bool(item.get("active_manifest"))) for item in ingredients),
-        facts=_assertion(manifest, ASSET_LABEL),
-    )
-
-
-def _parent_manifest(store: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
-    for ingredient in manifest.get("ingredients", []):
-        if ingredient.get("relationship") == "parentOf":
-            return store.get("manifests", {}).get(ingredient.get("active_manifest"), {})
-    return {}
-
-
-def _errors(store: dict[str, Any], manifest: dict[str, Any]) -> tuple[str, ...]:
-    """Every failure the validator reports, ingredients' (as recorded when added) included."""
-    errors = [_status(item) for item in store.get("validation_status", [])]
-    for ingredient in manifest.get("ingredients", []):
-        results = (ingredient.get("validation_results") or {}).get("activeManifest") or {}
-        name = ingredient.get("title") or "?"
-        errors += [f"ingredient {name!r}: {_status(item)}" for item in results.get("failure", [])]
-    return tuple(dict.fromkeys(errors))
-
-
-def _status(item: dict[str, Any]) -> str:
-    explanation = item.get("explanation")
-    return f"{item.get('code')}: {explanation}" if explanation else str(item.get("code"))

@@ -6,6 +6,7 @@ import os
 import runpy
 import secrets
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ def load(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **variables: str) -> d
     monkeypatch.setenv("ATELIER_VAR_DIR", str(tmp_path / "var"))
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
+    for part in ("config.rest", "config.signin"):  # settings read in modules of their own
+        monkeypatch.delitem(sys.modules, part, raising=False)
     return runpy.run_path(str(SETTINGS_FILE))
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from provenance import content_credentials
-from provenance.content_credentials import SigningIdentityError, read, sign
+from provenance.content_credentials import read, sign
 from provenance.dev_ca import mint_signing_identity
+from provenance.signing_identity import SigningIdentityError
 from providers.local_render import render_image
 from tests.helpers import encoded
 
