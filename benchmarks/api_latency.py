@@ -40,9 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import add_json_out, emit, percentile, row  # noqa: E402
+from benchmarks.common import HOST, add_json_out, emit, percentile, row  # noqa: E402
+from benchmarks.common import server_environment as common_environment  # noqa: E402
 
-HOST = "127.0.0.1"
 GET_P99_TARGET_MS = 50.0
 STOPPING = threading.Event()
 JOB_BODY = json.dumps({"model": "local", "prompt": "a teapot on a wooden table",
@@ -87,23 +87,9 @@ def ensure_database(postgres: str, name: str) -> None:
 
 
 def server_environment(args: argparse.Namespace, var_dir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"{args.postgres}/{args.database}",
-        "REDIS_URL": args.redis,
-        "ATELIER_QUEUE_NAMESPACE": f"atelier-bench-{uuid.uuid4().hex[:8]}",
-        "ATELIER_VAR_DIR": var_dir,
-        "DEBUG": "0",
-        "SECRET_KEY": f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
-        "ATELIER_HTTPS": "0",
-        "ALLOWED_HOSTS": HOST,
-        "ATELIER_API_RATE_LIMIT": "10000000",
-        "ATELIER_PROVIDER": "local",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONUNBUFFERED": "1",
-    })
-    return env
+    return common_environment(
+        var_dir, DATABASE_URL=f"{args.postgres}/{args.database}", REDIS_URL=args.redis,
+        ATELIER_QUEUE="redis", ATELIER_QUEUE_NAMESPACE=f"atelier-bench-{uuid.uuid4().hex[:8]}")
 
 
 @contextmanager

@@ -9,8 +9,38 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import uuid
 from pathlib import Path
 from typing import Any
+
+HOST = "127.0.0.1"
+
+
+def server_environment(var_dir: str, **settings: str) -> dict[str, str]:
+    """config.settings in production mode for a benchmark's own server on loopback: plain
+    HTTP, no rate limit in the way, the offline renderer and files on disk chosen on purpose
+    (pass DATABASE_URL, REDIS_URL, … to use real services)."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("REDIS_URL", "DATABASE_URL", "AWS_ENDPOINT_URL_S3")}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{var_dir}/bench.sqlite3",
+        "ATELIER_QUEUE": "inprocess",
+        "ATELIER_STORAGE": "filesystem",
+        "ATELIER_OUTPUT_MODERATION": "local-only",
+        "ATELIER_VAR_DIR": var_dir,
+        "DEBUG": "0",
+        "SECRET_KEY": f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
+        "ATELIER_HTTPS": "0",
+        "ALLOWED_HOSTS": HOST,
+        "ATELIER_API_RATE_LIMIT": "10000000",
+        "ATELIER_PROVIDER": "local",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(settings)
+    return env
 
 
 def percentile(values: list[float], share: float) -> float:

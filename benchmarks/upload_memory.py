@@ -56,9 +56,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import add_json_out, emit, row  # noqa: E402
+from benchmarks.common import HOST, add_json_out, emit, row, server_environment  # noqa: E402
 
-HOST = "127.0.0.1"
 NAME = "upload memory"
 BIG_BYTES = 400 * 1024 * 1024
 PIECE = 64 * 1024  # what the client sends at a time
@@ -84,29 +83,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-def server_environment(var_dir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("REDIS_URL", "DATABASE_URL", "AWS_ENDPOINT_URL_S3"):
-        env.pop(name, None)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{var_dir}/bench.sqlite3",
-        "ATELIER_QUEUE": "inprocess",  # production settings, embedded services on purpose
-        "ATELIER_STORAGE": "filesystem",
-        "ATELIER_OUTPUT_MODERATION": "local-only",
-        "ATELIER_VAR_DIR": var_dir,
-        "DEBUG": "0",
-        "SECRET_KEY": f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
-        "ATELIER_HTTPS": "0",
-        "ALLOWED_HOSTS": HOST,
-        "ATELIER_API_RATE_LIMIT": "10000000",
-        "ATELIER_PROVIDER": "local",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONUNBUFFERED": "1",
-    })
-    return env
 
 
 def children(pid: int) -> list[int]:

@@ -95,3 +95,14 @@ def ledger(tenant: Any) -> Any:
     from billing.services import current_month
 
     return Ledger.objects.for_tenant(tenant).get(month=current_month())
+
+
+def blurred_noise(noise: Any, sigma: float) -> Any:
+    """Gaussian-blurred noise (periodic edges) through the FFT: photo-like texture at a scale."""
+    import numpy as np
+
+    fy = np.fft.fftfreq(noise.shape[0])[:, None]
+    fx = np.fft.rfftfreq(noise.shape[1])[None, :]
+    gain = np.exp(-2 * (np.pi * sigma) ** 2 * (fx**2 + fy**2))[..., None]
+    spectrum = np.fft.rfft2(noise, axes=(0, 1)) * gain
+    return np.fft.irfft2(spectrum, s=noise.shape[:2], axes=(0, 1)).astype(np.float32)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from provenance import watermark
 from providers.local_render import render_image
-from tests.helpers import reencoded
+from tests.helpers import blurred_noise, reencoded
 
 PAYLOAD = bytes.fromhex("a7e1c0de5eed0042")
 MIN_PSNR_DB = 38.0
@@ -57,18 +57,9 @@ def _photo_like(seed: int, width: int, height: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     total = np.zeros((height, width, 3), dtype=np.float32)
     for sigma, amplitude in ((width / 8, 60), (width / 32, 30), (width / 128, 15), (1.0, 8)):
-        layer = _blurred(rng.normal(size=(height, width, 3)), sigma)
+        layer = blurred_noise(rng.normal(size=(height, width, 3)), sigma)
         total += amplitude * layer / (layer.std() + 1e-6)
     return np.clip(120 + total, 0, 255).astype(np.uint8)
-
-
-def _blurred(noise: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian-blurred noise (periodic edges), through the FFT."""
-    fy = np.fft.fftfreq(noise.shape[0])[:, None]
-    fx = np.fft.rfftfreq(noise.shape[1])[None, :]
-    gain = np.exp(-2 * (np.pi * sigma) ** 2 * (fx**2 + fy**2))[..., None]
-    spectrum = np.fft.rfft2(noise, axes=(0, 1)) * gain
-    return np.fft.irfft2(spectrum, s=noise.shape[:2], axes=(0, 1)).astype(np.float32)
 
 
 def _gradient(width: int, height: int) -> np.ndarray:

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from provenance import watermark
 from providers.local_render import render_image
+from tests.helpers import blurred_noise
 
 Transform = Callable[[Image.Image], Image.Image]
 MIN_PSNR_DB = 38.0
@@ -144,17 +145,9 @@ def photo_like(seed: int, width: int, height: int,
     rng = np.random.default_rng(seed)
     total = np.zeros((height, width, 3), dtype=np.float32)
     for divisor, amplitude in (*layers, (width, 8)):
-        layer = _blurred(rng.normal(size=(height, width, 3)), width / divisor)
+        layer = blurred_noise(rng.normal(size=(height, width, 3)), width / divisor)
         total += amplitude * layer / (layer.std() + 1e-6)
     return Image.fromarray(np.clip(120 + total, 0, 255).astype(np.uint8))
-
-
-def _blurred(noise: np.ndarray, sigma: float) -> np.ndarray:
-    fy = np.fft.fftfreq(noise.shape[0])[:, None]
-    fx = np.fft.rfftfreq(noise.shape[1])[None, :]
-    gain = np.exp(-2 * (np.pi * sigma) ** 2 * (fx**2 + fy**2))[..., None]
-    spectrum = np.fft.rfft2(noise, axes=(0, 1)) * gain
-    return np.fft.irfft2(spectrum, s=noise.shape[:2], axes=(0, 1)).astype(np.float32)
 
 
 # Atelier's sizes (the Stability models' and the local default), and busy photographs.
