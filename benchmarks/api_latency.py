@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import HOST, add_json_out, emit, percentile, row  # noqa: E402
+from benchmarks.common import HOST, add_json_out, emit, free_port, percentile, row  # noqa: E402
 from benchmarks.common import server_environment as common_environment  # noqa: E402
 
 GET_P99_TARGET_MS = 50.0
@@ -70,12 +69,6 @@ def arguments() -> argparse.Namespace:
 
 
 # --- the server -------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
 
 def ensure_database(postgres: str, name: str) -> None:
     import psycopg

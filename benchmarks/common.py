@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import uuid
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +70,27 @@ def emit(path: Path | None, rows: list[dict[str, Any]]) -> None:
                   f"({item['value']} {item['unit']})")
     if path is not None:
         path.write_text(json.dumps(rows, indent=1))
+
+
+def free_port() -> int:
+    """A free TCP port on loopback for a benchmark's own server."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (a server's workers), from /proc."""
+    found: list[int] = []
+    with suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def status_mb(pid: int, key: str) -> float:
+    """A memory figure of /proc/<pid>/status (VmRSS, VmHWM: the peak) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

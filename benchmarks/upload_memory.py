@@ -56,7 +56,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import HOST, add_json_out, emit, row, server_environment  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    HOST,
+    add_json_out,
+    children,
+    emit,
+    free_port,
+    row,
+    server_environment,
+    status_mb,
+)
 
 NAME = "upload memory"
 BIG_BYTES = 400 * 1024 * 1024
@@ -78,27 +87,6 @@ def arguments() -> argparse.Namespace:
 
 
 # --- the server ---------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    with suppress(OSError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
-def status_mb(pid: int, key: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{key}:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
 
 @contextmanager
 def gunicorn(args: argparse.Namespace, env: dict[str, str], port: int, log: Path

@@ -24,25 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import add_json_out, emit, row  # noqa: E402
+from benchmarks.common import add_json_out, children, emit, row, status_mb  # noqa: E402
 
 TARGET_MB = 300.0
 NAME = "worker memory"
-
-
-def peak_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found += [int(child) for child in text]
-    return found
 
 
 def main() -> int:
@@ -87,8 +72,8 @@ def main() -> int:
         seconds = time.monotonic() - started
         done = Job.objects.for_tenant(tenant).filter(status="succeeded").count()
         workers = children(worker.pid)
-        peaks = {pid: peak_mb(pid) for pid in workers}
-        master = peak_mb(worker.pid)
+        peaks = {pid: status_mb(pid, "VmHWM") for pid in workers}
+        master = status_mb(worker.pid, "VmHWM")
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
