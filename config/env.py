@@ -62,6 +62,17 @@ def choice(name: str, choices: Sequence[str], default: str) -> str:
     return value
 
 
+def backend(name: str, remote: str, local: str, *, configured: bool, needs: str
+            ) -> tuple[str, bool]:
+    """A choice between a service (`remote`, when it is configured) and its embedded stand-in
+    (`local`): strictly parsed, refused when the service is chosen but not configured. Also
+    whether the stand-in was taken without being chosen (what production must refuse)."""
+    chosen = choice(name, (remote, local), remote if configured else local)
+    if chosen == remote and not configured:
+        raise ConfigurationError(f"{name}={remote} needs {needs}")
+    return chosen, not configured and not is_set(name)
+
+
 def database_url_from_parts() -> str:
     """DATABASE_URL built from DATABASE_HOST/PORT/NAME/USER/PASSWORD (the fields of a managed
     database's generated secret, which a container platform injects one by one)."""

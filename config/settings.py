@@ -21,6 +21,7 @@ from config.csp import content_security_policy, image_hosts
 from config.env import (
     ConfigurationError,
     Fallbacks,
+    backend,
     choice,
     database_url_from_parts,
     flag,
@@ -178,11 +179,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = text("REDIS_URL") or redis_url_from_parts()
 # The queue: Redis when it is configured; the in-process worker only by default in development
 # or when ATELIER_QUEUE=inprocess says so.
-ATELIER_QUEUE = choice("ATELIER_QUEUE", ("redis", "inprocess"),
-                       "redis" if REDIS_URL else "inprocess")
-if ATELIER_QUEUE == "redis" and not REDIS_URL:
-    raise ConfigurationError("ATELIER_QUEUE=redis needs REDIS_URL (or REDIS_HOST)")
-if ATELIER_PRODUCTION and not REDIS_URL and not is_set("ATELIER_QUEUE"):
+ATELIER_QUEUE, _QUEUE_DEFAULTED = backend("ATELIER_QUEUE", "redis", "inprocess",
+                                          configured=bool(REDIS_URL),
+                                          needs="REDIS_URL (or REDIS_HOST)")
+if ATELIER_PRODUCTION and _QUEUE_DEFAULTED:
     ATELIER_FALLBACKS.add(
         "atelier.E103", "REDIS_URL", "no Redis is configured, so jobs would run on an "
         "in-process queue inside the web process and the cache would be per process",
@@ -270,11 +270,10 @@ ATELIER_CDN_PRIVATE_KEY_FILE = pem_file("ATELIER_CDN_PRIVATE_KEY", "ATELIER_CDN_
 ATELIER_KMS_KEY_ID = env.str("ATELIER_KMS_KEY_ID", default="")
 ATELIER_DRAFT_RETENTION_DAYS = env.int("ATELIER_DRAFT_RETENTION_DAYS", default=30)
 MEDIA_ROOT = VAR_DIR / "media"
-ATELIER_STORAGE = choice("ATELIER_STORAGE", ("s3", "filesystem"),
-                         "s3" if ATELIER_BUCKET else "filesystem")
-if ATELIER_STORAGE == "s3" and not ATELIER_BUCKET:
-    raise ConfigurationError("ATELIER_STORAGE=s3 needs ATELIER_BUCKET")
-if ATELIER_PRODUCTION and not ATELIER_BUCKET and not is_set("ATELIER_STORAGE"):
+ATELIER_STORAGE, _STORAGE_DEFAULTED = backend("ATELIER_STORAGE", "s3", "filesystem",
+                                              configured=bool(ATELIER_BUCKET),
+                                              needs="ATELIER_BUCKET")
+if ATELIER_PRODUCTION and _STORAGE_DEFAULTED:
     ATELIER_FALLBACKS.add(
         "atelier.E104", "ATELIER_BUCKET", "no bucket is configured, so images would be "
         "stored on this machine's disk under ATELIER_VAR_DIR",
