@@ -10,7 +10,8 @@ import io
 import struct
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -106,3 +107,22 @@ def blurred_noise(noise: Any, sigma: float) -> Any:
     gain = np.exp(-2 * (np.pi * sigma) ** 2 * (fx**2 + fy**2))[..., None]
     spectrum = np.fft.rfft2(noise, axes=(0, 1)) * gain
     return np.fft.irfft2(spectrum, s=noise.shape[:2], axes=(0, 1)).astype(np.float32)
+
+
+@contextmanager
+def temporary_bucket(prefix: str = "atelier-test") -> Iterator[str]:
+    """A new bucket on the S3 server the environment names, emptied and deleted afterwards."""
+    import uuid
+
+    import boto3
+
+    s3 = boto3.session.Session().client("s3")
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=name)
+    try:
+        yield name
+    finally:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
+            for item in page.get("Contents", []):
+                s3.delete_object(Bucket=name, Key=item["Key"])
+        s3.delete_bucket(Bucket=name)

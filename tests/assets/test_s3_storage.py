@@ -7,27 +7,21 @@ import hashlib
 import json
 import urllib.error
 import urllib.request
-import uuid
 
 import boto3
 import pytest
 
 from assets.models import Asset
 from tests.conftest import manage, subprocess_env
+from tests.helpers import temporary_bucket
 
 pytestmark = pytest.mark.s3
 
 
 @pytest.fixture
 def bucket(s3_endpoint: str):
-    s3 = boto3.session.Session().client("s3")
-    name = f"atelier-test-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
+    with temporary_bucket() as name:
+        yield name
 
 
 def http_status(url: str) -> tuple[int, bytes]:

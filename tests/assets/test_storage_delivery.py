@@ -9,7 +9,6 @@ import io
 import time
 import urllib.error
 import urllib.request
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -24,7 +23,7 @@ from assets.renditions import WEB_FORMATS
 from assets.services import delete_asset, promote_asset, render_asset
 from assets.storage import object_tags
 from generation.runner import run_job
-from tests.helpers import png_bytes
+from tests.helpers import png_bytes, temporary_bucket
 
 
 @pytest.fixture(params=["filesystem", "s3"])
@@ -34,20 +33,14 @@ def backend(request, settings):
         yield "filesystem"
         return
     request.getfixturevalue("s3_endpoint")
-    s3 = boto3.session.Session().client("s3")
-    bucket = f"atelier-test-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=bucket)
-    settings.ATELIER_BUCKET = bucket
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "assets.storage.PrivateS3Storage",
-        "OPTIONS": {"bucket_name": bucket, "default_acl": None, "querystring_auth": True,
-                    "file_overwrite": True, "signature_version": "s3v4",
-                    "object_parameters": {"ServerSideEncryption": "AES256"}}}}
-    yield "s3"
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket, Key=item["Key"])
-    s3.delete_bucket(Bucket=bucket)
+    with temporary_bucket() as bucket:
+        settings.ATELIER_BUCKET = bucket
+        settings.STORAGES = {**settings.STORAGES, "default": {
+            "BACKEND": "assets.storage.PrivateS3Storage",
+            "OPTIONS": {"bucket_name": bucket, "default_acl": None, "querystring_auth": True,
+                        "file_overwrite": True, "signature_version": "s3v4",
+                        "object_parameters": {"ServerSideEncryption": "AES256"}}}}
+        yield "s3"
 
 
 def fetch(url: str) -> tuple[int, bytes]:

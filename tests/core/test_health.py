@@ -7,11 +7,11 @@ import subprocess
 import sys
 import uuid
 
-import boto3
 import pytest
 from django.test import Client
 
 from tests.conftest import ROOT, subprocess_env
+from tests.helpers import temporary_bucket
 
 CLOSED = "127.0.0.1:9"  # the discard port: nothing listens on loopback here
 
@@ -89,13 +89,8 @@ def test_readyz_fails_when_the_bucket_is_missing(db, s3_endpoint):
 
 
 def test_readyz_is_ready_on_real_redis_and_s3(db, redis_url, s3_endpoint):
-    bucket = f"atelier-ready-{uuid.uuid4().hex[:8]}"
-    s3 = boto3.session.Session().client("s3")
-    s3.create_bucket(Bucket=bucket)
-    try:
+    with temporary_bucket("atelier-ready") as bucket:
         status, body = readyz_in_subprocess(REDIS_URL=redis_url, ATELIER_BUCKET=bucket)
-    finally:
-        s3.delete_bucket(Bucket=bucket)
     assert status == 200, body
     assert all(check["ok"] for check in body["checks"].values())
 

@@ -255,17 +255,11 @@ def redis_database() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def bucket() -> Iterator[str]:
-    import boto3
+    from tests.helpers import temporary_bucket
 
     _require("AWS_ENDPOINT_URL_S3", "S3")
-    s3 = boto3.session.Session().client("s3")
-    name = f"atelier-image-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
+    with temporary_bucket("atelier-image") as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
