@@ -234,6 +234,25 @@ def rekognition(rekognition_double: Any, settings: Any) -> Any:  # noqa: F811
     return rekognition_double
 
 
+@pytest.fixture
+def fresh_verification_counts() -> Iterator[None]:
+    """No verifications counted for the test client's address (the rate limit is per address)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def verifiable_image(acme: NewTenant) -> tuple[Any, bytes]:
+    """An image Atelier made for Acme, and its delivered bytes."""
+    from tests.provenance.c2pa_checks import generate, stored
+
+    asset = generate(acme.tenant, seed=31, size="768x768")
+    return asset, stored(asset)
+
+
 def race(count: int, attempt: Callable[[], Any]) -> list[Any]:
     """Run `attempt` in `count` threads released at the same instant; their results.
 

@@ -8,28 +8,20 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
 from tenants.services import set_credentials_preferences
 from tests.helpers import encoded, png_bytes
-from tests.provenance.c2pa_checks import generate, stored
 
 URL = "/api/v1/verify"
 
 
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    """Every test starts with no verifications counted for the test client's address."""
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_verification_counts")
 
 
 @pytest.fixture
-def image(acme):
-    asset = generate(acme.tenant, seed=31, size="768x768")
-    return asset, stored(asset)
+def image(verifiable_image):
+    return verifiable_image
 
 
 def _post(client, data: bytes, **extra):

@@ -7,29 +7,22 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from tenants.services import set_credentials_preferences
 from tests.helpers import encoded, png_bytes
-from tests.provenance.c2pa_checks import generate, stored
 
 URL = "/verify"
 
 
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_verification_counts")
 
 
 @pytest.fixture
-def image(acme):
-    asset = generate(acme.tenant, seed=41, size="768x768")
-    return asset, stored(asset)
+def image(verifiable_image):
+    return verifiable_image
 
 
 def _post(client: Client, data: bytes, name: str = "image.png"):
