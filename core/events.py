@@ -73,8 +73,3 @@ def publish(event: Event) -> None:
     """Run every subscriber of the event's type, now, in the caller's transaction."""
     for handler in list(_subscribers[type(event)]):
         handler(event)
-
-
-def subscribers(event_type: type[Event]) -> list[str]:
-    """Who listens to an event type, as dotted names (for docs and tests)."""
-    return [f"{h.__module__}.{h.__qualname__}" for h in _subscribers[event_type]]

@@ -38,11 +38,6 @@ def actor(name: str) -> dramatiq.Actor[Any, Any]:
     return broker.get_actor(name)
 
 
-def message(name: str, *args: Any) -> dramatiq.Message[Any]:
-    """A message for the named actor, not sent (bulk enqueueing builds thousands)."""
-    return actor(name).message(*args)
-
-
 def send(name: str, *args: Any, delay_ms: int | None = None) -> None:
     """Send a message to the named actor once the current transaction commits (at once when
     there is none)."""
@@ -60,5 +55,6 @@ def send_now(name: str, *args: Any, delay_ms: int | None = None) -> None:
 
 
 def messages(name: str, args: Iterable[tuple[Any, ...]]) -> Iterable[dramatiq.Message[Any]]:
+    """Messages for the named actor, not sent: bulk enqueueing builds thousands."""
     target = actor(name)
     return (target.message(*arguments) for arguments in args)
