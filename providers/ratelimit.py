@@ -1,46 +1,101 @@
 """Requests-per-minute limits per model and region, shared by every worker.
 
-Two Dramatiq window limiters per (model, region): a per-second one that spreads calls evenly
-and a per-minute one that keeps any 60-second stretch under the account's quota (the catalog's
-`rate_limit_rpm`, or ATELIER_MODEL_RPM__<KEY>). They live in Redis in production, so all worker
-processes on all machines share them, and in memory on the embedded default. After Bedrock
-throttles anyway, every worker holds off that model for a while (`penalize`).
+Bedrock counts a model's requests in a sliding 60-second window (the catalog's
+`rate_limit_rpm`, or ATELIER_MODEL_RPM__<KEY>). This limiter keeps the same kind of window: a
+log of the times of the calls it let through, so a job may burst up to whatever the window
+still has free and waits only when it is full, and then exactly until its oldest call leaves
+the window. Dramatiq's window limiters were used before; they count in fixed buckets, which
+either refuses a burst the quota allows or lets 2R through across a bucket boundary, so the
+old per-second plus per-minute pair reached only about half of a quota's throughput on a
+burst (docs/benchmarks.md).
+
+The log lives in Redis in production (one Lua script per attempt: trim, count, add, all on
+Redis's clock, so every worker on every machine shares one window) and in memory on the
+embedded default, which runs in one process. After Bedrock throttles anyway, every worker
+holds off that model for a while (`penalize`).
 """
 
 from __future__ import annotations
 
-import math
 import random
+import threading
 import time
+import uuid
+from collections import deque
 from collections.abc import Callable
 from functools import cache
+from typing import Any, Protocol
 
+import redis
 from django.conf import settings
 from django.core.cache import cache as shared_cache
-from dramatiq.rate_limits import WindowRateLimiter
-from dramatiq.rate_limits.backends import RedisBackend, StubBackend
 
 from providers.base import ProviderError
 
+WINDOW_SECONDS = 60.0
+# Admitted calls reach Bedrock a few milliseconds later, and not all equally late: a call
+# admitted just as the oldest one leaves our window could arrive while that one is still in
+# Bedrock's. Half a second per window costs under 1 % of throughput and covers that skew.
+MARGIN_SECONDS = 0.5
+LONGEST_SLEEP = 1.0  # waiters wake at least this often to keep their job's lease
+
+# KEYS[1]: the window's sorted set; ARGV: limit, window in ms, a unique member.
+# Returns 0 when the call may go now, else the milliseconds until the oldest call leaves.
+_TAKE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)
+"""
+
+
+class Window(Protocol):
+    def take(self, key: str, limit: int, window: float) -> float:
+        """Count a call if the window has room and return 0, else the seconds to wait."""
+
+
+class MemoryWindow:
+    """The sliding-window log in this process (the embedded default's single process)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._calls: dict[str, deque[float]] = {}
+
+    def take(self, key: str, limit: int, window: float) -> float:
+        with self._lock:
+            now = self._clock()
+            calls = self._calls.setdefault(key, deque())
+            while calls and calls[0] <= now - window:
+                calls.popleft()
+            if len(calls) < limit:
+                calls.append(now)
+                return 0.0
+            return max(0.001, calls[0] + window - now)
+
+
+class RedisWindow:
+    """The same log as a Redis sorted set, shared by every worker process."""
+
+    def __init__(self, url: str) -> None:
+        self._script: Any = redis.Redis.from_url(url).register_script(_TAKE)
+
+    def take(self, key: str, limit: int, window: float) -> float:
+        waited_ms = self._script(keys=[f"atelier:rpm:{key}"],
+                                 args=[limit, int(window * 1000), uuid.uuid4().hex])
+        return int(waited_ms) / 1000
+
 
 @cache
-def _backend(redis_url: str) -> object:
-    return RedisBackend(url=redis_url) if redis_url else StubBackend()
-
-
-@cache
-def _limiters(key: str, rpm: int, redis_url: str) -> tuple[WindowRateLimiter, ...]:
-    backend = _backend(redis_url)
-    per_second = max(1, math.ceil(rpm / 60))
-    per_minute = max(1, rpm - per_second)
-    return (WindowRateLimiter(backend, f"{key}:s", limit=per_second, window=1),
-            WindowRateLimiter(backend, f"{key}:m", limit=per_minute, window=60))
-
-
-def _take(limiter: WindowRateLimiter) -> bool:
-    # Window limiters count on acquire and release nothing, so leaving the block keeps the slot.
-    with limiter.acquire(raise_on_failure=False) as acquired:
-        return bool(acquired)
+def _window(redis_url: str) -> Window:
+    return RedisWindow(redis_url) if redis_url else MemoryWindow()
 
 
 def _penalty_key(key: str) -> str:
@@ -63,20 +118,21 @@ def acquire(key: str, rpm: int | None, *, max_wait: float | None = None,
     """
     if not rpm:
         return 0.0
-    limiters = _limiters(key, rpm, settings.REDIS_URL if settings.ATELIER_QUEUE == "redis"
-                         else "")
+    window = _window(settings.REDIS_URL if settings.ATELIER_QUEUE == "redis" else "")
     started = time.monotonic()
     deadline = started + (settings.ATELIER_RATE_WAIT_SECONDS if max_wait is None else max_wait)
     while True:
         held_until = shared_cache.get(_penalty_key(key))
         if held_until and held_until > time.time():
-            time.sleep(min(held_until - time.time(), 1.0) + random.uniform(0, 0.2))
-        elif all(_take(limiter) for limiter in limiters):
-            return time.monotonic() - started
+            pause = held_until - time.time() + random.uniform(0, 0.2)
         else:
-            time.sleep(random.uniform(0.05, 0.25))
-        if keepalive is not None:
-            keepalive()
-        if time.monotonic() > deadline:
+            pause = window.take(key, rpm, WINDOW_SECONDS + MARGIN_SECONDS)
+            if not pause:
+                return time.monotonic() - started
+            pause += random.uniform(0, 0.02)  # waiters for one freed slot do not all wake at once
+        if time.monotonic() + pause > deadline:  # no slot frees in time: say so now
             raise ProviderError("rate_limited", f"no free slot under {rpm} requests/minute for "
                                 f"{key} within {deadline - started:.0f} s", retryable=True)
+        time.sleep(min(pause, LONGEST_SLEEP))
+        if keepalive is not None:
+            keepalive()

@@ -5,7 +5,6 @@ the job to the next sweep."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,7 +18,6 @@ from billing.services import set_monthly_limits
 from generation import runner as jobs
 from generation.models import Job
 from moderation import services as moderation
-from providers import ratelimit
 from tests.factories import StaffFactory
 from tests.fakes.rekognition import RekognitionDouble, label
 
@@ -75,18 +73,6 @@ def test_a_failure_while_charging_leaves_the_image_to_be_made_again(acme, submit
     job.refresh_from_db()
     assert job.status == "succeeded" and charges(job) == [0, 1, 2]
     assert billing.reconcile()["drift"] == []
-
-
-def test_a_worker_waiting_for_a_rate_limit_slot_keeps_its_jobs_lease(submit, settings):
-    settings.ATELIER_JOB_LEASE_SECONDS = 3
-    job = jobs.claim_job(submit().pk)
-    first_deadline = job.lease_expires_at
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    ratelimit.acquire(name, 2, max_wait=1)  # the minute's only other call is taken
-    with pytest.raises(Exception, match="no free slot"):
-        ratelimit.acquire(name, 2, max_wait=2.5, keepalive=jobs._lease_keeper(job))
-    job.refresh_from_db()
-    assert job.lease_expires_at > first_deadline
 
 
 def test_a_sweep_that_cannot_enqueue_leaves_the_job_to_the_next_sweep(submit, empty_queue,

@@ -1,18 +1,36 @@
-"""Per-model request limits shared by the workers, and holding off after a throttle."""
+"""Per-model request limits shared by the workers: a sliding window like Bedrock's, bursts up
+to what the window has free, and holding off after a throttle."""
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
 
 import pytest
 
+from generation import runner as jobs
 from providers import ratelimit
 from providers.base import ProviderError
+from tests.helpers import wait_until
 
 
 def key() -> str:
     return f"test-{uuid.uuid4().hex[:8]}"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["memory", "redis"])
+def window(request: pytest.FixtureRequest) -> ratelimit.Window:
+    if request.param == "memory":
+        return ratelimit.MemoryWindow()
+    return ratelimit.RedisWindow(request.getfixturevalue("redis_url"))
 
 
 def test_no_limit_never_waits():
@@ -20,19 +38,53 @@ def test_no_limit_never_waits():
     assert all(ratelimit.acquire(name, None) == 0.0 for _ in range(50))
 
 
-def test_calls_are_spread_over_seconds():
+def test_a_burst_up_to_the_quota_goes_at_once_and_the_next_call_waits_for_the_oldest(window):
     name = key()
-    started = time.monotonic()
-    for _ in range(3):  # 60 rpm: one call a second
-        ratelimit.acquire(name, 60, max_wait=5)
-    assert time.monotonic() - started >= 1.0
+    assert [window.take(name, 30, 60.0) for _ in range(30)] == [0.0] * 30
+    wait = window.take(name, 30, 60.0)
+    assert 59.0 < wait <= 60.0  # the first of the 30 leaves the window in a minute
+    assert window.take(key(), 30, 60.0) == 0.0  # another model's window is its own
 
 
-def test_a_full_minute_budget_refuses_further_calls_until_it_frees():
+def test_a_slot_frees_when_the_oldest_call_leaves_the_window():
+    clock = Clock()
+    window = ratelimit.MemoryWindow(clock)
     name = key()
-    ratelimit.acquire(name, 2, max_wait=2)  # 2 rpm: one a second, at most one a minute more
+    for _step in range(3):  # calls at t, t+10, t+20
+        assert window.take(name, 3, 60.0) == 0.0
+        clock.now += 10
+    assert window.take(name, 3, 60.0) == pytest.approx(30.0)  # the first leaves at t+60
+    clock.now += 30
+    assert window.take(name, 3, 60.0) == 0.0
+    assert window.take(name, 3, 60.0) == pytest.approx(10.0)  # then the one from t+10
+
+
+def test_the_redis_window_frees_slots_on_redis_time(redis_url):
+    window, name = ratelimit.RedisWindow(redis_url), key()
+    assert window.take(name, 2, 0.5) == 0.0 and window.take(name, 2, 0.5) == 0.0
+    assert window.take(name, 2, 0.5) > 0
+    wait_until(lambda: window.take(name, 2, 0.5) == 0.0, 5, "a slot after half a second")
+
+
+def test_concurrent_callers_never_take_more_than_the_quota(window):
+    name, granted = key(), []
+
+    def caller() -> None:
+        granted.extend(w for w in (window.take(name, 25, 60.0) for _ in range(10)) if w == 0.0)
+
+    threads = [threading.Thread(target=caller) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(granted) == 25
+
+
+def test_a_full_window_refuses_at_once_when_no_slot_frees_before_the_deadline():
+    name = key()
+    ratelimit.acquire(name, 1, max_wait=1)
     with pytest.raises(ProviderError) as raised:
-        ratelimit.acquire(name, 2, max_wait=1.5)
+        ratelimit.acquire(name, 1, max_wait=5)  # the slot frees in a minute, not in 5 s
     assert raised.value.retryable and raised.value.code == "rate_limited"
 
 
@@ -42,3 +94,16 @@ def test_after_a_throttle_every_caller_holds_off(settings):
     ratelimit.penalize(name)
     waited = ratelimit.acquire(name, 6000, max_wait=5)
     assert waited >= 0.4
+
+
+@pytest.mark.django_db
+def test_a_worker_waiting_for_a_slot_keeps_its_jobs_lease(submit, settings):
+    settings.ATELIER_JOB_LEASE_SECONDS = 3
+    settings.ATELIER_THROTTLE_PENALTY_SECONDS = 2.5
+    job = jobs.claim_job(submit().pk)
+    first_deadline = job.lease_expires_at
+    name = key()
+    ratelimit.penalize(name)  # every caller holds off for 2.5 s, longer than a third of the lease
+    ratelimit.acquire(name, 60, max_wait=10, keepalive=jobs._lease_keeper(job))
+    job.refresh_from_db()
+    assert job.lease_expires_at > first_deadline
