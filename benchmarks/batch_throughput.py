@@ -1,9 +1,19 @@
 """Batch throughput against a Bedrock quota: N images through Redis and K worker processes.
 
 The Bedrock double answers after L seconds and throttles above R requests per minute (a
-sliding 60 s window, like the account quota). Atelier's shared rate limiter should keep the
-batch just under R: the target is >= 90 % of the bound, <= 2 % of calls throttled, and no
-image lost or made twice.
+sliding 60 s window, like the account quota). N one-image jobs (a catalog batch of N rows, one job
+per row) are submitted at once; Atelier's shared limiter should admit R calls at once, then each
+next call as soon as the oldest leaves the window. Nothing can beat the sliding-window bound
+(ceil(N/R) - 1) * 60 s + L: the last window's calls start a minute after the window before
+them, and take one latency. Targets: finish within 3 % of that bound, <= 1 % of calls
+throttled, no image lost or made twice.
+
+The workers need enough calls in flight to send a whole window's worth at once (R * L / 60
+for a steady flow, the last window's remainder at the end), hence 2 processes x 32 threads:
+a worker thread waiting for a slot or for Bedrock uses no CPU.
+
+Baseline, computed from the same run's parameters: the same N calls one after another (how a
+loop of InvokeModel calls would fare), N * L.
 
     REDIS_URL=redis://127.0.0.1:6379/0 [DATABASE_URL=postgres://…] \
         .venv/bin/python benchmarks/batch_throughput.py --images 300 --latency 2 --rpm 120
@@ -25,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import math  # noqa: E402
+
 from benchmarks.common import add_json_out, emit, row  # noqa: E402
 
 MODEL_KEY, MODEL_ID = "stable-image-core", "stability.stable-image-core-v1:1"
@@ -36,7 +48,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=2.0, help="L: seconds per call")
     parser.add_argument("--rpm", type=int, default=120, help="R: the quota, requests/minute")
     parser.add_argument("--processes", type=int, default=2, help="K: worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker process")
+    parser.add_argument("--threads", type=int, default=32, help="threads per worker process")
     parser.add_argument("--timeout", type=float, default=900)
     add_json_out(parser)
     return parser.parse_args()
@@ -75,9 +87,8 @@ def main() -> int:
     from django.core.management import call_command
 
     from assets.models import Asset
-    from catalog.requests import JobRequest
+    from generation.batches import submit_batch
     from generation.models import Job, ProviderAttempt
-    from generation.services import submit_job
     from tenants.models import Tenant
     from tenants.services import create_tenant
 
@@ -90,9 +101,10 @@ def main() -> int:
     try:
         time.sleep(3)  # let the workers boot before the clock starts
         started = time.time()
-        jobs = [submit_job(tenant, JobRequest(model=MODEL_KEY, prompt=f"product shot {i}",
-                                              seed=i + 1)) for i in range(args.images)]
-        ids = [job.pk for job in jobs]
+        batch = submit_batch(tenant, model=MODEL_KEY, name="throughput", items=[
+            {"sku": f"SKU-{i:04d}", "prompt": f"product shot {i}", "seed": i + 1}
+            for i in range(args.images)])
+        ids = list(batch.jobs.values_list("pk", flat=True))
         deadline = time.monotonic() + args.timeout
         while Job.unscoped.filter(pk__in=ids, status__in=Job.ACTIVE).exists():
             if time.monotonic() > deadline:
@@ -107,21 +119,22 @@ def main() -> int:
     images = Asset.unscoped.filter(job_id__in=ids).count()
     calls = ProviderAttempt.unscoped.filter(job_id__in=ids)
     ok_calls = calls.filter(outcome="ok").count()
-    minutes = (finished - started) / 60
-    rate = images / minutes if minutes else 0.0
+    elapsed = finished - started
+    bound = (math.ceil(args.images / args.rpm) - 1) * 60 + args.latency
+    over = elapsed / bound - 1
     throttled = double.throttled
     lost = args.images - images
     duplicates = ok_calls - images
     share_throttled = throttled / max(1, calls.count())
     print(f"batch: N={args.images} images, L={args.latency:g} s, R={args.rpm}/min, "
           f"K={args.processes} processes x {args.threads} threads")
-    print(f"elapsed {finished - started:.1f} s; achieved {rate:.1f} images/min "
-          f"= {rate / args.rpm:.1%} of the bound")
+    print(f"elapsed {elapsed:.1f} s; sliding-window bound {bound:.1f} s ({over:+.1%}); "
+          f"baseline, one call after another: {args.images * args.latency:.0f} s")
     print(f"calls {calls.count()}, throttled {throttled} ({share_throttled:.1%}), "
           f"lost {lost}, duplicates {duplicates}")
     checks = {
-        ">= 90 % of the quota bound": rate >= 0.9 * args.rpm,
-        "<= 2 % of calls throttled": share_throttled <= 0.02,
+        "within 3 % of the sliding-window bound": over <= 0.03,
+        "<= 1 % of calls throttled": share_throttled <= 0.01,
         "none lost": lost == 0,
         "none duplicated": duplicates == 0,
     }
@@ -129,10 +142,11 @@ def main() -> int:
         print(f"  target {name}: {'met' if met else 'NOT met'}")
     name = f"batch throughput (N={args.images}, L={args.latency:g} s, R={args.rpm}/min)"
     emit(args.json_out, [
-        row(name, "images/min / quota bound", 100 * rate / args.rpm, "%", ">= 90 %",
-            rate >= 0.9 * args.rpm),
-        row(name, "calls throttled", 100 * share_throttled, "%", "<= 2 %",
-            share_throttled <= 0.02),
+        row(name, "one call after another (baseline)", args.images * args.latency, "s"),
+        row(name, "sliding-window bound", bound, "s"),
+        row(name, "elapsed", elapsed, "s", "<= bound + 3 %", over <= 0.03),
+        row(name, "calls throttled", 100 * share_throttled, "%", "<= 1 %",
+            share_throttled <= 0.01),
         row(name, "images lost + duplicated", lost + duplicates, "images", "0",
             lost == 0 and duplicates == 0)])
     return 0 if all(checks.values()) else 1

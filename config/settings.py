@@ -239,6 +239,9 @@ ATELIER_SCHEDULE = schedule(ATELIER_SWEEP_INTERVAL_SECONDS)
 # How long a scheduler holds its lock without renewing it (another takes over after that).
 ATELIER_SCHEDULER_LOCK_SECONDS = env.int("ATELIER_SCHEDULER_LOCK_SECONDS", default=30)
 ATELIER_WORKER_THREADS = env.int("ATELIER_WORKER_THREADS", default=4)
+# Provider calls in flight at once per worker process, shared by its jobs: a job's calls run
+# together so a contact sheet takes one model latency, not one per image.
+ATELIER_PROVIDER_CALLS = env.int("ATELIER_PROVIDER_CALLS", default=16)
 # How long a worker waits for a free slot under a model's rate limit before requeueing.
 ATELIER_RATE_WAIT_SECONDS = env.int("ATELIER_RATE_WAIT_SECONDS", default=300)
 # After Bedrock throttles a model, every worker holds off that model this long.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
@@ -29,7 +29,7 @@ from catalog.spec import ModelSpec, catalog
 from core import metrics
 from core.errors import AtelierError
 from core.logs import log_context
-from generation import batch_progress, calls
+from generation import batch_progress, calls, fanout
 from generation.models import Job, ProviderAttempt
 from generation.services import enqueue, publish_finished
 from moderation import services as moderation
@@ -125,25 +125,38 @@ def _record_attempt(job: Job, indices: list[int], call: ProviderCall, started: A
         images=images)
 
 
-def _call(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall) -> ProviderResult:
-    """One provider call under the model's rate limit, recorded whatever happens."""
+def _record(job: Job, key: str, outcome: fanout.Outcome) -> None:
+    """Record a call that went out (whatever happened), and hold off the model if throttled."""
+    error = outcome.error
+    if error is not None and error.code == "throttled":
+        ratelimit.penalize(key)
+    if outcome.started is None:
+        return
+    _record_attempt(job, outcome.indices, outcome.call, outcome.started, outcome.elapsed,
+                    outcome.waited, error=error,
+                    images=len(outcome.result.images) if outcome.result else 0)
+
+
+def _calls(job: Job, spec: ModelSpec, planned: list[tuple[list[int], ProviderCall]]
+           ) -> Iterator[fanout.Outcome]:
+    """The job's calls, in flight together under the model's rate limit (generation.fanout)."""
     generate = adapter_for(spec)
-    key = f"{spec.key}:{call.region}"
-    waited = ratelimit.acquire(key, spec.rate_limit_rpm if uses_bedrock(spec) else None,
-                               keepalive=_lease_keeper(job))
-    started, clock = timezone.now(), time.monotonic()
-    try:
-        with metrics.provider_call(spec.key, call.region, bedrock=uses_bedrock(spec),
+    bedrock = uses_bedrock(spec)
+    rpm = spec.rate_limit_rpm if bedrock else None
+
+    def make(call: ProviderCall) -> ProviderResult:
+        with metrics.provider_call(spec.key, call.region, bedrock=bedrock,
                                    model_id=call.model_id):
-            result = generate(call)
-    except ProviderError as exc:
-        if exc.code == "throttled":
-            ratelimit.penalize(key)
-        _record_attempt(job, indices, call, started, time.monotonic() - clock, waited, error=exc)
-        raise
-    _record_attempt(job, indices, call, started, time.monotonic() - clock, waited,
-                    images=len(result.images))
-    return result
+            return generate(call)
+
+    region = planned[0][1].region if planned else ""
+    key = f"{spec.key}:{region}"
+    for outcome in fanout.run_calls(
+            planned, threads=settings.ATELIER_PROVIDER_CALLS, make=make,
+            wait_for_slot=lambda: ratelimit.acquire(key, rpm),
+            keepalive=_lease_keeper(job), keepalive_every=settings.ATELIER_JOB_LEASE_SECONDS / 3):
+        _record(job, key, outcome)
+        yield outcome
 
 
 def run_job(job_id: Any) -> None:
@@ -166,27 +179,37 @@ def _run_claimed(job: Job) -> None:
     withheld = {item["index"] for item in job.withheld}
     done = set(job.assets.values_list("index", flat=True)) | withheld
     todo = [i for i in range(job.n) if i not in done]
+    failures: list[ProviderError] = []
     try:
-        for indices, call in calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)):
-            result = _call(job, spec, indices, call)
-            for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
-                _deliver(job, spec, index, image, _asset_parameters(job, call, position))
-            missing = indices[len(result.images):]
-            if missing:
-                reasons = list(result.blocked) or ["the model returned fewer images"]
-                _withhold(job, [{"index": i, "reason": reasons[min(k, len(reasons) - 1)]}
-                                for k, i in enumerate(missing)])
-            _renew_lease(job)
-    except ProviderError as exc:
-        if exc.retryable:
-            _release(job)
-            raise
-        _settle_outcome(job, failure=exc)
-        return
+        planned = list(calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)))
+        for outcome in _calls(job, spec, planned):
+            if outcome.error is not None:
+                failures.append(outcome.error)
+            if outcome.result is not None:
+                _delivered(job, spec, outcome.indices, outcome.call, outcome.result)
     except Exception:
         _release(job)
         raise
-    _settle_outcome(job)
+    # A call that may succeed later wins over one that cannot: the job is tried again and
+    # resumes at its missing images, rather than ending without the ones it could still make.
+    retryable = next((exc for exc in failures if exc.retryable), None)
+    if retryable is not None:
+        _release(job)
+        raise retryable
+    _settle_outcome(job, failure=failures[0] if failures else None)
+
+
+def _delivered(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall,
+               result: ProviderResult) -> None:
+    """Store what one call made, and keep which of its images the model withheld and why."""
+    for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
+        _deliver(job, spec, index, image, _asset_parameters(job, call, position))
+    missing = indices[len(result.images):]
+    if missing:
+        reasons = list(result.blocked) or ["the model returned fewer images"]
+        _withhold(job, [{"index": i, "reason": reasons[min(k, len(reasons) - 1)]}
+                        for k, i in enumerate(missing)])
+    _renew_lease(job)
 
 
 def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
@@ -197,14 +220,17 @@ def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
     worker that dies or loses its database connection in between leaves the image to be made
     again by the next attempt rather than recorded but never charged (tests/reliability). An
     image waiting in review is charged when a moderator approves it; a rejected one never is."""
-    verdict = moderation.moderate_output(job.tenant, image.data)
+    # Decoded once, for both moderation and the watermark; dropped before the store.
+    pixels = provenance.decode(image.data) if provenance.needs_pixels(spec.family) else None
+    verdict = moderation.moderate_output(job.tenant, image.data, pixels=pixels)
     asset_id = provenance.asset_id_for(job.pk, index)
     sources, mask = _stored_inputs(job) if job.request.get("images") else ((), None)
     data, record = provenance.mark(image.data, image.format, family=spec.family,
                                    asset_id=asset_id, model_id=job.model_id,
                                    model_name=spec.name, operation=job.operation,
                                    sources=sources, mask=mask, prompt=job.prompt,
-                                   tenant=job.tenant)
+                                   tenant=job.tenant, pixels=pixels)
+    del pixels
     with transaction.atomic():
         asset, created = store_generated_image(
             job, index, replace(image, data=data), parameters, moderation=verdict.as_record(),

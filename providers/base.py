@@ -66,6 +66,9 @@ class ProviderResult:
 
     images: tuple[GeneratedImage, ...]
     blocked: tuple[str, ...] = ()
+    # The provider's own time on the call, when it says (Bedrock's invocation latency): when
+    # the request reached it is at most this long before its answer arrived.
+    provider_seconds: float | None = None
 
 
 class ProviderError(Exception):

@@ -9,7 +9,14 @@ either refuses a burst the quota allows or lets 2R through across a bucket bound
 old per-second plus per-minute pair reached only about half of a quota's throughput on a
 burst (docs/benchmarks.md).
 
-The log lives in Redis in production (one Lua script per attempt: trim, count, add, all on
+A call enters the log when it is admitted, but Bedrock counts it when the request arrives,
+which on a worker short of CPU can be seconds later (measured: 2 s with 64 threads on two busy
+cores, enough to draw throttles a minute on). So once the answer is in, the call's entry moves
+to when Bedrock got it, as Bedrock itself reports (its invocation latency before the answer),
+or to the answer's arrival when it does not say: never earlier than the admission, so the
+window only ever grows more careful.
+
+The log lives in Redis in production (one Lua script per step: trim, count, add, all on
 Redis's clock, so every worker on every machine shares one window) and in memory on the
 embedded default, which runs in one process. After Bedrock throttles anyway, every worker
 holds off that model for a while (`penalize`).
@@ -21,8 +28,8 @@ import random
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
@@ -55,10 +62,27 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
 """
 
+# KEYS[1]: the window; ARGV: the call's member, how many ms ago it arrived, the window in ms.
+_MOVE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local admitted = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local arrived = now - tonumber(ARGV[2])
+if admitted and arrived > tonumber(admitted) then
+  redis.call('ZADD', KEYS[1], 'XX', arrived, ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+end
+return 0
+"""
+
 
 class Window(Protocol):
-    def take(self, key: str, limit: int, window: float) -> float:
-        """Count a call if the window has room and return 0, else the seconds to wait."""
+    def take(self, key: str, limit: int, window: float, member: str) -> float:
+        """Count the call `member` if the window has room and return 0, else the seconds to
+        wait for the oldest call to leave."""
+
+    def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
+        """The call arrived `seconds_ago`: count it from then, if that is later."""
 
 
 class MemoryWindow:
@@ -67,35 +91,67 @@ class MemoryWindow:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._calls: dict[str, deque[float]] = {}
+        self._calls: dict[str, dict[str, float]] = {}
 
-    def take(self, key: str, limit: int, window: float) -> float:
+    def take(self, key: str, limit: int, window: float, member: str) -> float:
         with self._lock:
             now = self._clock()
-            calls = self._calls.setdefault(key, deque())
-            while calls and calls[0] <= now - window:
-                calls.popleft()
+            calls = self._calls.setdefault(key, {})
+            for name in [n for n, at in calls.items() if at <= now - window]:
+                del calls[name]
             if len(calls) < limit:
-                calls.append(now)
+                calls[member] = now
                 return 0.0
-            return max(0.001, calls[0] + window - now)
+            return max(0.001, min(calls.values()) + window - now)
+
+    def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
+        with self._lock:
+            calls = self._calls.get(key, {})
+            if member in calls:
+                calls[member] = max(calls[member], self._clock() - seconds_ago)
 
 
 class RedisWindow:
     """The same log as a Redis sorted set, shared by every worker process."""
 
     def __init__(self, url: str) -> None:
-        self._script: Any = redis.Redis.from_url(url).register_script(_TAKE)
+        connection = redis.Redis.from_url(url)
+        self._take: Any = connection.register_script(_TAKE)
+        self._move: Any = connection.register_script(_MOVE)
 
-    def take(self, key: str, limit: int, window: float) -> float:
-        waited_ms = self._script(keys=[f"atelier:rpm:{key}"],
-                                 args=[limit, int(window * 1000), uuid.uuid4().hex])
+    def take(self, key: str, limit: int, window: float, member: str) -> float:
+        waited_ms = self._take(keys=[f"atelier:rpm:{key}"],
+                               args=[limit, int(window * 1000), member])
         return int(waited_ms) / 1000
+
+    def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
+        self._move(keys=[f"atelier:rpm:{key}"],
+                   args=[member, int(seconds_ago * 1000), int(window * 1000)])
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A call's place in its model's window, and how long the call waited for it."""
+
+    key: str
+    member: str
+    waited: float
+    limited: bool = True
+
+    def arrived(self, seconds_ago: float = 0.0) -> None:
+        """The provider got the call `seconds_ago` (0: just now, the safe guess)."""
+        if self.limited:
+            _current_window().move(self.key, self.member, max(0.0, seconds_ago),
+                                   WINDOW_SECONDS + MARGIN_SECONDS)
 
 
 @cache
 def _window(redis_url: str) -> Window:
     return RedisWindow(redis_url) if redis_url else MemoryWindow()
+
+
+def _current_window() -> Window:
+    return _window(settings.REDIS_URL if settings.ATELIER_QUEUE == "redis" else "")
 
 
 def _penalty_key(key: str) -> str:
@@ -109,16 +165,17 @@ def penalize(key: str) -> None:
 
 
 def acquire(key: str, rpm: int | None, *, max_wait: float | None = None,
-            keepalive: Callable[[], None] | None = None) -> float:
-    """Wait for a slot under `rpm`; return the seconds waited. Unlimited when rpm is None.
+            keepalive: Callable[[], None] | None = None) -> Slot:
+    """Wait for a slot under `rpm`; the slot says how long that took. Unlimited when rpm is
+    None. Call `slot.arrived(...)` once the call is answered.
 
     Gives up after `max_wait` seconds (ATELIER_RATE_WAIT_SECONDS) with a retryable error, so
     the job goes back to the queue instead of holding a worker forever. `keepalive` is called
     while waiting (the job's lease: a waiting worker is not a dead one).
     """
     if not rpm:
-        return 0.0
-    window = _window(settings.REDIS_URL if settings.ATELIER_QUEUE == "redis" else "")
+        return Slot(key, "", 0.0, limited=False)
+    window, member = _current_window(), uuid.uuid4().hex
     started = time.monotonic()
     deadline = started + (settings.ATELIER_RATE_WAIT_SECONDS if max_wait is None else max_wait)
     while True:
@@ -126,9 +183,9 @@ def acquire(key: str, rpm: int | None, *, max_wait: float | None = None,
         if held_until and held_until > time.time():
             pause = held_until - time.time() + random.uniform(0, 0.2)
         else:
-            pause = window.take(key, rpm, WINDOW_SECONDS + MARGIN_SECONDS)
+            pause = window.take(key, rpm, WINDOW_SECONDS + MARGIN_SECONDS, member)
             if not pause:
-                return time.monotonic() - started
+                return Slot(key, member, time.monotonic() - started)
             pause += random.uniform(0, 0.02)  # waiters for one freed slot do not all wake at once
         if time.monotonic() + pause > deadline:  # no slot frees in time: say so now
             raise ProviderError("rate_limited", f"no free slot under {rpm} requests/minute for "

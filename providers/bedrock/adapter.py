@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from providers.base import ProviderCall, ProviderResult
@@ -30,4 +31,5 @@ def request_for(family: str, call: ProviderCall) -> dict[str, Any]:
 def generate(family: str, call: ProviderCall) -> ProviderResult:
     api, build, parse = FAMILIES[family]
     send = client.invoke if api == "invoke" else client.converse
-    return parse(send(call.model_id, build(call), call.region), call)
+    answer = send(call.model_id, build(call), call.region)
+    return replace(parse(answer.body, call), provider_seconds=answer.provider_seconds)

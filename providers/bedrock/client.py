@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -104,13 +105,32 @@ def _translate(exc: Exception, model_id: str, region: str) -> ProviderError:
     return ProviderError("client_error", f"{type(exc).__name__}: {exc}", retryable=False)
 
 
-def invoke(model_id: str, body: dict[str, Any], region: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Answer:
+    """A parsed answer and Bedrock's own time on the call (None when it did not say)."""
+
+    body: dict[str, Any]
+    provider_seconds: float | None
+
+
+def _invocation_seconds(response: dict[str, Any]) -> float | None:
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    latency = headers.get("x-amzn-bedrock-invocation-latency")
+    if latency is None:
+        latency = (response.get("metrics") or {}).get("latencyMs")  # Converse says it here
+    try:
+        return None if latency is None else max(0.0, float(latency) / 1000)
+    except (TypeError, ValueError):
+        return None
+
+
+def invoke(model_id: str, body: dict[str, Any], region: str) -> Answer:
     """InvokeModel with a JSON body; the parsed JSON answer, or a ProviderError."""
     try:
         response = client(region).invoke_model(
             modelId=model_id, body=json.dumps(body), contentType="application/json",
             accept="application/json")
-        return json.loads(response["body"].read())
+        return Answer(json.loads(response["body"].read()), _invocation_seconds(response))
     except (ClientError, BotoCoreError) as exc:
         raise _translate(exc, model_id, region) from exc
     except ValueError as exc:
@@ -118,9 +138,10 @@ def invoke(model_id: str, body: dict[str, Any], region: str) -> dict[str, Any]:
                             retryable=True) from exc
 
 
-def converse(model_id: str, request: dict[str, Any], region: str) -> dict[str, Any]:
+def converse(model_id: str, request: dict[str, Any], region: str) -> Answer:
     """Converse; the parsed answer (image bytes already decoded by boto3), or a ProviderError."""
     try:
-        return client(region).converse(modelId=model_id, **request)
+        response = client(region).converse(modelId=model_id, **request)
+        return Answer(response, _invocation_seconds(response))
     except (ClientError, BotoCoreError) as exc:
         raise _translate(exc, model_id, region) from exc

@@ -139,6 +139,8 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
         self.rpm: dict[str, int] = {}  # model id (or "*") -> requests per rpm_window seconds
         self.rpm_window = 60.0
         self.throttled = 0
+        self.in_flight = 0  # model calls being answered now, and the most there ever were
+        self.peak_in_flight = 0
         self.fault_rate = 0.0
         self._seed = 0
         self._rng = random.Random(0)
@@ -189,6 +191,11 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in handler.headers.items()}
+        counted = handler.path.startswith("/model/")
+        if counted:
+            with self._lock:
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             status, body = 200, self._answer(handler.command, handler.path, headers, raw, started)
             extra = {k: v for k, v in headers.items() if k in (
@@ -202,6 +209,10 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
             LOG.exception("BedrockDouble: bug while answering %s", handler.path)
             status, body = 500, {"message": f"BedrockDouble bug: {error!r}"}
             extra = {"x-amzn-ErrorType": "InternalServerException" + ERROR_TYPE_SUFFIX}
+        finally:
+            if counted:
+                with self._lock:
+                    self.in_flight -= 1
         payload = json.dumps(body).encode()
         try:
             handler.send_response(status)

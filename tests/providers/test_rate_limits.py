@@ -35,42 +35,64 @@ def window(request: pytest.FixtureRequest) -> ratelimit.Window:
 
 def test_no_limit_never_waits():
     name = key()
-    assert all(ratelimit.acquire(name, None) == 0.0 for _ in range(50))
+    assert all(ratelimit.acquire(name, None).waited == 0.0 for _ in range(50))
 
 
 def test_a_burst_up_to_the_quota_goes_at_once_and_the_next_call_waits_for_the_oldest(window):
     name = key()
-    assert [window.take(name, 30, 60.0) for _ in range(30)] == [0.0] * 30
-    wait = window.take(name, 30, 60.0)
+    assert [window.take(name, 30, 60.0, f"c{i}") for i in range(30)] == [0.0] * 30
+    wait = window.take(name, 30, 60.0, "c30")
     assert 59.0 < wait <= 60.0  # the first of the 30 leaves the window in a minute
-    assert window.take(key(), 30, 60.0) == 0.0  # another model's window is its own
+    assert window.take(key(), 30, 60.0, "c31") == 0.0  # another model's window is its own
 
 
 def test_a_slot_frees_when_the_oldest_call_leaves_the_window():
     clock = Clock()
     window = ratelimit.MemoryWindow(clock)
     name = key()
-    for _step in range(3):  # calls at t, t+10, t+20
-        assert window.take(name, 3, 60.0) == 0.0
+    for step in range(3):  # calls at t, t+10, t+20
+        assert window.take(name, 3, 60.0, f"c{step}") == 0.0
         clock.now += 10
-    assert window.take(name, 3, 60.0) == pytest.approx(30.0)  # the first leaves at t+60
+    assert window.take(name, 3, 60.0, "c3") == pytest.approx(30.0)  # the first leaves at t+60
     clock.now += 30
-    assert window.take(name, 3, 60.0) == 0.0
-    assert window.take(name, 3, 60.0) == pytest.approx(10.0)  # then the one from t+10
+    assert window.take(name, 3, 60.0, "c4") == 0.0
+    assert window.take(name, 3, 60.0, "c5") == pytest.approx(10.0)  # then the one from t+10
+
+
+def test_a_call_counts_from_when_the_provider_got_it_never_from_earlier(window):
+    name = key()
+    assert window.take(name, 2, 60.0, "late") == 0.0
+    assert window.take(name, 2, 60.0, "early") == 0.0
+    window.move(name, "late", 0.0, 60.0)  # sent long after its admission: counted from now
+    window.move(name, "early", 3600.0, 60.0)  # an hour "ago" would be before its admission
+    wait = window.take(name, 2, 60.0, "next")
+    assert 59.0 < wait <= 60.0  # "early" still counts from its admission, and leaves first
+
+
+def test_moving_the_oldest_call_later_delays_the_next_admission():
+    clock = Clock()
+    window = ratelimit.MemoryWindow(clock)
+    name = key()
+    window.take(name, 1, 60.0, "first")
+    clock.now += 2
+    window.move(name, "first", 0.5, 60.0)  # the provider got it 1.5 s after its admission
+    assert window.take(name, 1, 60.0, "second") == pytest.approx(59.5)
 
 
 def test_the_redis_window_frees_slots_on_redis_time(redis_url):
     window, name = ratelimit.RedisWindow(redis_url), key()
-    assert window.take(name, 2, 0.5) == 0.0 and window.take(name, 2, 0.5) == 0.0
-    assert window.take(name, 2, 0.5) > 0
-    wait_until(lambda: window.take(name, 2, 0.5) == 0.0, 5, "a slot after half a second")
+    assert window.take(name, 2, 0.5, "a") == 0.0 and window.take(name, 2, 0.5, "b") == 0.0
+    assert window.take(name, 2, 0.5, "c") > 0
+    wait_until(lambda: window.take(name, 2, 0.5, uuid.uuid4().hex) == 0.0, 5,
+               "a slot after half a second")
 
 
 def test_concurrent_callers_never_take_more_than_the_quota(window):
     name, granted = key(), []
 
     def caller() -> None:
-        granted.extend(w for w in (window.take(name, 25, 60.0) for _ in range(10)) if w == 0.0)
+        granted.extend(w for w in (window.take(name, 25, 60.0, uuid.uuid4().hex)
+                                   for _ in range(10)) if w == 0.0)
 
     threads = [threading.Thread(target=caller) for _ in range(8)]
     for thread in threads:
@@ -92,8 +114,7 @@ def test_after_a_throttle_every_caller_holds_off(settings):
     settings.ATELIER_THROTTLE_PENALTY_SECONDS = 0.6
     name = key()
     ratelimit.penalize(name)
-    waited = ratelimit.acquire(name, 6000, max_wait=5)
-    assert waited >= 0.4
+    assert ratelimit.acquire(name, 6000, max_wait=5).waited >= 0.4
 
 
 @pytest.mark.django_db

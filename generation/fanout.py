@@ -1,0 +1,100 @@
+"""A job's provider calls in flight together, so a contact sheet takes one model latency.
+
+The calls run on one thread pool per worker process (ATELIER_PROVIDER_CALLS threads, shared by
+the process's jobs), each waiting for its own slot under the model's rate limit. Only the
+waiting and the call run there: everything a job records or stores stays on the job's own
+thread, which owns its database connection, so pool threads never open one (four worker
+threads times sixteen pool threads would otherwise be 64 connections per process), and the
+job's lease is renewed from that thread while its calls are out. Outcomes come back as they
+complete; after the first failed call, calls still queued for the pool are skipped (the job
+then fails or retries as a whole, as it did when its calls ran one after another), but a call
+that already holds a rate-limit slot goes out: the slot is spent either way.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from django.utils import timezone
+
+from providers.base import ProviderCall, ProviderError, ProviderResult
+from providers.ratelimit import Slot
+
+
+@dataclass
+class Outcome:
+    """One call's result or error, with when it went out, how long it took and waited."""
+
+    indices: list[int]
+    call: ProviderCall
+    waited: float = 0.0
+    started: datetime | None = None
+    elapsed: float = 0.0
+    result: ProviderResult | None = None
+    error: ProviderError | None = None
+
+    @property
+    def skipped(self) -> bool:
+        """Never sent: an earlier call of the job failed first."""
+        return self.started is None
+
+
+@cache
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="provider-call")
+
+
+def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slot],
+         make: Callable[[ProviderCall], ProviderResult], stop: threading.Event) -> Outcome:
+    outcome = Outcome(indices, call)
+    if stop.is_set():
+        return outcome
+    try:
+        slot = wait_for_slot()
+    except ProviderError as exc:  # no slot in time: the others find out for themselves
+        outcome.error = exc
+        return outcome
+    outcome.waited = slot.waited
+    outcome.started, clock = timezone.now(), time.monotonic()
+    try:
+        outcome.result = make(call)
+    except ProviderError as exc:
+        outcome.error = exc
+        stop.set()
+    finally:
+        outcome.elapsed = time.monotonic() - clock
+        answered = outcome.result.provider_seconds if outcome.result is not None else None
+        slot.arrived(answered or 0.0)  # when the provider got it, as well as is known
+    return outcome
+
+
+def run_calls(planned: Sequence[tuple[list[int], ProviderCall]], *, threads: int,
+              wait_for_slot: Callable[[], Slot], make: Callable[[ProviderCall], ProviderResult],
+              keepalive: Callable[[], None], keepalive_every: float) -> Iterator[Outcome]:
+    """Send every planned call at once (up to the pool's size) and yield their outcomes as
+    they complete, calling `keepalive` at least every `keepalive_every` seconds meanwhile.
+
+    An exception other than ProviderError (a bug, a lost connection) is raised here when its
+    call's outcome would have been yielded, after the other calls are told to stop."""
+    stop = threading.Event()
+    pool = _pool(max(1, threads))
+    pending: set[Future[Outcome]] = {
+        pool.submit(contextvars.copy_context().run, _one, indices, call, wait_for_slot, make,
+                    stop)
+        for indices, call in planned}
+    try:
+        while pending:
+            done, pending = wait(pending, timeout=keepalive_every, return_when=FIRST_COMPLETED)
+            keepalive()
+            for future in done:
+                yield future.result()
+    finally:
+        stop.set()  # an exception, or the caller stopped listening: send nothing more
+        wait(pending)
