@@ -45,7 +45,11 @@ class Benchmark:
 
 BENCHMARKS = (
     Benchmark("batch_throughput.py", ("--images", "300", "--latency", "2", "--rpm", "120"),
-              ("--images", "40", "--latency", "1", "--rpm", "60"), frozenset({"redis"})),
+              ("--images", "130", "--latency", "1", "--rpm", "120"), frozenset({"redis"})),
+    Benchmark("contact_sheet.py", ("--images", "10", "--latency", "2", "--rpm", "100",
+                                   "--runs", "5"),
+              ("--images", "10", "--latency", "2", "--rpm", "100", "--runs", "1"),
+              frozenset({"redis"})),
     Benchmark("pipeline_overhead.py", ("--images", "20", "--rekognition"),
               ("--images", "4", "--rekognition"), frozenset({"s3"})),
     Benchmark("storage_overhead.py", ("--images", "20",), ("--images", "4"), frozenset({"s3"})),
