@@ -8,9 +8,15 @@ The embedded default (SQLite, in-process broker) unless DATABASE_URL / REDIS_URL
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/atelier_bench \\
     REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python benchmarks/batch_intake.py --api
 
-Target (issue 7): 10,000 rows accepted in at most 10 s on a 2-core machine. Prints the time
-of each step, rows/s and whether the target was met; checks every row became one job, one
-hold and one message.
+Target: 10,000 rows accepted in at most 3 s on a 2-core machine with PostgreSQL and Redis
+(issue 7 asked for 10 s; the embedded default is measured for comparison, without a target).
+An untimed 100-row batch goes first (`--warm-up`), so that the figures are those of a running
+server, not of a process's first batch (imports, caches, the first COPY: 0.1-0.3 s).
+Prints the wall and CPU time of each step, rows/s and whether the target was met; checks
+every row became one job, one hold and one message. Then, as a baseline in the same run (same
+machine, same load), the path before the 3 s work: every row checked the whole way
+(serializer and prepare_job, no shortcut by shape) and the jobs and holds written by
+bulk_create (`--no-baseline` skips it; messages are enqueued as measured).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.common import add_json_out, emit, row  # noqa: E402
 
-TARGET_SECONDS = 10.0
+TARGET_SECONDS = 3.0
 COLORS = ("red", "blue", "green", "ochre", "teal", "slate", "sand")
 
 
@@ -40,6 +46,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--api", action="store_true",
                         help="also POST the CSV to /api/v1/batches (multipart)")
     parser.add_argument("--keep", action="store_true", help="keep the tenant and its jobs")
+    parser.add_argument("--warm-up", type=int, default=100, metavar="ROWS",
+                        help="rows of an untimed batch first, as a running server has had "
+                             "(0: none)")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the baseline run (every row the whole way, bulk_create)")
     add_json_out(parser)
     return parser.parse_args()
 
@@ -67,19 +78,36 @@ def setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def timed(steps: dict[str, float], module: Any, name: str) -> None:
-    """Wrap module.name so that each call adds its duration to steps[name]."""
+Steps = dict[str, list[float]]  # step -> [wall seconds, CPU seconds]
+STEPS = ("parse_csv", "_check_rows", "_moderate", "_create", "enqueue_jobs")
+
+
+def timed(steps: Steps, module: Any, name: str) -> None:
+    """Wrap module.name so that each call adds its wall and CPU time to steps[name]."""
     original: Callable[..., Any] = getattr(module, name)
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
-            steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+            spent = steps.setdefault(name, [0.0, 0.0])
+            spent[0] += time.perf_counter() - started
+            spent[1] += time.process_time() - cpu
 
     setattr(module, name, wrapper)
+
+
+def print_steps(steps: Steps) -> None:
+    """Each step's wall and CPU time; insert + reserve is _create less the enqueue it runs
+    after its commit."""
+    create, enqueue = steps.pop("_create"), steps["enqueue_jobs"]
+    steps["insert + reserve"] = [create[0] - enqueue[0], create[1] - enqueue[1]]
+    print(f"  {'step':<18} {'wall':>7} {'CPU':>7}")
+    for name, (wall, cpu) in steps.items():
+        print(f"  {name.strip('_'):<18} {wall:6.2f}s {cpu:6.2f}s")
+    steps.clear()
 
 
 def queued(broker: Any) -> int:
@@ -99,66 +127,100 @@ def main() -> int:
 
     import generation.actors  # noqa: F401  (declare the queue on the broker)
     from billing.models import MonthlyLimits, Reservation
-    from generation import batches
-    from generation.models import Job
+    from generation import batch_shapes, batches, bulk_insert
+    from generation.models import Batch, Job
     from generation.templates import create_template
     from tenants.services import create_tenant
 
     broker = dramatiq.get_broker()
     print(f"database {connection.vendor}, queue {settings.ATELIER_QUEUE}, rows {args.rows}, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work skews)")
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work skews; "
+          "CPU is this process's own, the database's and Redis's are not in it)")
     data = catalog_csv(args.rows)
     made = create_tenant(f"bench-{uuid.uuid4().hex[:8]}")
     tenant = made.tenant
     MonthlyLimits.objects.create(tenant=tenant, model_prices={"local": "0.01"})
     create_template(tenant, name="studio", prompt="a {product} in {color}, studio light",
                     model_key="local", size="512x512")
-    steps: dict[str, float] = {}
-    for name in ("parse_csv", "_check_rows", "_moderate", "_create", "enqueue_jobs"):
+    steps: Steps = {}
+    for name in STEPS:
         timed(steps, batches, name)
-    broker.flush_all()
-    results: dict[str, float] = {}
-    try:
-        started, cpu = time.perf_counter(), time.process_time()
-        batch = batches.submit_batch(tenant, csv_data=data, template="studio", name="bench")
-        results["service"] = time.perf_counter() - started
-        cpu = time.process_time() - cpu
+
+    def complete(batch: Batch) -> bool:
         jobs = Job.objects.for_tenant(tenant).filter(batch=batch).count()
         holds = Reservation.objects.for_tenant(tenant).filter(job__batch=batch).count()
         messages = queued(broker)
-        print(f"service: {results['service']:.2f} s = {args.rows / results['service']:.0f} "
-              f"rows/s (this process's CPU {cpu:.2f} s); jobs {jobs}, holds {holds}, "
-              f"messages {messages}, estimate ${batch.estimated_cost_usd}")
-        steps["insert + reserve"] = steps.pop("_create") - steps["enqueue_jobs"]
-        for name, seconds in steps.items():
-            print(f"  {name.strip('_'):<18} {seconds:6.2f} s")
-        ok = jobs == holds == messages == args.rows
+        print(f"  jobs {jobs}, holds {holds}, messages {messages}, "
+              f"estimate ${batch.estimated_cost_usd}")
+        return jobs == holds == messages == args.rows
+
+    def through_service(label: str) -> tuple[float, float, bool]:
+        broker.flush_all()
+        started, cpu = time.perf_counter(), time.process_time()
+        batch = batches.submit_batch(tenant, csv_data=data, template="studio", name=label)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"{label}: {wall:.2f} s = {args.rows / wall:.0f} rows/s, CPU {cpu:.2f} s")
+        print_steps(steps)
+        return wall, cpu, complete(batch)
+
+    results: dict[str, float] = {}
+    try:
+        if args.warm_up:  # a server process's one-time costs (imports, caches, first COPY)
+            batches.submit_batch(tenant, csv_data=catalog_csv(args.warm_up), template="studio")
+            steps.clear()
+        results["service"], results["service CPU"], ok = through_service("service")
         if args.api:
             broker.flush_all()
             client = APIClient()
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {made.key.secret}")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.post("/api/v1/batches", {
                 "file": SimpleUploadedFile("catalog.csv", data, "text/csv"),
                 "template": "studio"}, format="multipart")
             results["api"] = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+            print(f"api: {results['api']:.2f} s = {args.rows / results['api']:.0f} rows/s, "
+                  f"CPU {cpu:.2f} s (HTTP {response.status_code}; the test client's encoding "
+                  "of the upload included)")
+            print_steps(steps)
             ok = ok and response.status_code == 202 and queued(broker) == args.rows
-            print(f"api:     {results['api']:.2f} s = {args.rows / results['api']:.0f} rows/s "
-                  f"(HTTP {response.status_code})")
+        if not args.no_baseline:  # the path before the 3 s work, on the same machine and load
+            prepared, insert = batch_shapes.Shapes.prepared, batches.insert_rows
+            batch_shapes.Shapes.prepared = lambda self, data: None  # type: ignore[method-assign]
+            batches.insert_rows = bulk_insert.create_rows  # type: ignore[assignment]
+            try:
+                results["baseline"], _, same = through_service(
+                    "baseline (every row the whole way, bulk_create)")
+            finally:
+                batch_shapes.Shapes.prepared = prepared  # type: ignore[method-assign]
+                batches.insert_rows = insert  # type: ignore[assignment]
+            ok = ok and same
     finally:
         broker.flush_all()
         if not args.keep:
             tenant.delete()
     print("  every row one job, one hold, one message: " + ("yes" if ok else "NO"))
+    benchmark = f"batch intake ({connection.vendor}, {settings.ATELIER_QUEUE})"
+    limit = TARGET_SECONDS * args.rows / 10_000
+    targeted = connection.vendor == "postgresql" and settings.ATELIER_QUEUE == "redis"
     rows = []
     for where, seconds in results.items():
-        met = seconds <= TARGET_SECONDS * args.rows / 10_000
-        print(f"  target <= {TARGET_SECONDS:g} s per 10,000 rows ({where}): "
-              f"{'met' if met else 'NOT met'}")
-        ok = ok and met
-        rows.append(row(f"batch intake ({connection.vendor}, {settings.ATELIER_QUEUE})",
-                        f"{args.rows} rows through the {where}", seconds, "s",
-                        f"<= {TARGET_SECONDS * args.rows / 10_000:g} s", met))
+        if where in ("service", "api") and targeted:
+            met = seconds <= limit
+            print(f"  target <= {TARGET_SECONDS:g} s per 10,000 rows ({where}): "
+                  f"{'met' if met else 'NOT met'}")
+            ok = ok and met
+            rows.append(row(benchmark, f"{args.rows} rows through the {where}", seconds, "s",
+                            f"<= {limit:g} s", met))
+        elif where in ("service", "api"):  # the embedded default: no target, for comparison
+            rows.append(row(benchmark, f"{args.rows} rows through the {where}", seconds, "s",
+                            "(the target is PostgreSQL + Redis's)"))
+        elif where == "service CPU":
+            rows.append(row(benchmark, f"{args.rows} rows: the service's own CPU", seconds,
+                            "s"))
+        else:
+            rows.append(row(benchmark, f"{args.rows} rows, baseline: every row the whole way, "
+                                       "bulk_create", seconds, "s"))
     emit(args.json_out, rows)
     return 0 if ok else 1
 

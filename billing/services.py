@@ -8,14 +8,14 @@ never overshoot a quota and retries can never charge twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from billing import stripe_sync
@@ -91,45 +91,78 @@ def set_monthly_limits(tenant: Tenant, *, images: int | None,
 
 def _locked_ledger(tenant: Tenant, month: str) -> Ledger:
     ledgers = Ledger.objects.for_tenant(tenant)
-    ledgers.get_or_create(month=month)  # races end in one row (unique; savepoint inside)
-    return ledgers.select_for_update().get(month=month)
+    ledger = ledgers.select_for_update().filter(month=month).first()
+    if ledger is None:  # the month's first change
+        ledgers.get_or_create(month=month)  # races end in one row (unique; savepoint inside)
+        ledger = ledgers.select_for_update().get(month=month)
+    return ledger
 
 
-def reserve(tenant: Tenant, job: Job, *, images: int, unit_price: Decimal) -> Reservation:
+def reserve(tenant: Tenant, job: Job, *, images: int, unit_price: Decimal,
+            limits: MonthlyLimits | None = None) -> Reservation:
     """Hold the job's images and price against this month; QuotaExceeded if they don't fit.
+    `limits`: the tenant's, when the caller read them already (limits_for).
 
-    Must run inside the transaction that creates the job, so a refusal leaves nothing.
+    Must run inside the transaction that creates the job, so a refusal leaves nothing. The
+    hold is inserted before the ledger lock is taken: other submissions wait only for the
+    check and the ledger's update.
     """
     month = current_month()
     amount = (unit_price * images).quantize(PRECISION)
-    _hold(tenant, month, images, amount, field="n", what="this job")
-    return Reservation.objects.for_tenant(tenant).create(
+    reservation = Reservation.objects.for_tenant(tenant).create(
         job_id=job.pk, month=month, images=images, unit_price_usd=unit_price)
+    _hold(tenant, month, images, amount, field="n", what="this job", limits=limits)
+    return reservation
 
 
-def reserve_batch(tenant: Tenant, holds: Sequence[tuple[Job, int, Decimal]]) -> list[Reservation]:
-    """Hold a whole batch at once — (job, images, unit price) each: one Reservation per job, so
-    that each job settles and releases on its own, then one ledger lock and one check of the
-    total. Must run inside the transaction that creates the jobs, so a refusal leaves nothing.
-    The holds are inserted before the lock is taken: other submissions wait only for the check.
+# Writes many rows of a tenant at once (a batch passes its COPY writer): model, tenant, rows
+# of field values, each row's other fields at their defaults.
+InsertRows = Callable[[type[Reservation], Tenant, list[dict[str, Any]]], object]
+
+
+def reserve_batch(tenant: Tenant, holds: Sequence[tuple[Any, int, Decimal]], *,
+                  insert: InsertRows | None = None) -> int:
+    """Hold a whole batch at once — (job id, images, unit price) each: one Reservation per job,
+    so that each job settles and releases on its own, then one ledger lock and one check of the
+    total; the number of holds. Must run inside the transaction that creates the jobs, so a
+    refusal leaves nothing. The holds are inserted (by `insert`, else bulk_create) before the
+    lock is taken: other submissions wait only for the check.
     """
     month = current_month()
-    reservations = Reservation.objects.for_tenant(tenant).bulk_create(
-        [Reservation(tenant_id=tenant.pk, job_id=job.pk, month=month, images=count,
-                     unit_price_usd=price) for job, count, price in holds], batch_size=1000)
+    rows = [{"job_id": job_id, "month": month, "images": count, "unit_price_usd": price}
+            for job_id, count, price in holds]
+    if insert is None:
+        Reservation.objects.for_tenant(tenant).bulk_create(
+            [Reservation(tenant_id=tenant.pk, **row) for row in rows], batch_size=1000)
+    else:
+        insert(Reservation, tenant, rows)
     images = sum(count for _, count, _ in holds)
     amount = sum(((price * count).quantize(PRECISION) for _, count, price in holds),
                  Decimal("0"))
     _hold(tenant, month, images, amount, field="items", what="this batch")
-    return reservations
+    return len(rows)
 
 
 def _hold(tenant: Tenant, month: str, images: int, amount: Decimal, *, field: str,
-          what: str) -> None:
+          what: str, limits: MonthlyLimits | None = None) -> None:
     """Add to the month's held images and spend under the ledger lock; QuotaExceeded (naming
-    what is left) when the quota or the budget would be overshot."""
+    what is left) when the quota or the budget would be overshot.
+
+    First as one conditional UPDATE (the check in its WHERE, evaluated under the row lock the
+    UPDATE takes until the commit): the usual case is a single statement. When it changes no
+    row (the month's first hold, or a refusal), the ledger is locked and read to create the
+    row or to say what is left."""
+    limits = limits_for(tenant) if limits is None else limits
+    fits = Q()
+    if limits.images is not None:
+        fits &= Q(used_images__lte=limits.images - images - F("reserved_images"))
+    if limits.budget_usd is not None:
+        fits &= Q(used_usd__lte=limits.budget_usd - amount - F("reserved_usd"))
+    if Ledger.objects.for_tenant(tenant).filter(fits, month=month).update(
+            reserved_images=F("reserved_images") + images,
+            reserved_usd=F("reserved_usd") + amount):
+        return
     ledger = _locked_ledger(tenant, month)
-    limits = limits_for(tenant)
     if limits.images is not None:
         left = limits.images - ledger.used_images - ledger.reserved_images
         if images > left:
