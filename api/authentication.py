@@ -1,4 +1,9 @@
-"""DRF authentication by `Authorization: Bearer <api key>`; the key decides the tenant."""
+"""DRF authentication by `Authorization: Bearer <api key>`; the key decides the tenant.
+
+Each request makes two round trips to the shared cache and, most of the time, no query for
+its key: one read of the address's wrong-key count and the key's stamp together (the key row
+itself is remembered briefly: tenants/key_cache.py), and one for the rate limit (api.counters).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,10 @@ from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
+from api import counters
+from tenants import key_cache
 from tenants.models import ApiKey, Tenant
-from tenants.services import authenticate_api_key
+from tenants.services import authenticate_api_key, key_prefix
 
 if TYPE_CHECKING:  # rest_framework.views loads this module (its authentication settings)
     from rest_framework.views import APIView
@@ -46,8 +53,9 @@ class FailedKeyAttempts:
         self.key = f"api-key-failures:{address}:{window}"
         self.retry_after = self.WINDOW_SECONDS - int(time.time() % self.WINDOW_SECONDS)
 
-    def refuse_when_over_limit(self) -> None:
-        if (cache.get(self.key) or 0) >= settings.ATELIER_API_AUTH_FAILURE_LIMIT:
+    def refuse_when_over_limit(self, count: int | None) -> None:
+        """`count`: the address's wrong keys this minute, as read from the cache."""
+        if (count or 0) >= settings.ATELIER_API_AUTH_FAILURE_LIMIT:
             raise exceptions.Throttled(wait=self.retry_after,
                                        detail="Too many wrong API keys from this address.")
 
@@ -68,12 +76,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         failures = FailedKeyAttempts(request)
-        failures.refuse_when_over_limit()
         scheme, _, secret = header.partition(" ")
-        if scheme.lower() != self.keyword.lower() or not secret.strip():
+        secret = secret.strip()
+        prefix = key_prefix(secret)
+        failed, stamp = counters.read_ints(
+            [failures.key, key_cache.stamp_key(prefix or "-")])  # one round trip for both
+        failures.refuse_when_over_limit(failed)
+        if scheme.lower() != self.keyword.lower() or not secret:
             failures.record()
             raise exceptions.AuthenticationFailed("Authorization must be 'Bearer <api key>'.")
-        api_key = authenticate_api_key(secret.strip())
+        api_key = authenticate_api_key(secret, stamp=stamp)
         if api_key is None:
             failures.record()
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
@@ -108,9 +120,14 @@ class HasScope(permissions.BasePermission):
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
     """Requests per minute per API key (the key's own limit, else ATELIER_API_RATE_LIMIT),
-    counted in the cache: Redis in production, so every web process shares the count."""
+    counted in the cache: Redis in production, so every web process shares the count.
+
+    The rule is DRF's (at most `limit` requests in any 60 seconds; refused requests do not
+    count): on Redis a sorted set of the key's last minute of requests, counted and added to
+    in one round trip (api.counters); elsewhere (local memory) DRF's list of timestamps."""
 
     scope = "api_key"
+    _wait: float | None = None
 
     def __init__(self) -> None:  # the rate depends on the key, known only per request
         self.rate = None
@@ -121,11 +138,21 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         return f"throttle:api_key:{request.user.api_key.pk}"
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        if isinstance(request.user, ApiClient):
-            limit = request.user.api_key.rate_limit_per_minute or settings.ATELIER_API_RATE_LIMIT
-            self.rate = f"{limit}/m"
-            self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if not isinstance(request.user, ApiClient):
+            return True
+        limit = request.user.api_key.rate_limit_per_minute or settings.ATELIER_API_RATE_LIMIT
+        self.rate = f"{limit}/m"
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if not counters.on_redis():
+            return super().allow_request(request, view)
+        # A key of its own (":window"): DRF's pickled list, of another type, may still be
+        # under the plain one for a minute after an upgrade.
+        self._wait = counters.count_request(f"{self.get_cache_key(request, view)}:window",
+                                            self.num_requests, self.duration)
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return self._wait if self._wait is not None else super().wait()
 
 
 def request_tenant(request: Request) -> Tenant:

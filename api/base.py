@@ -84,8 +84,10 @@ class NewestFirst(CursorPagination):
 
 
 def serializer_context(request: Request) -> dict[str, object]:
-    """Serializers build absolute links (asset URLs) from the request's own host."""
-    return {"request": request, "base_url": request.build_absolute_uri("/")}
+    """Serializers build absolute links (asset URLs) from the request's own host, and read
+    what they show (renditions) as the request's tenant."""
+    return {"request": request, "base_url": request.build_absolute_uri("/"),
+            "tenant": request_tenant(request) if request.auth is not None else None}
 
 
 ORDERINGS = ("-created_at", "created_at")

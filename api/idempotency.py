@@ -76,7 +76,6 @@ def begin(tenant: Tenant, key: str, print_: str) -> IdempotencyRecord | Replay:
         raise InvalidParameter(f"Idempotency-Key: 1 to {KEY_MAX_CHARS} printable characters",
                                field="Idempotency-Key")
     records = IdempotencyRecord.objects.for_tenant(tenant)
-    records.filter(key=key, created_at__lt=timezone.now() - _ttl()).delete()
     deadline = time.monotonic() + settings.ATELIER_IDEMPOTENCY_WAIT_SECONDS
     while True:
         try:
@@ -86,6 +85,9 @@ def begin(tenant: Tenant, key: str, print_: str) -> IdempotencyRecord | Replay:
             pass
         found = records.filter(key=key).first()
         if found is None:  # the first request failed and let go of the key: take it
+            continue
+        if found.created_at < timezone.now() - _ttl():  # past its 24 hours: a new key again
+            records.filter(pk=found.pk).delete()
             continue
         if found.fingerprint != print_:
             raise KeyReused("Idempotency-Key: already used with a different request in the "

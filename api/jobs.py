@@ -24,11 +24,10 @@ from api.schema import error_responses
 from api.serializers import EstimateSerializer, JobListSerializer, JobSerializer
 from assets import exports
 from catalog.requests import STAGES
-from catalog.spec import catalog
 from core.errors import Conflict, InvalidParameter
 from generation import services
 from generation.models import Job
-from generation.presenters import describe_model, estimate_body
+from generation.presenters import described_catalog, estimate_body
 from generation.request_serializer import JobRequestSerializer
 
 JOB_FILTERS = {"status": ("status", Job.Status.values), "model": ("model_key", None),
@@ -76,7 +75,7 @@ class JobViewSet(TenantViewSet):
             estimate = services.estimate_job(tenant, job_request)
             return Response(estimate_body(estimate), status=status.HTTP_200_OK)
         job = services.submit_job(tenant, job_request, api_key=request_api_key(request))
-        body = JobSerializer(job, context=serializer_context(request)).data
+        body = JobSerializer(job, context={**serializer_context(request), "assets": []}).data
         return Response(body, status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/v1/jobs/{job.pk}"})
 
@@ -128,4 +127,4 @@ class JobViewSet(TenantViewSet):
 class ModelCatalogView(TenantAPIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        return Response({"models": [describe_model(spec) for spec in catalog()]})
+        return Response({"models": described_catalog()})

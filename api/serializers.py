@@ -1,5 +1,11 @@
 """The job's wire shapes as the API returns them (the submit body is
-generation/request_serializer.py, shared with batch rows)."""
+generation/request_serializer.py, shared with batch rows).
+
+As for assets (assets/serializers.py), the declared fields are the contract and the schema;
+each answer is built directly by `job_body`, and tests/api/test_answer_shapes.py checks both
+give the same body. A job's images and their renditions take two queries, whatever their
+number.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,33 @@ from typing import Any
 
 from rest_framework import serializers
 
-from assets.serializers import AssetSerializer
+from assets.serializers import AssetSerializer, iso_datetime
 from generation.models import Job
+
+
+def job_body(job: Job, *, assets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One job as the API shows it; `assets`, the bodies of its images, when it shows them."""
+    request = job.request
+    body: dict[str, Any] = {
+        "id": str(job.pk), "status": job.status, "model": job.model_key,
+        "model_id": job.model_id, "operation": job.operation, "prompt": job.prompt,
+        "negative_prompt": job.negative_prompt, "n": job.n, "seed": job.seed,
+        "base_seed": job.base_seed, "size": f"{job.width}x{job.height}", "width": job.width,
+        "height": job.height, "quality": request.get("quality"),
+        "style": request.get("style"), "params": job.params, "stage": job.stage,
+        "template": None if job.template_id is None else str(job.template_id),
+        "slots": request.get("slots", {}),
+        "batch": None if job.batch_id is None else str(job.batch_id), "sku": job.sku,
+        "estimated_cost_usd": f"{job.estimated_cost_usd:.4f}",
+        "error": {"code": job.error_code, "message": job.error_message}
+        if job.error_code else None,
+        "withheld": job.withheld, "attempts": job.attempts,
+        "created_at": iso_datetime(job.created_at), "started_at": iso_datetime(job.started_at),
+        "finished_at": iso_datetime(job.finished_at),
+    }
+    if assets is not None:
+        body["assets"] = assets
+    return body
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -18,7 +49,7 @@ class JobSerializer(serializers.ModelSerializer):
     style = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.style
     error = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField()
-    assets = serializers.SerializerMethodField()
+    assets = AssetSerializer(many=True, read_only=True)
 
     class Meta:
         model = Job
@@ -28,9 +59,16 @@ class JobSerializer(serializers.ModelSerializer):
                   "estimated_cost_usd", "error", "withheld", "attempts",
                   "created_at", "started_at", "finished_at", "assets"]
 
-    def get_slots(self, job: Job) -> dict[str, Any]:
-        return job.request.get("slots", {})
+    def to_representation(self, instance: Job) -> dict[str, Any]:
+        # The context's `assets` may give the images (a job just accepted has none: no query).
+        assets = self.context.get("assets")
+        if assets is None:  # `moderation` (the checks' details) is not part of the answer
+            assets = instance.assets.order_by("index").defer("moderation")
+        tenant = self.context.get("tenant") or instance.tenant
+        shown = AssetSerializer(assets, many=True, context={**self.context, "tenant": tenant})
+        return job_body(instance, assets=list(shown.data))
 
+    # The schema's types of the computed fields (job_body fills them in).
     def get_size(self, job: Job) -> str:
         return f"{job.width}x{job.height}"
 
@@ -45,8 +83,8 @@ class JobSerializer(serializers.ModelSerializer):
             return None
         return {"code": job.error_code, "message": job.error_message}
 
-    def get_assets(self, job: Job) -> list[dict[str, Any]]:
-        return AssetSerializer(job.assets.order_by("index"), many=True, context=self.context).data  # type: ignore[return-value]  # many=True makes a ListSerializer, whose data is a list
+    def get_slots(self, job: Job) -> dict[str, Any]:
+        return job.request.get("slots", {})
 
 
 class JobListSerializer(JobSerializer):
@@ -54,6 +92,9 @@ class JobListSerializer(JobSerializer):
 
     class Meta(JobSerializer.Meta):
         fields = [f for f in JobSerializer.Meta.fields if f != "assets"]
+
+    def to_representation(self, instance: Job) -> dict[str, Any]:
+        return job_body(instance)
 
 
 class EstimateSerializer(serializers.Serializer):

@@ -4,23 +4,32 @@ Three ways, by configuration: CloudFront signed URLs (canned policy, RSA key pai
 ATELIER_CDN_DOMAIN, ATELIER_CDN_KEY_ID and ATELIER_CDN_PRIVATE_KEY_FILE are set; S3
 presigned GETs (SigV4) on the private bucket; or, on the embedded default, Atelier's own
 signed view. Only assets cleared for delivery get links.
+
+A job's answer lists about six links an image, so each costs microseconds: an answer's
+links share one LinkSigner, which reads the configuration once; S3 links are signed by
+assets.signing (botocore's signature, without botocore's 1 ms a link) from the URL prefix
+and credentials botocore itself uses; Atelier's links are formatted from the download
+route's prefix, resolved once, instead of a `reverse()` and a `urlencode()` each.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import cast
-from urllib.parse import quote, urlencode
+from typing import Any, cast
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 from botocore.signers import CloudFrontSigner
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
+from storages.utils import clean_name
 
 from assets import signing
 from assets.models import Asset
@@ -52,40 +61,125 @@ def cdn_enabled() -> bool:
                 and settings.ATELIER_CDN_PRIVATE_KEY_FILE)
 
 
+class LinkSigner:
+    """Signs links to stored objects that work for `ttl` seconds, with the configuration read
+    once for all of them (an answer lists dozens). `purpose="review"` links (moderators'
+    previews) also open images that are not cleared for delivery yet."""
+
+    def __init__(self, *, base_url: str, ttl: int | None = None,
+                 purpose: str = "download") -> None:
+        self.ttl = ttl or settings.ATELIER_URL_TTL_SECONDS
+        self.expires = int(time.time()) + self.ttl
+        self.expires_at = datetime.fromtimestamp(self.expires, tz=UTC)
+        self.purpose = purpose
+        self._cdn = cdn_enabled()
+        self._storage = None if self._cdn else s3_storage()
+        self._presigner = None if self._storage is None else _s3_presigner(self._storage)
+        self._local_prefix = f"{base_url.rstrip('/')}{_download_prefix(get_script_prefix())}"
+        self._purpose_field = "" if purpose == "download" else f"&purpose={quote_plus(purpose)}"
+        self._secret = signing.hmac_key()
+
+    def link(self, key: str, filename: str) -> Link:
+        return Link(url=self.url(key, filename), expires_at=self.expires_at)
+
+    def url(self, key: str, filename: str) -> str:
+        if self._cdn:
+            signer = _cloudfront_signer(settings.ATELIER_CDN_KEY_ID,
+                                        settings.ATELIER_CDN_PRIVATE_KEY_FILE)
+            resource = f"https://{settings.ATELIER_CDN_DOMAIN}/{quote(key)}"
+            return signer.generate_presigned_url(resource, date_less_than=self.expires_at)
+        if self._storage is not None:
+            disposition = f'inline; filename="{filename}"'
+            if self._presigner is None:  # not SigV4 on a plain bucket URL: botocore signs it
+                return self._storage.url(key, expire=self.ttl, parameters={
+                    "ResponseContentDisposition": disposition})
+            return self._presigner.url(key, self.ttl,
+                                       {"response-content-disposition": disposition})
+        # urlencode({"exp", "name", "sig", "purpose"?}), spelled out: the same query
+        signature = signing.signature(key, self.expires, filename, self.purpose,
+                                      secret=self._secret)
+        path = key if _PLAIN_PATH.fullmatch(key) else quote(key, safe=_PATH_SAFE)
+        name = filename if _PLAIN_NAME.fullmatch(filename) else quote_plus(filename)
+        return (f"{self._local_prefix}{path}?exp={self.expires}&name={name}&sig={signature}"
+                f"{self._purpose_field}")
+
+
 def link_for_key(key: str, filename: str, *, base_url: str, ttl: int | None = None,
                  purpose: str = "download") -> Link:
-    """A link to one stored object that works for `ttl` seconds. `purpose="review"` links
-    (moderators' previews) also open images that are not cleared for delivery yet."""
-    ttl = ttl or settings.ATELIER_URL_TTL_SECONDS
-    expires = int(time.time()) + ttl
-    expires_at = datetime.fromtimestamp(expires, tz=UTC)
-    if cdn_enabled():
-        signer = _cloudfront_signer(settings.ATELIER_CDN_KEY_ID,
-                                    settings.ATELIER_CDN_PRIVATE_KEY_FILE)
-        resource = f"https://{settings.ATELIER_CDN_DOMAIN}/{quote(key)}"
-        return Link(url=signer.generate_presigned_url(resource, date_less_than=expires_at),
-                    expires_at=expires_at)
-    storage = s3_storage()
-    if storage is not None:
-        url = storage.url(key, expire=ttl, parameters={
-            "ResponseContentDisposition": f'inline; filename="{filename}"'})
-        return Link(url=url, expires_at=expires_at)
-    fields = {"exp": expires, "name": filename,
-              "sig": signing.signature(key, expires, filename, purpose)}
-    if purpose != "download":
-        fields["purpose"] = purpose
-    query = urlencode(fields)
-    path = reverse("asset-download", kwargs={"key": key})
-    return Link(url=f"{base_url.rstrip('/')}{path}?{query}", expires_at=expires_at)
+    """A link to one stored object that works for `ttl` seconds (LinkSigner)."""
+    return LinkSigner(base_url=base_url, ttl=ttl, purpose=purpose).link(key, filename)
+
+
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path
+# Text that quote() / quote_plus() would give back as it is (every key Atelier makes): no call.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+@lru_cache(maxsize=8)
+def _download_prefix(script_prefix: str) -> str:
+    """The download route's path before the key, resolved once per script prefix (a link's
+    path is then this and the key quoted as reverse() quotes it)."""
+    return reverse("asset-download", kwargs={"key": "k"})[:-1]
+
+
+_PROBE = "atelier-presign-probe"
+
+
+@dataclass(frozen=True)
+class S3Presigner:
+    """Presigned GETs of one bucket, as its botocore client makes them (assets.signing)."""
+
+    prefix: str  # the URL before the object key
+    host: str
+    path_prefix: str
+    region: str
+    credentials: Any  # botocore Credentials (refreshable ones renew themselves)
+
+    def url(self, key: str, ttl: int, params: dict[str, str], *,
+            now: datetime | None = None) -> str:
+        frozen = self.credentials.get_frozen_credentials()
+        return signing.presigned_get(
+            prefix=self.prefix, host=self.host, path_prefix=self.path_prefix,
+            key=clean_name(key), region=self.region, access_key=frozen.access_key,
+            secret_key=frozen.secret_key, token=frozen.token, expires_in=ttl, params=params,
+            now=now)
+
+
+@lru_cache(maxsize=4)
+def _s3_presigner(storage: Any) -> S3Presigner | None:
+    """The presigner of `storage`'s bucket, from one URL botocore presigns (its endpoint,
+    addressing style, location and signing region); None when that URL is not a SigV4
+    query-string one on the bucket's own host (e.g. a custom domain)."""
+    try:
+        probe = storage.url(_PROBE, expire=60)
+        credentials = storage.connection.meta.client._request_signer._credentials
+    except Exception:  # a storage we cannot read this way: botocore signs each link
+        return None
+    parts = urlsplit(probe)
+    query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+    scope = query.get("X-Amz-Credential", "").split("/")
+    if (query.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or credentials is None
+            or query.get("X-Amz-SignedHeaders") != "host" or len(scope) != 5
+            or not parts.path.endswith(_PROBE) or parts.hostname is None):
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if parts.port is not None and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    return S3Presigner(prefix=probe[:probe.index(_PROBE)], host=host,
+                       path_prefix=parts.path.removesuffix(_PROBE), region=scope[2],
+                       credentials=credentials)
 
 
 def download_filename(key: str) -> str:
     return key.rsplit("/", 1)[-1]
 
 
-def signed_download_url(asset: Asset, *, base_url: str, ttl: int | None = None) -> Link | None:
-    """A link to the original, or None when the asset is not cleared for delivery."""
+def signed_download_url(asset: Asset, *, base_url: str = "", ttl: int | None = None,
+                        signer: LinkSigner | None = None) -> Link | None:
+    """A link to the original, or None when the asset is not cleared for delivery; signed by
+    `signer` (the answer's, which signs its other links too) or a new one for `base_url`."""
     if not asset.deliverable:
         return None
-    return link_for_key(asset.storage_key, download_filename(asset.storage_key),
-                        base_url=base_url, ttl=ttl)
+    signer = signer or LinkSigner(base_url=base_url, ttl=ttl)
+    return signer.link(asset.storage_key, download_filename(asset.storage_key))

@@ -1,22 +1,146 @@
-"""The asset's wire shape, with a time-limited `url` for assets cleared for delivery."""
+"""The asset's wire shape, with a time-limited `url` for assets cleared for delivery.
+
+The declared fields are the contract (the OpenAPI schema is built from them); each answer is
+built directly by `to_representation`, not field by field: DRF's per-field machinery cost
+more than everything else in an answer listing dozens of assets with six links each.
+tests/api/test_answer_shapes.py checks both give the same body. A list's renditions are read
+in one query (`renditions_by_asset`), never one per asset.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import datetime, tzinfo
+from typing import Any, NamedTuple
 
+from django.db.models.manager import BaseManager
+from django.utils import timezone
 from rest_framework import serializers
 
-from assets.delivery import download_filename, link_for_key, signed_download_url
+from assets.delivery import LinkSigner, download_filename, signed_download_url
 from assets.models import Asset, Rendition
+from tenants.models import Tenant
+
+
+class RenditionRow(NamedTuple):
+    """What an answer shows of a rendition (read as values: no model instance each)."""
+
+    kind: str
+    format: str
+    width: int
+    height: int
+    bytes: int
+    storage_key: str
+
+
+_ROW_FIELDS = ("asset_id", *RenditionRow._fields)
+
+
+def renditions_by_asset(assets: Iterable[Asset], *, tenant: Tenant | None = None,
+                        thumbnails: bool = False) -> dict[Any, list[RenditionRow]]:
+    """The renditions of those of `assets` (one tenant's) cleared for delivery, by asset id,
+    in the order they are listed (thumbnail first, then by width and format): one query for
+    them all, or none for assets whose renditions were prefetched. `tenant`: theirs, when the
+    caller has it at hand (else read from an asset); `thumbnails`: only those (a sheet)."""
+    found: dict[Any, list[RenditionRow]] = {}
+    wanted: list[Asset] = []
+    for asset in assets:
+        if not asset.deliverable:
+            continue
+        prefetched = getattr(asset, "_prefetched_objects_cache", {}).get("renditions")
+        if prefetched is None:
+            wanted.append(asset)
+            found[asset.pk] = []
+        else:
+            found[asset.pk] = [RenditionRow(*(getattr(r, name) for name in RenditionRow._fields))
+                               for r in prefetched]
+    if wanted:
+        rows = (Rendition.objects.for_tenant(tenant or wanted[0].tenant)
+                .filter(asset_id__in=[asset.pk for asset in wanted])
+                .order_by().values_list(*_ROW_FIELDS))
+        if thumbnails:
+            rows = rows.filter(kind=Rendition.Kind.THUMBNAIL)
+        for asset_id, *fields in rows:
+            found[asset_id].append(RenditionRow(*fields))
+    for made in found.values():
+        made.sort(key=lambda row: (row.kind, row.width, row.format))
+    return found
+
+
+def iso_datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
+    """DRF's ISO 8601 form of a date-time: in the current time zone (`zone`, when the caller
+    looked it up once for many), `Z` for UTC."""
+    if value is None:
+        return None
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def rendition_entries(asset: Asset, made: list[RenditionRow], *, signer: LinkSigner
+                      ) -> list[dict[str, Any]]:
+    """The asset's `renditions` list: its web renditions with their links. The one place the
+    list is built (renditions made on request are added here)."""
+    return [{"kind": row.kind, "format": row.format, "width": row.width, "height": row.height,
+             "bytes": row.bytes, "url": _url(row, signer)}
+            for row in made if row.kind == Rendition.Kind.WEB]
+
+
+def _url(row: RenditionRow, signer: LinkSigner) -> str:
+    return signer.url(row.storage_key, download_filename(row.storage_key))
+
+
+def asset_body(asset: Asset, made: list[RenditionRow], *, signer: LinkSigner,
+               zone: tzinfo | None = None, renditions: bool = True) -> dict[str, Any]:
+    """One asset as the API shows it; `made`: its renditions (renditions_by_asset), shown
+    only when it is cleared for delivery; `signer`: the answer's (LinkSigner); `zone`: the
+    current time zone (iso_datetime). `renditions=False` leaves the `renditions` list (and
+    its links) out, for pages that show only the thumbnail."""
+    link = signed_download_url(asset, signer=signer)
+    made = made if link is not None else []
+    thumbnail = next((row for row in made if row.kind == Rendition.Kind.THUMBNAIL), None)
+    body = {
+        "id": str(asset.pk), "kind": asset.kind,
+        "job": None if asset.job_id is None else str(asset.job_id), "index": asset.index,
+        "model": asset.model_key, "model_id": asset.model_id, "operation": asset.operation,
+        "seed": asset.seed, "width": asset.width, "height": asset.height,
+        "format": asset.format, "bytes": asset.bytes, "sha256": asset.sha256,
+        "stage": asset.stage, "moderation_status": asset.moderation_status,
+        "provenance": asset.provenance, "parameters": asset.parameters,
+        "created_at": iso_datetime(asset.created_at, zone),
+        "url": link.url if link else None,
+        "url_expires_at": link.expires_at.isoformat() if link else None,
+        "thumbnail_url": _url(thumbnail, signer) if thumbnail else None,
+    }
+    if renditions:
+        body["renditions"] = rendition_entries(asset, made, signer=signer)
+    return body
+
+
+class AssetListSerializer(serializers.ListSerializer):
+    """Many assets of one tenant: their renditions read in one query."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        assets = list(data.all() if isinstance(data, BaseManager) else data)
+        made = renditions_by_asset(assets, tenant=_tenant(self.context))
+        signer = LinkSigner(base_url=self.context["base_url"])
+        zone = timezone.get_current_timezone()
+        return [asset_body(asset, made.get(asset.pk, []), signer=signer, zone=zone)
+                for asset in assets]
+
+
+def _tenant(context: Mapping[str, Any]) -> Tenant | None:
+    tenant = context.get("tenant")
+    return tenant if isinstance(tenant, Tenant) else None
 
 
 class AssetSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model_key")
     job = serializers.UUIDField(source="job_id", allow_null=True)
-    url = serializers.SerializerMethodField()
-    url_expires_at = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
-    renditions = serializers.SerializerMethodField()
+    # Computed by asset_body; declared for the schema.
+    url = serializers.CharField(read_only=True, allow_null=True)
+    url_expires_at = serializers.CharField(read_only=True, allow_null=True)
+    thumbnail_url = serializers.CharField(read_only=True, allow_null=True)
+    renditions = serializers.ListField(child=serializers.DictField(), read_only=True)
 
     class Meta:
         model = Asset
@@ -24,36 +148,9 @@ class AssetSerializer(serializers.ModelSerializer):
                   "width", "height", "format", "bytes", "sha256", "stage", "moderation_status",
                   "provenance", "parameters", "created_at", "url", "url_expires_at",
                   "thumbnail_url", "renditions"]
+        list_serializer_class = AssetListSerializer
 
-    def _link(self, asset: Asset) -> Any:
-        context = self.context
-        assert isinstance(context, dict)  # DRF keeps the dict passed as context= (typed Mapping)
-        cache = context.setdefault("_links", {})
-        if asset.pk not in cache:
-            cache[asset.pk] = signed_download_url(asset, base_url=self.context["base_url"])
-        return cache[asset.pk]
-
-    def get_url(self, asset: Asset) -> str | None:
-        link = self._link(asset)
-        return link.url if link else None
-
-    def get_url_expires_at(self, asset: Asset) -> str | None:
-        link = self._link(asset)
-        return link.expires_at.isoformat() if link else None
-
-    def _rendition_url(self, rendition: Rendition) -> str:
-        return link_for_key(rendition.storage_key, download_filename(rendition.storage_key),
-                            base_url=self.context["base_url"]).url
-
-    def _renditions(self, asset: Asset) -> list[Rendition]:
-        return list(asset.renditions.all()) if asset.deliverable else []
-
-    def get_thumbnail_url(self, asset: Asset) -> str | None:
-        thumbnail = next((r for r in self._renditions(asset)
-                          if r.kind == Rendition.Kind.THUMBNAIL), None)
-        return self._rendition_url(thumbnail) if thumbnail else None
-
-    def get_renditions(self, asset: Asset) -> list[dict[str, Any]]:
-        return [{"kind": r.kind, "format": r.format, "width": r.width, "height": r.height,
-                 "bytes": r.bytes, "url": self._rendition_url(r)}
-                for r in self._renditions(asset) if r.kind == Rendition.Kind.WEB]
+    def to_representation(self, instance: Asset) -> dict[str, Any]:
+        made = renditions_by_asset([instance], tenant=_tenant(self.context))
+        return asset_body(instance, made.get(instance.pk, []),
+                          signer=LinkSigner(base_url=self.context["base_url"]))

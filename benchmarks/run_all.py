@@ -59,6 +59,7 @@ BENCHMARKS = (
                "--timing", "3")),
     Benchmark("api_latency.py", (), ("--posts", "100", "--duration", "5", "--max-duration",
                                      "3"), frozenset({"redis", "postgres"})),
+    Benchmark("dashboard_pages.py", (), ("--requests", "60"), frozenset({"redis", "postgres"})),
     Benchmark("batch_intake.py", ("--rows", "10000", "--api"), ("--rows", "1000",),
               frozenset({"redis", "postgres"})),
     Benchmark("worker_rss.py", ("--images", "40"), ("--images", "8"), frozenset({"redis"})),

@@ -11,11 +11,14 @@ from typing import Any, TypeGuard
 from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.timezone import get_current_timezone
 from django.views.decorators.http import require_POST
 
 from assets import exports
+from assets.delivery import LinkSigner
 from assets.models import Asset
-from assets.serializers import AssetSerializer
+from assets.serializers import asset_body, renditions_by_asset
 from assets.services import get_asset, promote_asset
 from assets.uploads import body_hint, create_upload, max_request_bytes
 from billing.services import usage
@@ -32,10 +35,26 @@ from generation.templates import find_template, slot_names
 DEFAULT_MODEL = "local"
 
 
-def asset_cards(page: Page, assets: Any) -> list[dict[str, Any]]:
-    """Assets as the dashboard shows them: links only for approved ones (as in the API)."""
-    context = {"base_url": page.request.build_absolute_uri("/")}
-    return AssetSerializer(assets, many=True, context=context).data  # type: ignore[return-value]  # many=True makes a ListSerializer, whose data is a list
+_ANY_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def asset_cards(page: Page, assets: Any, *, renditions: bool = False) -> list[dict[str, Any]]:
+    """Assets as the dashboard shows them, in the API's shape (assets/serializers.py): links
+    only for approved ones; their renditions read in one query, and only the thumbnails
+    unless `renditions` (a sheet shows thumbnails); `href`, the image's own page (one
+    reverse() for all: a page may list hundreds)."""
+    assets = list(assets)
+    made = renditions_by_asset(assets, tenant=page.tenant, thumbnails=not renditions)
+    signer = LinkSigner(base_url=page.request.build_absolute_uri("/"))
+    zone = get_current_timezone()
+    pattern = reverse("dashboard-asset", args=[page.tenant.slug, _ANY_ID])
+    cards = []
+    for asset in assets:
+        card = asset_body(asset, made.get(asset.pk, []), signer=signer, zone=zone,
+                          renditions=renditions)
+        card["href"] = pattern.replace(_ANY_ID, card["id"])
+        cards.append(card)
+    return cards
 
 
 def _models() -> list[dict[str, Any]]:
@@ -145,11 +164,13 @@ def estimate(page: Page) -> HttpResponse:
 
 
 def _job_context(page: Page, job: Job) -> dict[str, Any]:
-    cards = {card["index"]: card for card in asset_cards(page, job.assets.order_by("index"))}
+    images = job.assets.order_by("index").defer("moderation")  # the checks' details: not shown
+    cards = {card["index"]: card for card in asset_cards(page, images)}
     withheld = {item["index"]: item["reason"] for item in job.withheld}
     slots = [{"index": i, "asset": cards.get(i), "withheld": withheld.get(i)}
              for i in range(job.n)]
-    return {"job": job, "slots": slots, "active": not job.is_finished}
+    return {"job": job, "slots": slots, "active": not job.is_finished,
+            "has_assets": bool(cards)}
 
 
 @tenant_page("generate")
@@ -182,7 +203,7 @@ def _asset(page: Page, asset_id: str) -> Asset:
 @tenant_page("generate")
 def asset_page(page: Page, asset_id: str) -> HttpResponse:
     asset = _asset(page, asset_id)
-    card = asset_cards(page, [asset])[0]
+    card = asset_cards(page, [asset], renditions=True)[0]
     derived = Job.objects.for_tenant(page.tenant).filter(source_asset=asset)
     actions = [{"key": key, "label": r.label, "models": refinements.models_for(key)}
                for key, r in refinements.ACTIONS.items()]

@@ -38,10 +38,12 @@ def library(page: Page) -> HttpResponse:
                 problems.append(f"{name}: expected a date like 2026-12-01")
             else:
                 assets = assets.filter(**{lookup: day})
-    paginator = Paginator(assets.select_related("job"), LIBRARY_PAGE_SIZE)
+    paginator = Paginator(assets.defer("moderation"), LIBRARY_PAGE_SIZE)  # not shown here
     current = paginator.get_page(data.get("page"))
     templates = BrandTemplate.objects.for_tenant(page.tenant)
-    models = sorted(set(Asset.objects.for_tenant(page.tenant)
+    # order_by(): without it the default ordering's created_at joins the DISTINCT, and every
+    # image of the tenant comes back instead of one row per model.
+    models = sorted(set(Asset.objects.for_tenant(page.tenant).order_by()
                         .values_list("model_key", flat=True).distinct()) - {""})
     query = data.copy()
     query.pop("page", None)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from catalog.spec import ModelSpec
+from django.utils import timezone
+
+from catalog.spec import Catalog, ModelSpec, catalog
 from generation.services import Estimate
 
 
@@ -55,3 +58,18 @@ def estimate_body(estimate: Estimate) -> dict[str, Any]:
             "size": f"{resolved.width}x{resolved.height}", "params": resolved.params,
             "estimated_cost_usd": str(estimate.estimated_cost_usd),
             "quota": estimate.quota}
+
+
+_described: tuple[Catalog, date, list[dict[str, Any]]] | None = None
+
+
+def described_catalog() -> list[dict[str, Any]]:
+    """describe_model of every model of the catalog, made once per catalog and day (only the
+    catalog and, through lifecycle states, the date change it) instead of per request. The
+    list is shared: read it, do not change it."""
+    global _described
+    current, today = catalog(), timezone.now().date()
+    kept = _described
+    if kept is None or kept[0] is not current or kept[1] != today:
+        kept = _described = (current, today, [describe_model(spec) for spec in current])
+    return kept[2]

@@ -157,7 +157,8 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: User | None = None,
     Bad input raises before anything is written or queued. A prompt a policy forbids is
     recorded as a `blocked` job (never queued, never charged) and raises PromptBlocked.
     """
-    prepared = prepare_job(tenant, request, user=user, api_key=api_key)
+    limits = billing.limits_for(tenant)  # read once: the price and the quota check use them
+    prepared = prepare_job(tenant, request, user=user, api_key=api_key, limits=limits)
     request, fields = prepared.request, {**prepared.fields, "source_asset": source_asset}
     try:
         moderation.check_prompt(tenant, request)
@@ -166,7 +167,8 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: User | None = None,
         raise
     with transaction.atomic():
         job = Job.objects.for_tenant(tenant).create(**fields, enqueued_at=timezone.now())
-        billing.reserve(tenant, job, images=request.n, unit_price=prepared.unit_price)
+        billing.reserve(tenant, job, images=request.n, unit_price=prepared.unit_price,
+                        limits=limits)
         transaction.on_commit(lambda: enqueue(job.pk))
     log.info("job.submitted", extra={"job_id": str(job.pk), "tenant": tenant.slug,
                                      "model": prepared.spec.key, "n": job.n})

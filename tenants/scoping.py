@@ -83,8 +83,8 @@ class TenantManager(_TenantManagerBase[_M]):
     def owned(self, tenant: Tenant | None, pk: Any) -> _M | None:
         """The tenant's object with this id, or None (also for a malformed id): callers answer
         404 either way, so another tenant's object is indistinguishable from a missing one."""
-        try:
-            return self.for_tenant(tenant).filter(pk=pk).first()
+        try:  # one row at most: no ORDER BY (first() would add one)
+            return next(iter(self.for_tenant(tenant).filter(pk=pk).order_by()[:1]), None)
         except (ValidationError, ValueError, TypeError):
             return None
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidParameter, NotFound
+from tenants import key_cache
 from tenants.models import SCOPES, ApiKey, Membership, Tenant
 
 KEY_SCHEME = "atl"
@@ -109,18 +110,43 @@ def issue_api_key(tenant: Tenant, *, name: str = "default",
 
 
 def revoke_api_key(api_key: ApiKey) -> None:
+    """Revoke the key; the very next request with it is refused, in every process (its save
+    replaces the key's stamp: tenants/key_cache.py)."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
 
 
-def authenticate_api_key(secret: str) -> ApiKey | None:
-    """The active key for this secret, or None. Constant-time on the digest."""
+def key_prefix(secret: str) -> str | None:
+    """The lookup prefix of a well-formed secret (`atl_<prefix>_<random>`), else None."""
     parts = secret.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_SCHEME:
+    if len(parts) != 3 or parts[0] != KEY_SCHEME or not parts[1]:
         return None
-    api_key = ApiKey.objects.select_related("tenant").filter(prefix=parts[1]).first()
-    if api_key is None or not hmac.compare_digest(api_key.digest, _digest(secret)):
+    return parts[1]
+
+
+def authenticate_api_key(secret: str, *, stamp: int | None = key_cache.UNREAD
+                         ) -> ApiKey | None:
+    """The active key for this secret, with its tenant, or None. Constant-time on the digest.
+
+    The row is remembered for a few seconds by this process and used while the key's stamp
+    is unchanged (tenants/key_cache.py): `stamp` is its value (None: none) when the caller
+    read it along with something else, in one cache round trip; else it is read here."""
+    prefix = key_prefix(secret)
+    if prefix is None:
+        return None
+    if stamp == key_cache.UNREAD:
+        stamp = key_cache.read_stamp(prefix)
+    api_key = key_cache.remembered(prefix, stamp)
+    if api_key is None:
+        api_key = ApiKey.objects.select_related("tenant").filter(prefix=prefix).first()
+        if api_key is None:
+            return None
+        if stamp is None:
+            key_cache.make_stamp(prefix)
+        else:
+            key_cache.remember(prefix, stamp, api_key)
+    if not hmac.compare_digest(api_key.digest, _digest(secret)):
         return None
     if api_key.revoked_at is not None:
         return None
@@ -128,6 +154,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     if api_key.last_used_at is None or now - api_key.last_used_at > _LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+        key_cache.note_last_use(prefix, api_key)
     return api_key
 
 
@@ -161,4 +188,5 @@ def set_credentials_preferences(tenant: Tenant, *, embed_prompt: bool, reveal_te
     tenant.reveal_tenant_in_verification = reveal_tenant
     Tenant.objects.filter(pk=tenant.pk).update(embed_prompt_in_credentials=embed_prompt,
                                                reveal_tenant_in_verification=reveal_tenant)
+    key_cache.tenant_changed(tenant)
     return tenant
