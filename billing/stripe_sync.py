@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from billing.models import StripeCustomer, StripeEvent, UsageEvent
 from core import tasks
+from tenants import key_cache
 from tenants.models import Tenant
 
 log = logging.getLogger("atelier.billing")
@@ -144,6 +145,7 @@ def _apply(event: Any) -> str:
     if link.status_event_at is not None and created < link.status_event_at:
         return f"ignored: older than the event that set {link.tenant.slug}'s status"
     Tenant.objects.filter(pk=link.tenant.pk).update(status=status)
+    key_cache.tenant_changed(link.tenant)  # the tenant's API keys see the status at once
     StripeCustomer.objects.filter(pk=link.pk).update(status_event_at=created)
     log.info("tenant %s is now %s (%s)", link.tenant.slug, status, event["type"])
     return f"{link.tenant.slug} -> {status}"

@@ -77,6 +77,7 @@ def test_a_stripe_outage_raises_for_the_actor_to_retry(acme, submit, stripe_doub
     ("invoice.payment_failed", "past_due"), ("customer.subscription.deleted", "suspended")])
 def test_webhooks_move_the_tenant_and_block_new_jobs(acme, owner, stripe_double, kind, status):
     StripeCustomerFactory(tenant=acme.tenant, customer_id="cus_acme")
+    assert owner.get("/api/v1/models").status_code == 200  # the key is remembered now
     payload = event(kind, "cus_acme")
     response = post(payload, signed(payload))
     assert response.status_code == 200
