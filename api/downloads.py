@@ -1,5 +1,6 @@
-"""The embedded default's download endpoint for signed, expiring links (S3 and CloudFront
-links go to those services instead)."""
+"""Atelier's own download endpoint for signed, expiring links: every link of the embedded
+default, and on any storage the links to renditions made on first request (AVIF,
+assets/rendition_links.py). S3 and CloudFront links of stored objects go to those services."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from django.http import (
     HttpRequest,
     HttpResponseBase,
     HttpResponseForbidden,
+    HttpResponseRedirect,
 )
 from django.views.decorators.http import require_GET
 
 from assets import signing
-from assets.services import open_deliverable
+from assets.delivery import cdn_enabled, link_for_key
+from assets.services import open_deliverable, requested_rendition
+from assets.storage import on_s3
 
 
 @require_GET
@@ -23,7 +27,18 @@ def download(request: HttpRequest, key: str) -> HttpResponseBase:
                              request.GET.get("sig", ""), purpose=purpose)
     if problem:
         return HttpResponseForbidden(f"Forbidden: {problem}.", content_type="text/plain")
+    if purpose == "download" and (on_s3() or cdn_enabled()):
+        # The stored object has a link of its own: make it if needed, then send the client on.
+        rendition = requested_rendition(key)
+        if rendition is not None:
+            link = link_for_key(rendition.storage_key, request.GET["name"],
+                                base_url=request.build_absolute_uri("/"))
+            response: HttpResponseBase = HttpResponseRedirect(link.url)
+            response["Cache-Control"] = "private, no-store"
+            return response
     found = open_deliverable(key, for_review=purpose == "review")
+    if found is None and purpose == "download" and requested_rendition(key) is not None:
+        found = open_deliverable(key)  # an on-request rendition, made just now
     if found is None:
         raise Http404("No such file.")
     content_type, handle = found

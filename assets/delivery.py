@@ -68,6 +68,7 @@ class LinkSigner:
 
     def __init__(self, *, base_url: str, ttl: int | None = None,
                  purpose: str = "download") -> None:
+        self.base_url = base_url
         self.ttl = ttl or settings.ATELIER_URL_TTL_SECONDS
         self.expires = int(time.time()) + self.ttl
         self.expires_at = datetime.fromtimestamp(self.expires, tz=UTC)

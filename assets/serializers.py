@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from assets.delivery import LinkSigner, download_filename, signed_download_url
 from assets.models import Asset, Rendition
+from assets.rendition_links import lazy_renditions
 from tenants.models import Tenant
 
 
@@ -41,10 +42,14 @@ def renditions_by_asset(assets: Iterable[Asset], *, tenant: Tenant | None = None
     """The renditions of those of `assets` (one tenant's) cleared for delivery, by asset id,
     in the order they are listed (thumbnail first, then by width and format): one query for
     them all, or none for assets whose renditions were prefetched. `tenant`: theirs, when the
-    caller has it at hand (else read from an asset); `thumbnails`: only those (a sheet)."""
+    caller has it at hand (else read from an asset), then also set on each asset, so that
+    keys naming it (on-request renditions) cost no query; `thumbnails`: only those (a
+    sheet)."""
     found: dict[Any, list[RenditionRow]] = {}
     wanted: list[Asset] = []
     for asset in assets:
+        if tenant is not None and not Asset.tenant.is_cached(asset):
+            asset.tenant = tenant
         if not asset.deliverable:
             continue
         prefetched = getattr(asset, "_prefetched_objects_cache", {}).get("renditions")
@@ -78,11 +83,13 @@ def iso_datetime(value: datetime | None, zone: tzinfo | None = None) -> str | No
 
 def rendition_entries(asset: Asset, made: list[RenditionRow], *, signer: LinkSigner
                       ) -> list[dict[str, Any]]:
-    """The asset's `renditions` list: its web renditions with their links. The one place the
-    list is built (renditions made on request are added here)."""
-    return [{"kind": row.kind, "format": row.format, "width": row.width, "height": row.height,
-             "bytes": row.bytes, "url": _url(row, signer)}
-            for row in made if row.kind == Rendition.Kind.WEB]
+    """The asset's `renditions` list: its web renditions with their links, then those made on
+    first request (AVIF) not made yet, with links that make them (`bytes` null until then)."""
+    entries: list[dict[str, Any]] = [
+        {"kind": row.kind, "format": row.format, "width": row.width, "height": row.height,
+         "bytes": row.bytes, "url": _url(row, signer)}
+        for row in made if row.kind == Rendition.Kind.WEB]
+    return [*entries, *lazy_renditions(asset, made, base_url=signer.base_url, ttl=signer.ttl)]
 
 
 def _url(row: RenditionRow, signer: LinkSigner) -> str:

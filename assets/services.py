@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from assets import rendition_links
 from assets.bucket import DRAFT_TAG_KEY
 from assets.keys import generated_key, prompt_hash
 from assets.models import Asset, Rendition
-from assets.renditions import make_renditions
+from assets.renditions import make_rendition, make_renditions
 from assets.storage import object_extras, set_tags
 from core import tasks
 
@@ -102,12 +103,30 @@ def queue_renditions(asset: Asset) -> None:
     tasks.send("make_renditions_actor", str(asset.pk))
 
 
+def queue_job_renditions(job_id: Any) -> None:
+    """Queue renditions for a job's approved images that have none yet."""
+    approved = Asset.unscoped.filter(job_id=job_id, renditions__isnull=True,
+                                     moderation_status=Asset.Moderation.APPROVED)
+    for asset_id in approved.values_list("pk", flat=True):
+        tasks.send("make_renditions_actor", str(asset_id))
+
+
 def render_asset(asset_id: Any) -> list[Rendition]:
     """Make an asset's missing renditions (only while it is cleared for delivery)."""
     asset = Asset.unscoped.select_related("tenant").filter(pk=asset_id).first()
     if asset is None or not asset.deliverable:
         return []
     return make_renditions(asset)
+
+
+def requested_rendition(key: str) -> Rendition | None:
+    """The on-request rendition (AVIF) stored at `key`, made now if it was not yet (once,
+    however many ask at the same time); None unless the key names an on-request rendition of
+    an asset of the key's own tenant that is cleared for delivery."""
+    found = rendition_links.resolve(key)
+    if found is None or not rendition_links.offered(found[0]):
+        return None
+    return make_rendition(*found)
 
 
 def get_asset(tenant: Tenant, asset_id: Any) -> Asset:

@@ -54,6 +54,7 @@ MIN_SIDE = 64  # smaller images are refused by embed and read as unmarked by det
 STRENGTH = 2.6  # RMS of the luminance change, in grey levels (PSNR about 39.8 dB)
 MIN_SYNC_SCORE = 6.0
 DECODE_TRIES = 2
+BAND = 64  # image rows marked at a time
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, as JPEG uses
 
 
@@ -64,18 +65,38 @@ def payload_for(asset_id: uuid.UUID) -> bytes:
 
 def embed(image: Image.Image, payload: bytes) -> Image.Image:
     """A copy of an RGB or RGBA ``image`` carrying ``payload``; same size and mode, alpha kept."""
+    if image.mode not in ("RGB", "RGBA"):
+        raise ValueError(f"image mode must be RGB or RGBA, got {image.mode}")
+    marked = image.copy()
+    embed_in_place(marked, payload)
+    return marked
+
+
+def embed_in_place(image: Image.Image, payload: bytes) -> None:
+    """Mark an RGB or RGBA ``image``'s own pixels, BAND rows at a time: no image-sized copy
+    of the pixels or of the pattern is ever made.
+
+    The change is one luminance plane in float32, rounded to whole grey levels and added to
+    R, G and B alike with saturation (the same pixels as rounding each channel's sum); alpha
+    is kept."""
     if len(payload) != PAYLOAD_BYTES:
         raise ValueError(f"payload must be exactly {PAYLOAD_BYTES} bytes, got {len(payload)}")
     if image.mode not in ("RGB", "RGBA"):
         raise ValueError(f"image mode must be RGB or RGBA, got {image.mode}")
-    if min(image.size) < MIN_SIDE:
+    width, height = image.size
+    if min(width, height) < MIN_SIDE:
         raise ValueError(f"image must be at least {MIN_SIDE}x{MIN_SIDE} pixels, got {image.size}")
-    pixels = np.array(image)
-    change = STRENGTH * grid.pattern(code.encode(payload), *image.size)
-    # The same change on R, G and B, rounded and saturated; alpha kept.
-    marked = np.rint(pixels[..., :3] + change[..., None])
-    pixels[..., :3] = np.clip(marked, 0, 255).astype(np.uint8)
-    return Image.fromarray(pixels, image.mode)
+    pattern = grid.Pattern(code.encode(payload), width, height)
+    for top in range(0, height, BAND):
+        box = (0, top, width, min(top + BAND, height))
+        pixels = np.array(image.crop(box))
+        change = pattern.band(box[1], box[3])
+        change *= STRENGTH
+        step = np.rint(change, out=change).astype(np.int16)[..., None]
+        marked = pixels[..., :3] + step  # int16
+        np.clip(marked, 0, 255, out=marked)
+        pixels[..., :3] = marked
+        image.paste(Image.fromarray(pixels, image.mode), box)
 
 
 def detect(image: Image.Image, *, geometry: bool = True) -> bytes | None:

@@ -4,6 +4,8 @@ scheme, and provenance/watermark_search.py for how detection finds the tile agai
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
@@ -70,16 +72,78 @@ def unorient(array: np.ndarray, g: int) -> np.ndarray:
 # --- the pattern embed adds ----------------------------------------------------------------
 
 
-def pattern(bits: np.ndarray, width: int, height: int) -> np.ndarray:
+class Pattern:
     """The tile repeated from the image's corner, chip_size() pixels a chip, interpolated
-    smoothly to the image's size; RMS 1."""
-    chip = chip_size(min(width, height))
-    across, down = int(np.ceil(width / chip)) + 2, int(np.ceil(height / chip)) + 2
-    plane = np.tile(tile(bits), (down // TILE + 1, across // TILE + 1))[:down, :across]
-    if chip > 1.0:
-        plane = resample(plane, chip, (width, height), Image.Resampling.BICUBIC)
-    plane = plane[:height, :width]
-    return (plane / np.sqrt(np.mean(plane**2))).astype(np.float32)
+    smoothly to the image's size (bicubic, exactly as `resample` would), RMS 1; made a band
+    of rows at a time, so that embedding never holds an image-sized float plane.
+
+    Interpolation is separable: the rows of chips are interpolated across once (a plane of
+    `down` rows, the image's width), and each image row is then a weighted sum of a few of
+    those. The RMS is known before any image row is made, from the dot products of
+    neighbouring interpolated rows of chips."""
+
+    def __init__(self, bits: np.ndarray, width: int, height: int) -> None:
+        chip = chip_size(min(width, height))
+        across, down = int(np.ceil(width / chip)) + 2, int(np.ceil(height / chip)) + 2
+        chips = np.tile(tile(bits), (down // TILE + 1, across // TILE + 1))[:down, :across]
+        first_x, weights_x = _axis(across, width, chip)
+        self._first, self._weights = _axis(down, height, chip)
+        self._rows = sum(chips[:, first_x + k].astype(np.float32) * weights_x[:, k]
+                         for k in range(weights_x.shape[1]))
+        self._gain = np.float32(1.0 / np.sqrt(self._sum_of_squares() / (width * height)))
+
+    def band(self, top: int, bottom: int) -> np.ndarray:
+        """Image rows ``top`` to ``bottom`` of the pattern (float32, the image's width)."""
+        first, weights = self._first[top:bottom], self._weights[top:bottom]
+        out = np.zeros((bottom - top, self._rows.shape[1]), dtype=np.float32)
+        for k in range(weights.shape[1]):
+            out += self._rows[first + k] * weights[:, k, None]
+        out *= self._gain
+        return out
+
+    def _sum_of_squares(self) -> float:
+        """The whole plane's sum of squares, without making the plane: image row r is
+        sum_k w[r, k] R[f[r] + k] (R: the rows of chips interpolated across), so its squares
+        sum to sum_{k, m} w[r, k] w[r, m] <R[f[r] + k], R[f[r] + m]>, a dot product of rows
+        of R at most `taps` apart."""
+        rows, taps = self._rows.astype(np.float64), self._weights.shape[1]
+        dots = [np.einsum("ij,ij->i", rows[:len(rows) - d], rows[d:]) for d in range(taps)]
+        total = 0.0
+        for k in range(taps):
+            for m in range(taps):
+                low = self._first + min(k, m)
+                total += float(np.sum(self._weights[:, k].astype(np.float64)
+                                      * self._weights[:, m] * dots[abs(k - m)][low]))
+        return total
+
+
+@lru_cache(maxsize=64)
+def _axis(inputs: int, outputs: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """How `resample` makes ``outputs`` samples from ``inputs`` on one axis (bicubic,
+    ``scale`` outputs per input): for each output sample the first input it reads and the
+    weights of that one and the next (a few: the kernel's support). Read from Pillow itself,
+    by resampling the identity."""
+    if scale <= 1.0:  # a chip a pixel: the chips themselves
+        first, weights = np.arange(outputs), np.ones((outputs, 1), dtype=np.float32)
+    else:
+        identity = as_image(np.eye(inputs, dtype=np.float32))
+        full = np.asarray(identity.resize((outputs, inputs), Image.Resampling.BICUBIC,
+                                          box=(0.0, 0.0, outputs / scale, inputs)),
+                          dtype=np.float32).T
+        used = full != 0
+        first = used.argmax(axis=1)
+        last = inputs - 1 - used[:, ::-1].argmax(axis=1)
+        taps = int(np.max(last - first)) + 1
+        first = np.minimum(first, inputs - taps)
+        weights = np.take_along_axis(full, first[:, None] + np.arange(taps), axis=1)
+    first.setflags(write=False)  # shared by every thread marking an image of this size
+    weights.setflags(write=False)
+    return first, weights
+
+
+def pattern(bits: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The whole pattern at once (see `Pattern`)."""
+    return Pattern(bits, width, height).band(0, height)
 
 
 def chip_size(shorter: int) -> float:

@@ -1,6 +1,6 @@
 """Storage and delivery, on both backends: the filesystem (embedded default) and a real S3
 server (SeaweedFS in CI). Objects are private, links expire, renditions exist at the right
-sizes, promotion re-tags and deletion removes every object."""
+sizes (AVIF once asked for), promotion re-tags and deletion removes every object."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from PIL import Image
 
 from assets.delivery import link_for_key, signed_download_url
 from assets.models import Asset, Rendition
-from assets.renditions import WEB_FORMATS
+from assets.rendition_links import lazy_rendition_link
+from assets.renditions import EAGER_FORMATS, WEB_FORMATS, lazy_plans, make_rendition
 from assets.services import delete_asset, promote_asset, render_asset
 from assets.storage import object_tags
 from generation.runner import run_job
@@ -44,9 +45,12 @@ def backend(request, settings):
 
 
 def fetch(url: str) -> tuple[int, bytes]:
+    """GET a link, following Atelier's redirect to the bucket (on-request renditions)."""
     if url.startswith("http://testserver/"):
         parts = urlsplit(url)
         response = Client().get(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()})
+        if response.status_code == 302:
+            return fetch(response["Location"])
         body = b"".join(response.streaming_content) if response.streaming else response.content
         return response.status_code, body
     try:
@@ -100,7 +104,7 @@ def test_renditions_have_the_right_sizes_and_formats(backend, asset):
     renditions = render_asset(asset.pk)
     made = {(r.kind, r.format, r.width, r.height) for r in renditions}
     assert made == {("thumbnail", "webp", 256, 192),
-                    *{("web", fmt, w, w * 3 // 4) for w in (480, 960) for fmt in WEB_FORMATS}}
+                    *{("web", fmt, w, w * 3 // 4) for w in (480, 960) for fmt in EAGER_FORMATS}}
     for rendition in renditions:
         assert rendition.storage_key.startswith(f"renditions/acme/{asset.pk}/")
         with default_storage.open(rendition.storage_key, "rb") as handle:
@@ -118,7 +122,28 @@ def test_api_gives_working_thumbnail_and_rendition_links(backend, asset, owner):
     assert status == 200 and Image.open(io.BytesIO(data)).size == (256, 192)
     assert {(r["format"], r["width"]) for r in body["renditions"]} == {
         (fmt, w) for w in (480, 960) for fmt in WEB_FORMATS}
-    assert all(fetch(r["url"])[0] == 200 for r in body["renditions"])
+    for listed in body["renditions"]:  # the AVIFs are made by their first request
+        status, data = fetch(listed["url"])
+        image = Image.open(io.BytesIO(data))
+        assert status == 200
+        assert (image.format.lower(), image.size) == (listed["format"],
+                                                      (listed["width"], listed["height"]))
+
+
+def test_avif_is_made_on_first_request_then_served_like_the_others(backend, asset):
+    render_asset(asset.pk)
+    plan = lazy_plans(asset.width, asset.height)[0]
+    link = lazy_rendition_link(asset, plan, base_url="http://testserver/")
+    assert not asset.renditions.filter(format="avif").exists()
+    for _ in range(2):
+        status, data = fetch(link.url)
+        assert status == 200
+        assert Image.open(io.BytesIO(data)).size == (plan.width, plan.height)
+    (made,) = asset.renditions.filter(format="avif")
+    assert made.storage_key == f"renditions/acme/{asset.pk}/w480.avif"
+    assert default_storage.exists(made.storage_key)
+    if backend == "s3":
+        assert object_tags(made.storage_key) == {"stage": "draft", "tenant": "acme"}
 
 
 def test_promote_marks_final_and_retags_every_object(backend, asset, owner):
@@ -134,6 +159,8 @@ def test_promote_marks_final_and_retags_every_object(backend, asset, owner):
 
 def test_delete_removes_the_original_and_every_rendition(backend, asset, owner):
     render_asset(asset.pk)
+    for plan in lazy_plans(asset.width, asset.height):
+        make_rendition(asset, plan)
     keys = [asset.storage_key, *asset.renditions.values_list("storage_key", flat=True)]
     assert len(keys) == 6 and all(default_storage.exists(key) for key in keys)
     assert owner.delete(f"/api/v1/assets/{asset.pk}").status_code == 204
