@@ -31,13 +31,16 @@ class Event:
 @dataclass(frozen=True)
 class AssetModerated(Event):
     """An asset's moderation status was set (approved, pending_review or rejected);
-    `changed` is false when it already had that status."""
+    `changed` is false when it already had that status. `job_running` is true when the job's
+    own run set it, while it is still making its other images (work that can wait for the
+    job to finish should: JobFinished follows)."""
 
     asset_id: str
     tenant_id: UUID
     job_id: str | None
     status: str
     changed: bool
+    job_running: bool = False
 
 
 @dataclass(frozen=True)

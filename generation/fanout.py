@@ -1,14 +1,16 @@
 """A job's provider calls in flight together, so a contact sheet takes one model latency.
 
 The calls run on one thread pool per worker process (ATELIER_PROVIDER_CALLS threads, shared by
-the process's jobs), each waiting for its own slot under the model's rate limit. Only the
-waiting and the call run there: everything a job records or stores stays on the job's own
-thread, which owns its database connection, so pool threads never open one (four worker
-threads times sixteen pool threads would otherwise be 64 connections per process), and the
-job's lease is renewed from that thread while its calls are out. Outcomes come back as they
-complete; after the first failed call, calls still queued for the pool are skipped (the job
-then fails or retries as a whole, as it did when its calls ran one after another), but a call
-that already holds a rate-limit slot goes out: the slot is spent either way.
+the process's jobs), each waiting for its own slot under the model's rate limit. The waiting,
+the call and a `finish` step that needs no database (moderation's service calls and the
+provenance marks: generation.finishing) run there. Everything a job records or stores stays
+on the job's own thread, which owns its database connection, so pool threads never open one
+(four worker threads times sixteen pool threads would otherwise be 64 connections per
+process), and the job's lease is renewed from that thread while its calls are out. Outcomes
+come back as they complete; after the first failed call, calls still queued for the pool are
+skipped (the job then fails or retries as a whole, as it did when its calls ran one after
+another), but a call that already holds a rate-limit slot goes out: the slot is spent either
+way.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from django.utils import timezone
 
@@ -39,6 +42,8 @@ class Outcome:
     elapsed: float = 0.0
     result: ProviderResult | None = None
     error: ProviderError | None = None
+    finished: Any = None  # what `finish` made of the result, on the call's thread
+    crash: Exception | None = None  # `finish` failed (a bug, not the provider): re-raised
 
     @property
     def skipped(self) -> bool:
@@ -51,8 +56,12 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="provider-call")
 
 
+Finish = Callable[[list[int], ProviderCall, ProviderResult], Any]
+
+
 def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slot],
-         make: Callable[[ProviderCall], ProviderResult], stop: threading.Event) -> Outcome:
+         make: Callable[[ProviderCall], ProviderResult], finish: Finish,
+         stop: threading.Event) -> Outcome:
     outcome = Outcome(indices, call)
     if stop.is_set():
         return outcome
@@ -72,22 +81,31 @@ def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slo
         outcome.elapsed = time.monotonic() - clock
         answered = outcome.result.provider_seconds if outcome.result is not None else None
         slot.arrived(answered or 0.0)  # when the provider got it, as well as is known
+    if outcome.result is not None:
+        try:
+            outcome.finished = finish(indices, call, outcome.result)
+        except Exception as exc:  # recorded as a call that landed, then raised on the job's thread
+            outcome.crash = exc
+            stop.set()
     return outcome
 
 
 def run_calls(planned: Sequence[tuple[list[int], ProviderCall]], *, threads: int,
               wait_for_slot: Callable[[], Slot], make: Callable[[ProviderCall], ProviderResult],
-              keepalive: Callable[[], None], keepalive_every: float) -> Iterator[Outcome]:
-    """Send every planned call at once (up to the pool's size) and yield their outcomes as
-    they complete, calling `keepalive` at least every `keepalive_every` seconds meanwhile.
+              finish: Finish, keepalive: Callable[[], None], keepalive_every: float
+              ) -> Iterator[Outcome]:
+    """Send every planned call at once (up to the pool's size), `finish` each result on its
+    call's thread, and yield the outcomes as they complete, calling `keepalive` at least every
+    `keepalive_every` seconds meanwhile.
 
-    An exception other than ProviderError (a bug, a lost connection) is raised here when its
-    call's outcome would have been yielded, after the other calls are told to stop."""
+    An exception other than ProviderError from `make` (a bug, a lost connection) is raised
+    here when its call's outcome would have been yielded, after the other calls are told to
+    stop; one from `finish` comes back as the outcome's `crash`."""
     stop = threading.Event()
     pool = _pool(max(1, threads))
     pending: set[Future[Outcome]] = {
         pool.submit(contextvars.copy_context().run, _one, indices, call, wait_for_slot, make,
-                    stop)
+                    finish, stop)
         for indices, call in planned}
     try:
         while pending:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -25,11 +23,11 @@ from django.utils import timezone
 from assets.models import Asset
 from assets.services import store_generated_image
 from billing import services as billing
-from catalog.spec import ModelSpec, catalog
+from catalog.spec import catalog
 from core import metrics
 from core.errors import AtelierError
 from core.logs import log_context
-from generation import batch_progress, calls, fanout
+from generation import batch_progress, calls, fanout, finishing
 from generation.models import Job, ProviderAttempt
 from generation.services import enqueue, publish_finished
 from moderation import services as moderation
@@ -37,7 +35,6 @@ from moderation.models import AuditEvent
 from provenance import marks as provenance
 from providers import ratelimit
 from providers.base import (
-    GeneratedImage,
     ProviderCall,
     ProviderError,
     ProviderResult,
@@ -97,21 +94,6 @@ def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
     batch_progress.job_finished(job)
 
 
-def _asset_parameters(job: Job, call: ProviderCall, position: int) -> dict[str, Any]:
-    """Everything needed to make this image again (with the model ID and seed on the asset)."""
-    parameters = {"prompt": job.prompt, "negative_prompt": job.negative_prompt,
-                  "width": job.width, "height": job.height,
-                  "quality": job.request.get("quality"), "style": job.request.get("style"),
-                  "params": job.params}
-    for name in ("aspect_ratio", "images", "mask", "mask_prompt"):
-        if job.request.get(name):
-            parameters[name] = job.request[name]
-    if call.count > 1:  # several images from one call share its seed
-        parameters["call"] = {"seed": call.seeds[0], "number_of_images": call.count,
-                              "position": position}
-    return parameters
-
-
 def _record_attempt(job: Job, indices: list[int], call: ProviderCall, started: Any,
                     elapsed: float, waited: float, *, images: int = 0,
                     error: ProviderError | None = None) -> None:
@@ -137,9 +119,11 @@ def _record(job: Job, key: str, outcome: fanout.Outcome) -> None:
                     images=len(outcome.result.images) if outcome.result else 0)
 
 
-def _calls(job: Job, spec: ModelSpec, planned: list[tuple[list[int], ProviderCall]]
+def _calls(context: finishing.Context, planned: list[tuple[list[int], ProviderCall]]
            ) -> Iterator[fanout.Outcome]:
-    """The job's calls, in flight together under the model's rate limit (generation.fanout)."""
+    """The job's calls, in flight together under the model's rate limit (generation.fanout),
+    their images moderated and marked where they arrive (generation.finishing)."""
+    job, spec = context.job, context.spec
     generate = adapter_for(spec)
     bedrock = uses_bedrock(spec)
     rpm = spec.rate_limit_rpm if bedrock else None
@@ -149,13 +133,19 @@ def _calls(job: Job, spec: ModelSpec, planned: list[tuple[list[int], ProviderCal
                                    model_id=call.model_id):
             return generate(call)
 
+    def finish(indices: list[int], call: ProviderCall, result: ProviderResult
+               ) -> list[finishing.Finished]:
+        return finishing.finish(context, indices, call, result)
+
     region = planned[0][1].region if planned else ""
     key = f"{spec.key}:{region}"
     for outcome in fanout.run_calls(
-            planned, threads=settings.ATELIER_PROVIDER_CALLS, make=make,
+            planned, threads=settings.ATELIER_PROVIDER_CALLS, make=make, finish=finish,
             wait_for_slot=lambda: ratelimit.acquire(key, rpm),
             keepalive=_lease_keeper(job), keepalive_every=settings.ATELIER_JOB_LEASE_SECONDS / 3):
         _record(job, key, outcome)
+        if outcome.crash is not None:
+            raise outcome.crash
         yield outcome
 
 
@@ -182,11 +172,14 @@ def _run_claimed(job: Job) -> None:
     failures: list[ProviderError] = []
     try:
         planned = list(calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)))
-        for outcome in _calls(job, spec, planned):
+        sources, mask = _stored_inputs(job) if job.request.get("images") else ((), None)
+        context = finishing.Context(job, spec, moderation.output_policy(job.tenant), sources,
+                                    mask)
+        for outcome in _calls(context, planned):
             if outcome.error is not None:
                 failures.append(outcome.error)
             if outcome.result is not None:
-                _delivered(job, spec, outcome.indices, outcome.call, outcome.result)
+                _delivered(job, outcome.indices, outcome.result, outcome.finished)
     except Exception:
         _release(job)
         raise
@@ -199,11 +192,11 @@ def _run_claimed(job: Job) -> None:
     _settle_outcome(job, failure=failures[0] if failures else None)
 
 
-def _delivered(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall,
-               result: ProviderResult) -> None:
+def _delivered(job: Job, indices: list[int], result: ProviderResult,
+               finished: list[finishing.Finished]) -> None:
     """Store what one call made, and keep which of its images the model withheld and why."""
-    for position, (index, image) in enumerate(zip(indices, result.images, strict=False)):
-        _deliver(job, spec, index, image, _asset_parameters(job, call, position))
+    for each in finished:
+        _store(job, each)
     missing = indices[len(result.images):]
     if missing:
         reasons = list(result.blocked) or ["the model returned fewer images"]
@@ -212,49 +205,34 @@ def _delivered(job: Job, spec: ModelSpec, indices: list[int], call: ProviderCall
     _renew_lease(job)
 
 
-def _deliver(job: Job, spec: ModelSpec, index: int, image: GeneratedImage,
-             parameters: dict[str, Any]) -> None:
-    """Moderate the model's original bytes, then mark provenance, then store.
+def _store(job: Job, finished: finishing.Finished) -> None:
+    """Store a moderated, marked image (generation.finishing made it off this thread).
 
     The asset row, its moderation status and, if approved, its charge commit together: a
     worker that dies or loses its database connection in between leaves the image to be made
     again by the next attempt rather than recorded but never charged (tests/reliability). An
     image waiting in review is charged when a moderator approves it; a rejected one never is."""
-    # Decoded once, for both moderation and the watermark; dropped before the store.
-    pixels = provenance.decode(image.data) if provenance.needs_pixels(spec.family) else None
-    verdict = moderation.moderate_output(job.tenant, image.data, pixels=pixels)
-    asset_id = provenance.asset_id_for(job.pk, index)
-    sources, mask = _stored_inputs(job) if job.request.get("images") else ((), None)
-    data, record = provenance.mark(image.data, image.format, family=spec.family,
-                                   asset_id=asset_id, model_id=job.model_id,
-                                   model_name=spec.name, operation=job.operation,
-                                   sources=sources, mask=mask, prompt=job.prompt,
-                                   tenant=job.tenant, pixels=pixels)
-    del pixels
+    verdict = finished.verdict
     with transaction.atomic():
         asset, created = store_generated_image(
-            job, index, replace(image, data=data), parameters, moderation=verdict.as_record(),
-            asset_id=asset_id, provenance=record)
+            job, finished.index, finished.image, finished.parameters,
+            moderation=verdict.as_record(), asset_id=finished.asset_id,
+            provenance=finished.provenance)
         if created:
             moderation.apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
                                     policy=", ".join(verdict.checks),
-                                    details=verdict.as_record())
+                                    details=verdict.as_record(), job_running=True)
 
 
 def _stored_inputs(job: Job
                    ) -> tuple[tuple[provenance.SourceFile, ...], provenance.SourceFile | None]:
     """The job's source images and mask as stored (not as converted for the model), for the
-    Content Credentials' ingredients: an earlier Atelier image's own manifest then chains."""
-    ids = tuple(str(i) for i in job.request.get("images", []))
-    mask_id = job.request.get("mask")
-    return _read_inputs(job.tenant, str(job.pk), ids, str(mask_id) if mask_id else None)
-
-
-@lru_cache(maxsize=2)  # a job's images are delivered one after another: read its inputs once
-def _read_inputs(tenant: Any, job_id: str, ids: tuple[str, ...], mask_id: str | None
-                 ) -> tuple[tuple[provenance.SourceFile, ...], provenance.SourceFile | None]:
+    Content Credentials' ingredients: an earlier Atelier image's own manifest then chains.
+    Read once per run of the job, before its calls go out."""
+    ids = [str(i) for i in job.request.get("images", [])]
+    mask_id = str(job.request["mask"]) if job.request.get("mask") else None
     wanted = [*ids, *([mask_id] if mask_id else [])]
-    found = {str(a.pk): a for a in Asset.objects.for_tenant(tenant).filter(pk__in=wanted)}
+    found = {str(a.pk): a for a in Asset.objects.for_tenant(job.tenant).filter(pk__in=wanted)}
 
     def stored(asset_id: str) -> provenance.SourceFile | None:
         asset = found.get(asset_id)

@@ -151,11 +151,18 @@ def _judge_guardrails(verdict: Verdict, policy: Policy,
         verdict.escalate(PENDING, "guardrail intervened")
 
 
-def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
+def output_policy(tenant: Tenant) -> Policy:
+    """The platform's policy with the tenant's own terms and thresholds, for moderate_output."""
+    return for_tenant(tenant)
+
+
+def moderate_output(tenant: Tenant, data: bytes, *, policy: Policy | None = None) -> Verdict:
     """Judge the model's original bytes with every configured service and the policy.
     Local-only moderation (chosen on purpose) sends every image to review unless the tenant's
-    policy approves on the local policy alone."""
-    policy = for_tenant(tenant)
+    policy approves on the local policy alone. `policy` is the tenant's (`output_policy`),
+    read once by a caller judging many images, which may then judge them on threads that
+    never touch the database."""
+    policy = for_tenant(tenant) if policy is None else policy
     verdict = Verdict(status=APPROVED, checks=["local policy"])
     if modes.local_only():
         verdict.checks.append("local-only")
@@ -194,11 +201,12 @@ def moderate_output(tenant: Tenant, data: bytes) -> Verdict:
 
 
 def apply_status(asset: Asset, status: str, *, actor: User | None = None,
-                 reason: str = "", policy: str = "", details: dict[str, Any] | None = None
-                 ) -> Asset:
+                 reason: str = "", policy: str = "", details: dict[str, Any] | None = None,
+                 job_running: bool = False) -> Asset:
     """Set an asset's moderation status, audit it, and publish `AssetModerated`: the charge,
     renditions, withdrawal of files and webhooks are its subscribers (docs/architecture.md),
-    so they commit or roll back with the status."""
+    so they commit or roll back with the status. `job_running`: the job's own run judged it
+    (core.events.AssetModerated)."""
     with transaction.atomic():
         changed = type(asset).unscoped.filter(pk=asset.pk).exclude(
             moderation_status=status).update(moderation_status=status)
@@ -212,7 +220,7 @@ def apply_status(asset: Asset, status: str, *, actor: User | None = None,
         events.publish(AssetModerated(
             asset_id=str(asset.pk), tenant_id=asset.tenant_id,
             job_id=None if asset.job_id is None else str(asset.job_id), status=status,
-            changed=bool(changed)))
+            changed=bool(changed), job_running=job_running))
     return asset
 
 
