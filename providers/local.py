@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 import time
 
 from django.conf import settings
@@ -18,6 +20,9 @@ from providers.base import GeneratedImage, ProviderCall, ProviderResult
 from providers.local_render import render_image
 
 _PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+# Drawing is all CPU: a worker draws at most one image per core at a time (a job's calls are in
+# flight together, and sixteen 1024² canvases at once only cost memory, not time).
+_drawing = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def _encode(image: Image.Image, fmt: str, call: ProviderCall, seed: int | None) -> bytes:
@@ -52,9 +57,13 @@ def generate(call: ProviderCall) -> ProviderResult:
     for seed in call.seeds:
         if settings.ATELIER_LOCAL_LATENCY_MS:
             time.sleep(settings.ATELIER_LOCAL_LATENCY_MS / 1000)
-        image = render_image(call.prompt or call.operation, seed or 0, call.width, call.height)
-        if call.images:
-            image = _edited(call, image)
-        images.append(GeneratedImage(data=_encode(image, fmt, call, seed), format=fmt,
-                                     width=call.width, height=call.height, seed=seed))
+        with _drawing:
+            image = render_image(call.prompt or call.operation, seed or 0, call.width,
+                                 call.height)
+            if call.images:
+                image = _edited(call, image)
+            data = _encode(image, fmt, call, seed)
+            del image
+        images.append(GeneratedImage(data=data, format=fmt, width=call.width,
+                                     height=call.height, seed=seed))
     return ProviderResult(images=tuple(images))

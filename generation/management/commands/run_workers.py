@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+MALLOC = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "262144"}
+
 
 class Command(BaseCommand):
     help = "Run Dramatiq worker processes (needs REDIS_URL; the embedded default runs its " \
@@ -22,4 +24,9 @@ class Command(BaseCommand):
             raise CommandError("separate worker processes need a shared broker: set REDIS_URL "
                                "(the embedded default runs its worker inside `make serve`)")
         os.environ.setdefault("ATELIER_LOG_LEVEL", "INFO")
+        # glibc keeps what a thread freed in that thread's own arena; with a worker's many
+        # threads handling megabyte images that idle memory added up to a third of its peak
+        # (docs/benchmarks.md, "Worker memory"). Big buffers go back to the system instead.
+        for name, value in MALLOC.items():
+            os.environ.setdefault(name, value)
         call_command("rundramatiq", processes=opts["processes"], threads=opts["threads"])
