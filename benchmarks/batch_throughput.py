@@ -30,14 +30,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import math  # noqa: E402
 
-from benchmarks.common import add_json_out, emit, row  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    add_json_out,
+    bedrock_worker_environment,
+    emit,
+    row,
+)
 
 MODEL_KEY, MODEL_ID = "stable-image-core", "stability.stable-image-core-v1:1"
 
@@ -54,24 +58,6 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def environment(args: argparse.Namespace, double_url: str, var_dir: str) -> dict[str, str]:
-    if not os.environ.get("REDIS_URL"):
-        sys.exit("REDIS_URL is required: the batch runs on Redis and separate worker processes")
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "ATELIER_PROVIDER": "bedrock",
-        "ATELIER_VAR_DIR": var_dir,
-        "ATELIER_QUEUE_NAMESPACE": f"atelier-bench-{uuid.uuid4().hex[:8]}",
-        f"ATELIER_MODEL_RPM__{MODEL_KEY.upper().replace('-', '_')}": str(args.rpm),
-        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": double_url,
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_REGION": "us-west-2", "ATELIER_LOG_LEVEL": "WARNING",
-    })
-    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir}/bench.sqlite3")
-    return env
-
-
 def main() -> int:
     args = arguments()
     from tests.fakes.bedrock import BedrockDouble
@@ -79,7 +65,7 @@ def main() -> int:
     double = BedrockDouble(latency=args.latency).start()
     double.rpm[MODEL_ID] = args.rpm
     var_dir = tempfile.mkdtemp(prefix="atelier-bench-")
-    os.environ.update(environment(args, double.url, var_dir))
+    os.environ.update(bedrock_worker_environment(var_dir, double.url, MODEL_KEY, args.rpm))
 
     import django
 

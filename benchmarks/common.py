@@ -45,6 +45,29 @@ def server_environment(var_dir: str, **settings: str) -> dict[str, str]:
     return env
 
 
+def bedrock_worker_environment(var_dir: str, double_url: str, model_key: str, rpm: int,
+                               **settings: str) -> dict[str, str]:
+    """config.settings for a benchmark whose jobs run in separate worker processes on Redis
+    (REDIS_URL required) against the Bedrock double at `double_url`, `model_key` held to
+    `rpm` requests a minute (DATABASE_URL: PostgreSQL if set, else SQLite in `var_dir`)."""
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("REDIS_URL is required: the jobs run on Redis in worker processes")
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir}/bench.sqlite3")
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "ATELIER_PROVIDER": "bedrock",
+        "ATELIER_VAR_DIR": var_dir,
+        "ATELIER_QUEUE_NAMESPACE": f"atelier-bench-{uuid.uuid4().hex[:8]}",
+        f"ATELIER_MODEL_RPM__{model_key.upper().replace('-', '_').replace('.', '_')}": str(rpm),
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": double_url,
+        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_REGION": "us-west-2", "ATELIER_LOG_LEVEL": "WARNING",
+    })
+    env.update(settings)
+    return env
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile (share in 0..1) of a non-empty list."""
     ordered = sorted(values)

@@ -30,12 +30,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import add_json_out, emit, row  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    add_json_out,
+    bedrock_worker_environment,
+    emit,
+    row,
+)
 
 MODEL_KEY, MODEL_ID = "sd3.5-large", "stability.sd3-5-large-v1:0"
 GUARDRAIL = "benchguardrail"
@@ -53,26 +57,6 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def environment(args: argparse.Namespace, double_url: str, var_dir: str) -> dict[str, str]:
-    if not os.environ.get("REDIS_URL"):
-        sys.exit("REDIS_URL is required: the job runs on Redis in a separate worker process")
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "ATELIER_PROVIDER": "bedrock",
-        "ATELIER_VAR_DIR": var_dir,
-        "ATELIER_QUEUE_NAMESPACE": f"atelier-bench-{uuid.uuid4().hex[:8]}",
-        f"ATELIER_MODEL_RPM__{MODEL_KEY.upper().replace('-', '_').replace('.', '_')}":
-            str(args.rpm),
-        "ATELIER_GUARDRAIL_ID": GUARDRAIL,
-        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": double_url,
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_REGION": "us-west-2", "ATELIER_LOG_LEVEL": "WARNING",
-    })
-    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir}/bench.sqlite3")
-    return env
-
-
 def invoke_once(client: object, seed: int) -> None:
     body = {"prompt": "a linen shirt on a hanger, studio light", "mode": "text-to-image",
             "aspect_ratio": "1:1", "seed": seed, "output_format": "png"}
@@ -88,7 +72,8 @@ def main() -> int:
     double.rpm[MODEL_ID] = args.rpm
     double.guardrails.add(GUARDRAIL)
     var_dir = tempfile.mkdtemp(prefix="atelier-bench-")
-    os.environ.update(environment(args, double.url, var_dir))
+    os.environ.update(bedrock_worker_environment(var_dir, double.url, MODEL_KEY, args.rpm,
+                                                 ATELIER_GUARDRAIL_ID=GUARDRAIL))
 
     import boto3
     import django
