@@ -24,7 +24,10 @@ KEYS = ["generated/acme/5f0c/0-5.png", "renditions/acme/5f0c/w480.webp",
 
 @pytest.fixture
 def frozen_botocore(monkeypatch):
-    """botocore signs at NOW (its clock, naive UTC, as get_current_datetime gives it)."""
+    """botocore signs at NOW (its clock, naive UTC, as get_current_datetime gives it), for
+    the endpoint it is given: not one the environment points S3 clients at (CI's S3)."""
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("botocore.auth.get_current_datetime",
                         lambda *args, **kwargs: NOW.replace(tzinfo=None))
 
