@@ -30,6 +30,7 @@ from core.logs import log_context
 from generation import batch_progress, calls, fanout, finishing
 from generation.models import Job, ProviderAttempt
 from generation.services import enqueue, publish_finished
+from moderation import policy as moderation_policy
 from moderation import services as moderation
 from moderation.models import AuditEvent
 from provenance import marks as provenance
@@ -173,7 +174,7 @@ def _run_claimed(job: Job) -> None:
     try:
         planned = list(calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)))
         sources, mask = _stored_inputs(job) if job.request.get("images") else ((), None)
-        context = finishing.Context(job, spec, moderation.output_policy(job.tenant), sources,
+        context = finishing.Context(job, spec, moderation_policy.for_tenant(job.tenant), sources,
                                     mask)
         for outcome in _calls(context, planned):
             if outcome.error is not None:

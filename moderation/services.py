@@ -151,15 +151,10 @@ def _judge_guardrails(verdict: Verdict, policy: Policy,
         verdict.escalate(PENDING, "guardrail intervened")
 
 
-def output_policy(tenant: Tenant) -> Policy:
-    """The platform's policy with the tenant's own terms and thresholds, for moderate_output."""
-    return for_tenant(tenant)
-
-
 def moderate_output(tenant: Tenant, data: bytes, *, policy: Policy | None = None) -> Verdict:
     """Judge the model's original bytes with every configured service and the policy.
     Local-only moderation (chosen on purpose) sends every image to review unless the tenant's
-    policy approves on the local policy alone. `policy` is the tenant's (`output_policy`),
+    policy approves on the local policy alone. `policy` is the tenant's (`policy.for_tenant`),
     read once by a caller judging many images, which may then judge them on threads that
     never touch the database."""
     policy = for_tenant(tenant) if policy is None else policy
