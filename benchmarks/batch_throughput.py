@@ -24,6 +24,7 @@ Prints the measured numbers and whether each target was met.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import subprocess
@@ -34,8 +35,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-import math  # noqa: E402
-
 from benchmarks.common import (  # noqa: E402
     add_json_out,
     bedrock_worker_environment,
