@@ -1,8 +1,11 @@
-"""REST endpoints for webhooks: parse, call one service (api.webhooks), shape the answer."""
+"""REST endpoints for webhooks: parse, call one service (api.webhooks), shape the answer.
+
+A signing secret appears in two answers only, creation and rotation, each marked
+shows_secret_once (no-store, redacted in Idempotency-Key replays); no other answer has it."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -27,9 +30,16 @@ EXAMPLE = {"url": "https://hooks.example.com/atelier", "description": "order sys
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
+    previous_secret_expires_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="Set by the last secret rotation: until this time every message is signed "
+                  "with the previous secret too. `null` if that rotation had no overlap or "
+                  "there was none.")
+
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "description", "events", "is_active", "created_at"]
+        fields = ["id", "url", "description", "events", "is_active", "created_at",
+                  "previous_secret_expires_at"]
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
@@ -43,6 +53,27 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 
     class Meta(WebhookEndpointSerializer.Meta):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookEndpointRotatedSerializer(WebhookEndpointSerializer):
+    """The answer to a rotation: the one that shows the new secret."""
+
+    secret = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="The new signing secret (`whsec_…`), shown only in this answer. `null` in a "
+                  "replay of it (same Idempotency-Key), which adds a `note`: the secret is not "
+                  "kept for replays.")
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookRotateSerializer(StrictFields, serializers.Serializer):
+    overlap_hours = serializers.IntegerField(
+        required=False, default=webhooks.DEFAULT_OVERLAP_HOURS, min_value=0,
+        max_value=webhooks.MAX_OVERLAP_HOURS,
+        help_text="How long the previous secret keeps signing too (each message then carries "
+                  "both signatures). 0 stops it at once, e.g. when it leaked.")
 
 
 class WebhookCreateSerializer(StrictFields, serializers.Serializer):
@@ -121,3 +152,28 @@ class WebhookViewSet(TenantViewSet):
         delivery = webhooks.send_test(request_tenant(request), pk)
         return Response(WebhookDeliverySerializer(delivery).data,
                         status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=WebhookRotateSerializer,
+        responses={200: OpenApiResponse(WebhookEndpointRotatedSerializer,
+                                        description="The endpoint with its new `secret`, "
+                                                    "shown only in this answer.")},
+        parameters=[id_parameter("webhook")],
+        examples=[OpenApiExample("a day of overlap", value={"overlap_hours": 24},
+                                 request_only=True)],
+        summary="Rotate the signing secret",
+        description="Give the endpoint a new signing `secret`, shown only in this answer "
+                    "(`Cache-Control: no-store`). For `overlap_hours` (default 24, at most "
+                    f"{webhooks.MAX_OVERLAP_HOURS}) every message is signed with the new and the "
+                    "previous secret, two `v1,…` entries in `webhook-signature`, so a receiver "
+                    "holding either verifies; then only the new one signs. Rotating again "
+                    "within the overlap drops the oldest secret at once. A replay with the same "
+                    "Idempotency-Key rotates nothing and shows `secret` null and a `note`.")
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request: Request, pk: str) -> Response:
+        parsed = WebhookRotateSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        endpoint, _secret = webhooks.rotate_secret(request_tenant(request), pk,
+                                                   **parsed.validated_data)
+        return shows_secret_once(Response(WebhookEndpointRotatedSerializer(endpoint).data),
+                                 "secret")

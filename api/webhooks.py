@@ -5,10 +5,23 @@ transaction as the change it reports and enqueued only after that commits. The r
 queue, is the truth: a run claims it with a conditional UPDATE (so two runs never both send),
 posts the signed body, then marks it delivered or schedules the next attempt with exponential
 backoff, until ATELIER_WEBHOOK_RETRY_HOURS after the event, when it gives up (`failed`).
+
+Signing follows the Standard Webhooks specification (webhook-id, webhook-timestamp,
+webhook-signature) so partners verify with a maintained library, not a recipe of ours; we sign
+with its reference library, `standardwebhooks` (MIT, no dependencies, typed), so what we send
+is what those verifiers compute. webhook-id is the delivery's id: the same on every retry.
+
+Secrets issued before that (`whsec_` + URL-safe text, used whole as the key) keep their key:
+in standard form they are `whsec_` + base64 of themselves, and while one signs, the old
+Atelier-* headers are sent too. They are not rewritten in the database, because the previous
+release still runs against it during a deploy. After rotate_secret the previous secret signs
+too, for an overlap chosen per rotation: two signatures, space-separated.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -20,7 +33,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +42,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from standardwebhooks import Webhook
 
 from api import webhook_http
 from api.serializers import JobSerializer
 from assets.models import Asset
 from assets.serializers import AssetSerializer
 from core import metrics, tasks
-from core.errors import InvalidParameter
+from core.errors import InvalidParameter, NotFound
 from generation.batch_progress import describe_many
 from generation.models import Batch, Job, WebhookDelivery, WebhookEndpoint
 
@@ -48,6 +62,10 @@ EVENTS = ("job.succeeded", "job.failed", "job.blocked", "batch.completed", "asse
           "asset.rejected")
 TEST_EVENT = "ping"  # sent only by POST /webhooks/{id}/test, whatever the subscription
 SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32  # the specification asks for 24 to 64 random bytes
+KEY_BYTES = range(24, 65)
+DEFAULT_OVERLAP_HOURS = 24  # how long the previous secret signs too after a rotation
+MAX_OVERLAP_HOURS = 168
 MAX_BACKOFF = timedelta(hours=6)
 CLAIM_GRACE = timedelta(seconds=2)  # a delayed message may arrive a little before its time
 SWEEP_AFTER = timedelta(minutes=5)  # a pending delivery this late lost its queue message
@@ -89,7 +107,7 @@ def create_endpoint(tenant: Tenant, url: str, events: Sequence[str], description
     description = description or ""
     if len(description) > 200:
         raise InvalidParameter("description: at most 200 characters", field="description")
-    secret = f"{SECRET_PREFIX}{secrets.token_urlsafe(32)}"
+    secret = new_secret()
     endpoint = WebhookEndpoint.objects.for_tenant(tenant).create(
         url=url, events=events, description=description, secret=secret)
     log.info("webhook endpoint %s created for %s: %s", endpoint.pk, tenant.slug, events)
@@ -104,6 +122,35 @@ def get_endpoint(tenant: Tenant, endpoint_id: Any) -> WebhookEndpoint:
 def delete_endpoint(tenant: Tenant, endpoint_id: Any) -> None:
     """Delete the endpoint; its pending deliveries (and their log) go with it."""
     get_endpoint(tenant, endpoint_id).delete()
+
+
+def rotate_secret(tenant: Tenant, endpoint_id: Any,
+                  overlap_hours: Any = DEFAULT_OVERLAP_HOURS) -> tuple[WebhookEndpoint, str]:
+    """Give the endpoint a new signing secret, returned here so it can be shown once. For
+    `overlap_hours` the secret it replaces signs too (both signatures on every message), so
+    the receiver can switch without losing a message; 0 stops it at once (a leaked secret).
+    Rotating again within an overlap drops the oldest secret: only the two newest sign."""
+    if (not isinstance(overlap_hours, int) or isinstance(overlap_hours, bool)
+            or not 0 <= overlap_hours <= MAX_OVERLAP_HOURS):
+        raise InvalidParameter(f"overlap_hours: a whole number of hours from 0 to "
+                               f"{MAX_OVERLAP_HOURS}", field="overlap_hours")
+    found = get_endpoint(tenant, endpoint_id)  # NotFound for anyone else's endpoint
+    secret = new_secret()
+    with transaction.atomic():  # locked: concurrent rotations apply one after the other
+        endpoint = (WebhookEndpoint.objects.for_tenant(tenant).select_for_update()
+                    .filter(pk=found.pk).order_by().first())
+        if endpoint is None:  # deleted meanwhile
+            raise NotFound("webhook: no such webhook", field="webhook")
+        if overlap_hours:
+            endpoint.previous_secret = endpoint.secret
+            endpoint.previous_secret_expires_at = timezone.now() + timedelta(hours=overlap_hours)
+        else:
+            endpoint.previous_secret, endpoint.previous_secret_expires_at = "", None
+        endpoint.secret = secret
+        endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    log.info("webhook endpoint %s of %s: secret rotated, previous one signs for %d h",
+             endpoint.pk, tenant.slug, overlap_hours)
+    return endpoint, secret
 
 
 def endpoint_deliveries(tenant: Tenant, endpoint_id: Any) -> QuerySet[WebhookDelivery]:
@@ -194,13 +241,66 @@ def asset_moderated(asset: Asset) -> None:
              lambda: {"asset": AssetSerializer(asset, context=_context()).data})
 
 
-# --- delivering -------------------------------------------------------------------------------
+# --- signing ----------------------------------------------------------------------------------
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The Atelier-Signature header: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>."""
+def new_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` + base64 (standard alphabet, padded) of random
+    bytes, as every library of the specification decodes it."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def _standard_key(secret: str) -> bytes | None:
+    if not secret.startswith(SECRET_PREFIX):
+        return None
+    try:
+        key = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return key if len(key) in KEY_BYTES else None
+
+
+def is_legacy(secret: str) -> bool:
+    """True for a secret issued before Standard Webhooks (`whsec_` + 43 URL-safe characters,
+    never valid padded base64), which the old scheme used whole as the HMAC key."""
+    return _standard_key(secret) is None
+
+
+def signing_key(secret: str) -> bytes:
+    """The HMAC key: the decoded base64 after `whsec_`, or a legacy secret's own UTF-8."""
+    key = _standard_key(secret)
+    return secret.encode() if key is None else key
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    """The endpoint's secret, then the previous one while its overlap lasts."""
+    expires = endpoint.previous_secret_expires_at
+    overlapping = bool(endpoint.previous_secret) and expires is not None and expires > now
+    return [endpoint.secret, *([endpoint.previous_secret] if overlapping else [])]
+
+
+def legacy_signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The pre-Standard Atelier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." +
+    body> keyed with the whole legacy secret; sent only while such a secret signs."""
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"
 
+
+def signature_headers(message_id: str, event: str, timestamp: int, body: bytes,
+                      signed_with: Sequence[str]) -> dict[str, str]:
+    """The Standard Webhooks headers, one `v1,<base64>` signature per secret, space-separated
+    (newest first); plus the old Atelier-* headers while a legacy secret is among them."""
+    at = datetime.fromtimestamp(timestamp, UTC)
+    headers = {"webhook-id": message_id, "webhook-timestamp": str(timestamp),
+               "webhook-signature": " ".join(Webhook(signing_key(secret)).sign(
+                   msg_id=message_id, timestamp=at, data=body) for secret in signed_with)}
+    legacy = [secret for secret in signed_with if is_legacy(secret)]
+    if legacy:
+        headers.update({"Atelier-Event-Id": message_id, "Atelier-Event-Type": event,
+                        "Atelier-Signature": legacy_signature(legacy[0], timestamp, body)})
+    return headers
+
+
+# --- delivering -------------------------------------------------------------------------------
 
 def backoff(attempt: int) -> timedelta:
     """Wait after the `attempt`-th failure: base * 2^(attempt-1), ±20 % jitter (so a
@@ -250,8 +350,8 @@ def _attempt(delivery: WebhookDelivery) -> Attempt:
         return Attempt(None, "the endpoint is disabled", 0, final=True)
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "User-Agent": "Atelier-Webhooks/1",
-               "Atelier-Event-Id": str(delivery.pk), "Atelier-Event-Type": delivery.event,
-               "Atelier-Signature": sign(endpoint.secret, int(time.time()), body)}
+               **signature_headers(str(delivery.pk), delivery.event, int(time.time()), body,
+                                   signing_secrets(endpoint, timezone.now()))}
     started = time.monotonic()
     try:  # checked again now: the host may resolve elsewhere than at creation
         where = webhook_http.destination(endpoint.url, allow_private=_allow_private())

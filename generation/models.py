@@ -171,7 +171,8 @@ class Batch(TenantOwnedModel):
 
 
 class WebhookEndpoint(TenantOwnedModel):
-    """Where a tenant wants signed event callbacks, with its own signing secret."""
+    """Where a tenant wants signed event callbacks, with its own signing secret (and, for a
+    while after a rotation, the previous one: api.webhooks.rotate_secret)."""
 
     api_name = "webhook"  # in errors: "webhook: no such webhook"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -179,6 +180,12 @@ class WebhookEndpoint(TenantOwnedModel):
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(help_text="event types sent to this endpoint")
     secret = models.CharField(max_length=100, help_text="HMAC-SHA256 signing secret")
+    # db_default: the release before this column inserts rows without it during a deploy.
+    previous_secret = models.CharField(
+        max_length=100, blank=True, default="", db_default="",
+        help_text="the secret before the last rotation: signs too, until it expires")
+    previous_secret_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the previous secret stops signing")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,6 +1,7 @@
-"""/api/v1/webhooks with every persona: the owner manages its endpoints and reads their
-delivery log; a stranger (another tenant) gets 404s and never sees them; anonymous gets 401;
-a read-only key may look but not change anything."""
+"""/api/v1/webhooks with every persona: the owner manages its endpoints (rotating a secret is
+in test_standard_webhooks_rotation.py) and reads their delivery log; a stranger (another
+tenant) gets 404s and never sees them; anonymous gets 401; a read-only key may look but not
+change anything."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_owner_deletes_an_endpoint_with_its_log(owner, endpoint):
 def test_stranger_gets_404_for_a_foreign_endpoint_and_never_lists_it(stranger, owner, endpoint):
     base = f"/api/v1/webhooks/{endpoint['id']}"
     for method, path in [("get", base), ("delete", base), ("get", f"{base}/deliveries"),
-                         ("post", f"{base}/test")]:
+                         ("post", f"{base}/test"), ("post", f"{base}/rotate-secret")]:
         response = getattr(stranger, method)(path)
         assert response.status_code == 404, (method, path)
         assert response.json()["code"] == "not_found"
@@ -77,7 +78,8 @@ def test_stranger_gets_404_for_a_foreign_endpoint_and_never_lists_it(stranger, o
 def test_anonymous_gets_401(anonymous, endpoint):
     for method, path in [("get", "/api/v1/webhooks"), ("post", "/api/v1/webhooks"),
                          ("get", f"/api/v1/webhooks/{endpoint['id']}"),
-                         ("delete", f"/api/v1/webhooks/{endpoint['id']}")]:
+                         ("delete", f"/api/v1/webhooks/{endpoint['id']}"),
+                         ("post", f"/api/v1/webhooks/{endpoint['id']}/rotate-secret")]:
         assert getattr(anonymous, method)(path).status_code == 401, (method, path)
 
 
@@ -86,7 +88,8 @@ def test_a_read_only_key_may_list_but_not_create_or_delete(read_only, endpoint):
     assert read_only.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries").status_code == 200
     for response in (read_only.post("/api/v1/webhooks", BODY, format="json"),
                      read_only.delete(f"/api/v1/webhooks/{endpoint['id']}"),
-                     read_only.post(f"/api/v1/webhooks/{endpoint['id']}/test")):
+                     read_only.post(f"/api/v1/webhooks/{endpoint['id']}/test"),
+                     read_only.post(f"/api/v1/webhooks/{endpoint['id']}/rotate-secret")):
         assert response.status_code == 403
         assert response.json()["code"] == "insufficient_scope"
 
@@ -119,5 +122,6 @@ def test_the_schema_documents_the_webhook_endpoints(anonymous):
     assert {"get", "post"} <= set(paths["/api/v1/webhooks"])
     assert {"get", "delete"} <= set(paths["/api/v1/webhooks/{id}"])
     assert "get" in paths["/api/v1/webhooks/{id}/deliveries"]
+    assert "post" in paths["/api/v1/webhooks/{id}/rotate-secret"]
     created = paths["/api/v1/webhooks"]["post"]["responses"]["201"]
     assert "secret" in str(schema["components"]["schemas"]) and created

@@ -49,8 +49,8 @@ def test_receiver_errors_then_success_is_delivered_after_retries(acme, endpoint,
     assert [entry["attempt"] for entry in delivery.log] == [1, 2, 3]
     assert [entry["error"] for entry in delivery.log] == ["HTTP 500", "HTTP 500", ""]
     assert all(entry["ms"] >= 0 and entry["at"] for entry in delivery.log)
-    ids = {request.headers["Atelier-Event-Id"] for request in receiver.requests}
-    assert ids == {str(delivery.pk)}  # the same event id on every attempt: receivers dedupe
+    ids = {request.headers["webhook-id"] for request in receiver.requests}
+    assert ids == {str(delivery.pk)}  # the same webhook-id on every attempt: receivers dedupe
 
 
 def test_receiver_that_always_fails_ends_failed_when_the_window_closes(acme, endpoint, receiver,

@@ -1,93 +1,116 @@
-"""Every webhook is signed: a receiver following docs/webhooks.md recomputes the HMAC from
-the raw body and the timestamp, and anything tampered with or signed with another secret fails.
-"""
+"""Endpoints created before Standard Webhooks keep working: their secret (`whsec_` + 43
+URL-safe characters, used whole as the HMAC key) still verifies, with the `standardwebhooks`
+library once converted as docs/webhooks.md says (`whsec_` + base64 of it), and with the old
+Atelier-Signature recipe, sent alongside until a rotation's overlap retires that secret."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import secrets
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from api import webhooks
-from generation.models import WebhookDelivery
+from generation.models import WebhookDelivery, WebhookEndpoint
 
 TOLERANCE_SECONDS = 300
 
 
-def verify(secret: str, header: str, body: bytes, *, now: float | None = None) -> bool:
-    """The recipe of docs/webhooks.md, written as a partner would."""
+def old_recipe(secret: str, header: str, body: bytes) -> bool:
+    """The verifier partners copied from the docs before Standard Webhooks, as they wrote it."""
     try:
         parts = dict(item.split("=", 1) for item in header.split(","))
         timestamp = int(parts["t"])
     except (KeyError, ValueError):
         return False
-    if abs((now if now is not None else time.time()) - timestamp) > TOLERANCE_SECONDS:
+    if abs(time.time() - timestamp) > TOLERANCE_SECONDS:
         return False
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body,
                         hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
-@pytest.fixture
-def delivered(acme, receiver, private_webhooks):
-    """One job.succeeded event delivered to Acme's endpoint: (secret, what arrived, row)."""
-    endpoint, secret = webhooks.create_endpoint(acme.tenant, f"{receiver.url}/hooks?src=atelier",
-                                                ["job.succeeded"])
-    webhooks.emit(acme.tenant, "job.succeeded", {"job": {"id": "job-1", "status": "succeeded"}})
-    delivery = WebhookDelivery.objects.for_tenant(acme.tenant).get(endpoint=endpoint)
+def converted(legacy: str) -> str:
+    """The documented conversion of a pre-standard secret for Standard Webhooks libraries."""
+    return "whsec_" + base64.b64encode(legacy.encode()).decode()
+
+
+def verifies(secret: str, request) -> bool:
+    try:
+        Webhook(secret).verify(request.body, request.headers)
+    except WebhookVerificationError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["random", "no-url-safe-characters"])
+def legacy(request, acme, receiver, private_webhooks):
+    """An endpoint with a secret as the release before Standard Webhooks issued it (also one
+    that happens to hold no `-` or `_`, so could pass for base64): (endpoint, secret)."""
+    endpoint, _ = webhooks.create_endpoint(acme.tenant, f"{receiver.url}/hooks",
+                                           ["job.succeeded"])
+    secret = ("whsec_" + secrets.token_urlsafe(32) if request.param == "random"
+              else "whsec_" + "Ab9" * 14 + "Z")
+    WebhookEndpoint.unscoped.filter(pk=endpoint.pk).update(secret=secret)
+    endpoint.refresh_from_db()
+    return endpoint, secret
+
+
+def deliver_one(tenant, receiver):
+    webhooks.emit(tenant, "job.succeeded", {"job": {"id": "job-1", "status": "succeeded"}})
+    delivery = WebhookDelivery.objects.for_tenant(tenant).latest("created_at")
     assert webhooks.deliver(delivery.pk) == "delivered"
-    [request] = receiver.requests
-    return secret, request, delivery
+    return delivery, receiver.requests[-1]
 
 
-def test_receiver_verifies_the_signature_with_the_documented_recipe(delivered):
-    secret, request, _ = delivered
-    assert request.path == "/hooks?src=atelier"
-    assert request.headers["Content-Type"] == "application/json"
-    assert verify(secret, request.headers["Atelier-Signature"], request.body)
+def test_a_legacy_secret_verifies_with_the_library_once_converted(legacy, acme, receiver):
+    _, secret = legacy
+    delivery, request = deliver_one(acme.tenant, receiver)
+    assert Webhook(converted(secret)).verify(request.body, request.headers)["id"] == str(
+        delivery.pk)
+    assert not verifies(converted("whsec_" + secrets.token_urlsafe(32)), request)
 
 
-def test_tampered_body_fails_verification(delivered):
-    secret, request, _ = delivered
+def test_a_legacy_receiver_keeps_verifying_the_old_header(legacy, acme, receiver):
+    _, secret = legacy
+    delivery, request = deliver_one(acme.tenant, receiver)
+    assert old_recipe(secret, request.headers["Atelier-Signature"], request.body)
+    assert request.headers["Atelier-Event-Id"] == request.headers["webhook-id"] == str(
+        delivery.pk)
+    assert request.headers["Atelier-Event-Type"] == "job.succeeded"
+    # the old header's timestamp is the attempt's, like webhook-timestamp
+    assert request.headers["Atelier-Signature"].startswith(
+        f"t={request.headers['webhook-timestamp']},v1=")
+
+
+def test_the_old_header_still_refuses_tampering(legacy, acme, receiver):
+    _, secret = legacy
+    _, request = deliver_one(acme.tenant, receiver)
+    header = request.headers["Atelier-Signature"]
     tampered = request.body.replace(b'"succeeded"', b'"failed"')
-    assert tampered != request.body
-    assert not verify(secret, request.headers["Atelier-Signature"], tampered)
+    assert not old_recipe(secret, header, tampered)
+    timestamp = int(header.split(",")[0][2:])
+    assert not old_recipe(secret, header.replace(f"t={timestamp}", f"t={timestamp + 1}"),
+                          request.body)
+    assert not old_recipe("whsec_" + secrets.token_urlsafe(32), header, request.body)
 
 
-def test_signature_from_another_secret_fails_verification(delivered):
-    _, request, _ = delivered
-    assert not verify("whsec_not-the-endpoints-secret", request.headers["Atelier-Signature"],
-                      request.body)
+def test_rotation_retires_the_legacy_secret_and_its_header_after_the_overlap(legacy, acme,
+                                                                            receiver):
+    endpoint, old = legacy
+    _, new = webhooks.rotate_secret(acme.tenant, endpoint.pk)
+    _, during = deliver_one(acme.tenant, receiver)
+    assert verifies(new, during) and verifies(converted(old), during)
+    assert old_recipe(old, during.headers["Atelier-Signature"], during.body)
 
-
-def test_old_timestamp_fails_verification_so_replays_are_refused(delivered):
-    secret, request, _ = delivered
-    later = time.time() + TOLERANCE_SECONDS + 60
-    assert not verify(secret, request.headers["Atelier-Signature"], request.body, now=later)
-
-
-def test_timestamp_is_part_of_what_is_signed(delivered):
-    secret, request, _ = delivered
-    signature = request.headers["Atelier-Signature"]
-    timestamp = int(signature.split(",")[0][2:])
-    moved = signature.replace(f"t={timestamp}", f"t={timestamp + 1}")
-    assert not verify(secret, moved, request.body)
-
-
-def test_event_id_header_equals_the_payload_id_and_the_delivery(delivered, acme):
-    _, request, delivery = delivered
-    payload = request.payload
-    assert request.headers["Atelier-Event-Id"] == payload["id"] == str(delivery.pk)
-    assert request.headers["Atelier-Event-Type"] == payload["type"] == "job.succeeded"
-    assert payload["tenant"] == acme.tenant.slug
-    assert payload["data"] == {"job": {"id": "job-1", "status": "succeeded"}}
-    assert payload["created"]
-
-
-def test_each_endpoint_gets_its_own_whsec_secret(acme, private_webhooks):
-    _, first = webhooks.create_endpoint(acme.tenant, "http://127.0.0.1:9/a", ["job.failed"])
-    _, second = webhooks.create_endpoint(acme.tenant, "http://127.0.0.1:9/b", ["job.failed"])
-    assert first.startswith("whsec_") and second.startswith("whsec_")
-    assert first != second and len(first) > 40
+    WebhookEndpoint.unscoped.filter(pk=endpoint.pk).update(
+        previous_secret_expires_at=timezone.now() - timedelta(seconds=1))
+    _, after = deliver_one(acme.tenant, receiver)
+    assert verifies(new, after) and not verifies(converted(old), after)
+    assert not [name for name in after.headers if name.lower().startswith("atelier-")]

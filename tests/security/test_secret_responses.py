@@ -81,6 +81,41 @@ def test_the_idempotency_record_never_holds_the_secret(owner, acme, public_dns):
     assert record.response["secret"] is None
 
 
+def rotate_webhook(client, endpoint_id, key=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(f"/api/v1/webhooks/{endpoint_id}/rotate-secret", {"overlap_hours": 1},
+                       format="json", **headers)
+
+
+def test_a_rotated_secret_is_shown_once_and_not_stored_by_caches(owner, acme, public_dns):
+    created = create_webhook(owner).json()
+    response = rotate_webhook(owner, created["id"])
+    assert response.status_code == 200 and no_store(response)
+    endpoint = WebhookEndpoint.objects.for_tenant(acme.tenant).get()
+    assert response.json()["secret"] == endpoint.secret != created["secret"]
+    assert "note" not in response.json()
+    for answer in (owner.get(f"/api/v1/webhooks/{created['id']}"), owner.get("/api/v1/webhooks")):
+        assert answer.status_code == 200
+        text = answer.content.decode()
+        assert endpoint.secret not in text and created["secret"] not in text
+
+
+def test_a_replayed_rotation_rotates_once_and_shows_no_secret(owner, acme, public_dns):
+    created = create_webhook(owner).json()
+    first = rotate_webhook(owner, created["id"], key="rotate-1")
+    second = rotate_webhook(owner, created["id"], key="rotate-1")
+    assert first.status_code == second.status_code == 200
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert no_store(first) and no_store(second)
+    endpoint = WebhookEndpoint.objects.for_tenant(acme.tenant).get()
+    assert (endpoint.secret, endpoint.previous_secret) == (first.json()["secret"],
+                                                           created["secret"])  # once
+    replayed = second.json()
+    assert replayed["secret"] is None and "shown only in that answer" in replayed["note"]
+    record = IdempotencyRecord.objects.for_tenant(acme.tenant).get(key="rotate-1")
+    assert endpoint.secret not in json.dumps(record.response) + json.dumps(record.headers)
+
+
 def test_every_replay_is_no_store(owner, acme, empty_queue):
     body = {"model": "local", "prompt": "a wool scarf on a chair", "size": "256x256", "n": 1}
     answers = [owner.post("/api/v1/jobs", body, format="json", HTTP_IDEMPOTENCY_KEY="job-1")
