@@ -136,6 +136,15 @@ def make_rendition(asset: Asset, plan: Plan) -> Rendition | None:
         return found if found is not None else _make(asset, [plan])[0]
 
 
+def make_thumbnail(asset: Asset) -> Rendition:
+    """The asset's thumbnail (the eager set's first plan), made from its original now if it
+    has none: the review queue's preview of an image still in review, whose other renditions
+    wait for approval. Approval then reuses it; rejection deletes it with the rest."""
+    plan = plans(asset.width, asset.height)[0]
+    found = _existing(asset, plan)
+    return found if found is not None else _make(asset, [plan])[0]
+
+
 def _existing(asset: Asset, plan: Plan) -> Rendition | None:
     return Rendition.objects.for_tenant(asset.tenant).filter(
         asset=asset, kind=plan.kind, format=plan.format, width=plan.width).first()

@@ -1,11 +1,31 @@
+"""Billing in the admin: credit pools, tenants' monthly limits, the ledger and usage events.
+
+Staff in the Finance group may read all of them (the finance report links here), whatever
+model permissions they hold; changing them takes the usual permissions."""
+
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from billing.models import CreditPool, Ledger, MonthlyLimits, UsageEvent
+from billing.reports import is_finance
+
+
+class FinanceMayRead:
+    """The Finance group reads these lists and records (read-only unless also permitted)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_finance(request.user) or super().has_module_permission(  # type: ignore[misc]
+            request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_finance(request.user) or super().has_view_permission(  # type: ignore[misc]
+            request, obj)
 
 
 @admin.register(CreditPool)
-class CreditPoolAdmin(admin.ModelAdmin):
+class CreditPoolAdmin(FinanceMayRead, admin.ModelAdmin):
     list_display = ["name", "category", "amount_usd", "used_usd", "starts_on", "expires_on",
                     "priority"]
     list_filter = ["category"]
@@ -13,12 +33,12 @@ class CreditPoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyLimits)
-class MonthlyLimitsAdmin(admin.ModelAdmin):
+class MonthlyLimitsAdmin(FinanceMayRead, admin.ModelAdmin):
     list_display = ["tenant", "images", "budget_usd", "price_multiplier", "updated_at"]
 
 
 @admin.register(Ledger)
-class LedgerAdmin(admin.ModelAdmin):
+class LedgerAdmin(FinanceMayRead, admin.ModelAdmin):
     list_display = ["tenant", "month", "used_images", "used_usd", "reserved_images",
                     "reserved_usd", "aws_cost_usd"]
     list_filter = ["month", "tenant"]
@@ -29,7 +49,7 @@ class LedgerAdmin(admin.ModelAdmin):
 
 
 @admin.register(UsageEvent)
-class UsageEventAdmin(admin.ModelAdmin):
+class UsageEventAdmin(FinanceMayRead, admin.ModelAdmin):
     list_display = ["created_at", "tenant", "job", "index", "model_key", "aws_cost_usd",
                     "price_usd"]
     list_filter = ["month", "model_key", "tenant"]

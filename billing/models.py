@@ -36,6 +36,9 @@ class MonthlyLimits(models.Model):
         help_text='a fixed price per image for some models, e.g. {"nova-2-omni": "0.05"}')
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "monthly limits"
+
     def __str__(self) -> str:
         return f"{self.tenant}: {self.images} images, ${self.budget_usd}"
 

@@ -3,23 +3,70 @@ what tenants were billed and the margin, with totals that equal the usage events
 
 Column names follow the FinOps FOCUS spec where one fits (billing_period, provider, sku,
 usage_quantity, usage_unit, billed_cost); the others say what they hold.
+
+`usage_rows` holds exact amounts (the ledger's four decimal places; the database's sums are
+read back at that precision, so SQLite's float noise never shows). What people read, the CSV
+and the finance page, shows money with `money()`: cents, or four decimals for an amount under
+one cent that is not zero.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from billing.models import CreditAllocation, UsageEvent
+from catalog.spec import UnknownModel, catalog
 
 COLUMNS = ["billing_period", "tenant", "provider", "sku", "usage_quantity", "usage_unit",
            "aws_cost_usd", "credits_usd", "net_aws_cost_usd", "billed_cost_usd", "margin_usd"]
+MONEY_COLUMNS = ("aws_cost_usd", "credits_usd", "net_aws_cost_usd", "billed_cost_usd",
+                 "margin_usd")
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=4))
+EXACT = Decimal("0.0001")  # the ledger's precision (MONEY: four decimal places)
+CENT = Decimal("0.01")
+FINANCE_GROUP = "Finance"  # the staff group that reads this report (migration 0006)
+LOCAL_PROVIDER, BEDROCK_PROVIDER = "Atelier local renderer", "AWS Bedrock"
+
+
+def is_finance(user: Any) -> bool:
+    """An active staff user in the Finance group: reads this report and any tenant's usage."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff
+                and user.groups.filter(name=FINANCE_GROUP).exists())
+
+
+def exact(amount: Decimal | int | float | None) -> Decimal:
+    """A summed amount at the ledger's precision (a sum read back from SQLite carries binary
+    noise: 0.0800000000000001, 0E-15)."""
+    if amount is None:
+        return Decimal("0.0000")
+    return Decimal(str(amount)).quantize(EXACT, rounding=ROUND_HALF_EVEN)
+
+
+def money(amount: Decimal) -> str:
+    """An amount for people: cents (`0.08`, `-1.25`), or four decimals when it is under one
+    cent but not zero (`0.0040`), so a small cost never reads as nothing. Half rounds up."""
+    value = exact(amount)
+    if value and abs(value) < CENT:
+        return str(value)
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return str(rounded + 0)  # + 0: never "-0.00"
+
+
+def provider(model_key: str) -> str:
+    """Who made the images: the local renderer (no AWS cost) or Bedrock."""
+    if not model_key:
+        return ""
+    try:
+        family = catalog().get(model_key).family
+    except UnknownModel:  # a retired model's events: every real model is Bedrock's
+        family = ""
+    return LOCAL_PROVIDER if family == "local" else BEDROCK_PROVIDER
 
 
 def usage_rows(*, month: str | None = None, tenant_slug: str | None = None
@@ -44,10 +91,10 @@ def usage_rows(*, month: str | None = None, tenant_slug: str | None = None
         .annotate(paid=Sum("amount_usd"))}
     rows = []
     for item in events:
-        credit = credits.get((item["month"], item["tenant__slug"], item["model_key"]),
-                             Decimal("0"))
+        credit = credits.get((item["month"], item["tenant__slug"], item["model_key"]))
         rows.append(_row(item["month"], item["tenant__slug"], item["model_key"],
-                         item["images"], item["aws"], credit, item["billed"]))
+                         item["images"], exact(item["aws"]), exact(credit),
+                         exact(item["billed"])))
     totals = _row("total", "", "", sum(r["usage_quantity"] for r in rows),
                   sum((r["aws_cost_usd"] for r in rows), Decimal("0")),
                   sum((r["credits_usd"] for r in rows), Decimal("0")),
@@ -57,15 +104,22 @@ def usage_rows(*, month: str | None = None, tenant_slug: str | None = None
 
 def _row(month: str, tenant: str, model: str, images: int, aws: Decimal, credit: Decimal,
          billed: Decimal) -> dict[str, Any]:
-    return {"billing_period": month, "tenant": tenant, "provider": "AWS Bedrock" if model else "",
+    return {"billing_period": month, "tenant": tenant, "provider": provider(model),
             "sku": model, "usage_quantity": images, "usage_unit": "image",
             "aws_cost_usd": aws, "credits_usd": credit, "net_aws_cost_usd": aws - credit,
             "billed_cost_usd": billed, "margin_usd": billed - aws}
 
 
+def for_people(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its money as `money()` shows it."""
+    return {**row, **{column: money(row[column]) for column in MONEY_COLUMNS}}
+
+
 def as_csv(rows: list[dict[str, Any]]) -> str:
+    """The report as CSV, money in cents (`money()`); the totals row adds up the exact
+    amounts, so it can differ from the sum of the rounded rows by a cent or so."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(for_people(row) for row in rows)
     return buffer.getvalue()

@@ -5,6 +5,10 @@ that the signed-in user is a member of that tenant (anything else is a 404, as i
 and that the member's role may open the page (else a 403: it is their own tenant); the view
 then receives the tenant and the membership. Navigation is built from the same table, so a
 role never sees a link it cannot follow.
+
+One exception: staff in the platform's Finance group read any tenant's Usage page (linked
+from the finance report), as a tenant's finance member would, without being a member; only
+with GET, so they can change nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
+from billing.reports import is_finance
 from tenants.models import Membership, Tenant
 
 OWNER, MEMBER = Membership.Role.OWNER, Membership.Role.MEMBER
@@ -35,6 +40,8 @@ PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "usage": ("Usage", "dashboard-usage", (OWNER, MEMBER, FINANCE)),
     "settings": ("Settings", "dashboard-settings", (OWNER,)),
 }
+# Pages the platform's Finance staff may read in any tenant (as its finance role).
+FINANCE_STAFF_PAGES = frozenset({"usage"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,8 @@ def tenant_page(page: str) -> Callable[..., Callable[..., HttpResponseBase]]:
             membership = (Membership.objects.select_related("tenant")
                           .filter(user=user, tenant__slug=slug).first())
             if membership is None:
+                membership = finance_staff_view(request, slug, page)
+            if membership is None:
                 raise Http404("no such tenant")
             if membership.role not in roles:
                 raise PermissionDenied(f"the {membership.role} role cannot open {page}")
@@ -92,6 +101,19 @@ def tenant_page(page: str) -> Callable[..., Callable[..., HttpResponseBase]]:
         return wrapped
 
     return decorate
+
+
+def finance_staff_view(request: HttpRequest, slug: str, page: str) -> Membership | None:
+    """For Finance staff reading a tenant's page they may read: an unsaved finance membership
+    of the tenant (it grants what that role's pages show, and is never stored); else None."""
+    if (page not in FINANCE_STAFF_PAGES or request.method not in ("GET", "HEAD")
+            or not is_finance(request.user)):
+        return None
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None:
+        return None
+    assert request.user.is_authenticated
+    return Membership(user=request.user, tenant=tenant, role=FINANCE)
 
 
 def first_page_for(membership: Membership) -> str:

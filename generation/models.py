@@ -165,6 +165,7 @@ class Batch(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
+        verbose_name_plural = "batches"
 
     def __str__(self) -> str:
         return f"batch {self.pk} ({self.items} rows)"
@@ -224,6 +225,7 @@ class WebhookDelivery(TenantOwnedModel):
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
         return f"{self.event} -> {self.endpoint_id} ({self.status})"

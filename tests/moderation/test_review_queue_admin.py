@@ -75,7 +75,8 @@ def test_rejecting_in_bulk_withdraws_them_and_records_the_reason(db, pending, ow
 def test_rejected_images_are_deleted_when_the_setting_says_so(db, pending, settings):
     settings.ATELIER_REJECTED_ACTION = "delete"
     moderator = staff_client("mod", "Moderators")
-    moderator.post(QUEUE, {"action": "reject", "_selected_action": [pending[0].pk]})
+    moderator.post(QUEUE, {"action": "reject", "_selected_action": [pending[0].pk],
+                           "reason": "gore"})  # a rejection needs a reason
     assert not default_storage.exists(pending[0].storage_key)
     assert not default_storage.exists(f"quarantine/{pending[0].storage_key}")
 

@@ -1,5 +1,10 @@
 """`manage.py demo` (`make demo`): a demo tenant, a 4 prompts x 4 seeds batch through the queue,
-a contact sheet, and a summary of what happened and where everything is."""
+a contact sheet, and a summary of what happened and where everything is.
+
+The demo tenant has one API key, named `demo`. The first run makes it and prints its secret;
+later runs reuse it (the secret is stored only as a digest, so they show its prefix and how to
+get a new one) rather than leave another valid key behind each time. `--new-key` revokes it
+and prints a new one."""
 
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ from generation.templates import create_template
 from generation.worker import inprocess_worker, wait_for_jobs
 from moderation.models import TenantPolicy
 from moderation.modes import local_only
-from tenants.models import Tenant
-from tenants.services import create_tenant, ensure_owner, issue_api_key
+from tenants.models import ApiKey, Tenant
+from tenants.services import create_tenant, ensure_owner, issue_api_key, revoke_api_key
 
 PROMPTS = (
     "a red leather handbag on white marble, soft studio light",
@@ -33,6 +38,7 @@ PROMPTS = (
 SEEDS_PER_PROMPT = 4
 BASE_SEED = 1000
 OWNER = "demo@atelier.local"
+DEMO_KEY = "demo"  # the name of the demo tenant's API key
 DEMO_TEMPLATE = {"name": "studio shot", "model_key": "local", "aspect_ratio": "4:5",
                  "prompt": "a {subject} on {surface}, soft studio light, product photography",
                  "negative_prompt": "text, watermark, people",
@@ -45,11 +51,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--tenant", default="demo")
         parser.add_argument("--size", default="512x512")
+        parser.add_argument("--new-key", action="store_true",
+                            help="revoke the demo's API key and print a new one")
 
     @reports_errors
     def handle(self, *args: object, **opts: str) -> None:
         started = time.monotonic()
-        tenant, key, password = self._tenant(opts["tenant"])
+        tenant, password, made = self._tenant(opts["tenant"])
+        key = made or self._api_key(tenant, renew=bool(opts["new_key"]))
         with inprocess_worker():
             jobs = [services.submit_job(tenant, JobRequest(
                 model="local", prompt=prompt, n=SEEDS_PER_PROMPT, seed=BASE_SEED,
@@ -60,10 +69,16 @@ class Command(BaseCommand):
         sheet = self._contact_sheet(tenant, jobs)
         self._summary(jobs, sheet, key, password, time.monotonic() - started)
 
-    def _tenant(self, slug: str) -> tuple[Tenant, str, str]:
+    def _tenant(self, slug: str) -> tuple[Tenant, str, str | None]:
+        """The demo tenant, its owner's new password, and the secret of its API key when the
+        tenant is made now."""
         tenant = Tenant.objects.filter(slug=slug).first()
+        made = None
         if tenant is None:
-            tenant = create_tenant(slug, name="Demo Merchant").tenant
+            new = create_tenant(slug, name="Demo Merchant")
+            tenant, made = new.tenant, new.key.secret
+            # The tenant's first key is the demo key: one key, its secret printed below.
+            ApiKey.objects.filter(pk=new.key.api_key.pk).update(name=DEMO_KEY)
         password = secrets.token_urlsafe(9)
         ensure_owner(tenant, OWNER, password)
         if not BrandTemplate.objects.for_tenant(tenant).filter(name=DEMO_TEMPLATE["name"]).exists():
@@ -73,7 +88,21 @@ class Command(BaseCommand):
                 tenant=tenant, defaults={"approve_without_services": True})
             self.stderr.write("local-only moderation: the demo tenant's policy approves images "
                               "on the local policy\n")
-        return tenant, issue_api_key(tenant, name="demo").secret, password
+        return tenant, password, made
+
+    def _api_key(self, tenant: Tenant, *, renew: bool) -> str | ApiKey:
+        """The newest demo key an earlier run made (older ones are revoked), or, when there is
+        none or `renew`, a new key's secret with every earlier demo key revoked."""
+        active = list(ApiKey.objects.filter(tenant=tenant, name=DEMO_KEY,
+                                            revoked_at__isnull=True).order_by("-created_at"))
+        kept = active[0] if active and not renew else None
+        stale = [key for key in active if key is not kept]  # earlier runs piled some up
+        for key in stale:
+            revoke_api_key(key)
+        if stale:
+            self.stderr.write(f"revoked {len(stale)} earlier demo key(s): "
+                              f"{', '.join(key.prefix for key in stale)}\n")
+        return kept or issue_api_key(tenant, name=DEMO_KEY).secret
 
     def _progress(self, jobs: list[Job]) -> None:
         total = SEEDS_PER_PROMPT * len(PROMPTS)
@@ -96,7 +125,7 @@ class Command(BaseCommand):
                                        columns=SEEDS_PER_PROMPT))
         return path
 
-    def _summary(self, jobs: list[Job], sheet: Path, key: str, password: str,
+    def _summary(self, jobs: list[Job], sheet: Path, key: str | ApiKey, password: str,
                  seconds: float) -> None:
         out = self.stdout.write
         out("")
@@ -113,8 +142,17 @@ class Command(BaseCommand):
         out(f"contact sheet: {sheet}")
         out(f"owner login:   {OWNER} / {password}  (new each run)")
         out(f"dashboard:     make serve, open {settings.ATELIER_PUBLIC_URL}/ and sign in")
-        out(f"API key:       {key}")
+        if isinstance(key, str):
+            out(f"API key:       {key}  (shown this once; stored only as a digest)")
+            bearer = key
+        else:
+            out(f"API key:       the demo key atl_{key.prefix}_… from "
+                f"{key.created_at:%Y-%m-%d %H:%M} UTC, printed by the run that made it; "
+                "its secret is stored only as a digest")
+            out("               lost it? `.venv/bin/python manage.py demo --new-key` revokes "
+                "it and prints a new one")
+            bearer = "$ATELIER_API_KEY"
         out("try it:        make serve, then")
-        out(f"  curl -H 'Authorization: Bearer {key}' "
+        out(f"  curl -H \"Authorization: Bearer {bearer}\" "
             f"{settings.ATELIER_PUBLIC_URL}/api/v1/jobs/{jobs[0].pk}")
         out(f"done in {seconds:.1f} s")
