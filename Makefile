@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PIP    := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: demo serve worker scheduler test lint bench check image clean
+.PHONY: demo serve worker scheduler test lint bench check image clean sdk sdk-check
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ lint: $(VENV)/.test
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
+
+## make sdk: the Python client (clients/python) and TypeScript types (clients/typescript) from
+## the schema, zero generator warnings allowed (clients/generate.sh; docs/sdk.md)
+sdk: $(VENV)/.test
+	clients/generate.sh generate
+
+## make sdk-check: fail when the committed clients differ from the schema; tsc the TS example
+sdk-check: $(VENV)/.test
+	clients/generate.sh check
 
 check: $(VENV)/.runtime
 	$(MANAGE) check

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from django.http import HttpRequest, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -33,8 +32,11 @@ from api.base import (
     ordered_paginator,
     serializer_context,
 )
+from api.jobs import STAGE_PARAMETER
 from api.parsers import JSONParser
-from api.schema import error_responses
+from api.schema import BinaryFileField, ErrorSerializer, binary_response, error_responses
+from api.serializers import JobErrorSerializer
+from assets import archives
 from assets.serializers import AssetSerializer
 from core.body_limits import body_too_large, limit_body, room_for
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
@@ -83,27 +85,42 @@ def batch_body_refusal(request: HttpRequest, limit: int, size: int | None) -> At
 # --- wire shapes (the schema; the rows themselves are checked by the service) -------------------
 
 class BatchItemSerializer(JobRequestSerializer):
-    sku = serializers.CharField(max_length=200, help_text="the row's product id, unique in "
-                                                          "the batch; its results' key")
+    sku = serializers.CharField(max_length=200, help_text="The row's product id, unique in "
+                                                          "the batch; its results' key.")
     dry_run = None  # type: ignore[assignment]  # removes the inherited field (DRF's way), not a field of its own
+
+    class Meta:
+        ref_name = "BatchItem"
 
 
 class BatchRequestSerializer(serializers.Serializer):
     template = serializers.CharField(required=False, allow_null=True, max_length=100,
-                                     help_text="a brand template (id or name) for every row")
+                                     help_text="A brand template (id or name) for every row "
+                                               "that names none (null in a row: no template).")
     model = serializers.CharField(required=False, allow_null=True, max_length=64,
-                                  help_text="the model of rows that name none")
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    items = BatchItemSerializer(many=True, help_text="the rows (1 to ATELIER_BATCH_MAX_ROWS): "
-                                                     "POST /jobs fields plus sku")
+                                  help_text="The model of rows that name none.")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                 help_text="For you, e.g. `spring catalog`.")
+    items = BatchItemSerializer(many=True, help_text="The rows (1 to ATELIER_BATCH_MAX_ROWS, "
+                                                     "10,000 by default): POST /jobs fields "
+                                                     "plus `sku`.")
+
+    class Meta:
+        ref_name = "BatchRequest"
 
 
 class BatchUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=f"CSV, UTF-8, header row: {', '.join(CSV_COLUMNS)} "
-                                           "or the template's slot names")
-    template = serializers.CharField(required=False, max_length=100)
-    model = serializers.CharField(required=False, max_length=64)
-    name = serializers.CharField(required=False, max_length=200)
+    file = BinaryFileField(help_text=f"The CSV, UTF-8, with a header row: {', '.join(CSV_COLUMNS)}"
+                                     " or the template's slot names.")
+    template = serializers.CharField(required=False, max_length=100,
+                                     help_text="A brand template (id or name) for every row.")
+    model = serializers.CharField(required=False, max_length=64,
+                                  help_text="The model of rows that name none.")
+    name = serializers.CharField(required=False, max_length=200,
+                                 help_text="Default: the file's name.")
+
+    class Meta:
+        ref_name = "BatchUpload"
 
 
 class BatchSerializer(serializers.Serializer):
@@ -122,27 +139,27 @@ class BatchSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
 
+    class Meta:
+        ref_name = "Batch"
+
 
 class BatchResultSerializer(serializers.Serializer):
-    job = serializers.UUIDField()
-    status = serializers.CharField()
-    error = serializers.DictField(allow_null=True)
+    job = serializers.UUIDField(help_text="the row's job")
+    status = serializers.CharField(help_text="the job's status")
+    error = JobErrorSerializer(allow_null=True, help_text="why the job failed, if it did")
     assets = AssetSerializer(many=True, help_text="approved images only")
+
+    class Meta:
+        ref_name = "BatchResult"
 
 
 class BatchResultsPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
+    next = serializers.URLField(allow_null=True, help_text="the next page; null on the last")
     previous = serializers.URLField(allow_null=True)
     results = serializers.DictField(child=BatchResultSerializer(), help_text="by SKU")
 
-
-class BatchErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="invalid_batch, or the error of the whole request")
-    message = serializers.CharField()
-    field = serializers.CharField(required=False)
-    error_count = serializers.IntegerField(required=False)
-    errors = serializers.ListField(child=serializers.DictField(), required=False,  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.errors
-                                   help_text="the first 100: row, column, code, message")
+    class Meta:
+        ref_name = "BatchResultsPage"
 
 
 class BySku(CursorPagination):
@@ -184,9 +201,15 @@ class BatchViewSet(TenantViewSet):
     @limit_body(batch_body_limit, refusal=batch_body_refusal)
     @extend_schema(
         request={"application/json": BatchRequestSerializer,
-                 "multipart/form-data": BatchUploadSerializer, "text/csv": OpenApiTypes.STR},
-        responses={202: BatchSerializer, 400: BatchErrorSerializer, **error_responses(402, 503)},
-        parameters=[OpenApiParameter(name, str, description=f"{name} for a text/csv body")
+                 "multipart/form-data": BatchUploadSerializer,
+                 "text/csv": {"type": "string", "format": "binary"}},
+        responses={202: BatchSerializer,
+                   400: OpenApiResponse(ErrorSerializer, description="The batch refused: "
+                                        "`invalid_batch` with `errors` by row and column, "
+                                        "or the request's own error."),
+                   **error_responses(402, 503)},
+        parameters=[OpenApiParameter(name, str, description=f"With a text/csv body: the "
+                                     f"batch's {name} (other bodies carry it themselves).")
                     for name in OPTIONS],
         examples=[OpenApiExample("JSON rows with a template", value=JSON_EXAMPLE,
                                  request_only=True, media_type="application/json"),
@@ -234,7 +257,7 @@ class BatchViewSet(TenantViewSet):
     @extend_schema(responses=BatchResultsPageSerializer, parameters=[
         id_parameter("batch"), OpenApiParameter("limit", int, description="SKUs per page "
                                                 "(default 100, at most 500)"),
-        OpenApiParameter("cursor", str)])
+        OpenApiParameter("cursor", str, description="from a previous page's `next`")])
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
         tenant = request_tenant(request)
@@ -252,19 +275,18 @@ class BatchViewSet(TenantViewSet):
         return Response({"next": paginator.get_next_link(),
                          "previous": paginator.get_previous_link(), "results": keyed})
 
-    @extend_schema(request=None, responses={(200, "application/zip"): bytes},
-                   parameters=[id_parameter("batch"), OpenApiParameter(
-                       "stage", str, enum=["final", "draft", "all"],
-                       description="which images (default final)")])
+    @extend_schema(request=None, parameters=[id_parameter("batch"), STAGE_PARAMETER],
+                   responses={**binary_response("application/zip", "The images, a ZIP with a "
+                                                "folder per SKU (streamed).")})
     @action(detail=True, methods=["get"])
-    def archive(self, request: Request, pk: str) -> FileResponse:
+    def archive(self, request: Request, pk: str) -> StreamingHttpResponse:
         stage = request.query_params.get("stage", "final")
-        if stage not in ("final", "draft", "all"):
+        if stage not in archives.STAGES:
             raise InvalidParameter("stage: must be final, draft or all", field="stage")
-        batch, spool = batches.archive_file(request_tenant(request), pk,
-                                            stage=None if stage == "all" else stage)
-        return FileResponse(spool, as_attachment=True, content_type="application/zip",
-                            filename=f"batch-{batch.pk}-{stage}.zip")
+        batch, assets = batches.batch_assets(request_tenant(request), pk)
+        return archives.build(assets, filename=f"batch-{batch.pk}-{stage}.zip",
+                              stage=None if stage == "all" else stage, scope="batch",
+                              folder=batches.sku_folders()).response()
 
     @extend_schema(request=None, responses=BatchSerializer, parameters=[id_parameter("batch")])
     @action(detail=True, methods=["post"])

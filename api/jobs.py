@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import status
+from django.http import HttpResponse, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +20,9 @@ from api.base import (
     paginated,
     serializer_context,
 )
-from api.schema import error_responses
+from api.schema import binary_response, error_responses
 from api.serializers import EstimateSerializer, JobListSerializer, JobSerializer
-from assets import exports
+from assets import archives, exports
 from catalog.requests import STAGES
 from core.errors import Conflict, InvalidParameter
 from generation import services
@@ -59,12 +59,20 @@ JOB_EXAMPLES = [
 ]
 
 
+STAGE_PARAMETER = OpenApiParameter(
+    "stage", str, enum=["final", "draft", "all"],
+    description="Which images: `final` (the default), `draft`, or `all`.")
+
+
 class JobViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
     @extend_schema(request=JobRequestSerializer,
-                   responses={202: JobSerializer, 200: EstimateSerializer,
-                              **error_responses(402, 422)},
+                   responses={202: OpenApiResponse(JobSerializer, description="Accepted: the "
+                                                   "queued job (its `assets` come later)."),
+                              200: OpenApiResponse(EstimateSerializer, description="`dry_run`:"
+                                                   " the estimate; nothing was made."),
+                              **error_responses(402, 422, 503)},
                    examples=JOB_EXAMPLES)
     def create(self, request: Request) -> Response:
         tenant = request_tenant(request)
@@ -97,8 +105,8 @@ class JobViewSet(TenantViewSet):
         return Response(JobSerializer(job, context=serializer_context(request)).data)
 
 
-    @extend_schema(request=None, responses={(200, "image/png"): bytes},
-                   parameters=[id_parameter("job")])
+    @extend_schema(request=None, parameters=[id_parameter("job")], responses={
+        **binary_response("image/png", "The contact sheet, a PNG.")})
     @action(detail=True, methods=["get"], url_path="contact-sheet")
     def contact_sheet(self, request: Request, pk: str) -> HttpResponse:
         job, assets = services.job_assets(request_tenant(request), pk)
@@ -108,23 +116,143 @@ class JobViewSet(TenantViewSet):
             raise Conflict("job: no images to show yet", field="job") from None
         return HttpResponse(png, content_type="image/png")
 
-    @extend_schema(request=None, responses={(200, "application/zip"): bytes},
-                   parameters=[id_parameter("job"), OpenApiParameter(
-                       "stage", str, enum=["final", "draft", "all"],
-                       description="which images (default final)")])
+    @extend_schema(request=None, parameters=[id_parameter("job"), STAGE_PARAMETER],
+                   responses={**binary_response("application/zip", "The images, a ZIP "
+                                                "(streamed).")})
     @action(detail=True, methods=["get"])
-    def archive(self, request: Request, pk: str) -> HttpResponse:
+    def archive(self, request: Request, pk: str) -> StreamingHttpResponse:
         stage = request.query_params.get("stage", "final")
-        if stage not in ("final", "draft", "all"):
+        if stage not in archives.STAGES:
             raise InvalidParameter("stage: must be final, draft or all", field="stage")
-        job, assets = services.job_assets(request_tenant(request), pk,
-                                          stage=None if stage == "all" else stage)
-        response = HttpResponse(exports.archive(assets), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-{stage}.zip"'
-        return response
+        job, assets = services.job_assets(request_tenant(request), pk)
+        return archives.build(assets, filename=f"job-{job.pk}-{stage}.zip",
+                              stage=None if stage == "all" else stage, scope="job").response()
+
+
+# --- the model catalog's wire shape (generation.presenters.describe_model builds it) ----------
+
+def _range(what: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2,
+                                 help_text=f"{what}: [min, max]")
+
+
+class OperationLimitsSerializer(serializers.Serializer):
+    images = _range("source images")
+    mask = serializers.CharField(help_text="none, image, image_or_prompt, prompt, "
+                                           "optional_image or optional_any")
+    prompt = serializers.CharField(help_text="required, optional or none")
+    sizing = serializers.CharField(help_text="output (size asked for), source (the source "
+                                             "image's) or target (the canvas to outpaint to)")
+
+    class Meta:
+        ref_name = "ModelOperation"
+
+
+class LifecycleSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="active, legacy or eol (no new jobs)")
+    since = serializers.DateField(allow_null=True)
+    eol = serializers.DateField(allow_null=True, help_text="when it stops taking jobs")
+    successor = serializers.CharField(allow_null=True, help_text="the model to move to")
+
+    class Meta:
+        ref_name = "ModelLifecycle"
+
+
+class SizeRuleSerializer(serializers.Serializer):
+    min = serializers.IntegerField()
+    max = serializers.IntegerField()
+    multiple_of = serializers.IntegerField()
+    max_pixels = serializers.IntegerField()
+    max_aspect = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        ref_name = "ModelSizeRule"
+
+
+class InputLimitsSerializer(serializers.Serializer):
+    formats = serializers.ListField(child=serializers.CharField())
+    min_side = serializers.IntegerField()
+    max_side = serializers.IntegerField()
+    max_pixels = serializers.IntegerField()
+    max_aspect = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        ref_name = "ModelInputLimits"
+
+
+class ModelLimitsSerializer(serializers.Serializer):
+    prompt_chars = _range("prompt length")
+    negative_prompt_chars = _range("negative prompt length")
+    n = _range("images per job")
+    per_call = serializers.IntegerField(help_text="images per model call")
+    seed = serializers.ListField(child=serializers.IntegerField(), allow_null=True,
+                                 help_text="[min, max]; null: the model takes no seed")
+    size = SizeRuleSerializer(allow_null=True, help_text="null: only `sizes` and "
+                                                         "`aspect_ratios`")
+    sizes = serializers.ListField(child=serializers.CharField(), help_text='"WIDTHxHEIGHT"')
+    default_size = serializers.CharField()
+    aspect_ratios = serializers.DictField(child=serializers.CharField(),
+                                          help_text='ratio ("4:5") to size ("896x1152")')
+    qualities = serializers.ListField(child=serializers.CharField())
+    styles = serializers.ListField(child=serializers.CharField())
+    inputs = InputLimitsSerializer(help_text="what source images may be")
+
+    class Meta:
+        ref_name = "ModelLimits"
+
+
+class ParamSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="int, float, bool, enum or string")
+    values = serializers.ListField(child=serializers.JSONField(), required=False)
+    min = serializers.FloatField(required=False)
+    max = serializers.FloatField(required=False)
+    max_length = serializers.IntegerField(required=False)
+    default = serializers.JSONField(required=False)
+    operations = serializers.ListField(child=serializers.CharField(), required=False,
+                                       help_text="only for these operations")
+    required_for = serializers.ListField(child=serializers.CharField(), required=False)
+
+    class Meta:
+        ref_name = "ModelParam"
+
+
+class PriceSerializer(serializers.Serializer):
+    usd = serializers.CharField(help_text="price per image, USD")
+    quality = serializers.CharField(allow_null=True, help_text="for this quality only")
+    max_pixels = serializers.IntegerField(allow_null=True, help_text="for images up to this "
+                                                                     "size")
+
+    class Meta:
+        ref_name = "ModelPrice"
+
+
+class CatalogModelSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="what `model` takes, e.g. `nova-canvas`")
+    name = serializers.CharField()
+    model_id = serializers.CharField(help_text="the provider's model id")
+    family = serializers.CharField()
+    operations = serializers.DictField(child=OperationLimitsSerializer(),
+                                       help_text="by operation name")
+    regions = serializers.ListField(child=serializers.CharField())
+    lifecycle = LifecycleSerializer()
+    rate_limit_rpm = serializers.IntegerField(allow_null=True)
+    limits = ModelLimitsSerializer()
+    params = serializers.DictField(child=ParamSerializer(), help_text="`params` it takes, "
+                                                                      "by name")
+    prices = PriceSerializer(many=True)
+
+    class Meta:
+        ref_name = "CatalogModel"
+
+
+class ModelCatalogSerializer(serializers.Serializer):
+    models = CatalogModelSerializer(many=True)
+
+    class Meta:
+        ref_name = "ModelCatalog"
 
 
 class ModelCatalogView(TenantAPIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ModelCatalogSerializer})
     def get(self, request: Request) -> Response:
         return Response({"models": described_catalog()})

@@ -1,19 +1,26 @@
-"""OpenAPI additions shared by every API operation: the error envelope and Idempotency-Key.
+"""The OpenAPI schema as partners and their client generators read it.
 
-Every 4xx is `{"code", "message", "field"?}` (api.base.api_exception_handler). A
-drf-spectacular post-processing hook documents the answers any operation can give (400, 401,
-403, 404, 409, 429; 413 and 415 with a body) and the `Idempotency-Key` header of every POST
-(api.base.IdempotentPosts); views add what only they can answer (e.g. 402 quota exceeded)
-with `error_responses(...)`. A public operation (no key: no `security` in the schema) gets
-400 and 429 only, and no Idempotency-Key.
+Generated clients (docs/sdk.md) are only as good as the schema: every answer typed, fields
+that are always there marked `required`, no request default the server would refuse, files as
+`format: binary`, one stable `operationId`, summary and description per operation (the view's
+own docstrings are for us, not for partners). This module holds what every operation shares:
+
+- the error envelope (`Error`, with the extras some errors add), its answers (400, 401, 403,
+  404, 409, 429; 413 and 415 with a body) and the `Idempotency-Key` header of every POST
+  (api.base.IdempotentPosts), added by the post-processing hook `add_common_errors`; views add
+  what only they answer (e.g. 402 quota exceeded) with `error_responses(...)`. A public
+  operation (no key: no `security`) gets 400 and 429 only, and no Idempotency-Key;
+- the partner-facing name of every operation (`OPERATIONS`), applied by `describe_operations`;
+  a new endpoint without an entry fails tests/api/test_schema_sdk.py.
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 API_PREFIX = "/api/v1/"
@@ -49,12 +56,61 @@ IDEMPOTENCY_KEY = {
 _METHODS = ("get", "put", "post", "patch", "delete")
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The error envelope (some errors add details, e.g. the quota left)."""
+@extend_schema_field({"type": "string", "format": "binary"})
+class BinaryFileField(serializers.FileField):
+    """A file in a multipart body: `format: binary`, so generated clients send it as a file
+    (DRF's FileField is described as a URI, the shape of an answer)."""
 
-    code = serializers.CharField(help_text="machine-readable, e.g. invalid_parameter")
-    message = serializers.CharField(help_text="for people; names the field and the limit")
-    field = serializers.CharField(required=False, help_text="the field or parameter at fault")
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row's number: 1 is the first item, or the "
+                                             "CSV's first row after the header.")
+    column = serializers.CharField(allow_null=True, help_text="The field or CSV column at "
+                                                              "fault, if one is.")
+    code = serializers.CharField(help_text="e.g. `invalid_parameter`, `duplicate_sku`")
+    message = serializers.CharField(help_text="Names the column and the limit.")
+
+    class Meta:
+        ref_name = "RowError"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error answer: `code` and `message`, `field` when one field is at fault, and the
+    details some errors add (each listed with the errors that add it)."""
+
+    code = serializers.CharField(help_text="Machine-readable, e.g. `invalid_parameter`, "
+                                           "`quota_exceeded`, `not_found`.")
+    message = serializers.CharField(help_text="For people: names the field and the limit.")
+    field = serializers.CharField(required=False, help_text="The field or parameter at fault.")
+    missing = serializers.ListField(child=serializers.CharField(), required=False,
+                                    help_text="A template's slots left empty (field `slots`).")
+    unknown = serializers.ListField(child=serializers.CharField(), required=False,
+                                    help_text="Slots the template does not have.")
+    slots = serializers.ListField(child=serializers.CharField(), required=False,
+                                  help_text="All of the template's slots.")
+    successor = serializers.CharField(required=False, allow_null=True,
+                                      help_text="`model_retired`: the model to use instead.")
+    images_left = serializers.IntegerField(required=False,
+                                           help_text="`quota_exceeded`: images left this "
+                                                     "month.")
+    budget_left_usd = serializers.CharField(required=False,
+                                            help_text="`budget_exceeded`: spend left this "
+                                                      "month, in USD.")
+    month = serializers.CharField(required=False, help_text="The quota's month, YYYY-MM.")
+    policy = serializers.CharField(required=False,
+                                   help_text="`prompt_blocked`: the policy that refused it.")
+    reason = serializers.CharField(required=False,
+                                   help_text="`prompt_blocked`: why, in a few words.")
+    stage = serializers.CharField(required=False,
+                                  help_text="An empty archive: the stage asked for.")
+    images_by_stage = serializers.DictField(child=serializers.IntegerField(), required=False,
+                                            help_text="An empty archive: the images there "
+                                                      "are, by stage.")
+    error_count = serializers.IntegerField(required=False,
+                                           help_text="`invalid_batch`: how many errors in all.")
+    errors = RowErrorSerializer(many=True, required=False,  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.errors
+                                help_text="`invalid_batch`: the first 100 errors, in row "
+                                          "order.")
 
     class Meta:
         ref_name = ERROR_COMPONENT
@@ -66,17 +122,17 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
             for code in codes}
 
 
-def _error_schema() -> dict[str, Any]:
-    return {"type": "object", "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                           "field": {"type": "string"}}}
+def binary_response(media_type: str, description: str) -> dict[Any, OpenApiResponse]:
+    """A 200 whose body is a file of `media_type` (an archive, a contact sheet)."""
+    return {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
 
 
 def add_common_errors(result: dict[str, Any], generator: Any, request: Any, public: bool
                       ) -> dict[str, Any]:
     """POSTPROCESSING_HOOKS entry: error answers and Idempotency-Key on every API operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault(ERROR_COMPONENT, _error_schema())
+    if ERROR_COMPONENT not in schemas:  # every schema has it (views use error_responses)
+        raise LookupError(f"the {ERROR_COMPONENT} component is missing")
     reference = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path, operations in result.get("paths", {}).items():
         if not path.startswith(API_PREFIX):
@@ -96,4 +152,154 @@ def add_common_errors(result: dict[str, Any], generator: Any, request: Any, publ
             if method == "post" and not public and not any(
                     p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):
                 parameters.append(dict(IDEMPOTENCY_KEY))
+    return result
+
+
+class Operation(NamedTuple):
+    id: str  # the operationId: a generated client's function name; never change one
+    tag: str  # the group (a generated client's module)
+    summary: str
+    description: str | None  # None: the view's own `extend_schema(description=...)`
+
+
+_WRITE = "Needs a key with the `write` scope."
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("post", "/api/v1/jobs"): Operation(
+        "create_job", "jobs", "Submit a job",
+        "Make 1 to n images with one model: from a prompt, from a brand template and its "
+        "`slots`, or from uploaded images (`images`, `mask`). Answers 202 with the queued job "
+        "(poll `GET /jobs/{id}` or subscribe to the `job.*` webhooks), or, with `dry_run`, 200 "
+        "with the estimate and nothing made. Fields left out come from the template, then from "
+        f"the model; a field given always wins. {_WRITE}"),
+    ("get", "/api/v1/jobs"): Operation(
+        "list_jobs", "jobs", "List jobs",
+        "Your jobs, newest first, in cursor pages (follow `next`), without their images; "
+        "filter by status, model, stage, batch, template, SKU and creation time."),
+    ("get", "/api/v1/jobs/{id}"): Operation(
+        "get_job", "jobs", "Get a job",
+        "One job with its images: each approved image has a time-limited `url`, a "
+        "`thumbnail_url` and its web `renditions`."),
+    ("post", "/api/v1/jobs/{id}/cancel"): Operation(
+        "cancel_job", "jobs", "Cancel a job",
+        f"Stop a queued or running job; images already made are kept. {_WRITE}"),
+    ("get", "/api/v1/jobs/{id}/archive"): Operation(
+        "download_job_archive", "jobs", "Download a job's images as a ZIP",
+        "The job's approved images of one stage (`final` by default) as a ZIP, streamed. A 409 "
+        "says which stages do have images when the one asked for has none."),
+    ("get", "/api/v1/jobs/{id}/contact-sheet"): Operation(
+        "get_job_contact_sheet", "jobs", "Get a job's contact sheet",
+        "A PNG showing the job's approved images side by side, for a quick review; 409 "
+        "before it has any."),
+    ("get", "/api/v1/models"): Operation(
+        "list_models", "models", "List the models",
+        "Every model you can name in `model`: its operations, limits (sizes, aspect ratios, "
+        "n, prompt length, input images), parameters, prices and lifecycle."),
+    ("post", "/api/v1/uploads"): Operation(
+        "create_upload", "uploads", "Upload a source image or mask",
+        "Send an image for `images` or `mask`: as a multipart `file`, or as JSON with the "
+        "image in base64 `data` (and an optional `filename`). Answers 201 with the upload, "
+        f"whose `id` jobs take. {_WRITE}"),
+    ("get", "/api/v1/usage"): Operation(
+        "get_usage", "usage", "Get the month's usage",
+        "Images and spend used this month (or `month`), held for running jobs, and what is "
+        "left of your quota and budget."),
+    ("post", "/api/v1/verify"): Operation("verify_image", "verify", "Verify an image", None),
+    ("get", "/api/v1/assets"): Operation(
+        "list_assets", "assets", "List images",
+        "Your images and uploads, newest first, in cursor pages; filter by stage, kind, model, "
+        "job, moderation status and creation time."),
+    ("get", "/api/v1/assets/{id}"): Operation(
+        "get_asset", "assets", "Get an image",
+        "One image or upload, with fresh time-limited links when it is approved."),
+    ("delete", "/api/v1/assets/{id}"): Operation(
+        "delete_asset", "assets", "Delete an image",
+        f"Delete the image, its renditions and its stored files. {_WRITE}"),
+    ("post", "/api/v1/assets/{id}/promote"): Operation(
+        "promote_asset", "assets", "Promote a draft to final",
+        "Make a final, full-quality version of a draft image; archives take final images by "
+        f"default. {_WRITE}"),
+    ("post", "/api/v1/batches"): Operation("create_batch", "batches", "Submit a batch", None),
+    ("get", "/api/v1/batches"): Operation(
+        "list_batches", "batches", "List batches",
+        "Your batches with their progress, newest first, in cursor pages."),
+    ("get", "/api/v1/batches/{id}"): Operation(
+        "get_batch", "batches", "Get a batch",
+        "A batch's progress: its jobs by status, images made and `progress` from 0 to 1."),
+    ("get", "/api/v1/batches/{id}/results"): Operation(
+        "list_batch_results", "batches", "Get a batch's results by SKU",
+        "Each row's job, status, error and approved images, keyed by SKU, in cursor pages."),
+    ("get", "/api/v1/batches/{id}/archive"): Operation(
+        "download_batch_archive", "batches", "Download a batch's images as a ZIP",
+        "The batch's approved images of one stage (`final` by default) as a ZIP with a folder "
+        "per SKU, streamed. A 409 says which stages do have images when the one asked for has "
+        "none."),
+    ("post", "/api/v1/batches/{id}/cancel"): Operation(
+        "cancel_batch", "batches", "Cancel a batch",
+        f"Cancel the batch's queued jobs; finished jobs and their images are kept. {_WRITE}"),
+    ("get", "/api/v1/templates"): Operation(
+        "list_templates", "templates", "List brand templates",
+        "Your brand templates, newest first, in cursor pages."),
+    ("post", "/api/v1/templates"): Operation(
+        "create_template", "templates", "Create a brand template",
+        "A house prompt with `{slot}` placeholders and the defaults (model, size, style, ...) "
+        f"of every job made from it. {_WRITE}"),
+    ("get", "/api/v1/templates/{id}"): Operation(
+        "get_template", "templates", "Get a brand template", "One brand template."),
+    ("patch", "/api/v1/templates/{id}"): Operation(
+        "update_template", "templates", "Change a brand template",
+        "Change the fields given; jobs made from it before keep what they asked for. "
+        f"{_WRITE}"),
+    ("delete", "/api/v1/templates/{id}"): Operation(
+        "delete_template", "templates", "Delete a brand template",
+        f"Jobs and batches made from it keep their own copy of what was asked. {_WRITE}"),
+    ("get", "/api/v1/webhooks"): Operation(
+        "list_webhooks", "webhooks", "List webhook endpoints",
+        "Your webhook endpoints (never their secrets), newest first, in cursor pages."),
+    ("post", "/api/v1/webhooks"): Operation(
+        "create_webhook", "webhooks", "Create a webhook endpoint", None),
+    ("get", "/api/v1/webhooks/{id}"): Operation(
+        "get_webhook", "webhooks", "Get a webhook endpoint",
+        "One webhook endpoint (never its secret)."),
+    ("delete", "/api/v1/webhooks/{id}"): Operation(
+        "delete_webhook", "webhooks", "Delete a webhook endpoint",
+        f"Delete it, with its delivery log and any pending retries. {_WRITE}"),
+    ("get", "/api/v1/webhooks/{id}/deliveries"): Operation(
+        "list_webhook_deliveries", "webhooks", "List an endpoint's deliveries", None),
+    ("post", "/api/v1/webhooks/{id}/test"): Operation(
+        "test_webhook", "webhooks", "Send a test event", None),
+    ("post", "/api/v1/webhooks/{id}/rotate-secret"): Operation(
+        "rotate_webhook_secret", "webhooks", "Rotate the signing secret", None),
+}
+
+# Component descriptions for partners (a serializer's docstring is written for us).
+COMPONENTS = {
+    "Job": "A job: what was asked, its status and, once made, its images (`assets`).",
+    "JobList": "A job as lists show it: without its images (get the job for them).",
+    "JobRequest": "The body of `POST /jobs` and, plus `sku`, of each batch row. Leave out what "
+                  "the template or the model should decide.",
+    "Asset": "An image (made or uploaded). `url`, `thumbnail_url` and `renditions` are set "
+             "once it is approved, and expire (`url_expires_at`): get the asset again for "
+             "fresh ones.",
+    "Estimate": "A dry run: what the job would make and cost, and the month's quota.",
+}
+
+
+def describe_operations(result: dict[str, Any], generator: Any, request: Any, public: bool
+                        ) -> dict[str, Any]:
+    """POSTPROCESSING_HOOKS entry: each operation's operationId, tag, summary and description
+    from OPERATIONS; components' descriptions from COMPONENTS."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            named = OPERATIONS.get((method, path))
+            if method not in _METHODS or named is None:
+                continue
+            operation["operationId"] = named.id
+            operation["tags"] = [named.tag]
+            operation["summary"] = named.summary
+            if named.description is not None:
+                operation["description"] = named.description
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, description in COMPONENTS.items():
+        if name in schemas:
+            schemas[name]["description"] = description
     return result

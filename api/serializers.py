@@ -3,17 +3,19 @@ generation/request_serializer.py, shared with batch rows).
 
 As for assets (assets/serializers.py), the declared fields are the contract and the schema;
 each answer is built directly by `job_body`, and tests/api/test_answer_shapes.py checks both
-give the same body. A job's images and their renditions take two queries, whatever their
-number.
+give the same body. A job's images and their renditions take two prepared reads
+(assets/job_reads.py), whatever their number.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assets.serializers import AssetSerializer, iso_datetime
+from assets.job_reads import job_assets, job_renditions
+from assets.serializers import AssetSerializer, asset_bodies, iso_datetime, renditions_by_asset
 from generation.models import Job
 
 
@@ -42,8 +44,16 @@ def job_body(job: Job, *, assets: list[dict[str, Any]] | None = None) -> dict[st
     return body
 
 
+class JobErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. `provider_error`, `content_filtered`")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+
+    class Meta:
+        ref_name = "JobError"
+
+
 class JobSerializer(serializers.ModelSerializer):
-    model = serializers.CharField(source="model_key")
+    model = serializers.CharField(source="model_key", read_only=True)
     size = serializers.SerializerMethodField()
     quality = serializers.SerializerMethodField()
     style = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.style
@@ -58,15 +68,20 @@ class JobSerializer(serializers.ModelSerializer):
                   "params", "stage", "template", "slots", "batch", "sku",
                   "estimated_cost_usd", "error", "withheld", "attempts",
                   "created_at", "started_at", "finished_at", "assets"]
+        read_only_fields = fields  # an answer: every field is always there (the schema's
+        # `required`), null where it has no value
 
     def to_representation(self, instance: Job) -> dict[str, Any]:
         # The context's `assets` may give the images (a job just accepted has none: no query).
         assets = self.context.get("assets")
-        if assets is None:  # `moderation` (the checks' details) is not part of the answer
-            assets = instance.assets.order_by("index").defer("moderation")
         tenant = self.context.get("tenant") or instance.tenant
-        shown = AssetSerializer(assets, many=True, context={**self.context, "tenant": tenant})
-        return job_body(instance, assets=list(shown.data))
+        if assets is None:
+            assets = job_assets(tenant, instance.pk)
+            made = job_renditions(tenant, instance.pk, assets)
+        else:
+            made = renditions_by_asset(assets, tenant=tenant)
+        return job_body(instance, assets=asset_bodies(assets, made,
+                                                      base_url=self.context["base_url"]))
 
     # The schema's types of the computed fields (job_body fills them in).
     def get_size(self, job: Job) -> str:
@@ -78,11 +93,13 @@ class JobSerializer(serializers.ModelSerializer):
     def get_style(self, job: Job) -> str | None:
         return job.request.get("style")
 
+    @extend_schema_field(JobErrorSerializer(allow_null=True))
     def get_error(self, job: Job) -> dict[str, str] | None:
         if not job.error_code:
             return None
         return {"code": job.error_code, "message": job.error_message}
 
+    @extend_schema_field({"type": "object", "additionalProperties": True})
     def get_slots(self, job: Job) -> dict[str, Any]:
         return job.request.get("slots", {})
 
@@ -97,11 +114,42 @@ class JobListSerializer(JobSerializer):
         return job_body(instance)
 
 
+class UsageImagesSerializer(serializers.Serializer):
+    used = serializers.IntegerField(help_text="Images made this month.")
+    reserved = serializers.IntegerField(help_text="Images held for queued and running jobs.")
+    limit = serializers.IntegerField(allow_null=True, help_text="The month's quota; null: "
+                                                                "none.")
+    left = serializers.IntegerField(allow_null=True, help_text="What is left; null: no quota.")
+
+    class Meta:
+        ref_name = "UsageImages"
+
+
+class UsageSpendSerializer(serializers.Serializer):
+    used = serializers.CharField(help_text="Spent this month, USD.")
+    reserved = serializers.CharField(help_text="Held for queued and running jobs, USD.")
+    budget = serializers.CharField(allow_null=True, help_text="The month's budget; null: none.")
+    left = serializers.CharField(allow_null=True, help_text="What is left; null: no budget.")
+
+    class Meta:
+        ref_name = "UsageSpend"
+
+
+class UsageSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM (UTC).")
+    images = UsageImagesSerializer()
+    spend_usd = UsageSpendSerializer()
+
+    class Meta:
+        ref_name = "Usage"
+
+
 class EstimateSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField(default=True)
+    dry_run = serializers.BooleanField(help_text="Always true: nothing was made.")
     model = serializers.CharField()
     operation = serializers.CharField()
     n = serializers.IntegerField()
-    size = serializers.CharField()
-    params = serializers.DictField()
+    size = serializers.CharField(help_text='"WIDTHxHEIGHT" of each image.')
+    params = serializers.DictField(help_text="The parameters the model would be called with.")
     estimated_cost_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    quota = UsageSerializer(help_text="The month's usage, before this job.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,9 +30,12 @@ EXAMPLE = {"name": "studio-shot", "prompt": "a {subject} on a {surface}, soft st
 
 class TemplateSerializer(StrictFields, serializers.ModelSerializer):
     model = serializers.CharField(source="model_key", required=False, allow_blank=True,
-                                  max_length=64, help_text="default model (a catalog key)")
-    slots = serializers.SerializerMethodField(help_text="the prompt's {slot} names, in order")
-    operation = serializers.ChoiceField(choices=OPERATIONS, default="text_to_image")
+                                  max_length=64, help_text="The default model (a catalog key) "
+                                                           "of jobs made from it.")
+    slots = serializers.SerializerMethodField(help_text="The prompt's {slot} names, in order.")
+    operation = serializers.ChoiceField(choices=OPERATIONS, required=False,
+                                        help_text="The jobs' operation. Default "
+                                                  "`text_to_image`.")
 
     class Meta:
         model = BrandTemplate
@@ -46,15 +49,37 @@ class TemplateSerializer(StrictFields, serializers.ModelSerializer):
         return templates.slot_names(template.prompt)
 
 
+class TemplateAnswerSerializer(TemplateSerializer):
+    """The template as answers show it: every field there, `null`-free (the schema's
+    `required`)."""
+
+    model = serializers.CharField(source="model_key", read_only=True,
+                                  help_text="The default model; empty: jobs name one.")
+    operation = serializers.ChoiceField(choices=OPERATIONS, read_only=True)
+
+    class Meta(TemplateSerializer.Meta):
+        read_only_fields = TemplateSerializer.Meta.fields
+        ref_name = "Template"
+
+
+@extend_schema_serializer(exclude_fields=["id", "slots", "created_at", "updated_at"])
+class TemplateRequestSerializer(TemplateSerializer):
+    """The fields a template is made of (the schema's; the view reads TemplateSerializer)."""
+
+    class Meta(TemplateSerializer.Meta):
+        ref_name = "TemplateRequest"
+
+
 class TemplateViewSet(TenantViewSet):
     pagination_class = NewestFirst  # the schema documents the list as a cursor page
 
-    @extend_schema(responses=TemplateSerializer(many=True), parameters=list_parameters({}))
+    @extend_schema(responses=TemplateAnswerSerializer(many=True),
+                   parameters=list_parameters({}))
     def list(self, request: Request) -> Response:
         found = filtered(request, BrandTemplate.objects.for_tenant(request_tenant(request)), {})
         return paginated(request, found, TemplateSerializer, self)
 
-    @extend_schema(request=TemplateSerializer, responses={201: TemplateSerializer},
+    @extend_schema(request=TemplateRequestSerializer, responses={201: TemplateAnswerSerializer},
                    examples=[OpenApiExample("a studio template", value=EXAMPLE,
                                             request_only=True)])
     def create(self, request: Request) -> Response:
@@ -64,12 +89,12 @@ class TemplateViewSet(TenantViewSet):
         return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED,
                         headers={"Location": f"/api/v1/templates/{template.pk}"})
 
-    @extend_schema(responses=TemplateSerializer, parameters=[id_parameter("template")])
+    @extend_schema(responses=TemplateAnswerSerializer, parameters=[id_parameter("template")])
     def retrieve(self, request: Request, pk: str) -> Response:
         template = BrandTemplate.objects.owned_or_404(request_tenant(request), pk)
         return Response(TemplateSerializer(template).data)
 
-    @extend_schema(request=TemplateSerializer, responses=TemplateSerializer,
+    @extend_schema(request=TemplateRequestSerializer, responses=TemplateAnswerSerializer,
                    parameters=[id_parameter("template")])
     def partial_update(self, request: Request, pk: str) -> Response:
         tenant = request_tenant(request)

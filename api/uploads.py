@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import binascii
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from api.authentication import request_tenant
 from api.base import TenantAPIView, serializer_context
 from api.parsers import JSONParser
+from api.schema import BinaryFileField
 from assets.serializers import AssetSerializer
 from assets.uploads import body_hint, create_upload, max_request_bytes
 from core.body_limits import limit_body
@@ -25,16 +26,40 @@ from core.errors import InvalidParameter
 
 
 class UploadSerializer(serializers.Serializer):
+    """What the view reads: either shape below (the schema documents them apart)."""
+
     file = serializers.FileField(required=False, help_text="multipart upload")
     data = serializers.CharField(required=False, help_text="or: the image as base64")  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.data
     filename = serializers.CharField(required=False, max_length=200)
+
+
+class UploadFileSerializer(serializers.Serializer):
+    file = BinaryFileField(help_text="The image: PNG, JPEG or WebP.")
+
+    class Meta:
+        ref_name = "UploadFile"
+
+
+class UploadBase64Serializer(serializers.Serializer):
+    data = serializers.CharField(help_text="The image (PNG, JPEG or WebP) in base64, without a "  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.data
+                                           "`data:` prefix.")
+    filename = serializers.CharField(required=False, max_length=200,
+                                     help_text="A name to keep with it, e.g. `mask.png`.")
+
+    class Meta:
+        ref_name = "UploadBase64"
 
 
 class UploadView(TenantAPIView):
     parser_classes = [JSONParser, MultiPartParser]
 
     @limit_body(lambda request: max_request_bytes(), hint=body_hint)
-    @extend_schema(request=UploadSerializer, responses={201: AssetSerializer})
+    @extend_schema(
+        request={"multipart/form-data": UploadFileSerializer,
+                 "application/json": UploadBase64Serializer},
+        responses={201: AssetSerializer},
+        examples=[OpenApiExample("base64", request_only=True, media_type="application/json",
+                                 value={"data": "iVBORw0KGgo...", "filename": "mask.png"})])
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
         # The body's shape first (an object; `file` a file, `data` a string): a JSON list or

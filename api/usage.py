@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from api.authentication import request_tenant
 from api.base import TenantAPIView
+from api.serializers import UsageSerializer
 from billing.services import usage
 from core.errors import InvalidParameter
 
@@ -17,8 +18,9 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class UsageView(TenantAPIView):
-    @extend_schema(responses={200: dict}, parameters=[
-        OpenApiParameter("month", str, description="YYYY-MM (default: this month, UTC)")])
+    @extend_schema(responses={200: UsageSerializer}, parameters=[
+        OpenApiParameter("month", str, pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+                         description="YYYY-MM (default: this month, UTC)")])
     def get(self, request: Request) -> Response:
         month = request.query_params.get("month")
         if month is not None and not MONTH.match(month):

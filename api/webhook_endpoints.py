@@ -1,11 +1,14 @@
 """REST endpoints for webhooks: parse, call one service (api.webhooks), shape the answer.
 
 A signing secret appears in two answers only, creation and rotation, each marked
-shows_secret_once (no-store, redacted in Idempotency-Key replays); no other answer has it."""
+shows_secret_once (no-store, redacted in Idempotency-Key replays); no other answer has it.
+
+The events Atelier POSTs are described here too (the schema's `webhooks`, one envelope per
+event family), so that generated clients type them as they type answers."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, OpenApiWebhook, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,6 +25,9 @@ from api.base import (
     paginated,
     shows_secret_once,
 )
+from api.batches import BatchSerializer
+from api.serializers import JobSerializer
+from assets.serializers import AssetSerializer
 from core.serializers import StrictFields
 from generation.models import WebhookDelivery, WebhookEndpoint
 
@@ -40,6 +46,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         model = WebhookEndpoint
         fields = ["id", "url", "description", "events", "is_active", "created_at",
                   "previous_secret_expires_at"]
+        read_only_fields = fields  # an answer: every field always there
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
@@ -80,21 +87,23 @@ class WebhookCreateSerializer(StrictFields, serializers.Serializer):
     """Types only; the URL rule (https, public addresses) and the event names are the
     service's."""
 
-    url = serializers.CharField(max_length=2000, help_text="https URL that receives POSTs")
+    url = serializers.CharField(max_length=2000, help_text="The https URL that receives the "
+                                                           "POSTs (a public address).")
     events = serializers.ListField(child=serializers.CharField(max_length=40),
                                    help_text=f"any of: {', '.join(webhooks.EVENTS)}")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                        default="")
+                                        default="", help_text="For you, e.g. `order system`.")
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
-    endpoint = serializers.UUIDField(source="endpoint_id")
+    endpoint = serializers.UUIDField(source="endpoint_id", read_only=True)
 
     class Meta:
         model = WebhookDelivery
         fields = ["id", "endpoint", "event", "status", "attempts", "next_attempt_at",
                   "last_status_code", "last_error", "log", "created_at", "delivered_at",
                   "payload"]
+        read_only_fields = fields
 
 
 class WebhookViewSet(TenantViewSet):
@@ -177,3 +186,86 @@ class WebhookViewSet(TenantViewSet):
                                                    **parsed.validated_data)
         return shows_secret_once(Response(WebhookEndpointRotatedSerializer(endpoint).data),
                                  "secret")
+
+
+# --- the events Atelier POSTs to endpoints: the schema's `webhooks` (docs/webhooks.md) ---------
+
+class _Event(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The message id, equal to the `webhook-id` header and "
+                                         "the same on every retry: deduplicate on it.")
+    created = serializers.DateTimeField(help_text="When the event happened.")
+    tenant = serializers.CharField(help_text="Your account's slug.")
+
+
+def _event(name: str, events: list[str], data: type[serializers.Serializer]) -> type:
+    """An event envelope whose `type` is one of `events` and whose `data` is `data`."""
+    fields = {"type": serializers.ChoiceField(choices=events, help_text="The event type."),
+              "data": data(), "Meta": type("Meta", (), {"ref_name": name})}
+    return type(f"{name}Serializer", (_Event,), fields)
+
+
+class JobEventDataSerializer(serializers.Serializer):
+    job = JobSerializer(help_text="The job as `GET /api/v1/jobs/{id}` shows it.")
+
+    class Meta:
+        ref_name = "JobEventData"
+
+
+class BatchEventDataSerializer(serializers.Serializer):
+    batch = BatchSerializer(help_text="The batch as `GET /api/v1/batches/{id}` shows it.")
+
+    class Meta:
+        ref_name = "BatchEventData"
+
+
+class AssetEventDataSerializer(serializers.Serializer):
+    asset = AssetSerializer(help_text="The image as `GET /api/v1/assets/{id}` shows it.")
+
+    class Meta:
+        ref_name = "AssetEventData"
+
+
+class PingEventDataSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    endpoint = serializers.UUIDField(help_text="The endpoint tested.")
+
+    class Meta:
+        ref_name = "PingEventData"
+
+
+JobEventSerializer = _event("JobEvent", ["job.succeeded", "job.failed", "job.blocked"],
+                            JobEventDataSerializer)
+BatchEventSerializer = _event("BatchEvent", ["batch.completed"], BatchEventDataSerializer)
+AssetEventSerializer = _event("AssetEvent", ["asset.approved", "asset.rejected"],
+                              AssetEventDataSerializer)
+PingEventSerializer = _event("PingEvent", ["ping"], PingEventDataSerializer)
+
+_DELIVERY = ("Atelier POSTs this JSON to each active endpoint subscribed to the event, signed "
+             "as Standard Webhooks specifies (headers `webhook-id`, `webhook-timestamp`, "
+             "`webhook-signature`). Verify the signature over the raw body, deduplicate on "
+             "`id`, and answer any 2xx within 10 s; anything else is retried with backoff for "
+             "up to 24 hours.")
+_RECEIVED = {200: OpenApiResponse(description="Received (any 2xx will do).")}
+
+
+def _webhook(event: str, when: str, serializer: type) -> OpenApiWebhook:
+    return OpenApiWebhook(name=event, decorator=extend_schema(
+        summary=event, description=f"{when} {_DELIVERY}", request=serializer,
+        responses=_RECEIVED))
+
+
+JOB_SUCCEEDED_EVENT = _webhook("job.succeeded", "A job ended `succeeded` or "
+                               "`partially_succeeded` (its `status` says which).",
+                               JobEventSerializer)
+JOB_FAILED_EVENT = _webhook("job.failed", "A job ended `failed` (`error` says why).",
+                            JobEventSerializer)
+JOB_BLOCKED_EVENT = _webhook("job.blocked", "A prompt was refused at submission, or the "
+                             "model's filters withheld every image.", JobEventSerializer)
+BATCH_COMPLETED_EVENT = _webhook("batch.completed", "The last job of a batch finished.",
+                                 BatchEventSerializer)
+ASSET_APPROVED_EVENT = _webhook("asset.approved", "An image was approved (automatically when "
+                                "stored, or by a moderator).", AssetEventSerializer)
+ASSET_REJECTED_EVENT = _webhook("asset.rejected", "An image was rejected (automatically or by "
+                                "a moderator).", AssetEventSerializer)
+PING_EVENT = _webhook("ping", "Sent only by `POST /api/v1/webhooks/{id}/test`.",
+                      PingEventSerializer)

@@ -1,16 +1,14 @@
-"""Contact sheets and ZIP archives of a job's images (docs/storage.md)."""
+"""Contact sheets of a job's images (docs/storage.md); its ZIP archives are assets.archives."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable, Iterable
 from typing import IO
 
 from django.core.files.storage import default_storage
 
+from assets import archives
 from assets.contact_sheet import SheetTile, render_contact_sheet
-from assets.delivery import download_filename
 from assets.models import Asset
 
 
@@ -29,24 +27,13 @@ def contact_sheet(assets: Iterable[Asset], *, title: str = "", columns: int | No
     return render_contact_sheet(tiles, title=title, columns=columns)
 
 
-def archive(assets: Iterable[Asset]) -> bytes:
-    """A ZIP of the assets' original bytes (deliverable ones only), named by index and seed."""
-    buffer = io.BytesIO()
-    write_archive(assets, buffer)
-    return buffer.getvalue()
-
-
 def write_archive(assets: Iterable[Asset], target: IO[bytes], *,
                   folder: Callable[[Asset], str] | None = None) -> int:
-    """archive() into a file (a batch's ZIP need not fit in memory), each image in
-    `folder(asset)` (default: its job id); the number of images written."""
-    written = 0
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as bundle:
-        for asset in assets:
-            if not asset.deliverable:
-                continue
-            with default_storage.open(asset.storage_key, "rb") as handle:
-                where = folder(asset) if folder else str(asset.job_id or "uploads")
-                bundle.writestr(f"{where}/{download_filename(asset.storage_key)}", handle.read())
-            written += 1
-    return written
+    """The archive of assets.archives (manifest.csv, then the deliverable images, each in
+    `folder(asset)`, default its job's id) written into `target`; the number of images.
+    Raises archives.EmptyArchive when there is none. The API and the dashboard stream the
+    archive instead; this is for a caller that wants it in a file."""
+    archive = archives.build(assets, filename="archive.zip", folder=folder)
+    for chunk in archive:
+        target.write(chunk)
+    return archive.images

@@ -34,7 +34,13 @@ class RenditionRow(NamedTuple):
     storage_key: str
 
 
-_ROW_FIELDS = ("asset_id", *RenditionRow._fields)
+ROW_FIELDS = ("asset_id", *RenditionRow._fields)
+
+
+def listing_order(row: RenditionRow) -> tuple[str, int, str]:
+    """The order an asset's renditions are listed in: thumbnail first, then by width and
+    format."""
+    return row.kind, row.width, row.format
 
 
 def renditions_by_asset(assets: Iterable[Asset], *, tenant: Tenant | None = None,
@@ -62,13 +68,13 @@ def renditions_by_asset(assets: Iterable[Asset], *, tenant: Tenant | None = None
     if wanted:
         rows = (Rendition.objects.for_tenant(tenant or wanted[0].tenant)
                 .filter(asset_id__in=[asset.pk for asset in wanted])
-                .order_by().values_list(*_ROW_FIELDS))
+                .order_by().values_list(*ROW_FIELDS))
         if thumbnails:
             rows = rows.filter(kind=Rendition.Kind.THUMBNAIL)
         for asset_id, *fields in rows:
             found[asset_id].append(RenditionRow(*fields))
     for made in found.values():
-        made.sort(key=lambda row: (row.kind, row.width, row.format))
+        made.sort(key=listing_order)
     return found
 
 
@@ -129,10 +135,17 @@ class AssetListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         assets = list(data.all() if isinstance(data, BaseManager) else data)
         made = renditions_by_asset(assets, tenant=_tenant(self.context))
-        signer = LinkSigner(base_url=self.context["base_url"])
-        zone = timezone.get_current_timezone()
-        return [asset_body(asset, made.get(asset.pk, []), signer=signer, zone=zone)
-                for asset in assets]
+        return asset_bodies(assets, made, base_url=self.context["base_url"])
+
+
+def asset_bodies(assets: list[Asset], made: Mapping[Any, list[RenditionRow]], *,
+                 base_url: str) -> list[dict[str, Any]]:
+    """The answers of `assets` (of one tenant), `made` their renditions by asset id
+    (renditions_by_asset), with links signed by one LinkSigner for `base_url`."""
+    signer = LinkSigner(base_url=base_url)
+    zone = timezone.get_current_timezone()
+    return [asset_body(asset, made.get(asset.pk, []), signer=signer, zone=zone)
+            for asset in assets]
 
 
 def _tenant(context: Mapping[str, Any]) -> Tenant | None:
@@ -140,14 +153,33 @@ def _tenant(context: Mapping[str, Any]) -> Tenant | None:
     return tenant if isinstance(tenant, Tenant) else None
 
 
+class RenditionSerializer(serializers.Serializer):
+    """A web rendition of an image (the schema's; asset_body builds it)."""
+
+    kind = serializers.CharField(help_text="`web` (the thumbnail is `thumbnail_url`).")
+    format = serializers.CharField(help_text="`webp` or `avif`.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    bytes = serializers.IntegerField(allow_null=True, help_text="null until it is made: an "
+                                                                "AVIF is made on first request.")
+    url = serializers.CharField(help_text="A time-limited link, as the asset's `url`.")
+
+    class Meta:
+        ref_name = "Rendition"
+
+
 class AssetSerializer(serializers.ModelSerializer):
-    model = serializers.CharField(source="model_key")
-    job = serializers.UUIDField(source="job_id", allow_null=True)
+    model = serializers.CharField(source="model_key", read_only=True)
+    job = serializers.UUIDField(source="job_id", allow_null=True, read_only=True)
     # Computed by asset_body; declared for the schema.
-    url = serializers.CharField(read_only=True, allow_null=True)
-    url_expires_at = serializers.CharField(read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True, allow_null=True,
+                                help_text="A time-limited download link; null until the image "
+                                          "is approved.")
+    url_expires_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                               help_text="When `url` and the rendition links "
+                                                         "expire.")
     thumbnail_url = serializers.CharField(read_only=True, allow_null=True)
-    renditions = serializers.ListField(child=serializers.DictField(), read_only=True)
+    renditions = RenditionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Asset
@@ -155,6 +187,7 @@ class AssetSerializer(serializers.ModelSerializer):
                   "width", "height", "format", "bytes", "sha256", "stage", "moderation_status",
                   "provenance", "parameters", "created_at", "url", "url_expires_at",
                   "thumbnail_url", "renditions"]
+        read_only_fields = fields  # an answer: the schema marks every field required
         list_serializer_class = AssetListSerializer
 
     def to_representation(self, instance: Asset) -> dict[str, Any]:

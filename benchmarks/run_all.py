@@ -64,6 +64,7 @@ BENCHMARKS = (
               frozenset({"redis", "postgres"})),
     Benchmark("worker_rss.py", ("--images", "40"), ("--images", "8"), frozenset({"redis"})),
     Benchmark("upload_memory.py", (), ("--clients", "4")),
+    Benchmark("archive_memory.py", ("--images", "10000"), ("--images", "1000")),
 )
 
 

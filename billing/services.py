@@ -32,6 +32,7 @@ from catalog.requests import ResolvedRequest
 from catalog.spec import ModelSpec, catalog
 from core import metrics
 from core.errors import AtelierError
+from core.prepared import PreparedRead
 from tenants.models import Tenant
 
 if TYPE_CHECKING:
@@ -60,8 +61,15 @@ def current_month() -> str:
     return timezone.now().strftime("%Y-%m")
 
 
+# Read on every submission: compiled once (core/prepared.py).
+_LIMITS = PreparedRead(lambda tenant: MonthlyLimits.objects.filter(tenant_id=tenant)[:1],
+                       "tenant")
+
+
 def limits_for(tenant: Tenant) -> MonthlyLimits:
-    return MonthlyLimits.objects.filter(tenant=tenant).first() or MonthlyLimits(tenant=tenant)
+    """The tenant's monthly limits and prices (the defaults when it has no row)."""
+    found = _LIMITS.instances(MonthlyLimits, tenant=tenant.pk)
+    return found[0] if found else MonthlyLimits(tenant=tenant)
 
 
 def unit_prices(tenant: Tenant, spec: ModelSpec, resolved: ResolvedRequest, *,

@@ -31,10 +31,13 @@ class JobRequest:
     template: str | None = None  # a brand template's id or name; its slots fill the prompt
     slots: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
+    # The fields the caller gave (None: not known). A template fills only the fields left out,
+    # so an explicit value wins even when it equals the default (generation.templates).
+    explicit: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     def as_record(self) -> dict[str, Any]:
         """What a job stores of its request (dry_run is not part of what was asked to make)."""
-        record = {k: v for k, v in self.__dict__.items() if k != "dry_run"}
+        record = {k: v for k, v in self.__dict__.items() if k not in ("dry_run", "explicit")}
         return {k: v for k, v in record.items() if v not in (None, "", [], {})}
 
 

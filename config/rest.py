@@ -15,7 +15,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasTenant",
                                    "api.authentication.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.authentication.ApiKeyRateThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
     # JSON bodies only (DRF's parser plus depth, duplicate-key and range checks); the views
     # that take files (uploads, batches) add multipart themselves.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
@@ -37,9 +37,15 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "generation.models.WebhookDelivery.Status",
         "JobStageEnum": "catalog.requests.STAGES",
     },
-    # The error envelope and Idempotency-Key on every operation (api/schema.py).
+    # The error envelope and Idempotency-Key on every operation, and each operation's
+    # partner-facing id, summary and description (api/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "api.schema.add_common_errors"],
+                             "api.schema.add_common_errors", "api.schema.describe_operations"],
+    # 3.1: the webhooks Atelier sends are part of the schema (api/webhook_endpoints.py).
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [f"api.webhook_endpoints.{name}_EVENT" for name in
+                 ("JOB_SUCCEEDED", "JOB_FAILED", "JOB_BLOCKED", "BATCH_COMPLETED",
+                  "ASSET_APPROVED", "ASSET_REJECTED", "PING")],
 }
 
 # Requests per minute per API key (a key's own limit overrides it); 429 with Retry-After past it.

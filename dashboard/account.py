@@ -7,15 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from api import webhooks
 from core.errors import AtelierError
 from dashboard.access import Page, first_page_for, memberships, tenant_page
+from dashboard.formatting import moment, status_label
 from generation.models import WebhookEndpoint
 from tenants.models import SCOPES, ApiKey
 from tenants.services import issue_api_key, revoke_api_key, set_credentials_preferences
+
+DELIVERIES_SHOWN = 20
 
 
 @login_required
@@ -39,8 +43,13 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 @tenant_page("settings")
 def settings_page(page: Page) -> HttpResponse:
-    keys = ApiKey.objects.filter(tenant=page.tenant).order_by("-created_at")
-    endpoints = WebhookEndpoint.objects.for_tenant(page.tenant).prefetch_related("deliveries")
+    keys = [{"key": key, "last_used": moment(key.last_used_at), "revoked": moment(key.revoked_at)}
+            for key in ApiKey.objects.filter(tenant=page.tenant).order_by("-created_at")]
+    endpoints = [{"endpoint": endpoint, "deliveries": [
+        {"delivery": d, "status": status_label(d.status), "created": moment(d.created_at)}
+        for d in list(endpoint.deliveries.all())[:DELIVERIES_SHOWN]]}
+        for endpoint in WebhookEndpoint.objects.for_tenant(page.tenant)
+        .prefetch_related("deliveries")]
     return page.render("dashboard/settings.html", {
         "keys": keys, "scopes": SCOPES, "endpoints": endpoints, "events": webhooks.EVENTS,
         "title": "Settings"})
@@ -71,12 +80,19 @@ def create_key(page: Page) -> HttpResponse:
                         secret=issued.secret)
 
 
-@require_POST
 @tenant_page("settings")
 def revoke_key(page: Page, key_id: str) -> HttpResponse:
+    """GET: asks first (what stops working); POST: revokes."""
     key = ApiKey.objects.filter(tenant=page.tenant, pk=key_id).first()
     if key is None:
         raise Http404("no such key")
+    if page.request.method != "POST":
+        return page.render("dashboard/confirm.html", {
+            "title": "Revoke key?", "heading": f"Revoke the key “{key.name}”?",
+            "explain": f"Every program using the key {key.prefix}… is refused from now on. "
+                       "This cannot be undone: a new key means a new secret to hand out.",
+            "action": page.request.path, "fields": [], "button": "Revoke the key",
+            "cancel": reverse("dashboard-settings", args=[page.tenant.slug])})
     revoke_api_key(key)
     messages.success(page.request, f"Revoked the key “{key.name}”.")
     return redirect("dashboard-settings", page.tenant.slug)
@@ -97,9 +113,18 @@ def create_webhook(page: Page) -> HttpResponse:
                         secret=secret)
 
 
-@require_POST
 @tenant_page("settings")
 def delete_webhook(page: Page, endpoint_id: str) -> HttpResponse:
+    """GET: asks first; POST: deletes the endpoint and its delivery log."""
+    if page.request.method != "POST":
+        endpoint = WebhookEndpoint.objects.owned(page.tenant, endpoint_id)
+        if endpoint is None:
+            raise Http404("no such webhook")
+        return page.render("dashboard/confirm.html", {
+            "title": "Delete webhook?", "heading": f"Delete the webhook to {endpoint.url}?",
+            "explain": "Atelier stops sending it events, and its delivery log is deleted.",
+            "action": page.request.path, "fields": [], "button": "Delete the webhook",
+            "cancel": reverse("dashboard-settings", args=[page.tenant.slug])})
     try:
         webhooks.delete_endpoint(page.tenant, endpoint_id)
     except AtelierError as exc:

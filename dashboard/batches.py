@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from assets import archives
 from billing.services import usage
 from catalog.spec import catalog
 from core.body_limits import limit_body, room_for
 from core.errors import AtelierError
+from dashboard import selection
 from dashboard.access import Page, tenant_page
+from dashboard.formatting import job_state, model_name, moment, money, status_label
 from generation import batch_progress, batches
 from generation.batch_input import csv_hint
 from generation.models import Batch, BrandTemplate
@@ -37,8 +40,21 @@ class _Options(TypedDict):
 @tenant_page("batches")
 def batch_list(page: Page) -> HttpResponse:
     found = list(Batch.objects.for_tenant(page.tenant)[:50])
+    described = [_shown(item) for item in batch_progress.describe_many(found)]
     return page.render("dashboard/batches.html", {
-        "title": "Batches", "batches": batch_progress.describe_many(found)})
+        "title": "Batches", "batches": described,
+        "active": any(item["completed_at"] is None for item in described)})
+
+
+def _shown(described: dict[str, Any]) -> dict[str, Any]:
+    """A batch's plain-data description with what people read: words, money, moments."""
+    return {**described, "status_label": status_label(described["status"]),
+            "estimate": money(described["estimated_cost_usd"]),
+            "created": moment(described["created_at"]),
+            "completed": moment(described["completed_at"]),
+            "percent": round(described["progress"] * 100),
+            "counts_shown": [(status_label(name), n) for name, n in described["counts"].items()
+                             if n]}
 
 
 def _csv_from(page: Page) -> bytes | None:
@@ -60,7 +76,7 @@ def batch_new(page: Page) -> HttpResponse:
     data = page.request.POST
     context = {"title": "New batch", "form": data,
                "templates": BrandTemplate.objects.for_tenant(page.tenant),
-               "models": [spec.key for spec in catalog() if spec.state() != "eol"],
+               "models": [(spec.key, spec.name) for spec in catalog() if spec.state() != "eol"],
                "quota": usage(page.tenant)}
     if page.request.method == "POST":
         csv_data = _csv_from(page)
@@ -80,8 +96,14 @@ def batch_new(page: Page) -> HttpResponse:
                 return redirect("dashboard-batch", page.tenant.slug, batch.pk)
         else:
             try:
-                context["preview"] = batches.preview_batch(page.tenant, csv_data=csv_data,
-                                                           rows=PREVIEW_ROWS, **options)
+                preview = batches.preview_batch(page.tenant, csv_data=csv_data,
+                                                rows=PREVIEW_ROWS, **options)
+                context["preview"] = preview
+                context["preview_cost"] = money(preview["estimated_cost_usd"])
+                context["preview_rows"] = [
+                    {**row, "cost": money(row.get("estimated_cost_usd")),
+                     "model_name": model_name(row.get("model"))}
+                    for row in preview.get("rows", [])]
                 context["csv_b64"] = base64.b64encode(csv_data).decode()
             except AtelierError as exc:
                 context["errors"] = exc.extra.get("errors", [])
@@ -110,10 +132,16 @@ def _batch(page: Page, batch_id: str) -> Batch:
 
 
 def _batch_context(page: Page, batch: Batch) -> dict[str, object]:
-    described = batches.describe(batch)
-    jobs = batches.results(page.tenant, batch)[:RESULT_ROWS]
+    described = _shown(batches.describe(batch))
+    jobs = [{"job": job, "state": job_state(job.status), "model": model_name(job.model_key),
+             "ready": len(job.approved_assets)}  # type: ignore[attr-defined]  # results() prefetches
+            for job in batches.results(page.tenant, batch)[:RESULT_ROWS]]
+    _, assets = batches.batch_assets(page.tenant, batch.pk)
+    stages = selection.approved_by_stage(assets)
     return {"title": batch.name or "Batch", "batch": batch, "described": described,
             "jobs": jobs, "active": described["completed_at"] is None,
+            "finals": stages["final"], "drafts": stages["draft"],
+            "everything": stages["final"] + stages["draft"],
             "more": max(batch.items - RESULT_ROWS, 0)}
 
 
@@ -127,8 +155,27 @@ def batch_cancel(page: Page, batch_id: str) -> HttpResponse:
 
 @tenant_page("batches")
 def batch_archive(page: Page, batch_id: str) -> HttpResponseBase:
-    """The batch's approved finals (or every image with ?stage=all) as a ZIP, by SKU."""
-    stage = None if page.request.GET.get("stage") == "all" else "final"
-    batch, spool = batches.archive_file(page.tenant, _batch(page, batch_id).pk, stage=stage)
-    return FileResponse(spool, as_attachment=True, filename=f"batch-{batch.pk}.zip",
-                        content_type="application/zip")
+    """The batch's approved finals (drafts with ?stage=draft, every image with ?stage=all)
+    as a streamed ZIP, by SKU; with none, back to the batch with why."""
+    asked = page.request.GET.get("stage")
+    stage = asked if asked in ("draft", "all") else "final"
+    batch, assets = batches.batch_assets(page.tenant, _batch(page, batch_id).pk)
+    try:
+        return archives.build(assets, filename=f"batch-{batch.pk}.zip", scope="batch",
+                              stage=None if stage == "all" else stage,
+                              folder=batches.sku_folders()).response()
+    except archives.EmptyArchive as exc:
+        messages.error(page.request, exc.message)
+        return redirect("dashboard-batch", page.tenant.slug, batch.pk)
+
+
+@require_POST
+@tenant_page("batches")
+def batch_promote(page: Page, batch_id: str) -> HttpResponse:
+    """Promote every approved draft of the batch to final: what "Download finals" takes."""
+    batch = _batch(page, batch_id)
+    _, assets = batches.batch_assets(page.tenant, batch.pk)
+    done = selection.promote_drafts(page.tenant, assets)
+    messages.success(page.request, f"Promoted {done} image{'s' if done != 1 else ''} to final: "
+                                   "the finals ZIP now holds them.")
+    return redirect("dashboard-batch", page.tenant.slug, batch.pk)

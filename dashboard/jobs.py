@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections import Counter
+from decimal import Decimal
 from typing import Any, TypeGuard
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.timezone import get_current_timezone
 from django.views.decorators.http import require_POST
 
-from assets import exports
-from assets.delivery import LinkSigner
+from assets import archives
 from assets.models import Asset
-from assets.serializers import asset_body, renditions_by_asset
 from assets.services import get_asset, promote_asset
 from assets.uploads import body_hint, create_upload, max_request_bytes
 from billing.services import usage
@@ -26,35 +24,16 @@ from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core.body_limits import limit_body
 from core.errors import AtelierError, InvalidParameter
+from dashboard import selection
 from dashboard.access import Page, tenant_page
+from dashboard.cards import asset_cards, with_job_facts
+from dashboard.formatting import job_state, model_name, moment, money, per_image, status_label
 from generation import refinements, services
 from generation.models import BrandTemplate, Job
 from generation.presenters import describe_model
 from generation.templates import find_template, slot_names
 
 DEFAULT_MODEL = "local"
-
-
-_ANY_ID = "00000000-0000-0000-0000-000000000000"
-
-
-def asset_cards(page: Page, assets: Any, *, renditions: bool = False) -> list[dict[str, Any]]:
-    """Assets as the dashboard shows them, in the API's shape (assets/serializers.py): links
-    only for approved ones; their renditions read in one query, and only the thumbnails
-    unless `renditions` (a sheet shows thumbnails); `href`, the image's own page (one
-    reverse() for all: a page may list hundreds)."""
-    assets = list(assets)
-    made = renditions_by_asset(assets, tenant=page.tenant, thumbnails=not renditions)
-    signer = LinkSigner(base_url=page.request.build_absolute_uri("/"))
-    zone = get_current_timezone()
-    pattern = reverse("dashboard-asset", args=[page.tenant.slug, _ANY_ID])
-    cards = []
-    for asset in assets:
-        card = asset_body(asset, made.get(asset.pk, []), signer=signer, zone=zone,
-                          renditions=renditions)
-        card["href"] = pattern.replace(_ANY_ID, card["id"])
-        cards.append(card)
-    return cards
 
 
 def _models() -> list[dict[str, Any]]:
@@ -122,9 +101,16 @@ def _is_uuid(value: str | None) -> TypeGuard[str]:
 
 def _model(key: str) -> dict[str, Any] | None:
     try:
-        return describe_model(catalog().get(key))
+        described = describe_model(catalog().get(key))
     except AtelierError:
         return None
+    described["operation_words"] = [status_label(op.replace("_", " "))
+                                    for op in described["operations"]]
+    successor = described["lifecycle"]["successor"]
+    described["successor_name"] = model_name(successor) if successor else ""
+    prices = described["prices"]
+    described["from_price"] = money(min(Decimal(p["usd"]) for p in prices)) if prices else "—"
+    return described
 
 
 def _slot_fields(template: BrandTemplate | None, data: QueryDict) -> list[dict[str, str]]:
@@ -158,25 +144,53 @@ def estimate(page: Page) -> HttpResponse:
     try:
         found = services.estimate_job(page.tenant, job_request_from(page.request.POST))
     except AtelierError as exc:
-        return page.render("dashboard/_estimate.html", {"error": exc.message,
-                                                        "quota": usage(page.tenant)})
-    return page.render("dashboard/_estimate.html", {"estimate": found, "quota": found.quota})
+        quota = usage(page.tenant)
+        return page.render("dashboard/_estimate.html", {"error": exc.message, "quota": quota,
+                                                        "spend": _spend(quota)})
+    request = found.resolved.request
+    return page.render("dashboard/_estimate.html", {
+        "estimate": found, "quota": found.quota, "spend": _spend(found.quota),
+        "cost": money(found.estimated_cost_usd), "model_name": model_name(request.model),
+        "each": money(per_image(found.estimated_cost_usd, request.n))})
+
+
+def _spend(quota: Any) -> dict[str, str] | None:
+    """The month's budget and what is left of it, in money, when the tenant has a budget."""
+    spend = (quota or {}).get("spend_usd") or {}
+    if not spend.get("budget"):
+        return None
+    return {"budget": money(spend["budget"]), "left": money(spend.get("left"))}
 
 
 def _job_context(page: Page, job: Job) -> dict[str, Any]:
     images = job.assets.order_by("index").defer("moderation")  # the checks' details: not shown
-    cards = {card["index"]: card for card in asset_cards(page, images)}
+    cards = {card["index"]: card for card in asset_cards(page, images, job=job)}
     withheld = {item["index"]: item["reason"] for item in job.withheld}
     slots = [{"index": i, "asset": cards.get(i), "withheld": withheld.get(i)}
              for i in range(job.n)]
-    return {"job": job, "slots": slots, "active": not job.is_finished,
-            "has_assets": bool(cards)}
+    review = Counter(card["moderation_status"] for card in cards.values())
+    state = job_state(job.status, review)
+    active = not job.is_finished
+    return {"job": job, "slots": slots, "active": active, "has_assets": bool(cards),
+            "state": state, "poll": "1s" if active else ("5s" if state.waiting else None),
+            "ready": review[Asset.Moderation.APPROVED],
+            "drafts": sum(1 for card in cards.values()
+                          if card["url"] and card["stage"] == Asset.Stage.DRAFT),
+            "selectable": True, "facts": _job_facts(job)}
+
+
+def _job_facts(job: Job) -> dict[str, Any]:
+    """The job's header, in words."""
+    return {"model": model_name(job.model_key),
+            "operation": status_label(job.operation.replace("_", " ")),
+            "size": f"{job.width}\N{MULTIPLICATION SIGN}{job.height}", "images": job.n,
+            "estimate": money(job.estimated_cost_usd), "created": moment(job.created_at)}
 
 
 @tenant_page("generate")
 def job_page(page: Page, job_id: str) -> HttpResponse:
     job = _job(page, job_id)
-    return page.render("dashboard/job.html", {"title": f"Job {str(job.pk)[:8]}",
+    return page.render("dashboard/job.html", {"title": job.prompt[:60] or "Job",
                                               **_job_context(page, job)})
 
 
@@ -203,13 +217,31 @@ def _asset(page: Page, asset_id: str) -> Asset:
 @tenant_page("generate")
 def asset_page(page: Page, asset_id: str) -> HttpResponse:
     asset = _asset(page, asset_id)
-    card = asset_cards(page, [asset], renditions=True)[0]
-    derived = Job.objects.for_tenant(page.tenant).filter(source_asset=asset)
-    actions = [{"key": key, "label": r.label, "models": refinements.models_for(key)}
+    card = asset_cards(page, with_job_facts(Asset.objects.for_tenant(page.tenant)
+                                            .filter(pk=asset.pk)), renditions=True)[0]
+    actions = [{"key": key, "label": r.label,
+                "models": [{"key": m, "name": model_name(m)} for m in refinements.models_for(key)]}
                for key, r in refinements.ACTIONS.items()]
     return page.render("dashboard/asset.html", {
-        "title": "Picked image", "asset": asset, "card": card, "derived": derived,
-        "actions": actions, "formats": refinements.AD_FORMATS})
+        "title": "Picked image", "asset": asset, "card": card,
+        **_derived_context(page, asset), "actions": actions,
+        "formats": refinements.AD_FORMATS})
+
+
+@tenant_page("generate")
+def asset_derived(page: Page, asset_id: str) -> HttpResponse:
+    """htmx: the jobs made from the image, polled while any of them runs."""
+    asset = _asset(page, asset_id)
+    return page.render("dashboard/_derived.html", _derived_context(page, asset))
+
+
+def _derived_context(page: Page, asset: Asset) -> dict[str, Any]:
+    jobs = list(Job.objects.for_tenant(page.tenant).filter(source_asset=asset)
+                .order_by("created_at"))
+    rows = [{"job": job, "state": job_state(job.status), "model": model_name(job.model_key),
+             "operation": status_label(job.operation.replace("_", " "))} for job in jobs]
+    return {"asset": asset, "derived": rows,
+            "derived_active": any(not job.is_finished for job in jobs)}
 
 
 @limit_body(lambda request: max_request_bytes(), hint=body_hint)
@@ -269,12 +301,27 @@ def download(page: Page, asset_id: str) -> HttpResponse:
 
 
 @tenant_page("generate")
-def job_archive(page: Page, job_id: str) -> HttpResponse:
-    """The job's approved images as a ZIP."""
+def job_archive(page: Page, job_id: str) -> HttpResponseBase:
+    """The job's approved images as a streamed ZIP; with none, back to the job with why."""
     try:
         job, assets = services.job_assets(page.tenant, job_id)
     except AtelierError:
         raise Http404("no such job") from None
-    response = HttpResponse(exports.archive(assets), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}.zip"'
-    return response
+    try:
+        return archives.build(assets, filename=f"job-{job.pk}.zip", scope="job").response()
+    except archives.EmptyArchive as exc:
+        messages.error(page.request, exc.message)
+        return redirect("dashboard-job", page.tenant.slug, job.pk)
+
+
+@require_POST
+@tenant_page("generate")
+def job_promote(page: Page, job_id: str) -> HttpResponse:
+    """Promote every approved draft of the job to final (what its ZIP of finals will hold)."""
+    try:
+        job, assets = services.job_assets(page.tenant, job_id)
+    except AtelierError:
+        raise Http404("no such job") from None
+    done = selection.promote_drafts(page.tenant, assets)
+    messages.success(page.request, f"Promoted {done} image{'s' if done != 1 else ''} to final.")
+    return redirect("dashboard-job", page.tenant.slug, job.pk)

@@ -1,26 +1,33 @@
-"""The dashboard's Library: every image of the tenant, filtered and paged."""
+"""The dashboard's Library: every image of the tenant, searched by prompt or SKU, filtered
+and paged, in the same cards as the contact sheet (with the same selection)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.dateparse import parse_date
 
 from assets.models import Asset
 from dashboard.access import Page, tenant_page
-from dashboard.jobs import asset_cards
+from dashboard.cards import asset_cards, with_job_facts
+from dashboard.formatting import model_name, status_label
 from generation.models import BrandTemplate
 
 LIBRARY_PAGE_SIZE = 48
+NARROWING = ("stage", "model", "template", "from", "to")  # the filters besides the search
 
 
 @tenant_page("library")
 def library(page: Page) -> HttpResponse:
-    """Every image of the tenant, newest first, filtered by stage, model, template and date;
-    images still in review are marked and have no link."""
+    """Every image of the tenant, newest first, searched by prompt or SKU (`q`), filtered by
+    stage, model, template and date; images still in review are marked and have no link."""
     data = page.request.GET
     assets = Asset.objects.for_tenant(page.tenant).filter(kind=Asset.Kind.GENERATED)
+    search = data.get("q", "").strip()[:200]
+    if search:
+        assets = assets.filter(Q(job__prompt__icontains=search) | Q(job__sku__icontains=search))
     problems = []
     for name, field, allowed in (("stage", "stage", Asset.Stage.values),
                                  ("model", "model_key", None),
@@ -38,7 +45,8 @@ def library(page: Page) -> HttpResponse:
                 problems.append(f"{name}: expected a date like 2026-12-01")
             else:
                 assets = assets.filter(**{lookup: day})
-    paginator = Paginator(assets.defer("moderation"), LIBRARY_PAGE_SIZE)  # not shown here
+    paginator = Paginator(with_job_facts(assets.defer("moderation")),  # not shown here
+                          LIBRARY_PAGE_SIZE)
     current = paginator.get_page(data.get("page"))
     templates = BrandTemplate.objects.for_tenant(page.tenant)
     # order_by(): without it the default ordering's created_at joins the DISTINCT, and every
@@ -49,5 +57,9 @@ def library(page: Page) -> HttpResponse:
     query.pop("page", None)
     return page.render("dashboard/library.html", {
         "title": "Library", "cards": asset_cards(page, current.object_list), "pager": current,
-        "templates": templates, "models": models, "stages": Asset.Stage.values,
-        "form": data, "problems": problems, "query": query.urlencode()})
+        "templates": templates, "models": [(key, model_name(key)) for key in models],
+        "stages": [(stage, status_label(stage)) for stage in Asset.Stage.values],
+        "form": data, "problems": problems, "query": query.urlencode(), "search": search,
+        "filtered": any(data.get(name) for name in ("q", *NARROWING)),
+        "narrowed": any(data.get(name) for name in NARROWING),
+        "selectable": page.may("generate"), "back": page.request.get_full_path()})

@@ -6,6 +6,7 @@ from django.urls import include, path
 from dashboard import account as tenant_views
 from dashboard import batches as batch_views
 from dashboard import jobs as views
+from dashboard import studio
 from dashboard import templates as template_views
 from dashboard.library import library
 from dashboard.usage import usage_page
@@ -18,13 +19,18 @@ tenant_pages = [
     path("jobs/<uuid:job_id>/", views.job_page, name="dashboard-job"),
     path("jobs/<uuid:job_id>/sheet", views.job_sheet, name="dashboard-job-sheet"),
     path("jobs/<uuid:job_id>/archive", views.job_archive, name="dashboard-job-archive"),
+    path("jobs/<uuid:job_id>/promote", views.job_promote, name="dashboard-job-promote"),
+    path("images/selection", studio.selection_action, name="dashboard-selection"),
+    path("images/compare", studio.compare, name="dashboard-compare"),
     path("images/<uuid:asset_id>/", views.asset_page, name="dashboard-asset"),
+    path("images/<uuid:asset_id>/derived", views.asset_derived, name="dashboard-asset-derived"),
     path("images/<uuid:asset_id>/refine", views.refine, name="dashboard-refine"),
     path("images/<uuid:asset_id>/promote", views.promote, name="dashboard-promote"),
     path("images/<uuid:asset_id>/download", views.download, name="dashboard-download"),
     path("library/", library, name="dashboard-library"),
     path("templates/", template_views.template_list, name="dashboard-templates"),
     path("templates/new", template_views.template_form, name="dashboard-template-new"),
+    path("templates/fields", template_views.template_fields, name="dashboard-template-fields"),
     path("templates/<uuid:template_id>/", template_views.template_form,
          name="dashboard-template-edit"),
     path("templates/<uuid:template_id>/delete", template_views.template_delete,
@@ -40,6 +46,8 @@ tenant_pages = [
          name="dashboard-batch-cancel"),
     path("batches/<uuid:batch_id>/archive", batch_views.batch_archive,
          name="dashboard-batch-archive"),
+    path("batches/<uuid:batch_id>/promote", batch_views.batch_promote,
+         name="dashboard-batch-promote"),
     path("usage/", usage_page, name="dashboard-usage"),
     path("settings/", tenant_views.settings_page, name="dashboard-settings"),
     path("settings/keys", tenant_views.create_key, name="dashboard-create-key"),

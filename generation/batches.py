@@ -196,7 +196,8 @@ def _prepare(tenant: Tenant, row: Row, serializer: JobRequestSerializer, lookups
         return None, serializer_errors(row.number, exc.detail, columns)
     request = JobRequest(**{**values, "images": list(values.get("images") or []),
                             "params": dict(values.get("params") or {}),
-                            "slots": dict(values.get("slots") or {})})
+                            "slots": dict(values.get("slots") or {}),
+                            "explicit": frozenset(values)})
     request.model = request.model or model
     if batch_template is not None and "template" not in row.data:  # null: no template
         request.template = str(batch_template.pk)

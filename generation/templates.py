@@ -1,8 +1,9 @@
 """Brand templates: a house prompt with named slots, filled per job or per batch row.
 
 A template's prompt uses `{slot}` placeholders (`{{` and `}}` are literal braces). A job names
-the template (by id or name) and gives `slots`; every field the job leaves at its default takes
-the template's value, so a template is the house style and a job only says what differs.
+the template (by id or name) and gives `slots`; every field the job leaves out takes the
+template's value, so a template is the house style and a job only says what differs. A field
+the job gives always wins, even when its value is the default (`operation: text_to_image`).
 """
 
 from __future__ import annotations
@@ -98,10 +99,18 @@ def apply_template(request: JobRequest, template: BrandTemplate, slots: dict[str
         value = getattr(template, template_field)
         if job_field in ("size", "aspect_ratio") and sized:
             continue
-        if value and getattr(request, job_field) == _JOB_DEFAULTS[job_field]:
+        if value and _left_out(request, job_field):
             changes[job_field] = value
     changes["params"] = {**template.params, **request.params}
     return replace(request, **changes)
+
+
+def _left_out(request: JobRequest, job_field: str) -> bool:
+    """The request leaves `job_field` to the template: not given (when the request knows what
+    was given), and at its default."""
+    if request.explicit is not None and job_field in request.explicit:
+        return False
+    return bool(getattr(request, job_field) == _JOB_DEFAULTS[job_field])
 
 
 def _checked(template: BrandTemplate) -> BrandTemplate:

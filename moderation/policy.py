@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
+from core.prepared import PreparedRead
 from moderation.models import TenantPolicy
 
 POLICY_FILE = Path(__file__).with_name("policy.yaml")
@@ -90,9 +91,14 @@ def _guardrails(raw: Any, labels: set[str]) -> dict[str, Any]:
             "guardrail_other": other}
 
 
+# Read on every submission: compiled once (core/prepared.py).
+_OWN = PreparedRead(lambda tenant: TenantPolicy.objects.filter(tenant_id=tenant)[:1], "tenant")
+
+
 def for_tenant(tenant: Any) -> Policy:
     base = platform()
-    own = TenantPolicy.objects.filter(tenant=tenant).first()
+    own = None if tenant is None else next(
+        iter(_OWN.instances(TenantPolicy, tenant=tenant.pk)), None)
     labels = dict(base["labels"])
     if own is not None:
         for name, raw in own.label_thresholds.items():

@@ -41,12 +41,13 @@ def test_owner_sees_its_batch_its_results_and_its_archive(owner, acme_batch):
     response = owner.get(f"/api/v1/batches/{acme_batch.pk}/archive?stage=all")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
-    assert sorted(names) == ["MUG-1/0-3.png", "MUG_2/0-5.png", "MUG_2/1-6.png"]
+    assert sorted(names) == ["MUG-1/0-3.png", "MUG_2/0-5.png", "MUG_2/1-6.png", "manifest.csv"]
 
 
 def test_the_archive_defaults_to_final_images(owner, acme_batch):
     response = owner.get(f"/api/v1/batches/{acme_batch.pk}/archive")
-    assert zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist() == []
+    assert response.status_code == 409  # all three are drafts: no empty ZIP
+    assert (response.json()["code"], response.json()["stage"]) == ("archive_empty", "final")
     assert owner.get(f"/api/v1/batches/{acme_batch.pk}/archive?stage=raw").status_code == 400
 
 

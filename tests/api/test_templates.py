@@ -126,3 +126,23 @@ def test_personas(owner, stranger, anonymous, read_only, template, acme, globex)
     assert read_only.patch(path, {"name": "x"}, format="json").status_code == 403
     assert read_only.delete(path).status_code == 403
     assert owner.get(path).json()["name"] == "studio"
+
+
+
+def test_an_explicit_field_wins_over_the_template_even_at_its_default(owner, acme,
+                                                                      empty_queue):
+    """The template's operation applies when the job leaves `operation` out; a job that names
+    one gets it, even the default text_to_image (which once lost to the template's)."""
+    house = {"name": "restyle", "prompt": "a {subject}", "model": "nova-2-omni",
+             "operation": "image_to_image"}
+    assert owner.post("/api/v1/templates", house, format="json").status_code == 201
+    body = {"template": "restyle", "slots": {"subject": "vase"}, "dry_run": True}
+
+    left_out = owner.post("/api/v1/jobs", body, format="json")
+    assert left_out.status_code == 400, left_out.json()  # image_to_image needs a source
+    assert left_out.json()["field"] == "images"
+
+    named = owner.post("/api/v1/jobs", {**body, "operation": "text_to_image"}, format="json")
+    assert named.status_code == 200, named.json()
+    assert named.json()["operation"] == "text_to_image"
+    assert named.json()["model"] == "nova-2-omni"  # what it left out still comes from the template

@@ -37,7 +37,8 @@ def test_preview_then_start(browser, acme, run_jobs):
     archive = browser.get(reverse("dashboard-batch-archive", args=["acme", batch.pk]),
                           {"stage": "all"})
     names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
-    assert len(names) == 12 and names[0].startswith("SKU-0/")
+    assert len(names) == 1 + 12 and names[0] == "manifest.csv"
+    assert names[1].startswith("SKU-0/")
 
 
 def test_bad_rows_are_listed_and_nothing_is_made(browser, acme, empty_queue):

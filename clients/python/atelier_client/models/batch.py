@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.batch_status_enum import BatchStatusEnum
+from ..models.source_enum import SourceEnum
+
+if TYPE_CHECKING:
+    from ..models.batch_counts import BatchCounts
+
+
+T = TypeVar("T", bound="Batch")
+
+
+@_attrs_define
+class Batch:
+    """
+    Attributes:
+        id (UUID):
+        name (str):
+        status (BatchStatusEnum): * `queued` - queued
+            * `running` - running
+            * `completed` - completed
+            * `canceled` - canceled
+        source (SourceEnum): * `json` - json
+            * `csv` - csv
+        template (None | UUID):
+        items (int): rows, one job each
+        images (int): images asked for
+        images_made (int): images made so far (not rejected)
+        counts (BatchCounts): jobs per status
+        progress (float): finished jobs / items, 0 to 1
+        estimated_cost_usd (str):
+        created_at (datetime.datetime):
+        completed_at (datetime.datetime | None):
+    """
+
+    id: UUID
+    name: str
+    status: BatchStatusEnum
+    source: SourceEnum
+    template: None | UUID
+    items: int
+    images: int
+    images_made: int
+    counts: BatchCounts
+    progress: float
+    estimated_cost_usd: str
+    created_at: datetime.datetime
+    completed_at: datetime.datetime | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        name = self.name
+
+        status = self.status.value
+
+        source = self.source.value
+
+        template: None | str
+        if isinstance(self.template, UUID):
+            template = str(self.template)
+        else:
+            template = self.template
+
+        items = self.items
+
+        images = self.images
+
+        images_made = self.images_made
+
+        counts = self.counts.to_dict()
+
+        progress = self.progress
+
+        estimated_cost_usd = self.estimated_cost_usd
+
+        created_at = self.created_at.isoformat()
+
+        completed_at: None | str
+        if isinstance(self.completed_at, datetime.datetime):
+            completed_at = self.completed_at.isoformat()
+        else:
+            completed_at = self.completed_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "status": status,
+                "source": source,
+                "template": template,
+                "items": items,
+                "images": images,
+                "images_made": images_made,
+                "counts": counts,
+                "progress": progress,
+                "estimated_cost_usd": estimated_cost_usd,
+                "created_at": created_at,
+                "completed_at": completed_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.batch_counts import BatchCounts  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        name = d.pop("name")
+
+        status = BatchStatusEnum(d.pop("status"))
+
+        source = SourceEnum(d.pop("source"))
+
+        def _parse_template(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                template_type_0 = UUID(data)
+
+                return template_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        template = _parse_template(d.pop("template"))
+
+        items = d.pop("items")
+
+        images = d.pop("images")
+
+        images_made = d.pop("images_made")
+
+        counts = BatchCounts.from_dict(d.pop("counts"))
+
+        progress = d.pop("progress")
+
+        estimated_cost_usd = d.pop("estimated_cost_usd")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_completed_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        completed_at = _parse_completed_at(d.pop("completed_at"))
+
+        batch = cls(
+            id=id,
+            name=name,
+            status=status,
+            source=source,
+            template=template,
+            items=items,
+            images=images,
+            images_made=images_made,
+            counts=counts,
+            progress=progress,
+            estimated_cost_usd=estimated_cost_usd,
+            created_at=created_at,
+            completed_at=completed_at,
+        )
+
+        batch.additional_properties = d
+        return batch
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

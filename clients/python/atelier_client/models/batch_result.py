@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.asset import Asset
+    from ..models.job_error import JobError
+
+
+T = TypeVar("T", bound="BatchResult")
+
+
+@_attrs_define
+class BatchResult:
+    """
+    Attributes:
+        job (UUID): the row's job
+        status (str): the job's status
+        error (JobError | None): why the job failed, if it did
+        assets (list[Asset]): approved images only
+    """
+
+    job: UUID
+    status: str
+    error: JobError | None
+    assets: list[Asset]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.job_error import JobError  # noqa: PLC0415
+
+        job = str(self.job)
+
+        status = self.status
+
+        error: dict[str, Any] | None
+        if isinstance(self.error, JobError):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
+        assets = []
+        for assets_item_data in self.assets:
+            assets_item = assets_item_data.to_dict()
+            assets.append(assets_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "job": job,
+                "status": status,
+                "error": error,
+                "assets": assets,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.asset import Asset  # noqa: PLC0415
+        from ..models.job_error import JobError  # noqa: PLC0415
+
+        d = dict(src_dict)
+        job = UUID(d.pop("job"))
+
+        status = d.pop("status")
+
+        def _parse_error(data: object) -> JobError | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = JobError.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobError | None, data)
+
+        error = _parse_error(d.pop("error"))
+
+        assets = []
+        _assets = d.pop("assets")
+        for assets_item_data in _assets:
+            assets_item = Asset.from_dict(assets_item_data)
+
+            assets.append(assets_item)
+
+        batch_result = cls(
+            job=job,
+            status=status,
+            error=error,
+            assets=assets,
+        )
+
+        batch_result.additional_properties = d
+        return batch_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

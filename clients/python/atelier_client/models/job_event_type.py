@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class JobEventType(StrEnum):
+    JOB_BLOCKED = "job.blocked"
+    JOB_FAILED = "job.failed"
+    JOB_SUCCEEDED = "job.succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,14 @@
+from enum import StrEnum
+
+
+class JobStatusEnum(StrEnum):
+    BLOCKED = "blocked"
+    CANCELED = "canceled"
+    FAILED = "failed"
+    PARTIALLY_SUCCEEDED = "partially_succeeded"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ModelLifecycle")
+
+
+@_attrs_define
+class ModelLifecycle:
+    """
+    Attributes:
+        state (str): active, legacy or eol (no new jobs)
+        since (datetime.date | None):
+        eol (datetime.date | None): when it stops taking jobs
+        successor (None | str): the model to move to
+    """
+
+    state: str
+    since: datetime.date | None
+    eol: datetime.date | None
+    successor: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        state = self.state
+
+        since: None | str
+        if isinstance(self.since, datetime.date):
+            since = self.since.isoformat()
+        else:
+            since = self.since
+
+        eol: None | str
+        if isinstance(self.eol, datetime.date):
+            eol = self.eol.isoformat()
+        else:
+            eol = self.eol
+
+        successor: None | str
+        successor = self.successor
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "state": state,
+                "since": since,
+                "eol": eol,
+                "successor": successor,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        state = d.pop("state")
+
+        def _parse_since(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                since_type_0 = datetime.date.fromisoformat(data)
+
+                return since_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        since = _parse_since(d.pop("since"))
+
+        def _parse_eol(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                eol_type_0 = datetime.date.fromisoformat(data)
+
+                return eol_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        eol = _parse_eol(d.pop("eol"))
+
+        def _parse_successor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        successor = _parse_successor(d.pop("successor"))
+
+        model_lifecycle = cls(
+            state=state,
+            since=since,
+            eol=eol,
+            successor=successor,
+        )
+
+        model_lifecycle.additional_properties = d
+        return model_lifecycle
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
