@@ -17,9 +17,11 @@ from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_aware, make_aware
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
@@ -295,7 +297,7 @@ def list_parameters(exact: dict[str, tuple[str, Any]]) -> list[Any]:
             OpenApiParameter("cursor", str, description="from a previous page's next link")]
 
 
-_DRF_CODES = {
+_DRF_CODES: dict[type[drf_exceptions.APIException], str] = {
     InsufficientScope: "insufficient_scope",
     drf_exceptions.ParseError: "invalid_json",
     drf_exceptions.NotAuthenticated: "not_authenticated",
@@ -308,6 +310,33 @@ _DRF_CODES = {
     drf_exceptions.Throttled: "rate_limited",
     drf_exceptions.ValidationError: "invalid_request",
 }
+# The code of an answer by its status, where nothing more precise is known: Django's own error
+# pages on API paths, and DRF exceptions not listed above.
+STATUS_CODES = {
+    400: "invalid_request",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def code_for_status(status: int) -> str:
+    """The envelope's `code` for a bare status: STATUS_CODES, any other 5xx `server_error`."""
+    return STATUS_CODES.get(status, "server_error" if status >= 500 else "invalid_request")
+
+
+def api_error_codes() -> list[tuple[int, str]]:
+    """Every (status, code) the handlers of this module answer with, beside AtelierError's:
+    the DRF exceptions, the multipart parse error and the bare statuses (docs/api.md's error
+    table is rendered from these and the AtelierError classes)."""
+    found = {(int(cls.status_code), code) for cls, code in _DRF_CODES.items()}
+    found |= {(400, "invalid_request")} | set(STATUS_CODES.items())
+    return sorted(found)
 
 
 def _first_validation_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
@@ -322,8 +351,18 @@ def _first_validation_error(detail: Any, prefix: str = "") -> tuple[str | None, 
     return (prefix.rstrip(".") or None), str(detail)
 
 
+def _render_as_json(context: dict[str, Any]) -> None:
+    """Errors are JSON whatever the view would render (the schema view's YAML, Swagger UI's
+    HTML) and whatever the client accepts: the error finalizes with this renderer."""
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: every 4xx/5xx becomes the one JSON envelope."""
+    """DRF's EXCEPTION_HANDLER: every 4xx/5xx becomes the one JSON envelope, rendered as JSON.
+    An unexpected exception (None here) goes on to Django: logged, and handler500's envelope."""
     if isinstance(exc, RequestDataTooBig):  # Django's body cap, met while DRF parses
         exc = RequestTooLarge(f"body: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes; "
                               "send images as multipart files and split large batches",
@@ -331,6 +370,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):  # Django's multipart caps
         exc = InvalidRequest(f"body: {exc}", field="body")
     if isinstance(exc, AtelierError):
+        _render_as_json(context)
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
@@ -339,7 +379,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = exception_handler(exc, context)
     if response is None:
         return None
-    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    _render_as_json(context)
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)),
+                code_for_status(response.status_code))
     if isinstance(exc, drf_exceptions.ParseError) and not str(exc.detail).startswith("JSON"):
         code = "invalid_request"  # a broken multipart body is not a JSON problem
     body: dict[str, Any] = {"code": code}
@@ -363,22 +405,66 @@ def id_parameter(what: str) -> Any:
                             description=f"the {what}'s id")
 
 
+def _is_api(request: Any) -> bool:
+    return str(getattr(request, "path", "")).startswith("/api/")
+
+
+def _envelope(status: int, message: str) -> Any:
+    from django.http import JsonResponse
+
+    return JsonResponse({"code": code_for_status(status), "message": message}, status=status)
+
+
+def json_bad_request(request: Any, exception: Exception | None = None) -> Any:
+    """handler400 (e.g. a Host header not in ALLOWED_HOSTS): the envelope on API paths."""
+    from django.views.defaults import bad_request
+
+    if _is_api(request):
+        return _envelope(400, "Bad request.")
+    return bad_request(request, exception)  # type: ignore[arg-type]
+
+
+def json_permission_denied(request: Any, exception: Exception | None = None) -> Any:
+    """handler403: the envelope on API paths; other paths get Django's page."""
+    from django.views.defaults import permission_denied
+
+    if _is_api(request):
+        return _envelope(403, "Permission denied.")
+    return permission_denied(request, exception)  # type: ignore[arg-type]
+
+
 def json_not_found(request: Any, exception: Exception | None = None) -> Any:
     """handler404: API paths answer in the error envelope; other paths get Django's page."""
-    from django.http import JsonResponse
     from django.views.defaults import page_not_found
 
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "message": "No such endpoint."}, status=404)
+    if _is_api(request):
+        return _envelope(404, "No such endpoint.")
     return page_not_found(request, exception)
 
 
 def json_server_error(request: Any) -> Any:
     """handler500: API paths answer in the error envelope, with no internals."""
-    from django.http import JsonResponse
     from django.views.defaults import server_error
 
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": "server_error",
-                             "message": "Internal error; it has been logged."}, status=500)
+    if _is_api(request):
+        return _envelope(500, "Internal error; it has been logged.")
     return server_error(request)
+
+
+@csrf_exempt  # a POST to no endpoint is a 404, not CSRF's 403 page
+def api_not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
+    """The last route under /api/: a path no endpoint matches is the envelope's 404 whatever
+    DEBUG says (Django answers an unmatched URL with its HTML debug page under DEBUG, without
+    asking handler404). Like APPEND_SLASH would, a GET of a path that exists with a trailing
+    slash (`/api/schema`) is redirected there."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.urls import Resolver404, resolve
+
+    if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):
+        try:
+            match = resolve(f"{request.path_info}/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return _envelope(404, "No such endpoint.")

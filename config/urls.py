@@ -1,13 +1,20 @@
-"""URL map: the admin, the REST API under /api/v1/, its schema and docs, file downloads."""
+"""URL map: the admin, the REST API under /api/v1/, its schema and docs, file downloads.
+
+Every path under /api/ answers errors in the API's JSON envelope: an id of any shape reaches
+its endpoint (which answers 404 for one it does not know), and a path matching no endpoint
+reaches `api_not_found`, with DEBUG on or off (handler404 is not asked under DEBUG)."""
+
+from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from api import downloads, stripe
 from api.assets import AssetViewSet
+from api.base import api_not_found
 from api.batches import BatchViewSet
 from api.jobs import JobViewSet, ModelCatalogView
 from api.templates import TemplateViewSet
@@ -19,7 +26,20 @@ from config.csp import SWAGGER_UI
 from core import health, metrics
 from dashboard.finance import finance_report
 
-router = SimpleRouter(trailing_slash=False)
+
+class AnyIdRouter(SimpleRouter):
+    """DRF's router, but a detail route takes any one path segment as its id (DRF's default
+    stops at a dot): `/assets/0.5` is the endpoint's own 404 (after authentication), not an
+    unmatched URL."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field",
+                                                                      "pk")
+        value = getattr(viewset, "lookup_value_regex", "[^/]+")
+        return f"(?P<{lookup_prefix}{kwarg}>{value})"
+
+
+router = AnyIdRouter(trailing_slash=False)
 router.register("jobs", JobViewSet, basename="job")
 router.register("batches", BatchViewSet, basename="batch")
 router.register("assets", AssetViewSet, basename="asset")
@@ -44,6 +64,7 @@ urlpatterns = [
     # (config/csp.py SWAGGER_UI; the template gives them the nonce).
     path("api/docs/", csp_update(SWAGGER_UI)(SpectacularSwaggerView.as_view(
         url_name="schema", permission_classes=[], authentication_classes=[])), name="docs"),
+    re_path(r"^api/", api_not_found),  # after every API route: no HTML 404 under /api/
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
@@ -52,5 +73,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
 ]
 
+handler400 = "api.base.json_bad_request"
+handler403 = "api.base.json_permission_denied"
 handler404 = "api.base.json_not_found"
 handler500 = "api.base.json_server_error"
