@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from catalog.spec import catalog
+from catalog.spec import PROFILE_PREFIXES, catalog
 
 if TYPE_CHECKING:
     from catalog.spec import ModelSpec
 
-PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.")
+# The model sync (manage.py sync_models) reads Bedrock's control plane: read-only actions that
+# take no resource narrower than "*" (docs/bedrock.md, "The model sync").
+CONTROL_PLANE_ACTIONS = ["bedrock:ListFoundationModels", "bedrock:GetFoundationModel",
+                         "bedrock:GetFoundationModelAvailability",
+                         "bedrock:ListInferenceProfiles"]
 
 
 def _model_arns(model_id: str, regions: tuple[str, ...], region: str, account: str
@@ -66,6 +70,9 @@ def policy_for(*, account: str = "*", region: str = "us-east-1",
     statements: list[dict[str, Any]] = [{
         "Sid": "InvokeAtelierImageModels", "Effect": "Allow",
         "Action": ["bedrock:InvokeModel"], "Resource": resources,
+    }, {
+        "Sid": "ReadBedrockModelFleet", "Effect": "Allow",
+        "Action": CONTROL_PLANE_ACTIONS, "Resource": ["*"],
     }]
     if settings.ATELIER_GUARDRAIL_ID:
         statements.append({

@@ -9,24 +9,30 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any, overload
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from catalog.fleet import Fleet
+from catalog.fleet import current as current_fleet
 from catalog.operations import OPERATION_DEFAULTS, OperationSpec
-from catalog.requests import JobRequest, ResolvedRequest
+from catalog.requests import STAGES, JobRequest, ResolvedRequest
 from catalog.validation import ParamSpec, parse_size, validate_request
 from core.errors import InvalidParameter
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
-LIFECYCLE_STATES = ("active", "legacy", "eol")
+LIFECYCLE_STATES = ("active", "preview", "legacy", "eol")
+# A `us.` (or `global.` ...) ID names a cross-Region inference profile, not the model itself.
+PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.")
+PRICE_UNITS = ("image", "token")
 FAMILIES = ("local", "nova-canvas", "nova-omni", "titan", "stability", "sdxl",
             "stability-services")
 
@@ -43,17 +49,47 @@ class ModelRetired(InvalidParameter):
     code = "model_retired"
 
 
+class ModelUnavailable(InvalidParameter):
+    """The model exists but may not be called now: a preview model an operator has not
+    enabled, a Region where Bedrock no longer offers it or grants no access, or extended
+    access at a price the catalog does not know yet (money fails closed)."""
+
+    code = "model_unavailable"
+
+
+def base_model_id(model_id: str) -> str:
+    """The foundation model behind an ID: `us.amazon.nova-2-omni-v1:0` (an inference profile)
+    -> `amazon.nova-2-omni-v1:0`."""
+    prefix = next((p for p in PROFILE_PREFIXES if model_id.startswith(p)), "")
+    return model_id[len(prefix):]
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     state: str
     since: date | None = None
     eol: date | None = None
-    successor: str | None = None
+    # operation -> stage ("draft" | "final") -> the catalog key that does that operation
+    # instead; an operation left out has no successor in the catalog.
+    successors: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    extended_access: date | None = None  # public extended access: the higher-priced tail
+    eol_not_before: date | None = None  # the model card's "EOL no sooner than" date
+
+    @property
+    def successor(self) -> str | None:
+        """The headline successor: for the first operation with one, for drafts."""
+        return next((by_stage.get("draft") for by_stage in self.successors.values()), None)
+
+    def successor_for(self, operation: str, stage: str = "draft") -> str | None:
+        return self.successors.get(operation, {}).get(stage)
 
     def effective_state(self, today: date) -> str:
         if self.state != "eol" and self.eol is not None and today >= self.eol:
             return "eol"
         return self.state
+
+    def in_extended_access(self, today: date) -> bool:
+        return self.extended_access is not None and today >= self.extended_access
 
 
 @dataclass(frozen=True)
@@ -82,6 +118,7 @@ class PriceRule:
     quality: str | None = None
     max_pixels: int | None = None
     effective_from: date | None = None  # a new price list: add rules with a later date
+    estimate: bool = False  # not AWS's price per image (e.g. a model billed per token)
 
     def matches(self, quality: str | None, pixels: int, on: date) -> bool:
         return ((self.quality is None or self.quality == quality)
@@ -110,6 +147,15 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class TokenPrices:
+    """AWS's price for a model billed per token, in USD per million tokens."""
+
+    input_per_million: Decimal
+    output_per_million: Decimal
+    verified: bool  # false: no AWS price page confirmed these figures
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     key: str
     name: str
@@ -122,24 +168,91 @@ class ModelSpec:
     limits: Limits
     params: Mapping[str, ParamSpec]
     prices: tuple[PriceRule, ...]
+    price_unit: str = "image"  # how AWS bills it: "image" or "token" (PRICE_UNITS)
+    token_prices: TokenPrices | None = None
+
+    @property
+    def base_model_id(self) -> str:
+        return base_model_id(self.model_id)
+
+    @property
+    def price_is_estimate(self) -> bool:
+        """True when an estimate per image is not AWS's own price per image (a token-billed
+        model, or a rule marked `estimate`): every price display must say so."""
+        return self.price_unit != "image" or any(rule.estimate for rule in self.prices)
 
     def region(self, preferred: str) -> str:
-        """Where to call the model: the configured region if the model is offered there."""
+        """Where to call the model: the configured region if the model is offered there
+        (the static catalog's answer; the synced fleet may veto it, see `check_callable`)."""
         if "*" in self.regions or preferred in self.regions or not self.regions:
             return preferred
         return self.regions[0]
 
     def state(self, today: date | None = None) -> str:
+        """The lifecycle state as the static catalog says (no database: the deployment and
+        the IAM policy use it too); `check_callable` adds what Bedrock reported."""
         return self.lifecycle.effective_state(today or timezone.now().date())
 
-    def validate(self, request: JobRequest) -> ResolvedRequest:
-        """Check the request against this model; raise InvalidParameter naming field and limit."""
-        if self.state() == "eol":
-            successor = self.lifecycle.successor
-            hint = f"; use {successor!r} instead" if successor else ""
-            when = f" on {self.lifecycle.eol}" if self.lifecycle.eol else ""
-            raise ModelRetired(f"model: {self.key!r} reached end of life{when}{hint}",
-                               field="model", extra={"successor": successor})
+    def usable(self, today: date | None = None) -> bool:
+        """May tenants pick this model now (static view): not retired, and not a preview
+        model unless the operator enabled preview models."""
+        state = self.state(today)
+        return state != "eol" and (state != "preview" or _preview_enabled())
+
+    def retired(self, request: JobRequest, eol: date | datetime | None) -> ModelRetired:
+        successor = self.lifecycle.successor_for(request.operation, request.stage)
+        hint = (f"; use {successor!r} instead" if successor else
+                f"; no model in the catalog takes over {request.operation!r}")
+        when = f" on {eol.date() if isinstance(eol, datetime) else eol}" if eol else ""
+        return ModelRetired(f"model: {self.key!r} reached end of life{when}{hint}",
+                            field="model", extra={"successor": successor})
+
+    def check_callable(self, request: JobRequest, fleet: Fleet | None,
+                       preferred: str, today: date | None = None) -> None:
+        """Refuse a request this model cannot serve now: retired (static or as synced),
+        preview while preview models are off, not offered or no access in the Region it is
+        called in, or in extended access without a price for it. The synced fleet, when it
+        has data for the Region, decides; the static catalog otherwise. Fails closed."""
+        now = timezone.now()
+        today = today or now.date()
+        state = self.state(today)
+        if state == "eol":
+            raise self.retired(request, self.lifecycle.eol)
+        if state == "preview" and not _preview_enabled():
+            raise ModelUnavailable(
+                f"model: {self.key!r} is a preview model; the operator has not enabled preview "
+                "models (ATELIER_PREVIEW_MODELS)", field="model")
+        extended_since = self.lifecycle.extended_access if self.lifecycle.in_extended_access(
+            today) else None
+        if self.family != "local" and fleet is not None:
+            region = self.region(preferred)
+            verdict = fleet.verdict(self.base_model_id, region, profile=(
+                self.model_id if self.model_id != self.base_model_id else None), now=now)
+            if verdict is not None:
+                if verdict.state == "eol":
+                    raise self.retired(request, verdict.eol)
+                if verdict.problem:
+                    raise ModelUnavailable(f"model: {self.key!r} {verdict.problem}",
+                                           field="model")
+                extended_since = verdict.extended_access_since or extended_since
+        if extended_since is not None and not self._priced_since(extended_since):
+            raise ModelUnavailable(
+                f"model: {self.key!r} is in extended access since {extended_since} at a higher "
+                "price the catalog does not have yet; add a price rule with `from` on or after "
+                "that date to call it", field="model")
+
+    def _priced_since(self, since: date) -> bool:
+        return any(rule.effective_from is not None and rule.effective_from >= since
+                   for rule in self.prices)
+
+    def validate(self, request: JobRequest, *, fleet: Fleet | None = None,
+                 region: str | None = None) -> ResolvedRequest:
+        """Check the request against this model; raise InvalidParameter naming field and limit.
+
+        `fleet` defaults to the last synced Bedrock fleet (catalog.fleet.current()), `region`
+        to AWS_REGION."""
+        self.check_callable(request, current_fleet() if fleet is None else fleet,
+                            region or settings.AWS_REGION)
         return validate_request(self, request)
 
     def unit_cost_usd(self, quality: str | None, pixels: int, on: date | None = None
@@ -155,6 +268,10 @@ class ModelSpec:
                 return rule.usd
         raise InvalidParameter(f"quality: {self.key!r} has no price for quality {quality!r} "
                                f"at {pixels} pixels", field="quality")
+
+
+def _preview_enabled() -> bool:
+    return bool(getattr(settings, "ATELIER_PREVIEW_MODELS", False))
 
 
 class Catalog:
@@ -317,20 +434,74 @@ def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
     rules = []
     for i, raw in enumerate(entry.get("prices", list)):
         rule = _Entry(f"{entry.where}.prices[{i}]", raw).only("usd", "quality", "max_pixels",
-                                                              "from")
-        text = rule.get("usd", str)
-        try:
-            usd = Decimal(text)
-        except InvalidOperation:
-            raise rule.fail("usd", f"expected a decimal string, got {text!r}") from None
-        if not usd.is_finite() or usd < 0:
-            raise rule.fail("usd", f"must be zero or more, got {text!r}")
-        rules.append(PriceRule(usd=usd, quality=rule.get("quality", str, None),
+                                                              "from", "estimate")
+        rules.append(PriceRule(usd=_usd(rule, "usd"), quality=rule.get("quality", str, None),
                                max_pixels=rule.get("max_pixels", int, None),
-                               effective_from=_date(rule, "from")))
+                               effective_from=_date(rule, "from"),
+                               estimate=rule.get("estimate", bool, False)))
     if not rules:
         raise entry.fail("prices", "needs at least one rule")
     return tuple(rules)
+
+
+def _usd(entry: _Entry, field: str) -> Decimal:
+    text = entry.get(field, str)
+    try:
+        usd = Decimal(text)
+    except InvalidOperation:
+        raise entry.fail(field, f"expected a decimal string, got {text!r}") from None
+    if not usd.is_finite() or usd < 0:
+        raise entry.fail(field, f"must be zero or more, got {text!r}")
+    return usd
+
+
+def _token_prices(entry: _Entry) -> TokenPrices | None:
+    if entry.get("token_prices", dict, None) is None:
+        return None
+    prices = entry.child("token_prices").only("input_per_million", "output_per_million",
+                                              "verified")
+    return TokenPrices(input_per_million=_usd(prices, "input_per_million"),
+                       output_per_million=_usd(prices, "output_per_million"),
+                       verified=prices.get("verified", bool))
+
+
+def _successors(life: _Entry, operations: Mapping[str, OperationSpec]
+                ) -> dict[str, dict[str, str]]:
+    """`successor: KEY` (every operation, both stages), or per operation `{op: KEY}` or
+    `{op: {draft: KEY, final: KEY}}`. Whether each successor does the operation is checked
+    once the whole catalog is read (load_catalog)."""
+    raw = life.get("successor", (str, dict), None)
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        raw = dict.fromkeys(operations, raw)
+    table: dict[str, dict[str, str]] = {}
+    for operation, target in raw.items():
+        if operation not in operations:
+            raise life.fail(f"successor.{operation}", "not an operation of this model")
+        if isinstance(target, str):
+            table[operation] = dict.fromkeys(STAGES, target)
+            continue
+        stages = _Entry(f"{life.where}.successor.{operation}", target).only(*STAGES)
+        table[operation] = {stage: stages.get(stage, str) for stage in STAGES}
+    return table
+
+
+def _lifecycle(entry: _Entry, key: str, operations: Mapping[str, OperationSpec],
+               environ: Mapping[str, str]) -> Lifecycle:
+    life = entry.child("lifecycle").only("state", "since", "eol", "successor",
+                                         "extended_access", "eol_not_before")
+    override = _override("LIFECYCLE", key, environ)
+    state = override or life.get("state", str)
+    if state not in LIFECYCLE_STATES:
+        raise life.fail("state", f"must be one of {', '.join(LIFECYCLE_STATES)}, got {state!r}")
+    # An operator who says "active" or "legacy" keeps access past a published EOL date.
+    keep_past_eol = bool(override) and state != "eol"
+    return Lifecycle(state=state, since=_date(life, "since"),
+                     eol=None if keep_past_eol else _date(life, "eol"),
+                     successors=_successors(life, operations),
+                     extended_access=_date(life, "extended_access"),
+                     eol_not_before=_date(life, "eol_not_before"))
 
 
 def _override(prefix: str, key: str, environ: Mapping[str, str]) -> str | None:
@@ -339,36 +510,55 @@ def _override(prefix: str, key: str, environ: Mapping[str, str]) -> str | None:
 
 def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
     entry.only("key", "name", "model_id", "family", "regions", "lifecycle", "rate_limit_rpm",
-               "operations", "limits", "params", "prices")
+               "operations", "limits", "params", "prices", "price_unit", "token_prices")
     key = entry.get("key", str)
-    life = entry.child("lifecycle").only("state", "since", "eol", "successor")
-    state = _override("LIFECYCLE", key, environ) or life.get("state", str)
-    if state not in LIFECYCLE_STATES:
-        raise life.fail("state", f"must be one of {', '.join(LIFECYCLE_STATES)}, got {state!r}")
-    lifecycle = Lifecycle(state=state, since=_date(life, "since"), eol=_date(life, "eol"),
-                          successor=life.get("successor", str, None))
-    if _override("LIFECYCLE", key, environ) and state != "eol":
-        # An operator who says "active" or "legacy" keeps access past a published EOL date.
-        lifecycle = Lifecycle(state=state, since=lifecycle.since, successor=lifecycle.successor)
+    operations = _operations(entry)
+    lifecycle = _lifecycle(entry, key, operations, environ)
     rpm_text = _override("RPM", key, environ)
     rpm = entry.get("rate_limit_rpm", int, None)
     if rpm_text is not None:
         if not rpm_text.isdigit() or int(rpm_text) < 1:
             raise CatalogError(f"ATELIER_MODEL_RPM__{env_key(key)}: expected a positive integer")
         rpm = int(rpm_text)
-    operations = _operations(entry)
     family = entry.get("family", str)
     if family not in FAMILIES:
         raise entry.fail("family", f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
     params = {name: ParamSpec.parse(name, raw, entry.fail)
               for name, raw in entry.get("params", dict, {}).items()}
+    price_unit = entry.get("price_unit", str, "image")
+    if price_unit not in PRICE_UNITS:
+        raise entry.fail("price_unit", f"must be one of {', '.join(PRICE_UNITS)}")
+    token_prices = _token_prices(entry)
+    if (price_unit == "token") != (token_prices is not None):
+        raise entry.fail("token_prices", "required exactly when price_unit is token")
+    prices = _prices(entry)
+    if price_unit == "token" and not all(rule.estimate for rule in prices):
+        raise entry.fail("prices", "a model billed per token has per-image estimates only: "
+                         "mark each rule `estimate: true`")
     return ModelSpec(
         key=key, name=entry.get("name", str),
         model_id=_override("ID", key, environ) or entry.get("model_id", str),
         family=family, regions=tuple(entry.get("regions", list)), lifecycle=lifecycle,
         rate_limit_rpm=rpm, operations=operations, limits=_limits(entry.child("limits")),
-        params=params, prices=_prices(entry),
+        params=params, prices=prices, price_unit=price_unit, token_prices=token_prices,
     )
+
+
+def _check_successors(specs: list[ModelSpec]) -> None:
+    """Every successor exists, is neither retired nor a preview, and does the operation it
+    takes over: a `model_retired` error must name a model that works for that request."""
+    by_key = {spec.key: spec for spec in specs}
+    for spec in specs:
+        for operation, stages in spec.lifecycle.successors.items():
+            for stage, successor in stages.items():
+                where = f"catalog {spec.key}.lifecycle.successor.{operation}.{stage}"
+                target = by_key.get(successor)
+                if target is None:
+                    raise CatalogError(f"{where}: unknown {successor!r}")
+                if target.lifecycle.state in ("eol", "preview"):
+                    raise CatalogError(f"{where}: {successor!r} is {target.lifecycle.state}")
+                if operation not in target.operations:
+                    raise CatalogError(f"{where}: {successor!r} does not do {operation!r}")
 
 
 def load_catalog(path: Path = CATALOG_FILE, environ: Mapping[str, str] | None = None) -> Catalog:
@@ -384,16 +574,11 @@ def load_catalog(path: Path = CATALOG_FILE, environ: Mapping[str, str] | None = 
     duplicates = {k for k in keys if keys.count(k) > 1}
     if duplicates:
         raise CatalogError(f"catalog: duplicate keys {sorted(duplicates)}")
-    for spec in specs:
-        successor = spec.lifecycle.successor
-        if successor and successor not in keys:
-            raise CatalogError(f"catalog {spec.key}.lifecycle.successor: unknown {successor!r}")
+    _check_successors(specs)
     return Catalog(specs)
 
 
 @cache
 def catalog() -> Catalog:
     """The process-wide catalog (validated once, at start-up) from ATELIER_CATALOG_FILE."""
-    from django.conf import settings
-
     return load_catalog(Path(settings.ATELIER_CATALOG_FILE))

@@ -20,4 +20,7 @@ def schedule(sweep: int) -> dict[str, tuple[str, int]]:
         "usage to Stripe": ("billing.stripe_sync.report_unreported", 300),
         "credit alerts": ("billing.credits.check_all_pools", 900),
         "queue metrics": ("core.queue_metrics.publish", sweep),
+        # Bedrock's model fleet (offered, access, lifecycle per Region): daily is enough,
+        # lifecycle changes are announced months ahead.
+        "bedrock models": ("providers.fleet_sync.scheduled_sync", 86400),
     }

@@ -258,6 +258,12 @@ if ATELIER_PRODUCTION and not is_set("ATELIER_PROVIDER"):
 ATELIER_CATALOG_FILE = env.str("ATELIER_CATALOG_FILE",
                                default=str(BASE_DIR / "catalog" / "catalog.yaml"))
 ATELIER_LOCAL_LATENCY_MS = env.int("ATELIER_LOCAL_LATENCY_MS", default=0)
+# Preview models (catalog lifecycle `preview`, e.g. Nova 2 Omni) are refused unless this is on.
+ATELIER_PREVIEW_MODELS = flag("ATELIER_PREVIEW_MODELS", False)
+# The Regions `manage.py sync_models` reads from Bedrock's control plane (default: AWS_REGION
+# and every Region the catalog calls a model in); how long a process reuses the synced rows.
+ATELIER_MODEL_SYNC_REGIONS = env.list("ATELIER_MODEL_SYNC_REGIONS", default=[])
+ATELIER_FLEET_CACHE_SECONDS = env.int("ATELIER_FLEET_CACHE_SECONDS", default=60)
 # Seconds boto3 waits for a Bedrock answer (at least 300: large images take minutes).
 ATELIER_BEDROCK_READ_TIMEOUT = env.int("ATELIER_BEDROCK_READ_TIMEOUT", default=300)
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))

@@ -39,3 +39,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 ATELIER_THROTTLE_PENALTY_SECONDS = 0.3
 ATELIER_MODERATION_TIMEOUT = 1.0
 ATELIER_C2PA_TEST_CA = True
+# The suite exercises the preview model (Nova 2 Omni) like any other; the tests of the preview
+# gate turn this off (tests/catalog/test_lifecycle.py).
+ATELIER_PREVIEW_MODELS = True

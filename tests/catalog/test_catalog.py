@@ -49,7 +49,15 @@ def test_env_key_upper_cases_with_underscores(key, expected):
     ({"name": None}, "models[0].name: expected str"),
     ({"limits": {"n": [1, 5]}}, "models[0].limits.prompt_chars: is required"),
     ({"params": {"steps": {"type": "integer"}}}, "params.steps.type: must be one of"),
-    ({"lifecycle": {"state": "legacy", "successor": "ghost"}}, "successor: unknown 'ghost'"),
+    ({"lifecycle": {"state": "legacy", "successor": "ghost"}},
+     "successor.text_to_image.draft: unknown 'ghost'"),
+    ({"lifecycle": {"state": "legacy", "successor": {"inpaint": "local"}}},
+     "successor.inpaint: not an operation of this model"),
+    ({"price_unit": "token"}, "token_prices: required exactly when price_unit is token"),
+    ({"price_unit": "token", "token_prices": {"input_per_million": "0.3",
+                                              "output_per_million": "2.5", "verified": False}},
+     "prices: a model billed per token has per-image estimates only"),
+    ({"prices": [{"usd": "0.01", "estimate": "yes"}]}, "prices[0].estimate: expected bool"),
     ({"max_n": 4}, "models[0].max_n: unknown field"),
     ({"lifecycle": {"state": "legacy", "end": "2026-01-01"}}, "lifecycle.end: unknown field"),
 ])
@@ -91,7 +99,7 @@ def retiring_catalog(tmp_path, **lifecycle):
     return load_catalog(retiring_file(tmp_path, **lifecycle), environ={})
 
 
-def test_an_eol_model_is_refused_naming_its_successor(tmp_path):
+def test_an_eol_model_is_refused_naming_its_successor(tmp_path, db):
     catalog = retiring_catalog(tmp_path, eol="2026-09-30", successor="local")
     spec = catalog.get("old-model")
     assert spec.state(date(2026, 9, 29)) == "legacy"
@@ -102,7 +110,7 @@ def test_an_eol_model_is_refused_naming_its_successor(tmp_path):
     assert "'local'" in raised.value.message and "2026-09-30" in raised.value.message
 
 
-def test_an_operator_override_keeps_a_model_past_its_eol_date(tmp_path):
+def test_an_operator_override_keeps_a_model_past_its_eol_date(tmp_path, db):
     path = write_catalog(tmp_path, base_entry(),
                          base_entry(key="old-model", lifecycle={
                              "state": "legacy", "eol": "2020-01-01", "successor": "local"}))

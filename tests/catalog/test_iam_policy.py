@@ -14,7 +14,7 @@ def policy(capsys, *args):
 
 def test_policy_allows_invoke_on_each_callable_model_only(capsys):
     document = policy(capsys)
-    (statement,) = document["Statement"]
+    statement, _fleet = document["Statement"]
     assert statement["Action"] == ["bedrock:InvokeModel"]
     resources = statement["Resource"]
     assert "*" not in resources
@@ -34,18 +34,27 @@ def test_retired_models_can_be_included_and_moderation_services_appear_when_enab
     settings.ATELIER_REKOGNITION = True
     document = policy(capsys, "--include-retired")
     actions = [statement["Action"][0] for statement in document["Statement"]]
-    assert actions == ["bedrock:InvokeModel", "bedrock:ApplyGuardrail",
-                       "rekognition:DetectModerationLabels"]
+    assert actions == ["bedrock:InvokeModel", "bedrock:ListFoundationModels",
+                       "bedrock:ApplyGuardrail", "rekognition:DetectModerationLabels"]
     assert any("amazon.nova-canvas-v1:0" in arn for arn in document["Statement"][0]["Resource"])
-    assert document["Statement"][1]["Resource"] == [
+    assert document["Statement"][2]["Resource"] == [
         "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-123"]
 
 
 def test_the_policy_and_the_deployment_share_one_list_of_model_arns(capsys):
     from catalog.iam import invoke_model_resources
 
-    (statement,) = policy(capsys)["Statement"]
+    statement = policy(capsys)["Statement"][0]
     assert statement["Resource"] == invoke_model_resources("123456789012", "us-east-1")
+
+
+def test_the_model_sync_may_read_the_control_plane_and_nothing_more(capsys):
+    """manage.py sync_models calls these four read-only actions (docs/bedrock.md)."""
+    fleet = policy(capsys)["Statement"][1]
+    assert fleet["Action"] == ["bedrock:ListFoundationModels", "bedrock:GetFoundationModel",
+                               "bedrock:GetFoundationModelAvailability",
+                               "bedrock:ListInferenceProfiles"]
+    assert all(action.startswith(("bedrock:List", "bedrock:Get")) for action in fleet["Action"])
 
 
 def test_bedrock_regions_leave_out_models_called_elsewhere_but_keep_profile_routes():

@@ -139,7 +139,7 @@ def test_a_retired_model_is_refused_naming_its_successor(owner, acme, bedrock_do
     assert response.status_code == 400
     error = response.json()
     assert (error["code"], error["field"], error["successor"]) == (
-        "model_retired", "model", "nova-2-omni")
-    assert "2026-09-30" in error["message"] and "'nova-2-omni'" in error["message"]
+        "model_retired", "model", "stable-image-core")  # drafts; finals: stable-image-ultra
+    assert "2026-09-30" in error["message"] and "'stable-image-core'" in error["message"]
     assert not Job.objects.for_tenant(acme.tenant).exists()
     assert bedrock_double.requests == []
