@@ -76,7 +76,7 @@ def batch_new(page: Page) -> HttpResponse:
     data = page.request.POST
     context = {"title": "New batch", "form": data,
                "templates": BrandTemplate.objects.for_tenant(page.tenant),
-               "models": [(spec.key, spec.name) for spec in catalog() if spec.state() != "eol"],
+               "models": [(spec.key, spec.name) for spec in catalog() if spec.usable()],
                "quota": usage(page.tenant)}
     if page.request.method == "POST":
         csv_data = _csv_from(page)

@@ -70,7 +70,7 @@ def _params(data: QueryDict, spec: ModelSpec | None) -> dict[str, Any]:
 def _choices(spec: ModelSpec | None) -> dict[str, Any]:
     """What the form offers for aspect ratio, quality, style and parameters: the chosen
     model's own, or every active model's when the template leaves the model open."""
-    specs = [spec] if spec is not None else [s for s in catalog() if s.state() != "eol"]
+    specs = [spec] if spec is not None else [s for s in catalog() if s.usable()]
     ratios: dict[str, None] = {}
     qualities: dict[str, None] = {}
     styles: dict[str, None] = {}
@@ -152,7 +152,7 @@ def template_form(page: Page, template_id: str | None = None) -> HttpResponse:
     return page.render("dashboard/template_form.html", {
         "title": "Edit template" if template else "New template", "template": template,
         "form": form, "operations": [(op, status_label(op)) for op in OPERATIONS],
-        "models": [(spec.key, spec.name) for spec in catalog() if spec.state() != "eol"],
+        "models": [(spec.key, spec.name) for spec in catalog() if spec.usable()],
         **_form_context(form)})
 
 

@@ -60,7 +60,7 @@ def models_for(action: str) -> list[str]:
     specs = {spec.key: spec for spec in catalog()}
     refinement = ACTIONS[action]
     return [key for key in refinement.models if key in specs
-            and refinement.operation in specs[key].operations and specs[key].state() != "eol"]
+            and refinement.operation in specs[key].operations and specs[key].usable()]
 
 
 def _shape(spec: Any, width: int, height: int) -> dict[str, str]:

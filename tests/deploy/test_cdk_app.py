@@ -286,7 +286,7 @@ def test_guardrail_filters_text_and_images_and_denies_the_platform_topics(synth)
 
 
 def test_bedrock_statement_lists_exactly_the_catalogs_models(synth):
-    from catalog.iam import invoke_model_resources
+    from catalog.iam import CONTROL_PLANE_ACTIONS, invoke_model_resources
 
     expected = invoke_model_resources(ACCOUNT, REGION, BEDROCK_REGIONS)
     assert expected and "*" not in expected
@@ -296,9 +296,13 @@ def test_bedrock_statement_lists_exactly_the_catalogs_models(synth):
         assert as_list(statement["Action"]) == ["bedrock:InvokeModel"]
         assert sorted(as_list(statement["Resource"])) == sorted(expected)
         assert len(as_list(statement["Resource"])) == len(expected)
-    for prefix in ("TaskRolesScheduler", "TaskRolesMigrate"):
-        actions = [a for s in role_policies(synth, prefix) for a in as_list(s["Action"])]
-        assert not any(a.startswith("bedrock:") for a in actions), prefix
+    migrate = [a for s in role_policies(synth, "TaskRolesMigrate") for a in as_list(s["Action"])]
+    assert not any(a.startswith("bedrock:") for a in migrate)
+    # The scheduler only reads the control plane (the daily model sync): no call of a model.
+    scheduler = [a for s in role_policies(synth, "TaskRolesScheduler")
+                 for a in as_list(s["Action"]) if a.startswith("bedrock:")]
+    assert sorted(scheduler) == sorted(CONTROL_PLANE_ACTIONS)
+    assert all(a.startswith(("bedrock:List", "bedrock:Get")) for a in scheduler)
 
 
 def test_no_policy_grants_bedrock_wildcards_and_moderation_is_scoped(synth):

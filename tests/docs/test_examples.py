@@ -101,6 +101,7 @@ def bedrock_as_is(bedrock_double: Any, settings: Any) -> Any:
     `bedrock` fixture, a retired model stays retired (an example naming one must fail)."""
     settings.ATELIER_PROVIDER = "bedrock"
     settings.AWS_REGION = "us-east-1"
+    settings.ATELIER_PREVIEW_MODELS = False  # as shipped: an example needing a preview fails
     return bedrock_double
 
 

@@ -57,6 +57,7 @@ NOTES = {
     "budget_exceeded": "says `budget_left_usd`",
     "invalid_batch": "lists `errors` by row and column",
     "model_retired": "names the `successor`",
+    "model_unavailable": "says why: a preview, not offered or no access in the Region",
 }
 BEGIN = ("<!-- error-codes: rendered by `manage.py error_codes --write`; edit the code, not "
          "this table -->")

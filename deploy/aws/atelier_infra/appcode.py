@@ -62,6 +62,14 @@ def unreachable_models(*, region: str, bedrock_regions: tuple[str, ...],
             and spec.region(region) not in bedrock_regions]
 
 
+def control_plane_actions() -> list[str]:
+    """The read-only Bedrock control-plane calls of `manage.py sync_models` (the scheduler)."""
+    setup_django()
+    from catalog.iam import CONTROL_PLANE_ACTIONS
+
+    return list(CONTROL_PLANE_ACTIONS)
+
+
 def draft_tag() -> tuple[str, str]:
     """The (key, value) object tag the app puts on drafts."""
     setup_django()

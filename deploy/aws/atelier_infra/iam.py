@@ -7,6 +7,9 @@
 | scheduler | no                  | no             | no          | yes               |
 | migrate   | no                  | no             | no          | no                |
 
+The scheduler also reads Bedrock's control plane (the daily model sync: list and describe
+foundation models and inference profiles, read-only).
+
 The InvokeModel resources are exactly catalog.iam.invoke_model_resources() for the
 deployment's Regions: the same code as `manage.py iam_policy`, never `*`.
 """
@@ -70,7 +73,9 @@ class TaskRoles(Construct):
         for name in ("web", "worker"):
             for statement in (invoke, *moderation, *storage):
                 self.roles[name].add_to_principal_policy(statement)
-        for statement in storage:
+        fleet = iam.PolicyStatement(sid="ReadBedrockModelFleet",
+                                    actions=appcode.control_plane_actions(), resources=["*"])
+        for statement in (*storage, fleet):
             self.roles["scheduler"].add_to_principal_policy(statement)
         objects = f"Resource::<{Stack.of(self).get_logical_id(bucket.node.default_child)}.Arn>/*"
         for name in ("web", "worker", "scheduler"):
@@ -79,6 +84,10 @@ class TaskRoles(Construct):
             if name != "scheduler":
                 reasons.append(("Resource::*", "rekognition:DetectModerationLabels has no "
                                 "resource type: IAM accepts only Resource \"*\" for it."))
+            else:
+                reasons.append(("Resource::*", "The control plane's List and Get calls for "
+                                "foundation models and inference profiles are read-only and "
+                                "listed over all of them."))
             for applies_to, reason in reasons:
                 suppress(self.roles[name], "AwsSolutions-IAM5", reason, applies_to=[applies_to])
 
