@@ -1,7 +1,10 @@
 """Dashboard pages of the tenant itself: where signing in lands, the tenant switcher, and
-Settings (API keys shown once, webhooks with their delivery log)."""
+Settings (API keys shown once, webhooks with their delivery log, what may be public, and the
+editor's confirmation threshold)."""
 
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +17,13 @@ from django.views.decorators.http import require_POST
 from api import webhooks
 from core.errors import AtelierError
 from dashboard.access import Page, first_page_for, memberships, tenant_page
-from dashboard.formatting import moment, status_label
+from dashboard.formatting import CENT, moment, money, status_label
 from generation.models import WebhookEndpoint
-from tenants.models import SCOPES, ApiKey
+from tenants.models import SCOPES, ApiKey, Tenant
 from tenants.services import issue_api_key, revoke_api_key, set_credentials_preferences
 
 DELIVERIES_SHOWN = 20
+MAX_CONFIRM_ABOVE = Decimal("100000000")  # the field holds 10 digits, two of them cents
 
 
 @login_required
@@ -143,4 +147,23 @@ def update_credentials(page: Page) -> HttpResponse:
                                 embed_prompt=data.get("embed_prompt_in_credentials") == "on",
                                 reveal_tenant=data.get("reveal_tenant_in_verification") == "on")
     messages.success(page.request, "Content Credentials settings saved.")
+    return redirect("dashboard-settings", page.tenant.slug)
+
+
+@require_POST
+@tenant_page("settings")
+def update_editor_settings(page: Page) -> HttpResponse:
+    """The amount above which the editor asks to confirm an edit before starting it."""
+    raw = page.request.POST.get("confirm_edits_above_usd", "").strip().lstrip("$")
+    try:
+        amount = Decimal(raw).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount >= MAX_CONFIRM_ABOVE:
+        messages.error(page.request, "Confirm edits above: an amount in dollars, such as 1.00 "
+                                     "(0 asks for every edit)")
+        return redirect("dashboard-settings", page.tenant.slug)
+    Tenant.objects.filter(pk=page.tenant.pk).update(confirm_edits_above_usd=amount)
+    messages.success(page.request, f"Edits that cost more than {money(amount)} now ask you "
+                                   "to confirm first.")
     return redirect("dashboard-settings", page.tenant.slug)

@@ -24,11 +24,11 @@ from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core.body_limits import limit_body
 from core.errors import AtelierError, InvalidParameter
-from dashboard import selection
+from dashboard import editor, selection
 from dashboard.access import Page, tenant_page
 from dashboard.cards import asset_cards, with_job_facts
 from dashboard.formatting import job_state, model_name, moment, money, per_image, status_label
-from generation import refinements, services
+from generation import services
 from generation.models import BrandTemplate, Job
 from generation.presenters import describe_model
 from generation.templates import find_template, slot_names
@@ -37,7 +37,7 @@ DEFAULT_MODEL = "local"
 
 
 def _models() -> list[dict[str, Any]]:
-    return [describe_model(spec) for spec in catalog() if spec.state() != "eol"]
+    return [describe_model(spec) for spec in catalog() if spec.usable()]
 
 
 def _int(data: QueryDict, name: str) -> int | None:
@@ -216,16 +216,37 @@ def _asset(page: Page, asset_id: str) -> Asset:
 
 @tenant_page("generate")
 def asset_page(page: Page, asset_id: str) -> HttpResponse:
+    """The editor around the picked image; `?tool=<action>` opens that action's panel."""
     asset = _asset(page, asset_id)
+    return _editor_page(page, asset, tool=page.request.GET.get("tool", ""))
+
+
+def _editor_page(page: Page, asset: Asset, *, tool: str = "", form: QueryDict | None = None,
+                 status: int = 200) -> HttpResponse:
     card = asset_cards(page, with_job_facts(Asset.objects.for_tenant(page.tenant)
                                             .filter(pk=asset.pk)), renditions=True)[0]
-    actions = [{"key": key, "label": r.label,
-                "models": [{"key": m, "name": model_name(m)} for m in refinements.models_for(key)]}
-               for key, r in refinements.ACTIONS.items()]
+    tools = editor.actions(page.tenant, asset, chosen=tool, form=form) if card["url"] else []
+    if tool not in {t["key"] for t in tools}:
+        tool = ""
     return page.render("dashboard/asset.html", {
-        "title": "Picked image", "asset": asset, "card": card,
-        **_derived_context(page, asset), "actions": actions,
-        "formats": refinements.AD_FORMATS})
+        "title": "Picked image", "asset": asset, "card": card, "before": _before(page, asset),
+        **_derived_context(page, asset), "tools": tools, "tool": tool,
+        "form": form if form is not None and tool else {}, "formats": editor.formats(),
+        "chosen_formats": form.getlist("formats") if form is not None else [],
+        "threshold": money(page.tenant.confirm_edits_above_usd)}, status=status)
+
+
+def _before(page: Page, asset: Asset) -> dict[str, Any] | None:
+    """The image this one was made from (its job's source), as a card; None if none."""
+    source_id = (Job.objects.for_tenant(page.tenant).filter(pk=asset.job_id)
+                 .values_list("source_asset_id", flat=True).first()) if asset.job_id else None
+    if source_id is None:
+        return None
+    source = Asset.objects.for_tenant(page.tenant).filter(pk=source_id).first()
+    if source is None:
+        return None
+    card = asset_cards(page, [source])[0]
+    return card if card["url"] else None
 
 
 @tenant_page("generate")
@@ -238,27 +259,57 @@ def asset_derived(page: Page, asset_id: str) -> HttpResponse:
 def _derived_context(page: Page, asset: Asset) -> dict[str, Any]:
     jobs = list(Job.objects.for_tenant(page.tenant).filter(source_asset=asset)
                 .order_by("created_at"))
+    firsts: dict[Any, Asset] = {}
+    for made in (Asset.objects.for_tenant(page.tenant).filter(job__in=jobs)
+                 .defer("moderation").order_by("job_id", "index")):
+        firsts.setdefault(made.job_id, made)
+    cards = {card["id"]: card for card in asset_cards(page, list(firsts.values()))}
     rows = [{"job": job, "state": job_state(job.status), "model": model_name(job.model_key),
-             "operation": status_label(job.operation.replace("_", " "))} for job in jobs]
+             "operation": status_label(job.operation.replace("_", " ")),
+             "cost": money(job.estimated_cost_usd),
+             "thumb": cards.get(str(firsts[job.pk].pk)) if job.pk in firsts else None}
+            for job in jobs]
     return {"asset": asset, "derived": rows,
             "derived_active": any(not job.is_finished for job in jobs)}
+
+
+@require_POST
+@tenant_page("generate")
+def editor_estimate(page: Page, asset_id: str) -> HttpResponse:
+    """htmx: an editor panel's price, notes and submit, for the form as it stands."""
+    asset = _asset(page, asset_id)
+    data = page.request.POST
+    chosen = editor.tool(page.tenant, asset, data.get("action", ""), data)
+    if chosen is None:
+        raise Http404("no such edit")
+    return page.render("dashboard/_editor_estimate.html", {"asset": asset, "t": chosen})
 
 
 @limit_body(lambda request: max_request_bytes(), hint=body_hint)
 @require_POST
 @tenant_page("generate")
 def refine(page: Page, asset_id: str) -> HttpResponse:
+    """Start an edit: nothing runs without a painted mask where one is needed, and nothing
+    above the tenant's threshold runs until its total is confirmed."""
     asset = _asset(page, asset_id)
     data = page.request.POST
+    action = data.get("action", "")
     try:
         mask = _painted_mask(page, data.get("mask_data", ""))
-        jobs = refinements.refine(
-            page.tenant, asset, data.get("action", ""), user=page.request.user,
-            model=data.get("model") or None, prompt=data.get("prompt", ""), mask=mask,
-            mask_prompt=data.get("mask_prompt", ""), formats=data.getlist("formats"))
+        planned = editor.plan_from(page.tenant, asset, data, mask=mask)
+        if (planned.ready and planned.needs_confirmation
+                and data.get("confirm_total") != planned.confirm_token):
+            messages.warning(page.request, (
+                f"{planned.shown()['label']} costs {money(planned.total)}, more than the "
+                f"{money(planned.threshold)} you asked to confirm: tick the confirmation and "
+                "start it again. Nothing was started."))
+            return _editor_page(page, asset, tool=action, form=data, status=409)
+        jobs = editor.submit(page.tenant, asset, planned, user=page.user)
     except AtelierError as exc:
         messages.error(page.request, exc.message)
-        return redirect("dashboard-asset", page.tenant.slug, asset.pk)
+        return _editor_page(page, asset, tool=action, form=data, status=400)
+    for note in planned.notes:
+        messages.info(page.request, note)
     if len(jobs) == 1:
         return redirect("dashboard-job", page.tenant.slug, jobs[0].pk)
     messages.success(page.request, f"{len(jobs)} jobs started: they appear below as they finish.")

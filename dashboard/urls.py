@@ -25,6 +25,8 @@ tenant_pages = [
     path("images/<uuid:asset_id>/", views.asset_page, name="dashboard-asset"),
     path("images/<uuid:asset_id>/derived", views.asset_derived, name="dashboard-asset-derived"),
     path("images/<uuid:asset_id>/refine", views.refine, name="dashboard-refine"),
+    path("images/<uuid:asset_id>/estimate", views.editor_estimate,
+         name="dashboard-editor-estimate"),
     path("images/<uuid:asset_id>/promote", views.promote, name="dashboard-promote"),
     path("images/<uuid:asset_id>/download", views.download, name="dashboard-download"),
     path("library/", library, name="dashboard-library"),
@@ -56,6 +58,8 @@ tenant_pages = [
     path("settings/webhooks", tenant_views.create_webhook, name="dashboard-create-webhook"),
     path("settings/credentials", tenant_views.update_credentials,
          name="dashboard-update-credentials"),
+    path("settings/editor", tenant_views.update_editor_settings,
+         name="dashboard-update-editor-settings"),
     path("settings/webhooks/<uuid:endpoint_id>/delete", tenant_views.delete_webhook,
          name="dashboard-delete-webhook"),
 ]

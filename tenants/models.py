@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from tenants.scoping import TenantOwnedModel
@@ -35,6 +36,12 @@ class Tenant(models.Model):
         default=False,
         help_text="name the tenant as the images' publisher: in public verification answers "
                   "and in new images' Content Credentials")
+    # The dashboard's editor asks for an explicit confirmation before it starts an edit that
+    # costs more than this (docs/dashboard.md, "Editing an image").
+    confirm_edits_above_usd = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="the dashboard asks for a confirmation before an edit that costs more")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -44,6 +44,7 @@ def test_prompt_to_downloaded_final(session, owners, run_jobs, acme):
     page.get_by_role("link", name="Pick").first.click()
     expect(page.get_by_role("heading", name="Picked image")).to_be_visible()
     merchant.screenshot("03-picked")
+    page.locator("#tool-outpaint").click()  # the editor opens one tool's panel at a time
     outpaint = page.locator("#action-outpaint")
     outpaint.get_by_label("4:5").check()
     outpaint.get_by_label("16:9").check()
@@ -53,7 +54,7 @@ def test_prompt_to_downloaded_final(session, owners, run_jobs, acme):
     assert sorted(job.request["aspect_ratio"] for job in derived) == ["16:9", "4:5"]
     run_jobs(*derived)
     page.reload()
-    expect(page.locator("table .badge.succeeded")).to_have_count(2)
+    expect(page.locator("#derived .badge.succeeded")).to_have_count(2)
 
     page.get_by_role("link", name="16:9").click()
     expect(page.locator("#job-status")).to_have_text("Succeeded")
