@@ -1,95 +1,92 @@
-"""What the offline renderer draws: a palette read from the prompt's colour and mood words,
-and a composition of shapes in one of a few layouts (providers/local_render.py draws them)."""
+"""What the offline renderer draws, read from the prompt: the subject (from its nouns), its
+colours and the backdrop's (from colour, material and mood words), and a seeded studio set-up.
+
+A merchant trying Atelier without AWS should see a product shot that follows the prompt, so the
+reading is word tables rather than randomness; the seed only moves the camera and the lights.
+"""
 
 from __future__ import annotations
 
 import colorsys
 import hashlib
-import math
 import random
 import re
 from dataclasses import dataclass
 
 RGB = tuple[int, int, int]
 
-
-RGBA = tuple[int, int, int, int]
-
-
-Point = tuple[float, float]
-
-
-# Colour words in the prompt steer the palette: name -> (hue, saturation, lightness mood).
-_COLOUR_WORDS: dict[str, tuple[float, float, str]] = {
-    "red": (0.99, 0.70, ""),
-    "orange": (0.07, 0.80, ""),
-    "gold": (0.115, 0.65, ""),
-    "golden": (0.115, 0.65, ""),
-    "yellow": (0.15, 0.80, ""),
-    "green": (0.36, 0.55, ""),
-    "teal": (0.49, 0.55, ""),
-    "blue": (0.60, 0.65, ""),
-    "purple": (0.76, 0.50, ""),
-    "violet": (0.78, 0.50, ""),
-    "pink": (0.93, 0.60, "light"),
-    "black": (-1.0, 0.25, "dark"),
-    "white": (-1.0, 0.20, "light"),
-    "grey": (-1.0, 0.08, ""),
-    "gray": (-1.0, 0.08, ""),
-    "silver": (-1.0, 0.08, "light"),
+# Colour words -> RGB.
+COLOURS: dict[str, RGB] = {
+    "red": (196, 32, 44), "crimson": (170, 20, 45), "burgundy": (120, 24, 40),
+    "maroon": (118, 30, 38), "coral": (240, 120, 96), "orange": (236, 118, 30),
+    "peach": (246, 180, 140), "gold": (212, 170, 60), "golden": (212, 170, 60),
+    "yellow": (242, 200, 40), "mustard": (205, 160, 40), "olive": (110, 118, 50),
+    "green": (46, 140, 70), "emerald": (20, 130, 90), "mint": (160, 224, 196),
+    "sage": (150, 170, 140), "teal": (20, 128, 128), "turquoise": (40, 190, 190),
+    "cyan": (40, 200, 220), "blue": (40, 90, 200), "navy": (24, 36, 90),
+    "indigo": (60, 50, 140), "purple": (120, 60, 160), "violet": (140, 80, 200),
+    "lavender": (190, 170, 225), "lilac": (200, 165, 215), "pink": (236, 130, 170),
+    "magenta": (200, 40, 140), "brown": (120, 78, 48), "tan": (200, 160, 110),
+    "beige": (222, 204, 170), "cream": (240, 228, 200), "ivory": (245, 238, 220),
+    "black": (28, 28, 32), "charcoal": (54, 56, 60), "white": (242, 242, 238),
+    "grey": (140, 142, 146), "gray": (140, 142, 146), "silver": (192, 196, 202),
+    "bronze": (170, 110, 60), "copper": (184, 104, 64), "brass": (181, 150, 80),
 }
-
-
-_MOOD_WORDS = {
-    "night": "dark",
-    "midnight": "dark",
-    "dark": "dark",
-    "noir": "dark",
-    "moody": "dark",
-    "light": "light",
-    "bright": "light",
-    "pastel": "light",
-    "morning": "light",
-    "sunny": "light",
+# Surface materials name the floor's colour when no colour word does.
+MATERIALS: dict[str, RGB] = {
+    "marble": (232, 230, 226), "wood": (150, 104, 68), "wooden": (150, 104, 68),
+    "oak": (176, 132, 88), "walnut": (104, 70, 46), "concrete": (160, 160, 156),
+    "stone": (150, 146, 140), "slate": (80, 84, 90), "sand": (226, 204, 164),
+    "linen": (226, 218, 200), "velvet": (60, 40, 60), "terrazzo": (220, 214, 206),
 }
-
-
-_WORD_RE = re.compile(r"[a-z]+")
-
-
-_SCHEMES = ((0.0, 0.06, -0.06), (0.0, 0.5, 0.45), (0.0, 1 / 3, 2 / 3), (0.0, 0.42, 0.58))
-
-
-_BACKGROUNDS = ("linear", "radial", "studio", "split")
-
-
-_LAYOUTS = ("podium", "scatter", "cards", "orbit", "bands")
+# A colour word before one of these names the backdrop, not the product (before a material
+# it does too, unless a product noun follows: "black velvet" vs "green velvet chair").
+SURFACE_NOUNS = frozenset((
+    "background", "backdrop", "wall", "surface", "table", "floor", "podium", "pedestal",
+    "cloth", "paper", "studio", "set", "scene", "sky", "counter", "shelf",
+))
+_MOODS = {"night": "dark", "midnight": "dark", "dark": "dark", "noir": "dark", "moody": "dark",
+          "dramatic": "dark", "light": "light", "bright": "light", "pastel": "light",
+          "morning": "light", "sunny": "light", "airy": "light", "minimal": "light"}
+# Nouns -> the subject drawn (providers/local_render.py, SUBJECTS).
+SUBJECT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("bag", "handbag", "tote", "purse", "backpack", "satchel", "clutch"), "bag"),
+    **dict.fromkeys(("bottle", "wine", "water", "beer", "serum", "shampoo", "oil"), "bottle"),
+    **dict.fromkeys(("perfume", "fragrance", "cologne", "scent", "diffuser"), "perfume"),
+    **dict.fromkeys(("shoe", "shoes", "sneaker", "sneakers", "trainer", "trainers", "boot",
+                     "boots", "loafer", "heel", "heels"), "shoe"),
+    **dict.fromkeys(("mug", "cup", "coffee", "tea", "teacup", "espresso"), "mug"),
+    **dict.fromkeys(("chair", "stool", "armchair", "seat", "sofa", "bench"), "chair"),
+    **dict.fromkeys(("watch", "wristwatch", "clock", "timepiece"), "watch"),
+    **dict.fromkeys(("lamp", "lantern"), "lamp"),
+    **dict.fromkeys(("vase", "pot", "planter", "jug", "pitcher", "kettle", "teapot"), "vase"),
+    **dict.fromkeys(("headphones", "headset", "earphones"), "headphones"),
+    **dict.fromkeys(("phone", "smartphone", "tablet"), "phone"),
+    **dict.fromkeys(("jar", "cream", "lotion", "candle", "balm", "moisturizer"), "jar"),
+    **dict.fromkeys(("box", "package", "packaging", "gift", "carton", "book"), "box"),
+}
+GENERIC_SUBJECTS = ("box", "jar", "bottle")
+_BACKDROPS = ("neutral", "pastel", "complement", "deep")
+_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
-class Palette:
-    """Colours and background style derived from the prompt alone."""
+class Scene:
+    """One product shot: what stands where, in which colours, lit from which side."""
 
-    shades: tuple[RGB, RGB, RGB]  # background: dark, mid, light
-    accents: tuple[RGB, ...]
-    background: str
-
-
-@dataclass(frozen=True)
-class Shape:
-    """One element of the composition, in normalised coordinates (0..1 of the canvas)."""
-
-    kind: str  # "circle", "rect", "polygon", "ring", "band"
-    x: float
-    y: float
-    size: float  # radius, as a fraction of the shorter canvas side
-    color: RGBA
-    aspect: float = 1.0
-    angle: float = 0.0
-    sides: int = 4
-    shadow: bool = True
-    highlight: bool = False
-    backdrop: bool = False  # drawn with the soft layers, behind the shadows
+    subject: str
+    body: RGB  # the product's main colour
+    accent: RGB  # labels, flaps, straps
+    trim: RGB  # caps, soles, legs
+    wall: RGB
+    floor: RGB
+    light: float  # -1: lit from the left .. 1: from the right
+    x: float  # the product's centre, 0..1 of the width
+    scale: float  # its height, 0..1 of the canvas height
+    horizon: float  # where the wall meets the floor, 0..1 of the height
+    podium: bool
+    glossy: bool  # a floor that reflects
+    mirror: bool  # the product faces the other way
 
 
 def seeded_rng(*parts: str) -> random.Random:
@@ -97,239 +94,100 @@ def seeded_rng(*parts: str) -> random.Random:
     return random.Random(int.from_bytes(digest, "big"))
 
 
-def palette_for(prompt: str) -> Palette:
-    rng = seeded_rng("palette", prompt)
-    hue, sat, mood = rng.random(), rng.uniform(0.35, 0.75), rng.choice(("light", "mid", "dark"))
-    hues = [hue + offset for offset in rng.choice(_SCHEMES)]
-    words = _WORD_RE.findall(prompt.lower())
-    named = [_COLOUR_WORDS[word] for word in words if word in _COLOUR_WORDS]
-    moods = [_MOOD_WORDS[word] for word in words if word in _MOOD_WORDS]
-    hinted = [m for _, _, m in named if m] + moods  # mood words beat colour words, last wins
-    mood = hinted[-1] if hinted else mood
-    chromatic = [(h, s) for h, s, _ in named if h >= 0]
-    if chromatic:  # first colour named drives the hue family, a second one the contrast
-        hues[0], sat = chromatic[0][0] + rng.uniform(-0.015, 0.015), chromatic[0][1]
-        hues[1] = chromatic[1][0] if len(chromatic) > 1 else hues[1]
-    elif named:  # only black / white / grey: keep the random hue but mute it
-        sat = min(sat, named[0][1])
-    return Palette(
-        shades=_shades(hues[0], sat, mood),
-        accents=_accents(hues, sat, mood, rng),
-        background=rng.choice(_BACKGROUNDS),
-    )
+def words(prompt: str) -> list[str]:
+    return _WORD.findall(prompt.lower())
+
+
+def subject_for(prompt: str) -> str | None:
+    """The subject the prompt names, or None."""
+    return next((SUBJECT_WORDS[w] for w in words(prompt) if w in SUBJECT_WORDS), None)
+
+
+def colours_for(prompt: str) -> tuple[list[RGB], list[RGB]]:
+    """The colours the prompt gives the product, and those it gives the backdrop."""
+    found = words(prompt)
+    product: list[RGB] = []
+    backdrop: list[RGB] = []
+    for i, word in enumerate(found):
+        if word in COLOURS:
+            (backdrop if _names_surface(found[i + 1:i + 4]) else product).append(COLOURS[word])
+    return product, backdrop
+
+
+def _names_surface(following: list[str]) -> bool:
+    for word in following:
+        if word in SUBJECT_WORDS or word in SURFACE_NOUNS:
+            return word in SURFACE_NOUNS
+    return any(word in MATERIALS for word in following)
+
+
+def mix(a: RGB, b: RGB, t: float) -> RGB:
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
+            round(a[2] + (b[2] - a[2]) * t))
 
 
 def _hls(hue: float, lightness: float, saturation: float) -> RGB:
-    r, g, b = colorsys.hls_to_rgb(hue % 1.0, _clamp(lightness), _clamp(saturation))
+    r, g, b = colorsys.hls_to_rgb(hue % 1.0, min(1.0, max(0.0, lightness)),
+                                  min(1.0, max(0.0, saturation)))
     return round(r * 255), round(g * 255), round(b * 255)
 
 
-def _clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
-    return max(low, min(high, value))
+def _hue(colour: RGB) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(c / 255 for c in colour))
 
 
-def _shades(hue: float, sat: float, mood: str) -> tuple[RGB, RGB, RGB]:
-    centre = {"light": 0.80, "mid": 0.55, "dark": 0.19}[mood]
-    bg_sat = sat * {"light": 0.55, "mid": 0.75, "dark": 0.45}[mood]
-    return (
-        _hls(hue, centre - 0.16, bg_sat),
-        _hls(hue, centre, bg_sat),
-        _hls(hue + 0.02, centre + 0.14, bg_sat * 0.9),
+def product_colour(prompt: str) -> RGB:
+    """The product's colour: the first colour word, else one the prompt's hash picks."""
+    product, _ = colours_for(prompt)
+    if product:
+        return product[0]
+    rng = seeded_rng("colour", prompt)
+    return _hls(rng.random(), rng.uniform(0.38, 0.55), rng.uniform(0.45, 0.7))
+
+
+def _backdrop(body: RGB, style: str, mood: str | None) -> RGB:
+    hue, _, saturation = _hue(body)
+    level = {"light": 0.86, "dark": 0.16, None: None}[mood]
+    if style == "neutral":
+        return _hls(hue, level or 0.84, min(saturation, 0.12))
+    if style == "pastel":
+        return _hls(hue + 0.04, level or 0.8, 0.35)
+    if style == "complement":
+        return _hls(hue + 0.5, level or 0.68, 0.28)
+    return _hls(hue, level or 0.2, 0.2)
+
+
+def scene_for(prompt: str, seed: int) -> Scene:
+    """The product shot for (prompt, seed): the prompt decides what, the seed how it is set."""
+    found = words(prompt)
+    rng = seeded_rng("scene", prompt, str(seed))
+    subject = subject_for(prompt) or rng.choice(GENERIC_SUBJECTS)
+    product, named_backdrop = colours_for(prompt)
+    body = product_colour(prompt)
+    moods = [_MOODS[w] for w in found if w in _MOODS]
+    mood = moods[-1] if moods else None
+    accent = product[1] if len(product) > 1 else rng.choice(
+        (mix(body, (255, 255, 255), 0.7), mix(body, (0, 0, 0), 0.45), (236, 230, 218)))
+    trim = rng.choice(((34, 34, 38), (236, 234, 228), (186, 188, 192)))
+    materials = [MATERIALS[w] for i, w in enumerate(found)  # not the product's own material
+                 if w in MATERIALS and not any(x in SUBJECT_WORDS for x in found[i + 1:i + 3])]
+    wall = named_backdrop[0] if named_backdrop else _backdrop(body, rng.choice(_BACKDROPS), mood)
+    floor = named_backdrop[-1] if named_backdrop else (materials[0] if materials else wall)
+    wall = mix(wall, (255, 255, 255) if sum(wall) < 380 else (0, 0, 0), rng.uniform(0.0, 0.12))
+    return Scene(
+        subject=subject, body=body, accent=accent, trim=trim, wall=wall, floor=floor,
+        light=rng.choice((-1, 1)) * rng.uniform(0.4, 1.0), x=rng.uniform(0.36, 0.64),
+        scale=rng.uniform(0.4, 0.54), horizon=rng.uniform(0.54, 0.7),
+        podium=rng.random() < 0.45, glossy=rng.random() < 0.4, mirror=rng.random() < 0.5,
     )
 
 
-def _accents(hues: list[float], sat: float, mood: str, rng: random.Random) -> tuple[RGB, ...]:
-    base = {"light": 0.55, "mid": 0.62, "dark": 0.55}[mood]
-    colours = [_hls(h, base + rng.uniform(-0.12, 0.12), sat + 0.15) for h in hues]
-    colours.append(_hls(hues[0], 0.93 if mood != "light" else 0.30, sat * 0.3))
-    colours.append(_hls(hues[0], base + 0.15, sat + 0.1))  # the main hue comes up most often
-    return tuple(colours)
-
-
-def compose(palette: Palette, rng: random.Random) -> list[Shape]:
-    layout = rng.choice(_LAYOUTS)
-    builders = {
-        "podium": _podium,
-        "scatter": _scatter,
-        "cards": _cards,
-        "orbit": _orbit,
-        "bands": _bands,
-    }
-    return builders[layout](palette, rng)
-
-
-def _colour(palette: Palette, rng: random.Random, alpha: tuple[int, int] = (235, 255)) -> RGBA:
-    r, g, b = rng.choice(palette.accents)
-    return r, g, b, rng.randint(*alpha)
-
-
-def _random_shape(palette: Palette, rng: random.Random, x: float, y: float, size: float) -> Shape:
-    kind = rng.choice(("circle", "rect", "polygon", "ring", "circle", "rect"))
-    return Shape(
-        kind=kind,
-        x=x,
-        y=y,
-        size=size,
-        color=_colour(palette, rng),
-        aspect=rng.uniform(0.5, 1.6) if kind == "rect" else 1.0,
-        angle=rng.uniform(0, 360),
-        sides=rng.randint(3, 7),
-        shadow=kind != "ring",
-        highlight=kind == "circle" and rng.random() < 0.7,
-    )
-
-
-def _podium(palette: Palette, rng: random.Random) -> list[Shape]:
-    base_y = rng.uniform(0.72, 0.82)
-    x = rng.uniform(0.35, 0.65)
-    width = rng.uniform(0.22, 0.32)
-    shapes = [
-        Shape(
-            "circle",
-            rng.uniform(0.2, 0.8),
-            rng.uniform(0.2, 0.4),
-            rng.uniform(0.2, 0.35),
-            _colour(palette, rng, (120, 190)),
-            shadow=False,
-            backdrop=True,
-        ),
-        Shape("rect", x, base_y, width, _colour(palette, rng), aspect=0.35),
-    ]
-    hero = rng.uniform(0.1, 0.16)
-    kind = rng.choice(("circle", "polygon", "rect"))
-    shapes.append(
-        Shape(
-            kind,
-            x,
-            base_y - width * 0.35 - hero * 0.95,
-            hero,
-            _colour(palette, rng),
-            angle=rng.uniform(0, 90),
-            sides=rng.randint(3, 6),
-            highlight=True,
-        )
-    )
-    if rng.random() < 0.6:
-        side = x + rng.choice((-1, 1)) * (width + 0.08)
-        shapes.append(_random_shape(palette, rng, side, base_y + 0.05, rng.uniform(0.05, 0.09)))
-    return shapes
-
-
-def _scatter(palette: Palette, rng: random.Random) -> list[Shape]:
-    count = rng.randint(5, 9)
-    shapes = []
-    for _ in range(count):
-        x, y = rng.uniform(0.08, 0.92), rng.uniform(0.08, 0.85)
-        shapes.append(_random_shape(palette, rng, x, y, rng.uniform(0.05, 0.2)))
-    shapes.sort(key=lambda shape: -shape.size)
-    return shapes
-
-
-def _cards(palette: Palette, rng: random.Random) -> list[Shape]:
-    count = rng.randint(3, 5)
-    cx, cy = rng.uniform(0.35, 0.65), rng.uniform(0.4, 0.6)
-    spin = rng.uniform(0, 360)
-    shapes = []
-    for i in range(count):
-        angle = spin + i * rng.uniform(8, 25)
-        x, y = cx + rng.uniform(-0.12, 0.12), cy + rng.uniform(-0.12, 0.12)
-        shapes.append(
-            Shape(
-                "rect",
-                x,
-                y,
-                rng.uniform(0.18, 0.3),
-                _colour(palette, rng),
-                aspect=rng.uniform(0.55, 0.8),
-                angle=angle,
-            )
-        )
-    shapes.append(
-        Shape(
-            "circle",
-            cx + rng.uniform(-0.25, 0.25),
-            cy + rng.uniform(0.1, 0.3),
-            rng.uniform(0.05, 0.09),
-            _colour(palette, rng),
-            highlight=True,
-        )
-    )
-    return shapes
-
-
-def _orbit(palette: Palette, rng: random.Random) -> list[Shape]:
-    cx, cy = rng.uniform(0.3, 0.7), rng.uniform(0.35, 0.6)
-    radius = rng.uniform(0.25, 0.38)
-    shapes = [Shape("ring", cx, cy, radius, _colour(palette, rng, (150, 220)), shadow=False)]
-    start, count = rng.uniform(0, 2 * math.pi), rng.randint(3, 6)
-    for i in range(count):
-        theta = start + i * 2 * math.pi / count + rng.uniform(-0.3, 0.3)
-        x, y = cx + radius * math.cos(theta), cy + radius * math.sin(theta)
-        shapes.append(
-            Shape("circle", x, y, rng.uniform(0.03, 0.1), _colour(palette, rng), highlight=True)
-        )
-    shapes.append(
-        Shape("circle", cx, cy, rng.uniform(0.08, 0.16), _colour(palette, rng), highlight=True)
-    )
-    return shapes
-
-
-def _bands(palette: Palette, rng: random.Random) -> list[Shape]:
-    angle, count = rng.uniform(0, 180), rng.randint(2, 5)
-    normal_x, normal_y = -math.sin(math.radians(angle)), math.cos(math.radians(angle))
-    start, gap = rng.uniform(-0.35, 0.0), rng.uniform(0.1, 0.2)
-    shapes = []
-    for i in range(count):
-        shift = start + i * gap
-        shapes.append(
-            Shape(
-                "band",
-                0.5 + shift * normal_x,
-                0.5 + shift * normal_y,
-                rng.uniform(0.03, 0.1),
-                _colour(palette, rng, (110, 200)),
-                angle=angle,
-                shadow=False,
-                backdrop=True,
-            )
-        )
-    for _ in range(rng.randint(1, 3)):
-        x, y = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.75)
-        shapes.append(_random_shape(palette, rng, x, y, rng.uniform(0.07, 0.15)))
-    return shapes
-
-
-def outline(shape: Shape, size: tuple[int, int]) -> list[Point]:
-    width, height = size
-    unit = min(width, height)
-    cx, cy, radius = shape.x * width, shape.y * height, shape.size * unit
-    if shape.kind == "band":
-        return _rotated(cx, cy, 2 * (width + height), radius, 0.0, shape.angle)
-    if shape.kind == "rect":
-        return _rotated(cx, cy, radius * 2, radius * 2 * shape.aspect, radius * 0.25, shape.angle)
-    if shape.kind == "polygon":
-        return _regular(cx, cy, radius, shape.sides, shape.angle)
-    return _regular(cx, cy, radius, 96, 0.0)
-
-
-def _regular(cx: float, cy: float, radius: float, sides: int, angle: float) -> list[Point]:
-    start = math.radians(angle)
-    steps = [start + 2 * math.pi * i / sides for i in range(sides)]
-    return [(cx + radius * math.cos(t), cy + radius * math.sin(t)) for t in steps]
-
-
-def _rotated(cx: float, cy: float, w: float, h: float, corner: float, angle: float) -> list[Point]:
-    corner = min(corner, w / 2, h / 2)
-    points: list[Point] = []
-    centres = (
-        (w / 2 - corner, h / 2 - corner),
-        (-w / 2 + corner, h / 2 - corner),
-        (-w / 2 + corner, -h / 2 + corner),
-        (w / 2 - corner, -h / 2 + corner),
-    )
-    for quadrant, (qx, qy) in enumerate(centres):
-        for step in range(9 if corner else 1):
-            t = math.pi / 2 * (quadrant + step / 8)
-            points.append((qx + corner * math.cos(t), qy + corner * math.sin(t)))
-    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    return [(cx + x * cos - y * sin, cy + x * sin + y * cos) for x, y in points]
+def parse_hex(value: object) -> RGB | None:
+    """'#AABBCC' (a `colors` param) as RGB, or None."""
+    text = str(value).strip().lstrip("#")
+    if len(text) != 6:
+        return None
+    try:
+        return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+    except ValueError:
+        return None
