@@ -18,6 +18,7 @@ from api.base import (
     paginated,
     serializer_context,
 )
+from api.schema import PAGE_SIZE
 from assets.models import Asset
 from assets.serializers import AssetSerializer
 from assets.services import delete_asset, get_asset, promote_asset
@@ -31,7 +32,7 @@ class AssetViewSet(TenantViewSet):
     pagination_class = NewestFirst
 
     @extend_schema(responses=AssetSerializer(many=True),
-                   parameters=list_parameters(ASSET_FILTERS))
+                   parameters=[*list_parameters(ASSET_FILTERS), PAGE_SIZE])
     def list(self, request: Request) -> Response:
         assets = filtered(request, Asset.objects.for_tenant(request_tenant(request))
                           .defer("moderation"), ASSET_FILTERS)  # not part of the answer

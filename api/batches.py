@@ -34,23 +34,34 @@ from api.base import (
 )
 from api.jobs import STAGE_PARAMETER
 from api.parsers import JSONParser
-from api.schema import BinaryFileField, ErrorSerializer, binary_response, error_responses
+from api.schema import (
+    PAGE_SIZE,
+    BinaryFileField,
+    ErrorSerializer,
+    binary_response,
+    error_responses,
+)
 from api.serializers import JobErrorSerializer
 from assets import archives
 from assets.serializers import AssetSerializer
 from core.body_limits import body_too_large, limit_body, room_for
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
+from core.serializers import StrictFields
 from generation import batch_progress, batches
 from generation.batch_input import CSV_COLUMNS, csv_hint, csv_too_large
 from generation.models import Batch
 from generation.request_serializer import JobRequestSerializer
 
 OPTIONS = ("template", "model", "name")
-JSON_EXAMPLE = {"name": "spring catalog", "template": "studio-shot", "model": "nova-canvas",
+# The examples name what a tenant can have: the template `studio` (a prompt with a `{subject}`
+# slot; tests/api/test_schema_fuzz.py's tenant has one) and catalog models that take new jobs.
+JSON_EXAMPLE = {"name": "spring catalog", "template": "studio",
                 "items": [{"sku": "TEA-001", "slots": {"subject": "a cast-iron teapot"}},
                           {"sku": "TEA-002", "slots": {"subject": "a glass teapot"}, "n": 2,
                            "seed": 42}]}
-CSV_EXAMPLE = "sku,subject,n\nTEA-001,a cast-iron teapot,1\nTEA-002,a glass teapot,2\n"
+CSV_EXAMPLE = ("sku,prompt,model,n\n"
+               "TEA-001,a cast-iron teapot on white marble,stable-image-core,1\n"
+               "TEA-002,a glass teapot on white marble,stable-image-core,2\n")
 
 
 class CsvBodyParser(BaseParser):
@@ -93,30 +104,36 @@ class BatchItemSerializer(JobRequestSerializer):
         ref_name = "BatchItem"
 
 
-class BatchRequestSerializer(serializers.Serializer):
-    template = serializers.CharField(required=False, allow_null=True, max_length=100,
+class BatchRequestSerializer(StrictFields, serializers.Serializer):
+    """The JSON body (the view reads it with _options: an unknown field is refused, and a
+    blank `template` or `model` is none)."""
+
+    template = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                     max_length=100,
                                      help_text="A brand template (id or name) for every row "
                                                "that names none (null in a row: no template).")
-    model = serializers.CharField(required=False, allow_null=True, max_length=64,
-                                  help_text="The model of rows that name none.")
+    model = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                  max_length=64, help_text="The model of rows that name none.")
     name = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                  help_text="For you, e.g. `spring catalog`.")
-    items = BatchItemSerializer(many=True, help_text="The rows (1 to ATELIER_BATCH_MAX_ROWS, "
-                                                     "10,000 by default): POST /jobs fields "
-                                                     "plus `sku`.")
+    items = BatchItemSerializer(many=True, allow_empty=False,
+                                help_text="The rows (1 to ATELIER_BATCH_MAX_ROWS, 10,000 by "
+                                          "default): POST /jobs fields plus `sku`.")
 
     class Meta:
         ref_name = "BatchRequest"
 
 
-class BatchUploadSerializer(serializers.Serializer):
+class BatchUploadSerializer(StrictFields, serializers.Serializer):
+    """The multipart form (read with _options, as the JSON body)."""
+
     file = BinaryFileField(help_text=f"The CSV, UTF-8, with a header row: {', '.join(CSV_COLUMNS)}"
                                      " or the template's slot names.")
-    template = serializers.CharField(required=False, max_length=100,
+    template = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                      help_text="A brand template (id or name) for every row.")
-    model = serializers.CharField(required=False, max_length=64,
+    model = serializers.CharField(required=False, allow_blank=True, max_length=64,
                                   help_text="The model of rows that name none.")
-    name = serializers.CharField(required=False, max_length=200,
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                  help_text="Default: the file's name.")
 
     class Meta:
@@ -243,7 +260,8 @@ class BatchViewSet(TenantViewSet):
         return Response(batches.describe(batch), status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/v1/batches/{batch.pk}"})
 
-    @extend_schema(responses=BatchSerializer(many=True), parameters=list_parameters({}))
+    @extend_schema(responses=BatchSerializer(many=True),
+                   parameters=[*list_parameters({}), PAGE_SIZE])
     def list(self, request: Request) -> Response:
         paginator = ordered_paginator(request)
         found = filtered(request, Batch.objects.for_tenant(request_tenant(request)), {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,15 @@ from core.errors import Conflict, InvalidParameter
 from tenants.models import IdempotencyRecord, Tenant
 
 KEY_MAX_CHARS = 255
+# A key: 1 to KEY_MAX_CHARS printable characters, with no space at either end. A header value
+# reaches Django decoded as Latin-1 (PEP 3333), so these are the printable ones among
+# U+0020-U+00FF (str.isprintable: no control characters, no U+00A0, no U+00AD); HTTP drops the
+# spaces around a header value (and clients refuse to send them), so a key starting or ending
+# with one is refused whatever the transport. The same text is the header's `pattern` in the
+# OpenAPI schema (api/schema.py): one rule.
+_VISIBLE = "\\u0021-\\u007E\\u00A1-\\u00AC\\u00AE-\\u00FF"
+KEY_PATTERN = f"^[{_VISIBLE}](?:[ {_VISIBLE}]*[{_VISIBLE}])?$"
+_KEY = re.compile(KEY_PATTERN)
 REPLAYED_HEADER = "Idempotent-Replayed"
 _KEPT_HEADERS = ("Location",)
 
@@ -70,11 +80,16 @@ def _ttl() -> timedelta:
     return timedelta(hours=settings.ATELIER_IDEMPOTENCY_TTL_HOURS)
 
 
+def valid_key(key: str) -> bool:
+    """KEY_PATTERN and KEY_MAX_CHARS: what the schema's `Idempotency-Key` says, exactly."""
+    return len(key) <= KEY_MAX_CHARS and _KEY.fullmatch(key) is not None
+
+
 def begin(tenant: Tenant, key: str, print_: str) -> IdempotencyRecord | Replay:
     """Claim `key` for this request (the record to finish later), or the stored answer."""
-    if not key or len(key) > KEY_MAX_CHARS or not key.isprintable():
-        raise InvalidParameter(f"Idempotency-Key: 1 to {KEY_MAX_CHARS} printable characters",
-                               field="Idempotency-Key")
+    if not valid_key(key):
+        raise InvalidParameter(f"Idempotency-Key: 1 to {KEY_MAX_CHARS} printable characters, "
+                               "no space at either end", field="Idempotency-Key")
     records = IdempotencyRecord.objects.for_tenant(tenant)
     deadline = time.monotonic() + settings.ATELIER_IDEMPOTENCY_WAIT_SECONDS
     while True:

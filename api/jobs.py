@@ -20,7 +20,7 @@ from api.base import (
     paginated,
     serializer_context,
 )
-from api.schema import binary_response, error_responses
+from api.schema import PAGE_SIZE, binary_response, error_responses
 from api.serializers import EstimateSerializer, JobListSerializer, JobSerializer
 from assets import archives, exports
 from catalog.requests import STAGES
@@ -35,23 +35,27 @@ JOB_FILTERS = {"status": ("status", Job.Status.values), "model": ("model_key", N
                "template": ("template_id", None), "sku": ("sku", None)}
 
 
+# Upload ids of the inpaint example: `POST /uploads` answers with ids of this shape.
+EXAMPLE_IMAGE_ID = "3f2b6c1e-9d4a-4e7b-8c21-5a0f6e9d4b17"
+EXAMPLE_MASK_ID = "b81d0c57-2e6f-4a39-9f04-7c3e1a8d2f60"
 JOB_EXAMPLES = [
     OpenApiExample("four drafts", request_only=True, value={
-        "model": "nova-canvas", "prompt": "a red handbag on white marble", "n": 4,
-        "aspect_ratio": "4:5", "quality": "standard", "seed": 42}),
+        "model": "stable-image-core", "prompt": "a red handbag on white marble", "n": 4,
+        "aspect_ratio": "4:5", "style": "photographic", "seed": 42}),
     OpenApiExample("from a template", request_only=True, value={
         "template": "studio", "slots": {"subject": "leather tote"}, "n": 2}),
     OpenApiExample("inpaint an upload", request_only=True, value={
         "model": "stability-inpaint", "operation": "inpaint", "prompt": "a blue vase",
-        "images": ["<upload id>"], "mask": "<upload id>"}),
+        "images": [EXAMPLE_IMAGE_ID], "mask": EXAMPLE_MASK_ID}),
     OpenApiExample("estimate only", request_only=True, value={
-        "model": "stable-image-ultra", "prompt": "a lamp", "n": 2, "dry_run": True}),
+        "model": "sd3.5-large", "prompt": "a lamp", "n": 2, "stage": "final",
+        "dry_run": True}),
     OpenApiExample("accepted", response_only=True, status_codes=["202"], value={
         "id": "5f0c1c5e-8a43-4a43-9d3e-1f0f0f7f2b11", "status": "queued",
-        "model": "nova-canvas", "model_id": "amazon.nova-canvas-v1:0",
+        "model": "stable-image-core", "model_id": "stability.stable-image-core-v1:1",
         "operation": "text_to_image", "prompt": "a red handbag on white marble",
-        "negative_prompt": "", "n": 4, "seed": 42, "base_seed": 42, "size": "896x1152",
-        "width": 896, "height": 1152, "quality": "standard", "style": None, "params": {},
+        "negative_prompt": "", "n": 4, "seed": 42, "base_seed": 42, "size": "896x1088",
+        "width": 896, "height": 1088, "quality": None, "style": "photographic", "params": {},
         "stage": "draft", "template": None, "slots": {}, "batch": None, "sku": "",
         "estimated_cost_usd": "0.1600", "error": None, "withheld": [], "attempts": 0,
         "created_at": "2026-12-02T12:00:00Z", "started_at": None, "finished_at": None,
@@ -88,7 +92,7 @@ class JobViewSet(TenantViewSet):
                         headers={"Location": f"/api/v1/jobs/{job.pk}"})
 
     @extend_schema(responses=JobListSerializer(many=True),
-                   parameters=list_parameters(JOB_FILTERS))
+                   parameters=[*list_parameters(JOB_FILTERS), PAGE_SIZE])
     def list(self, request: Request) -> Response:
         jobs = filtered(request, Job.objects.for_tenant(request_tenant(request)), JOB_FILTERS)
         return paginated(request, jobs, JobListSerializer, self)

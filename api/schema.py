@@ -11,17 +11,26 @@ own docstrings are for us, not for partners). This module holds what every opera
   what only they answer (e.g. 402 quota exceeded) with `error_responses(...)`. A public
   operation (no key: no `security`) gets 400 and 429 only, and no Idempotency-Key;
 - the partner-facing name of every operation (`OPERATIONS`), applied by `describe_operations`;
-  a new endpoint without an entry fails tests/api/test_schema_sdk.py.
+  a new endpoint without an entry fails tests/api/test_schema_sdk.py;
+- what the request serializers that validate bodies (core.serializers.StrictFields) refuse:
+  unknown fields (`additionalProperties: false`) and blank text (`minLength: 1`), by
+  `StrictFieldsSchema`; list page sizes (`page_size_parameter`); the cursor pages' links as
+  OpenAPI 3.1 has them, with examples that are links (`describe_pages`).
 """
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any, NamedTuple
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
+
+from api.base import NewestFirst
+from api.idempotency import KEY_MAX_CHARS, KEY_PATTERN
 
 API_PREFIX = "/api/v1/"
 ERROR_COMPONENT = "Error"
@@ -48,10 +57,12 @@ IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Up to 255 printable characters. The same key and body within 24 hours "
-                   "replays the first answer (header `Idempotent-Replayed: true`); the same key "
-                   "with another body is a 409.",
-    "schema": {"type": "string", "maxLength": 255},
+    "description": f"1 to {KEY_MAX_CHARS} printable characters, no space at either end (e.g. "
+                   "a UUID). The same key and body within 24 hours replays the first answer "
+                   "(header `Idempotent-Replayed: true`); the same key with another body is a "
+                   "409.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_CHARS,
+               "pattern": KEY_PATTERN},
 }
 _METHODS = ("get", "put", "post", "patch", "delete")
 
@@ -60,6 +71,51 @@ _METHODS = ("get", "put", "post", "patch", "delete")
 class BinaryFileField(serializers.FileField):
     """A file in a multipart body: `format: binary`, so generated clients send it as a file
     (DRF's FileField is described as a URI, the shape of an answer)."""
+
+
+class StrictFieldsSchema(OpenApiSerializerExtension):
+    """A request body read by a StrictFields serializer (POST /jobs, each batch row, templates,
+    webhooks; the batch bodies' schema-only serializers are StrictFields too, as
+    api.batches._options refuses unknown fields): what it refuses, in the schema. An unknown
+    field is a 400 (`additionalProperties: false`), and so is blank text where the field does
+    not allow it (`minLength: 1`; DRF's CharField refuses "" and, trimming, spaces only), and
+    an empty list where the field does not allow one (`minItems: 1`). Answers are left open:
+    a client must not break on a field added to an answer."""
+
+    target_class = "core.serializers.StrictFields"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(self.target, direction,
+                                                             bypass_extensions=True)
+        if direction != "request":
+            return schema
+        schema["additionalProperties"] = False
+        properties = schema.get("properties", {})
+        for name, field in self.target.fields.items():
+            spec = properties.get(name)
+            if spec is None or field.read_only:
+                continue
+            if isinstance(field, serializers.ListField | serializers.ListSerializer):
+                if not field.allow_empty:
+                    spec["minItems"] = max(spec.get("minItems", 0), 1)
+                field, spec = field.child, spec.get("items", {})
+            if isinstance(field, serializers.CharField) and not field.allow_blank:
+                spec["minLength"] = max(spec.get("minLength", 0), 1)
+        return schema
+
+
+def page_size_parameter(paginator: Any) -> OpenApiParameter:
+    """`limit` of a list whose paginator (api.base.NewestFirst) refuses a page size below 1:
+    1 or more; above its maximum means the maximum (not refused, so no `maximum` here)."""
+    most, default = paginator.max_page_size, paginator.page_size
+    return OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1},
+        description=f"Page size: 1 or more (default {default}); above {most} means {most}.")
+
+
+# `limit` of the lists paged by api.base.NewestFirst (after list_parameters, which it replaces).
+PAGE_SIZE = page_size_parameter(NewestFirst)
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -269,6 +325,20 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "test_webhook", "webhooks", "Send a test event", None),
     ("post", "/api/v1/webhooks/{id}/rotate-secret"): Operation(
         "rotate_webhook_secret", "webhooks", "Rotate the signing secret", None),
+    # Marketplace presets and the compliance check (api/presets.py, docs/ecommerce.md).
+    ("get", "/api/v1/presets"): Operation(
+        "list_presets", "presets", "List marketplace presets",
+        "The built-in marketplace presets (Amazon main and secondary, Shopify, Etsy, eBay, "
+        "Google Merchant Center, tall apparel) and your own: size limits, aspect, background, "
+        "minimum fill, formats, colour space, transparency, and the page each number comes "
+        "from."),
+    ("post", "/api/v1/assets/{id}/check"): Operation(
+        "check_asset", "assets", "Check an image against a marketplace preset",
+        "Measure one of your images against `preset` and answer pass or fail per rule "
+        "(format, size, aspect, colour space, transparency, background purity, product fill, "
+        "text in the background) with the measured value, the limit and the fix that would "
+        "make it pass. Changes nothing. 409 for an image rejected by moderation. "
+        f"{_WRITE}"),
 }
 
 # Component descriptions for partners (a serializer's docstring is written for us).
@@ -302,4 +372,31 @@ def describe_operations(result: dict[str, Any], generator: Any, request: Any, pu
     for name, description in COMPONENTS.items():
         if name in schemas:
             schemas[name]["description"] = description
+    describe_pages(result)
     return result
+
+
+EXAMPLE_SERVER = "https://atelier.example.com"
+# A cursor as NewestFirst issues it (base64 of `p=<created_at>`), URL-encoded.
+EXAMPLE_CURSOR = "cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D"
+EXAMPLE_ID = "5f0c1c5e-8a43-4a43-9d3e-1f0f0f7f2b11"
+
+
+def describe_pages(result: dict[str, Any]) -> None:
+    """The cursor pages' `next` and `previous` (DRF's CursorPagination describes them in OAS
+    3.0 terms): `null` in the 3.1 way (`nullable` means nothing there), and an example link of
+    the list itself in place of DRF's (another API's, with a stray quote in it)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for path, operations in result.get("paths", {}).items():
+        answer = operations.get("get", {}).get("responses", {}).get("200", {})
+        ref = answer.get("content", {}).get("application/json", {}).get("schema", {}).get(
+            "$ref", "")
+        page = schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
+        for link in ("next", "previous"):
+            spec = page.get(link)
+            if spec is None or "example" not in spec:
+                continue
+            if spec.pop("nullable", False):
+                spec["type"] = [spec["type"], "null"]
+            listed = re.sub(r"\{[^}]*\}", EXAMPLE_ID, path)  # /webhooks/{id}/deliveries
+            spec["example"] = f"{EXAMPLE_SERVER}{listed}?cursor={EXAMPLE_CURSOR}"

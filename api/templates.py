@@ -18,13 +18,14 @@ from api.base import (
     list_parameters,
     paginated,
 )
+from api.schema import PAGE_SIZE
 from catalog.requests import OPERATIONS
 from core.serializers import StrictFields
 from generation import templates
 from generation.models import BrandTemplate
 
 EXAMPLE = {"name": "studio-shot", "prompt": "a {subject} on a {surface}, soft studio light",
-           "negative_prompt": "text, watermark", "model": "nova-canvas",
+           "negative_prompt": "text, watermark", "model": "stable-image-core",
            "aspect_ratio": "4:5", "slot_defaults": {"surface": "white marble"}}
 
 
@@ -74,7 +75,7 @@ class TemplateViewSet(TenantViewSet):
     pagination_class = NewestFirst  # the schema documents the list as a cursor page
 
     @extend_schema(responses=TemplateAnswerSerializer(many=True),
-                   parameters=list_parameters({}))
+                   parameters=[*list_parameters({}), PAGE_SIZE])
     def list(self, request: Request) -> Response:
         found = filtered(request, BrandTemplate.objects.for_tenant(request_tenant(request)), {})
         return paginated(request, found, TemplateSerializer, self)

@@ -24,6 +24,10 @@ from assets.uploads import body_hint, create_upload, max_request_bytes
 from core.body_limits import limit_body
 from core.errors import InvalidParameter
 
+# An 8x8 mask (a white square on black), a whole PNG: the example's `data`.
+EXAMPLE_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAAAAADhZOFXAAAAG0lEQVR42mNgQAeMDAz/"
+               "GRgYGBmYYCKYDEwAADRSAQiRgurpAAAAAElFTkSuQmCC")
+
 
 class UploadSerializer(serializers.Serializer):
     """What the view reads: either shape below (the schema documents them apart)."""
@@ -41,9 +45,12 @@ class UploadFileSerializer(serializers.Serializer):
 
 
 class UploadBase64Serializer(serializers.Serializer):
-    data = serializers.CharField(help_text="The image (PNG, JPEG or WebP) in base64, without a "  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.data
+    """UploadSerializer's JSON shape: neither field may be blank (DRF's CharField refuses "")."""
+
+    data = serializers.CharField(min_length=1,  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Serializer.data
+                                 help_text="The image (PNG, JPEG or WebP) in base64, without a "
                                            "`data:` prefix.")
-    filename = serializers.CharField(required=False, max_length=200,
+    filename = serializers.CharField(required=False, min_length=1, max_length=200,
                                      help_text="A name to keep with it, e.g. `mask.png`.")
 
     class Meta:
@@ -59,7 +66,7 @@ class UploadView(TenantAPIView):
                  "application/json": UploadBase64Serializer},
         responses={201: AssetSerializer},
         examples=[OpenApiExample("base64", request_only=True, media_type="application/json",
-                                 value={"data": "iVBORw0KGgo...", "filename": "mask.png"})])
+                                 value={"data": EXAMPLE_PNG, "filename": "mask.png"})])
     def post(self, request: Request) -> Response:
         tenant = request_tenant(request)
         # The body's shape first (an object; `file` a file, `data` a string): a JSON list or

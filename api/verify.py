@@ -14,8 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiRequest, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -24,10 +23,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from api.schema import error_responses
+from api.schema import BinaryFileField, error_responses
 from core.body_limits import limit_body, room_for
 from core.errors import InvalidParameter
-from provenance.verify import verify
+from provenance.verify import FORMATS, verify
 
 
 class VerifyRateThrottle(AnonRateThrottle):
@@ -54,6 +53,11 @@ def verify_body_limit(request: HttpRequest) -> int:
     return room_for(settings.ATELIER_UPLOAD_MAX_BYTES)
 
 
+# The formats provenance.verify reads, as media types: image/png, image/jpeg, image/webp and
+# image/avif.
+IMAGE_TYPES = tuple(f"image/{name}" for name in FORMATS.values())
+
+
 class ImageBodyParser(BaseParser):
     """A raw image body (`image/png`, `image/jpeg`, `image/webp`, `image/avif`): its bytes."""
 
@@ -68,7 +72,7 @@ class ImageBodyParser(BaseParser):
 # --- wire shapes -------------------------------------------------------------------------------
 
 class VerifyUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="the image: PNG, JPEG, WebP or AVIF")
+    file = BinaryFileField(help_text="The image: PNG, JPEG, WebP or AVIF.")
 
 
 class ModelSerializer(serializers.Serializer):
@@ -164,12 +168,17 @@ class VerifyView(APIView):
 
     @extend_schema(
         operation_id="verify_image",
-        request={"multipart/form-data": VerifyUploadSerializer,
-                 "image/*": OpenApiTypes.BINARY},
+        request={"multipart/form-data": OpenApiRequest(VerifyUploadSerializer, encoding={
+                     "file": {"contentType": ", ".join(IMAGE_TYPES)}}),
+                 "image/*": {"type": "string", "format": "binary",
+                             "description": "The image itself, with its own Content-Type: "
+                                            f"{', '.join(IMAGE_TYPES)}."}},
         responses={200: VerificationSerializer, **error_responses(413, 415)},
         auth=[],
         description="Did Atelier make this image, when, with which model, and has it been "
-                    "changed since? No API key; rate-limited per address.")
+                    "changed since? Send a PNG, JPEG, WebP or AVIF image as multipart `file` or "
+                    "as the body (`Content-Type: image/png`, …); any other format is a 400 "
+                    "(`invalid_image`). No API key; rate-limited per address.")
     @limit_body(verify_body_limit)
     def post(self, request: Request) -> Response:
         data: Any = request.data

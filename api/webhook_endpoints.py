@@ -8,7 +8,13 @@ event family), so that generated clients type them as they type answers."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, OpenApiWebhook, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    OpenApiWebhook,
+    extend_schema,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +23,7 @@ from rest_framework.response import Response
 from api import webhooks
 from api.authentication import request_tenant
 from api.base import (
+    ORDERINGS,
     NewestFirst,
     TenantViewSet,
     filtered,
@@ -26,6 +33,7 @@ from api.base import (
     shows_secret_once,
 )
 from api.batches import BatchSerializer
+from api.schema import PAGE_SIZE
 from api.serializers import JobSerializer
 from assets.serializers import AssetSerializer
 from core.serializers import StrictFields
@@ -109,7 +117,8 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 class WebhookViewSet(TenantViewSet):
     pagination_class = NewestFirst  # so the schema shows the lists' cursor envelope
 
-    @extend_schema(responses=WebhookEndpointSerializer(many=True), parameters=list_parameters({}))
+    @extend_schema(responses=WebhookEndpointSerializer(many=True),
+                   parameters=[*list_parameters({}), PAGE_SIZE])
     def list(self, request: Request) -> Response:
         found = filtered(request, WebhookEndpoint.objects.for_tenant(request_tenant(request)),
                          {})
@@ -145,7 +154,9 @@ class WebhookViewSet(TenantViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=WebhookDeliverySerializer(many=True),
-                   parameters=[id_parameter("webhook")],
+                   parameters=[id_parameter("webhook"), PAGE_SIZE,
+                               OpenApiParameter("ordering", str, enum=[*ORDERINGS],
+                                                description="newest first by default")],
                    description="The delivery log, newest first: every event sent to this "
                                "endpoint with each attempt's time, HTTP status or error.")
     @action(detail=True, methods=["get"])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from catalog.presets import Preset, PresetError, builtin_presets, parse_preset
 from tenants.scoping import TenantOwnedModel
 
 
@@ -100,3 +102,64 @@ class Rendition(TenantOwnedModel):
     @property
     def content_type(self) -> str:
         return f"image/{self.format}"
+
+
+class MarketplacePreset(TenantOwnedModel):
+    """A tenant's own marketplace preset: the fields of catalog/presets.yaml, validated by the
+    same parser (catalog.presets.parse_preset), so a tenant preset is refused exactly as a bad
+    file entry would be. Its key may not be a built-in preset's."""
+
+    api_name = "preset"
+
+    key = models.CharField(max_length=64, help_text="lower-case letters, digits and dashes")
+    name = models.CharField(max_length=100)
+    min_longest_side = models.PositiveIntegerField(null=True, blank=True)
+    min_shortest_side = models.PositiveIntegerField(null=True, blank=True)
+    max_longest_side = models.PositiveIntegerField(null=True, blank=True)
+    size = models.CharField(max_length=11, blank=True, help_text="WxH, e.g. 2000x2000")
+    aspect = models.CharField(max_length=16, blank=True, help_text="W:H, e.g. 1:1 or 1:1.44")
+    background = models.CharField(max_length=7, blank=True, help_text="#RRGGBB")
+    min_fill = models.FloatField(null=True, blank=True, help_text="0-1, on the longer axis")
+    formats = models.JSONField(default=list, help_text='e.g. ["jpeg", "png"]')
+    color_space = models.CharField(max_length=8, blank=True, help_text='"srgb" or empty')
+    alpha = models.BooleanField(default=False)
+    text = models.BooleanField(default=True, help_text="text and marks allowed in the "
+                                                       "background")
+    shadow = models.CharField(max_length=8, default="none")
+    source = models.CharField(max_length=500, default="unsourced")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"],
+                                               name="preset_unique_key_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def fields(self) -> dict[str, object]:
+        """The preset as the presets file spells it (empty fields left out)."""
+        values: dict[str, object] = {
+            "key": self.key, "name": self.name, "formats": self.formats,
+            "alpha": self.alpha, "text": self.text, "shadow": self.shadow,
+            "source": self.source}
+        for field in ("min_longest_side", "min_shortest_side", "max_longest_side", "size",
+                      "aspect", "background", "min_fill", "color_space"):
+            value = getattr(self, field)
+            if value not in (None, ""):
+                values[field] = value
+        return values
+
+    def as_preset(self) -> Preset:
+        """The validated preset (PresetError naming the field if it is not valid)."""
+        return parse_preset(self.fields(), where=f"presets[{self.key}]", builtin=False)
+
+    def clean(self) -> None:
+        try:
+            self.as_preset()
+        except PresetError as exc:
+            raise ValidationError({exc.field if exc.field in {
+                f.name for f in self._meta.fields} else NON_FIELD_ERRORS: exc.message}) from exc
+        if self.key in builtin_presets():
+            raise ValidationError({"key": f"presets[{self.key}].key: a built-in preset's key; "
+                                          "choose another"})

@@ -17,6 +17,7 @@ from api.assets import AssetViewSet
 from api.base import api_not_found
 from api.batches import BatchViewSet
 from api.jobs import JobViewSet, ModelCatalogView
+from api.presets import AssetCheckView, PresetListView
 from api.templates import TemplateViewSet
 from api.uploads import UploadView
 from api.usage import UsageView
@@ -51,6 +52,8 @@ api_v1 = [
     path("uploads", UploadView.as_view(), name="uploads"),
     path("usage", UsageView.as_view(), name="usage"),
     path("verify", VerifyView.as_view(), name="api-verify"),  # public: no key (api/verify.py)
+    path("presets", PresetListView.as_view(), name="presets"),
+    path("assets/<str:id>/check", AssetCheckView.as_view(), name="asset-check"),
     *router.urls,
 ]
 

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an image against a marketplace preset
+         * @description Measure one of your images against `preset` and answer pass or fail per rule (format, size, aspect, colour space, transparency, background purity, product fill, text in the background) with the measured value, the limit and the fix that would make it pass. Changes nothing. 409 for an image rejected by moderation. Needs a key with the `write` scope.
+         */
+        post: operations["check_asset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets/{id}": {
         parameters: {
             query?: never;
@@ -296,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List marketplace presets
+         * @description The built-in marketplace presets (Amazon main and secondary, Shopify, Etsy, eBay, Google Merchant Center, tall apparel) and your own: size limits, aspect, background, minimum fill, formats, colour space, transparency, and the page each number comes from.
+         */
+        get: operations["list_presets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -399,7 +439,7 @@ export interface paths {
         put?: never;
         /**
          * Verify an image
-         * @description Did Atelier make this image, when, with which model, and has it been changed since? No API key; rate-limited per address.
+         * @description Did Atelier make this image, when, with which model, and has it been changed since? Send a PNG, JPEG, WebP or AVIF image as multipart `file` or as the body (`Content-Type: image/png`, …); any other format is a 400 (`invalid_image`). No API key; rate-limited per address.
          */
         post: operations["verify_image"];
         delete?: never;
@@ -996,6 +1036,10 @@ export interface components {
             /** @description The row's product id, unique in the batch; its results' key. */
             sku: string;
         };
+        /**
+         * @description The JSON body (the view reads it with _options: an unknown field is refused, and a
+         *     blank `template` or `model` is none).
+         */
         BatchRequest: {
             /** @description A brand template (id or name) for every row that names none (null in a row: no template). */
             template?: string | null;
@@ -1040,6 +1084,7 @@ export interface components {
          * @enum {string}
          */
         BatchStatusEnum: "queued" | "running" | "completed" | "canceled";
+        /** @description The multipart form (read with _options, as the JSON body). */
         BatchUpload: {
             /**
              * Format: binary
@@ -1077,6 +1122,12 @@ export interface components {
         Change: {
             code: components["schemas"]["CodeEnum"];
             message: string;
+        };
+        Check: {
+            preset: string;
+            /** @description Every rule passed. */
+            passed: boolean;
+            rules: components["schemas"]["Rule"][];
         };
         /**
          * @description * `credentials_removed` - credentials_removed
@@ -1174,6 +1225,24 @@ export interface components {
          * @enum {string}
          */
         EvidenceEnum: "content_credentials" | "watermark" | "exact_copy";
+        /**
+         * @description * `convert` - convert
+         *     * `flatten` - flatten
+         *     * `re-pad` - re-pad
+         *     * `resize` - resize
+         * @enum {string}
+         */
+        FixEnum: "convert" | "flatten" | "re-pad" | "resize";
+        /**
+         * @description * `jpeg` - jpeg
+         *     * `png` - png
+         *     * `tiff` - tiff
+         *     * `gif` - gif
+         *     * `webp` - webp
+         *     * `bmp` - bmp
+         * @enum {string}
+         */
+        FormatsEnum: "jpeg" | "png" | "tiff" | "gif" | "webp" | "bmp";
         Ingredient: {
             title: string | null;
             /** @description parentOf, componentOf or inputTo */
@@ -1492,6 +1561,7 @@ export interface components {
          * @enum {string}
          */
         ModerationStatusEnum: "approved" | "pending_review" | "rejected";
+        NullEnum: null;
         /**
          * @description * `text_to_image` - text_to_image
          *     * `image_to_image` - image_to_image
@@ -1516,12 +1586,12 @@ export interface components {
         PaginatedAssetList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @example https://atelier.example.com/api/v1/assets?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @example https://atelier.example.com/api/v1/assets?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             previous?: string | null;
             results: components["schemas"]["Asset"][];
@@ -1529,12 +1599,12 @@ export interface components {
         PaginatedBatchList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @example https://atelier.example.com/api/v1/batches?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @example https://atelier.example.com/api/v1/batches?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             previous?: string | null;
             results: components["schemas"]["Batch"][];
@@ -1542,12 +1612,12 @@ export interface components {
         PaginatedJobListList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @example https://atelier.example.com/api/v1/jobs?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @example https://atelier.example.com/api/v1/jobs?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             previous?: string | null;
             results: components["schemas"]["JobList"][];
@@ -1555,12 +1625,12 @@ export interface components {
         PaginatedTemplateList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @example https://atelier.example.com/api/v1/templates?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @example https://atelier.example.com/api/v1/templates?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             previous?: string | null;
             results: components["schemas"]["Template"][];
@@ -1568,12 +1638,12 @@ export interface components {
         PaginatedWebhookDeliveryList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @example https://atelier.example.com/api/v1/webhooks/5f0c1c5e-8a43-4a43-9d3e-1f0f0f7f2b11/deliveries?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @example https://atelier.example.com/api/v1/webhooks/5f0c1c5e-8a43-4a43-9d3e-1f0f0f7f2b11/deliveries?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             previous?: string | null;
             results: components["schemas"]["WebhookDelivery"][];
@@ -1581,12 +1651,12 @@ export interface components {
         PaginatedWebhookEndpointList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @example https://atelier.example.com/api/v1/webhooks?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @example https://atelier.example.com/api/v1/webhooks?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
              */
             previous?: string | null;
             results: components["schemas"]["WebhookEndpoint"][];
@@ -1660,6 +1730,52 @@ export interface components {
              */
             endpoint: string;
         };
+        Preset: {
+            /** @description What `?preset=` takes, e.g. `amazon-main`. */
+            key: string;
+            name: string;
+            /** @description Shipped with Atelier (false: your own). */
+            builtin: boolean;
+            /** @description px; null: no minimum */
+            min_longest_side: number | null;
+            /** @description px */
+            min_shortest_side: number | null;
+            /** @description px */
+            max_longest_side: number | null;
+            /** @description `WxH`: the canvas the fixes produce (the recommended size). */
+            size: string | null;
+            /** @description `W:H`, e.g. `1:1`; null: any. */
+            aspect: string | null;
+            /** @description `#RRGGBB` required exactly; null: any. */
+            background: string | null;
+            /**
+             * Format: double
+             * @description 0-1: the product's extent on the frame's longer axis.
+             */
+            min_fill: number | null;
+            formats: components["schemas"]["FormatsEnum"][];
+            /** @description `srgb`, or null: any. */
+            color_space: string | null;
+            /** @description Transparency allowed. */
+            alpha: boolean;
+            /** @description Text, logos and marks allowed in the background. */
+            text: boolean;
+            /**
+             * @description What a composition adds by default.
+             *
+             *     * `none` - none
+             *     * `soft` - soft
+             *     * `natural` - natural
+             */
+            shadow: components["schemas"]["ShadowEnum"];
+            /** @description The marketplace's page the numbers come from. */
+            source: string;
+            /** @description Fields whose value is Atelier's default, not stated by the source. */
+            unsourced: string[];
+        };
+        PresetList: {
+            presets: components["schemas"]["Preset"][];
+        };
         Publisher: {
             name: string;
         };
@@ -1686,6 +1802,43 @@ export interface components {
             /** @description Names the column and the limit. */
             message: string;
         };
+        Rule: {
+            rule: components["schemas"]["RuleEnum"];
+            passed: boolean;
+            /** @description What the image has: px, a share from 0 to 1, or a name (format, colour space). */
+            measured: number | string;
+            /** @description The preset's limit, for people. */
+            limit: string;
+            /**
+             * @description For a failed rule, the fix that makes it pass; null when it passed or has none.
+             *
+             *     * `convert` - convert
+             *     * `flatten` - flatten
+             *     * `re-pad` - re-pad
+             *     * `resize` - resize
+             */
+            fix: components["schemas"]["FixEnum"] | components["schemas"]["NullEnum"];
+        };
+        /**
+         * @description * `format` - format
+         *     * `longest_side` - longest_side
+         *     * `shortest_side` - shortest_side
+         *     * `aspect` - aspect
+         *     * `color_space` - color_space
+         *     * `alpha` - alpha
+         *     * `background` - background
+         *     * `fill` - fill
+         *     * `text` - text
+         * @enum {string}
+         */
+        RuleEnum: "format" | "longest_side" | "shortest_side" | "aspect" | "color_space" | "alpha" | "background" | "fill" | "text";
+        /**
+         * @description * `none` - none
+         *     * `soft` - soft
+         *     * `natural` - natural
+         * @enum {string}
+         */
+        ShadowEnum: "none" | "soft" | "natural";
         /**
          * @description * `json` - json
          *     * `csv` - csv
@@ -1768,6 +1921,7 @@ export interface components {
             /** @description values used when a job leaves a slot out */
             slot_defaults?: unknown;
         };
+        /** @description UploadSerializer's JSON shape: neither field may be blank (DRF's CharField refuses ""). */
         UploadBase64: {
             /** @description The image (PNG, JPEG or WebP) in base64, without a `data:` prefix. */
             data: string;
@@ -1836,8 +1990,8 @@ export interface components {
         };
         VerifyUpload: {
             /**
-             * Format: uri
-             * @description the image: PNG, JPEG, WebP or AVIF
+             * Format: binary
+             * @description The image: PNG, JPEG, WebP or AVIF.
              */
             file: string;
         };
@@ -1980,7 +2134,7 @@ export interface operations {
                 cursor?: string;
                 job?: string;
                 kind?: "generated" | "upload";
-                /** @description page size, at most 200 */
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
                 limit?: number;
                 model?: string;
                 moderation_status?: "approved" | "pending_review" | "rejected";
@@ -2039,6 +2193,88 @@ export interface operations {
                 };
             };
             /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    check_asset: {
+        parameters: {
+            query: {
+                /** @description The preset's key (GET /api/v1/presets), e.g. `amazon-main`. */
+                preset: string;
+            };
+            header?: {
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the asset's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Check"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2213,7 +2449,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2297,7 +2533,7 @@ export interface operations {
                 created_before?: string;
                 /** @description from a previous page's next link */
                 cursor?: string;
-                /** @description page size, at most 200 */
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
                 limit?: number;
                 /** @description newest first by default */
                 ordering?: "-created_at" | "created_at";
@@ -2383,7 +2619,7 @@ export interface operations {
                 template?: string;
             };
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2657,7 +2893,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2823,7 +3059,7 @@ export interface operations {
                 created_before?: string;
                 /** @description from a previous page's next link */
                 cursor?: string;
-                /** @description page size, at most 200 */
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
                 limit?: number;
                 model?: string;
                 /** @description newest first by default */
@@ -2907,7 +3143,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3198,7 +3434,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3423,6 +3659,79 @@ export interface operations {
             };
         };
     };
+    list_presets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetList"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_templates: {
         parameters: {
             query?: {
@@ -3432,7 +3741,7 @@ export interface operations {
                 created_before?: string;
                 /** @description from a previous page's next link */
                 cursor?: string;
-                /** @description page size, at most 200 */
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
                 limit?: number;
                 /** @description newest first by default */
                 ordering?: "-created_at" | "created_at";
@@ -3511,7 +3820,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3858,7 +4167,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4098,7 +4407,7 @@ export interface operations {
                 created_before?: string;
                 /** @description from a previous page's next link */
                 cursor?: string;
-                /** @description page size, at most 200 */
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
                 limit?: number;
                 /** @description newest first by default */
                 ordering?: "-created_at" | "created_at";
@@ -4177,7 +4486,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4427,8 +4736,10 @@ export interface operations {
             query?: {
                 /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description Number of results to return per page. */
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
                 limit?: number;
+                /** @description newest first by default */
+                ordering?: "-created_at" | "created_at";
             };
             header?: never;
             path: {
@@ -4507,7 +4818,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4609,7 +4920,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Up to 255 printable characters. The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {

@@ -39,7 +39,8 @@ from tests.conftest import IN_CI
 from tests.helpers import png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = ["docs/api.md", "docs/batches.md", "docs/webhooks.md", "README.md"]
+DOCUMENTS = ["docs/api.md", "docs/batches.md", "docs/webhooks.md", "docs/ecommerce.md",
+             "README.md"]
 # The documents whose examples wait for a job to finish: their jobs run (in-process worker);
 # elsewhere jobs are accepted and stay queued.
 WAITS_FOR_JOBS = {"docs/api.md"}

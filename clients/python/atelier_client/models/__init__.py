@@ -24,6 +24,7 @@ from .catalog_model import CatalogModel
 from .catalog_model_operations import CatalogModelOperations
 from .catalog_model_params import CatalogModelParams
 from .change import Change
+from .check import Check
 from .code_enum import CodeEnum
 from .credentials import Credentials
 from .download_batch_archive_stage import DownloadBatchArchiveStage
@@ -33,6 +34,8 @@ from .error_images_by_stage import ErrorImagesByStage
 from .estimate import Estimate
 from .estimate_params import EstimateParams
 from .evidence_enum import EvidenceEnum
+from .fix_enum import FixEnum
+from .formats_enum import FormatsEnum
 from .ingredient import Ingredient
 from .job import Job
 from .job_error import JobError
@@ -57,6 +60,7 @@ from .list_jobs_ordering import ListJobsOrdering
 from .list_jobs_stage import ListJobsStage
 from .list_jobs_status import ListJobsStatus
 from .list_templates_ordering import ListTemplatesOrdering
+from .list_webhook_deliveries_ordering import ListWebhookDeliveriesOrdering
 from .list_webhooks_ordering import ListWebhooksOrdering
 from .manifest import Manifest
 from .model import Model
@@ -81,9 +85,14 @@ from .patched_template_request import PatchedTemplateRequest
 from .ping_event import PingEvent
 from .ping_event_data import PingEventData
 from .ping_event_type import PingEventType
+from .preset import Preset
+from .preset_list import PresetList
 from .publisher import Publisher
 from .rendition import Rendition
 from .row_error import RowError
+from .rule import Rule
+from .rule_enum import RuleEnum
+from .shadow_enum import ShadowEnum
 from .source_enum import SourceEnum
 from .state_enum import StateEnum
 from .template import Template
@@ -130,6 +139,7 @@ __all__ = (
     "CatalogModelOperations",
     "CatalogModelParams",
     "Change",
+    "Check",
     "CodeEnum",
     "Credentials",
     "DownloadBatchArchiveStage",
@@ -139,6 +149,8 @@ __all__ = (
     "Estimate",
     "EstimateParams",
     "EvidenceEnum",
+    "FixEnum",
+    "FormatsEnum",
     "Ingredient",
     "Job",
     "JobError",
@@ -163,6 +175,7 @@ __all__ = (
     "ListJobsStage",
     "ListJobsStatus",
     "ListTemplatesOrdering",
+    "ListWebhookDeliveriesOrdering",
     "ListWebhooksOrdering",
     "Manifest",
     "Model",
@@ -187,9 +200,14 @@ __all__ = (
     "PingEvent",
     "PingEventData",
     "PingEventType",
+    "Preset",
+    "PresetList",
     "Publisher",
     "Rendition",
     "RowError",
+    "Rule",
+    "RuleEnum",
+    "ShadowEnum",
     "SourceEnum",
     "StateEnum",
     "Template",

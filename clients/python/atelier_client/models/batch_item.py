@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.job_stage_enum import JobStageEnum
 from ..types import UNSET, Unset
@@ -66,7 +65,6 @@ class BatchItem:
     stage: JobStageEnum | Unset = UNSET
     template: None | str | Unset = UNSET
     slots: BatchItemSlots | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         sku = self.sku
@@ -146,7 +144,7 @@ class BatchItem:
             slots = self.slots.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "sku": sku,
@@ -323,21 +321,4 @@ class BatchItem:
             slots=slots,
         )
 
-        batch_item.additional_properties = d
         return batch_item
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

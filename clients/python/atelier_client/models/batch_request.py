@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,21 +16,22 @@ T = TypeVar("T", bound="BatchRequest")
 
 @_attrs_define
 class BatchRequest:
-    """
-    Attributes:
-        items (list[BatchItem]): The rows (1 to ATELIER_BATCH_MAX_ROWS, 10,000 by default): POST /jobs fields plus
-            `sku`.
-        template (None | str | Unset): A brand template (id or name) for every row that names none (null in a row: no
-            template).
-        model (None | str | Unset): The model of rows that name none.
-        name (str | Unset): For you, e.g. `spring catalog`.
+    """The JSON body (the view reads it with _options: an unknown field is refused, and a
+    blank `template` or `model` is none).
+
+        Attributes:
+            items (list[BatchItem]): The rows (1 to ATELIER_BATCH_MAX_ROWS, 10,000 by default): POST /jobs fields plus
+                `sku`.
+            template (None | str | Unset): A brand template (id or name) for every row that names none (null in a row: no
+                template).
+            model (None | str | Unset): The model of rows that name none.
+            name (str | Unset): For you, e.g. `spring catalog`.
     """
 
     items: list[BatchItem]
     template: None | str | Unset = UNSET
     model: None | str | Unset = UNSET
     name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         items = []
@@ -54,7 +54,7 @@ class BatchRequest:
         name = self.name
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "items": items,
@@ -108,21 +108,4 @@ class BatchRequest:
             name=name,
         )
 
-        batch_request.additional_properties = d
         return batch_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -5,7 +5,6 @@ from io import BytesIO
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from .. import types
 from ..types import UNSET, File, Unset
@@ -15,7 +14,8 @@ T = TypeVar("T", bound="BatchUpload")
 
 @_attrs_define
 class BatchUpload:
-    """
+    """The multipart form (read with _options, as the JSON body).
+
     Attributes:
         file (File): The CSV, UTF-8, with a header row: sku, prompt, model, operation, seed, n, negative_prompt,
             aspect_ratio, size, image, quality, style, stage or the template's slot names.
@@ -28,7 +28,6 @@ class BatchUpload:
     template: str | Unset = UNSET
     model: str | Unset = UNSET
     name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         file = self.file.to_tuple()
@@ -40,7 +39,7 @@ class BatchUpload:
         name = self.name
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "file": file,
@@ -69,9 +68,6 @@ class BatchUpload:
         if not isinstance(self.name, Unset):
             files.append(("name", (None, str(self.name).encode(), "text/plain")))
 
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
         return files
 
     @classmethod
@@ -92,21 +88,4 @@ class BatchUpload:
             name=name,
         )
 
-        batch_upload.additional_properties = d
         return batch_upload
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.job_stage_enum import JobStageEnum
 from ..types import UNSET, Unset
@@ -66,7 +65,6 @@ class JobRequest:
     template: None | str | Unset = UNSET
     slots: JobRequestSlots | Unset = UNSET
     dry_run: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         model = self.model
@@ -146,7 +144,7 @@ class JobRequest:
         dry_run = self.dry_run
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if model is not UNSET:
             field_dict["model"] = model
@@ -321,21 +319,4 @@ class JobRequest:
             dry_run=dry_run,
         )
 
-        job_request.additional_properties = d
         return job_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

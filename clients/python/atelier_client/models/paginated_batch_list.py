@@ -20,8 +20,10 @@ class PaginatedBatchList:
     """
     Attributes:
         results (list[Batch]):
-        next_ (None | str | Unset):  Example: http://api.example.org/accounts/?cursor=cD00ODY%3D".
-        previous (None | str | Unset):  Example: http://api.example.org/accounts/?cursor=cj0xJnA9NDg3.
+        next_ (None | str | Unset):  Example:
+            https://atelier.example.com/api/v1/batches?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D.
+        previous (None | str | Unset):  Example:
+            https://atelier.example.com/api/v1/batches?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D.
     """
 
     results: list[Batch]

@@ -20,8 +20,10 @@ class PaginatedWebhookDeliveryList:
     """
     Attributes:
         results (list[WebhookDelivery]):
-        next_ (None | str | Unset):  Example: http://api.example.org/accounts/?cursor=cD00ODY%3D".
-        previous (None | str | Unset):  Example: http://api.example.org/accounts/?cursor=cj0xJnA9NDg3.
+        next_ (None | str | Unset):  Example: https://atelier.example.com/api/v1/webhooks/5f0c1c5e-8a43-4a43-9d3e-
+            1f0f0f7f2b11/deliveries?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D.
+        previous (None | str | Unset):  Example: https://atelier.example.com/api/v1/webhooks/5f0c1c5e-8a43-4a43-9d3e-
+            1f0f0f7f2b11/deliveries?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D.
     """
 
     results: list[WebhookDelivery]

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.operation_enum import OperationEnum
 from ..types import UNSET, Unset
@@ -59,7 +58,6 @@ class PatchedTemplateRequest:
     style: str | Unset = UNSET
     params: Any | Unset = UNSET
     slot_defaults: Any | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -89,7 +87,7 @@ class PatchedTemplateRequest:
         slot_defaults = self.slot_defaults
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if name is not UNSET:
             field_dict["name"] = name
@@ -165,21 +163,4 @@ class PatchedTemplateRequest:
             slot_defaults=slot_defaults,
         )
 
-        patched_template_request.additional_properties = d
         return patched_template_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="UploadBase64")
 
 @_attrs_define
 class UploadBase64:
-    """
+    """UploadSerializer's JSON shape: neither field may be blank (DRF's CharField refuses "").
+
     Attributes:
         data (str): The image (PNG, JPEG or WebP) in base64, without a `data:` prefix.
         filename (str | Unset): A name to keep with it, e.g. `mask.png`.

@@ -149,8 +149,10 @@ def sync_detailed(
         name (str | Unset):
         template (str | Unset):
         idempotency_key (str | Unset):
-        body (BatchRequest | Unset):
-        body (BatchUpload | Unset):
+        body (BatchRequest | Unset): The JSON body (the view reads it with _options: an unknown
+            field is refused, and a
+            blank `template` or `model` is none).
+        body (BatchUpload | Unset): The multipart form (read with _options, as the JSON body).
         body (File | Unset):
 
     Raises:
@@ -195,8 +197,10 @@ def sync(
         name (str | Unset):
         template (str | Unset):
         idempotency_key (str | Unset):
-        body (BatchRequest | Unset):
-        body (BatchUpload | Unset):
+        body (BatchRequest | Unset): The JSON body (the view reads it with _options: an unknown
+            field is refused, and a
+            blank `template` or `model` is none).
+        body (BatchUpload | Unset): The multipart form (read with _options, as the JSON body).
         body (File | Unset):
 
     Raises:
@@ -236,8 +240,10 @@ async def asyncio_detailed(
         name (str | Unset):
         template (str | Unset):
         idempotency_key (str | Unset):
-        body (BatchRequest | Unset):
-        body (BatchUpload | Unset):
+        body (BatchRequest | Unset): The JSON body (the view reads it with _options: an unknown
+            field is refused, and a
+            blank `template` or `model` is none).
+        body (BatchUpload | Unset): The multipart form (read with _options, as the JSON body).
         body (File | Unset):
 
     Raises:
@@ -280,8 +286,10 @@ async def asyncio(
         name (str | Unset):
         template (str | Unset):
         idempotency_key (str | Unset):
-        body (BatchRequest | Unset):
-        body (BatchUpload | Unset):
+        body (BatchRequest | Unset): The JSON body (the view reads it with _options: an unknown
+            field is refused, and a
+            blank `template` or `model` is none).
+        body (BatchUpload | Unset): The multipart form (read with _options, as the JSON body).
         body (File | Unset):
 
     Raises:

@@ -115,7 +115,8 @@ def sync_detailed(
     Args:
         idempotency_key (str | Unset):
         body (UploadFile):
-        body (UploadBase64):
+        body (UploadBase64): UploadSerializer's JSON shape: neither field may be blank (DRF's
+            CharField refuses "").
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,7 +153,8 @@ def sync(
     Args:
         idempotency_key (str | Unset):
         body (UploadFile):
-        body (UploadBase64):
+        body (UploadBase64): UploadSerializer's JSON shape: neither field may be blank (DRF's
+            CharField refuses "").
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,7 +186,8 @@ async def asyncio_detailed(
     Args:
         idempotency_key (str | Unset):
         body (UploadFile):
-        body (UploadBase64):
+        body (UploadBase64): UploadSerializer's JSON shape: neither field may be blank (DRF's
+            CharField refuses "").
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,7 +222,8 @@ async def asyncio(
     Args:
         idempotency_key (str | Unset):
         body (UploadFile):
-        body (UploadBase64):
+        body (UploadBase64): UploadSerializer's JSON shape: neither field may be blank (DRF's
+            CharField refuses "").
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

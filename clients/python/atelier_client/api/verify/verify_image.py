@@ -86,12 +86,14 @@ def sync_detailed(
 ) -> Response[Error | Verification]:
     """Verify an image
 
-     Did Atelier make this image, when, with which model, and has it been changed since? No API key;
-    rate-limited per address.
+     Did Atelier make this image, when, with which model, and has it been changed since? Send a PNG,
+    JPEG, WebP or AVIF image as multipart `file` or as the body (`Content-Type: image/png`, …); any
+    other format is a 400 (`invalid_image`). No API key; rate-limited per address.
 
     Args:
         body (VerifyUpload | Unset):
-        body (File | Unset):
+        body (File | Unset): The image itself, with its own Content-Type: image/png, image/jpeg,
+            image/webp, image/avif.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,12 +121,14 @@ def sync(
 ) -> Error | Verification | None:
     """Verify an image
 
-     Did Atelier make this image, when, with which model, and has it been changed since? No API key;
-    rate-limited per address.
+     Did Atelier make this image, when, with which model, and has it been changed since? Send a PNG,
+    JPEG, WebP or AVIF image as multipart `file` or as the body (`Content-Type: image/png`, …); any
+    other format is a 400 (`invalid_image`). No API key; rate-limited per address.
 
     Args:
         body (VerifyUpload | Unset):
-        body (File | Unset):
+        body (File | Unset): The image itself, with its own Content-Type: image/png, image/jpeg,
+            image/webp, image/avif.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,12 +151,14 @@ async def asyncio_detailed(
 ) -> Response[Error | Verification]:
     """Verify an image
 
-     Did Atelier make this image, when, with which model, and has it been changed since? No API key;
-    rate-limited per address.
+     Did Atelier make this image, when, with which model, and has it been changed since? Send a PNG,
+    JPEG, WebP or AVIF image as multipart `file` or as the body (`Content-Type: image/png`, …); any
+    other format is a 400 (`invalid_image`). No API key; rate-limited per address.
 
     Args:
         body (VerifyUpload | Unset):
-        body (File | Unset):
+        body (File | Unset): The image itself, with its own Content-Type: image/png, image/jpeg,
+            image/webp, image/avif.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,12 +184,14 @@ async def asyncio(
 ) -> Error | Verification | None:
     """Verify an image
 
-     Did Atelier make this image, when, with which model, and has it been changed since? No API key;
-    rate-limited per address.
+     Did Atelier make this image, when, with which model, and has it been changed since? Send a PNG,
+    JPEG, WebP or AVIF image as multipart `file` or as the body (`Content-Type: image/png`, …); any
+    other format is a 400 (`invalid_image`). No API key; rate-limited per address.
 
     Args:
         body (VerifyUpload | Unset):
-        body (File | Unset):
+        body (File | Unset): The image itself, with its own Content-Type: image/png, image/jpeg,
+            image/webp, image/avif.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

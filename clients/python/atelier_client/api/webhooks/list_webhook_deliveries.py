@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.list_webhook_deliveries_ordering import ListWebhookDeliveriesOrdering
 from ...models.paginated_webhook_delivery_list import PaginatedWebhookDeliveryList
 from ...types import UNSET, Response, Unset
 
@@ -17,6 +18,7 @@ def _get_kwargs(
     *,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    ordering: ListWebhookDeliveriesOrdering | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -24,6 +26,12 @@ def _get_kwargs(
     params["cursor"] = cursor
 
     params["limit"] = limit
+
+    json_ordering: str | Unset = UNSET
+    if not isinstance(ordering, Unset):
+        json_ordering = ordering.value
+
+    params["ordering"] = json_ordering
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -99,6 +107,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    ordering: ListWebhookDeliveriesOrdering | Unset = UNSET,
 ) -> Response[Error | PaginatedWebhookDeliveryList]:
     """List an endpoint's deliveries
 
@@ -109,6 +118,7 @@ def sync_detailed(
         id (UUID):
         cursor (str | Unset):
         limit (int | Unset):
+        ordering (ListWebhookDeliveriesOrdering | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,6 +132,7 @@ def sync_detailed(
         id=id,
         cursor=cursor,
         limit=limit,
+        ordering=ordering,
     )
 
     response = client.get_httpx_client().request(
@@ -137,6 +148,7 @@ def sync(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    ordering: ListWebhookDeliveriesOrdering | Unset = UNSET,
 ) -> Error | PaginatedWebhookDeliveryList | None:
     """List an endpoint's deliveries
 
@@ -147,6 +159,7 @@ def sync(
         id (UUID):
         cursor (str | Unset):
         limit (int | Unset):
+        ordering (ListWebhookDeliveriesOrdering | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,6 +174,7 @@ def sync(
         client=client,
         cursor=cursor,
         limit=limit,
+        ordering=ordering,
     ).parsed
 
 
@@ -170,6 +184,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    ordering: ListWebhookDeliveriesOrdering | Unset = UNSET,
 ) -> Response[Error | PaginatedWebhookDeliveryList]:
     """List an endpoint's deliveries
 
@@ -180,6 +195,7 @@ async def asyncio_detailed(
         id (UUID):
         cursor (str | Unset):
         limit (int | Unset):
+        ordering (ListWebhookDeliveriesOrdering | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,6 +209,7 @@ async def asyncio_detailed(
         id=id,
         cursor=cursor,
         limit=limit,
+        ordering=ordering,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +223,7 @@ async def asyncio(
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    ordering: ListWebhookDeliveriesOrdering | Unset = UNSET,
 ) -> Error | PaginatedWebhookDeliveryList | None:
     """List an endpoint's deliveries
 
@@ -216,6 +234,7 @@ async def asyncio(
         id (UUID):
         cursor (str | Unset):
         limit (int | Unset):
+        ordering (ListWebhookDeliveriesOrdering | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,5 +250,6 @@ async def asyncio(
             client=client,
             cursor=cursor,
             limit=limit,
+            ordering=ordering,
         )
     ).parsed

@@ -1,0 +1,13 @@
+from enum import StrEnum
+
+
+class FormatsEnum(StrEnum):
+    BMP = "bmp"
+    GIF = "gif"
+    JPEG = "jpeg"
+    PNG = "png"
+    TIFF = "tiff"
+    WEBP = "webp"
+
+    def __str__(self) -> str:
+        return str(self.value)
