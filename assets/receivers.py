@@ -6,6 +6,8 @@ from assets import services
 from assets.models import Asset
 from core.events import AssetModerated, JobFinished, subscribe
 
+BATCH_RENDITIONS_DELAY_MS = 5_000
+
 
 @subscribe(AssetModerated)
 def deliver_or_withdraw(event: AssetModerated) -> None:
@@ -20,5 +22,10 @@ def deliver_or_withdraw(event: AssetModerated) -> None:
 
 @subscribe(JobFinished)
 def render_the_jobs_images(event: JobFinished) -> None:
-    """The renditions of every image the job's run approved, now that its run is over."""
-    services.queue_job_renditions(event.job_id)
+    """The renditions of every image the job's run approved, now that its run is over; a
+    batch's a few seconds later. A batch's jobs finish in bursts, a quota window's worth of
+    calls answered together: its renditions wait for the burst's other images to be stored
+    rather than compete with them for the worker's CPU (docs/benchmarks.md, "Batch
+    throughput against a Bedrock quota")."""
+    services.queue_job_renditions(event.job_id,
+                                  delay_ms=BATCH_RENDITIONS_DELAY_MS if event.batch_id else None)

@@ -103,12 +103,13 @@ def queue_renditions(asset: Asset) -> None:
     tasks.send("make_renditions_actor", str(asset.pk))
 
 
-def queue_job_renditions(job_id: Any) -> None:
-    """Queue renditions for a job's approved images that have none yet."""
+def queue_job_renditions(job_id: Any, *, delay_ms: int | None = None) -> None:
+    """Queue renditions for a job's approved images that have none yet (made no sooner than
+    `delay_ms` from now, when given)."""
     approved = Asset.unscoped.filter(job_id=job_id, renditions__isnull=True,
                                      moderation_status=Asset.Moderation.APPROVED)
     for asset_id in approved.values_list("pk", flat=True):
-        tasks.send("make_renditions_actor", str(asset_id))
+        tasks.send("make_renditions_actor", str(asset_id), delay_ms=delay_ms)
 
 
 def render_asset(asset_id: Any) -> list[Rendition]:

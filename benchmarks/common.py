@@ -68,6 +68,36 @@ def bedrock_worker_environment(var_dir: str, double_url: str, model_key: str, rp
     return env
 
 
+def idle_quota(model_key: str) -> None:
+    """Forget the calls the rate limiter logged for `model_key` in this Redis database (a run
+    a minute earlier would otherwise still hold part of the window: every run starts, as the
+    targets assume, from an idle quota). Call after django.setup()."""
+    import redis
+    from django.conf import settings
+
+    connection = redis.Redis.from_url(settings.REDIS_URL)
+    for key in connection.scan_iter(f"atelier:rpm:{model_key}:*"):
+        connection.delete(key)
+
+
+def wait_for_workers(processes: int, timeout: float = 120.0) -> None:
+    """Until `processes` Dramatiq worker processes poll this run's queues (each has signed in
+    to the broker's heartbeats): a fixed sleep is too short on a busy machine. Call after
+    django.setup()."""
+    import time
+
+    import redis
+    from django.conf import settings
+
+    namespace = settings.DRAMATIQ_BROKER["OPTIONS"]["namespace"]
+    connection = redis.Redis.from_url(settings.REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while connection.zcard(f"{namespace}:__heartbeats__") < processes:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the {processes} worker processes did not start in {timeout:g} s")
+        time.sleep(0.2)
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile (share in 0..1) of a non-empty list."""
     ordered = sorted(values)

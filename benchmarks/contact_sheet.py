@@ -10,7 +10,8 @@ off its path).
 
 Baselines, measured in the same run against the same double: one InvokeModel call (the
 floor: the model's own latency) and n InvokeModel calls one after another, which is how a
-job's calls used to run.
+job's calls used to run. Where the time went is printed too (medians after the submit: the
+job claimed, its calls out and answered, its images stored), from the rows the job wrote.
 
     REDIS_URL=redis://127.0.0.1:6379/10 .venv/bin/python benchmarks/contact_sheet.py \
         [--images 10 --latency 2 --rpm 100 --runs 3]
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +40,9 @@ from benchmarks.common import (  # noqa: E402
     add_json_out,
     bedrock_worker_environment,
     emit,
+    idle_quota,
     row,
+    wait_for_workers,
 )
 
 MODEL_KEY, MODEL_ID = "sd3.5-large", "stability.sd3-5-large-v1:0"
@@ -62,6 +66,25 @@ def invoke_once(client: object, seed: int) -> None:
             "aspect_ratio": "1:1", "seed": seed, "output_format": "png"}
     answer = client.invoke_model(modelId=MODEL_ID, body=json.dumps(body))  # type: ignore[attr-defined]
     base64.b64decode(json.loads(answer["body"].read())["images"][0])
+
+
+def timeline(job: Any, submitted: float) -> dict[str, float]:
+    """When each step of a finished job happened, in seconds after its submit (the workers'
+    clock is this machine's)."""
+    from assets.models import Asset
+    from generation.models import ProviderAttempt
+
+    attempts = list(ProviderAttempt.unscoped.filter(job_id=job.pk))
+    stored = [a.created_at.timestamp() for a in Asset.unscoped.filter(job_id=job.pk)]
+    calls_out = [a.started_at.timestamp() for a in attempts]
+    answered = [a.started_at.timestamp() + a.duration_ms / 1000 for a in attempts]
+    return {"claimed": job.started_at.timestamp() - submitted,
+            "first call out": min(calls_out) - submitted,
+            "last call out": max(calls_out) - submitted,
+            "last call answered": max(answered) - submitted,
+            "first image stored": min(stored) - submitted,
+            "last image stored": max(stored) - submitted,
+            "finished": job.finished_at.timestamp() - submitted}
 
 
 def main() -> int:
@@ -98,12 +121,14 @@ def main() -> int:
     sequential = time.monotonic() - clock
 
     call_command("migrate", verbosity=0)
+    idle_quota(MODEL_KEY)
     tenant = Tenant.objects.filter(slug="bench").first() or create_tenant("bench").tenant
     workers = subprocess.Popen(
         [sys.executable, "manage.py", "run_workers", "--processes", "1", "--threads",
          str(args.threads)], cwd=ROOT, env=os.environ.copy(),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     times: list[float] = []
+    phases: list[dict[str, float]] = []
 
     def quiet(job_id: object, images: int) -> None:
         """Wait for the job to finish and its renditions to be made (the worker idle again)."""
@@ -114,12 +139,12 @@ def main() -> int:
         time.sleep(0.5)
 
     try:
-        time.sleep(3)  # let the worker boot before the clock starts
+        wait_for_workers(1)  # the worker polls the queue before the clock starts
         warm_up = submit_job(tenant, JobRequest(model=MODEL_KEY, prompt="warm-up",
                                                 aspect_ratio="1:1", seed=99))
         quiet(warm_up.pk, 1)
         for run in range(args.runs):
-            clock = time.monotonic()
+            clock, submitted = time.monotonic(), time.time()
             job = submit_job(tenant, JobRequest(model=MODEL_KEY, prompt=f"a linen shirt {run}",
                                                 n=args.images, aspect_ratio="1:1",
                                                 seed=run + 1))
@@ -132,6 +157,7 @@ def main() -> int:
             job.refresh_from_db()
             if job.status != "succeeded" or stored != args.images:
                 sys.exit(f"the job ended {job.status} with {stored} of {args.images} images")
+            phases.append(timeline(job, submitted))
             quiet(job.pk, args.images)
     finally:
         os.killpg(workers.pid, signal.SIGTERM)
@@ -139,12 +165,15 @@ def main() -> int:
         double.stop()
 
     median = statistics.median(times)
+    steps = {name: statistics.median(p[name] for p in phases) for name in phases[0]}
     print(f"{args.images}-image {MODEL_KEY} job, L={args.latency:g} s, R={args.rpm}/min, "
           f"1 worker process x {args.threads} threads, guardrails on")
     print(f"  baseline: one InvokeModel call {one_call:.2f} s; {args.images} calls one after "
           f"another {sequential:.2f} s")
     print(f"  submit -> last image stored: {', '.join(f'{t:.2f}' for t in times)} s "
           f"(median {median:.2f} s = {median / one_call:.2f} model latencies)")
+    print("  where it went (median s after the submit): "
+          + ", ".join(f"{name} {value:.2f}" for name, value in steps.items()))
     name = f"contact sheet ({args.images} x {MODEL_KEY}, L={args.latency:g} s)"
     emit(args.json_out, [
         row(name, "one call (floor)", one_call, "s"),

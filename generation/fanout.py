@@ -79,8 +79,7 @@ def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slo
         stop.set()
     finally:
         outcome.elapsed = time.monotonic() - clock
-        answered = outcome.result.provider_seconds if outcome.result is not None else None
-        slot.arrived(answered or 0.0)  # when the provider got it, as well as is known
+        slot.arrived(_seconds_since_arrival(outcome.result))
     if outcome.result is not None:
         try:
             outcome.finished = finish(indices, call, outcome.result)
@@ -88,6 +87,16 @@ def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slo
             outcome.crash = exc
             stop.set()
     return outcome
+
+
+def _seconds_since_arrival(result: ProviderResult | None) -> float:
+    """How long ago the provider got the call, as well as is known, and never too long ago:
+    its own time on the call (Bedrock's invocation latency) before its answer arrived, plus
+    the time since then. 0 (now) without an answer."""
+    if result is None:
+        return 0.0
+    since = 0.0 if result.answered_at is None else max(0.0, time.monotonic() - result.answered_at)
+    return (result.provider_seconds or 0.0) + since
 
 
 def run_calls(planned: Sequence[tuple[list[int], ProviderCall]], *, threads: int,

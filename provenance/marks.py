@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from PIL import Image, PngImagePlugin
 
 from catalog.operations import OPERATION_DEFAULTS
-from provenance import content_credentials, watermark
+from provenance import content_credentials, png, watermark
 from provenance.content_credentials import Ingredient
 from provenance.dev_ca import mint_signing_identity
 
@@ -41,10 +42,12 @@ log = logging.getLogger("atelier.provenance")
 # Families whose models embed their own invisible watermark (docs/moderation.md, "Provenance").
 SELF_WATERMARKING = {"nova-canvas", "titan", "nova-omni"}
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
-# A marked PNG is written lossless with zlib's run-length strategy (Z_RLE): by measurement on
-# 1024 px images (docs/benchmarks.md) a third to a quarter of the time of the default level 6
-# (the watermark's grain makes level 6 slow); photographs come out the same size, flat renders
-# up to half as large again.
+# A marked PNG is written by provenance.png (one NumPy row filter, zlib's run-length strategy:
+# about half the time of Pillow's encoder with the options below). What that writer does not
+# cover goes to Pillow, lossless with Z_RLE: by measurement on 1024 px images
+# (docs/benchmarks.md) a third to a quarter of the time of the default level 6 (the
+# watermark's grain makes level 6 slow); photographs come out the same size, flat renders up
+# to half as large again.
 PNG_OPTIONS: dict[str, Any] = {"compress_level": 1, "compress_type": 3}
 
 # Operations that change an existing image: its first source image is the parent ingredient
@@ -144,8 +147,9 @@ def _without_text_chunks(data: bytes) -> bytes:
 
 def decode(data: bytes) -> Image.Image:
     """The image's pixels, decoded once by the caller and handed to `mark`, which marks them
-    in place: the caller decides when an image-sized buffer exists (generation.finishing
-    decodes and marks at most one image per core at a time)."""
+    (in place, or band by band straight into the PNG it writes): the caller decides when an
+    image-sized buffer exists (generation.finishing decodes and marks at most one image per
+    core at a time)."""
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
@@ -162,10 +166,16 @@ def _watermarked(data: bytes, fmt: str, payload: bytes, *, keep_parameters: bool
     mode = "RGBA" if "A" in image.getbands() else "RGB"
     if image.mode != mode:
         image = image.convert(mode)
+    keep_text = keep_parameters and "parameters" in image.info
+    if fmt == "png" and not keep_text and png.writable(image):
+        # marked a band at a time straight into the PNG writer: never pasted back
+        bands = (band for _, band in watermark.marked_bands(np.asarray(image), payload))
+        return png.write_bands(image.size, image.mode, bands,
+                               icc_profile=image.info.get("icc_profile"))
     watermark.embed_in_place(image, payload)
     buffer = io.BytesIO()
     options: dict[str, Any] = {"quality": 95} if fmt in ("jpeg", "webp") else PNG_OPTIONS
-    if fmt == "png" and keep_parameters and "parameters" in image.info:
+    if fmt == "png" and keep_text:
         info = PngImagePlugin.PngInfo()
         info.add_text("parameters", image.info["parameters"])
         options = {**options, "pnginfo": info}

@@ -9,6 +9,7 @@ container image.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import numpy as np
 from PIL import Image
@@ -73,30 +74,54 @@ def embed(image: Image.Image, payload: bytes) -> Image.Image:
 
 
 def embed_in_place(image: Image.Image, payload: bytes) -> None:
-    """Mark an RGB or RGBA ``image``'s own pixels, BAND rows at a time: no image-sized copy
-    of the pixels or of the pattern is ever made.
+    """Mark an RGB or RGBA ``image``'s own pixels (see `marked_bands`); alpha is kept."""
+    if image.mode not in ("RGB", "RGBA"):
+        raise ValueError(f"image mode must be RGB or RGBA, got {image.mode}")
+    pixels = np.asarray(image)
+    marked = np.empty_like(pixels)
+    for top, band in marked_bands(pixels, payload):
+        marked[top:top + len(band)] = band
+    image.frombytes(marked)
+
+
+def marked_bands(pixels: np.ndarray, payload: bytes) -> Iterator[tuple[int, np.ndarray]]:
+    """The rows of an RGB or RGBA image's ``pixels`` (height x width x 3 or 4, uint8; not
+    changed) with ``payload``'s mark added, BAND rows at a time: (first row, band). Each band
+    is the same buffer, overwritten by the next: use it before asking for the next (the PNG
+    writer compresses it, provenance.png). No image-sized float plane is ever made, and no
+    buffer is taken anew for each band (a worker's allocator gives buffers this size back to
+    the system when freed, and each 4 KiB taken again is a page fault).
 
     The change is one luminance plane in float32, rounded to whole grey levels and added to
     R, G and B alike with saturation (the same pixels as rounding each channel's sum); alpha
     is kept."""
     if len(payload) != PAYLOAD_BYTES:
         raise ValueError(f"payload must be exactly {PAYLOAD_BYTES} bytes, got {len(payload)}")
-    if image.mode not in ("RGB", "RGBA"):
-        raise ValueError(f"image mode must be RGB or RGBA, got {image.mode}")
-    width, height = image.size
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
+        raise ValueError(f"pixels must be RGB or RGBA bytes, got {pixels.dtype} {pixels.shape}")
+    height, width, channels = pixels.shape
     if min(width, height) < MIN_SIDE:
-        raise ValueError(f"image must be at least {MIN_SIDE}x{MIN_SIDE} pixels, got {image.size}")
+        raise ValueError(f"image must be at least {MIN_SIDE}x{MIN_SIDE} pixels, got "
+                         f"{(width, height)}")
     pattern = grid.Pattern(code.encode(payload), width, height)
+    rows = min(BAND, height)
+    change = np.empty((rows, width), dtype=np.float32)
+    step = np.empty((rows, width, 1), dtype=np.int16)
+    summed = np.empty((rows, width, 3), dtype=np.int16)
+    band = np.empty((rows, width, channels), dtype=np.uint8)
     for top in range(0, height, BAND):
-        box = (0, top, width, min(top + BAND, height))
-        pixels = np.array(image.crop(box))
-        change = pattern.band(box[1], box[3])
-        change *= STRENGTH
-        step = np.rint(change, out=change).astype(np.int16)[..., None]
-        marked = pixels[..., :3] + step  # int16
-        np.clip(marked, 0, 255, out=marked)
-        pixels[..., :3] = marked
-        image.paste(Image.fromarray(pixels, image.mode), box)
+        bottom = min(top + BAND, height)
+        count = bottom - top
+        plane = pattern.band(top, bottom, out=change[:count])
+        plane *= STRENGTH
+        np.rint(plane, out=plane)
+        np.copyto(step[:count, :, 0], plane, casting="unsafe")
+        np.add(pixels[top:bottom, :, :3], step[:count], out=summed[:count])
+        np.clip(summed[:count], 0, 255, out=summed[:count])
+        np.copyto(band[:count, :, :3], summed[:count], casting="unsafe")
+        if channels == 4:
+            band[:count, :, 3] = pixels[top:bottom, :, 3]
+        yield top, band[:count]
 
 
 def detect(image: Image.Image, *, geometry: bool = True) -> bytes | None:

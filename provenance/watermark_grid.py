@@ -88,16 +88,34 @@ class Pattern:
         chips = np.tile(tile(bits), (down // TILE + 1, across // TILE + 1))[:down, :across]
         first_x, weights_x = _axis(across, width, chip)
         self._first, self._weights = _axis(down, height, chip)
-        self._rows = sum(chips[:, first_x + k].astype(np.float32) * weights_x[:, k]
-                         for k in range(weights_x.shape[1]))
+        chips = chips.astype(np.float32)
+        self._rows = np.zeros((down, width), dtype=np.float32)  # row-major: `band` takes rows
+        term = np.empty_like(self._rows)
+        for k in range(weights_x.shape[1]):
+            np.take(chips, first_x + k, axis=1, out=term, mode="clip")  # "raise" buffers
+            term *= weights_x[:, k]
+            self._rows += term
+        del term
         self._gain = np.float32(1.0 / np.sqrt(self._sum_of_squares() / (width * height)))
+        self._scratch: np.ndarray | None = None
 
-    def band(self, top: int, bottom: int) -> np.ndarray:
-        """Image rows ``top`` to ``bottom`` of the pattern (float32, the image's width)."""
+    def band(self, top: int, bottom: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Image rows ``top`` to ``bottom`` of the pattern (float32, the image's width), into
+        ``out`` if given. Its scratch buffer is kept for the next band: a worker's allocator
+        hands buffers this size back to the system when freed, and taking them again costs a
+        page fault per 4 KiB (docs/benchmarks.md), so one Pattern is not for two threads."""
         first, weights = self._first[top:bottom], self._weights[top:bottom]
-        out = np.zeros((bottom - top, self._rows.shape[1]), dtype=np.float32)
+        rows = bottom - top
+        if out is None:
+            out = np.empty((rows, self._rows.shape[1]), dtype=np.float32)
+        if self._scratch is None or self._scratch.shape[0] < rows:
+            self._scratch = np.empty((rows, self._rows.shape[1]), dtype=np.float32)
+        term = self._scratch[:rows]
+        out.fill(0.0)
         for k in range(weights.shape[1]):
-            out += self._rows[first + k] * weights[:, k, None]
+            np.take(self._rows, first + k, axis=0, out=term, mode="clip")  # "raise" buffers
+            term *= weights[:, k, None]
+            out += term
         out *= self._gain
         return out
 

@@ -69,6 +69,10 @@ class ProviderResult:
     # The provider's own time on the call, when it says (Bedrock's invocation latency): when
     # the request reached it is at most this long before its answer arrived.
     provider_seconds: float | None = None
+    # When the answer arrived (time.monotonic(), before it was parsed), where known: the rate
+    # limiter counts the call from `provider_seconds` before then, not before whenever its
+    # thread got round to it (on a busy worker, up to a second or two later).
+    answered_at: float | None = None
 
 
 class ProviderError(Exception):

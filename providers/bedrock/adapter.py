@@ -32,4 +32,5 @@ def generate(family: str, call: ProviderCall) -> ProviderResult:
     api, build, parse = FAMILIES[family]
     send = client.invoke if api == "invoke" else client.converse
     answer = send(call.model_id, build(call), call.region)
-    return replace(parse(answer.body, call), provider_seconds=answer.provider_seconds)
+    return replace(parse(answer.body, call), provider_seconds=answer.provider_seconds,
+                   answered_at=answer.answered_at)

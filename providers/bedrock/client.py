@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -107,10 +108,12 @@ def _translate(exc: Exception, model_id: str, region: str) -> ProviderError:
 
 @dataclass(frozen=True)
 class Answer:
-    """A parsed answer and Bedrock's own time on the call (None when it did not say)."""
+    """A parsed answer, Bedrock's own time on the call (None when it did not say) and when
+    the answer arrived (time.monotonic(), before its body was read and parsed)."""
 
     body: dict[str, Any]
     provider_seconds: float | None
+    answered_at: float | None = None
 
 
 def _invocation_seconds(response: dict[str, Any]) -> float | None:
@@ -130,7 +133,9 @@ def invoke(model_id: str, body: dict[str, Any], region: str) -> Answer:
         response = client(region).invoke_model(
             modelId=model_id, body=json.dumps(body), contentType="application/json",
             accept="application/json")
-        return Answer(json.loads(response["body"].read()), _invocation_seconds(response))
+        answered_at = time.monotonic()
+        return Answer(json.loads(response["body"].read()), _invocation_seconds(response),
+                      answered_at)
     except (ClientError, BotoCoreError) as exc:
         raise _translate(exc, model_id, region) from exc
     except ValueError as exc:
@@ -142,6 +147,6 @@ def converse(model_id: str, request: dict[str, Any], region: str) -> Answer:
     """Converse; the parsed answer (image bytes already decoded by boto3), or a ProviderError."""
     try:
         response = client(region).converse(modelId=model_id, **request)
-        return Answer(response, _invocation_seconds(response))
+        return Answer(response, _invocation_seconds(response), time.monotonic())
     except (ClientError, BotoCoreError) as exc:
         raise _translate(exc, model_id, region) from exc

@@ -165,6 +165,13 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
             self._seed = value
             self._rng = random.Random(value)
 
+    def reset_quota(self) -> None:
+        """Forget the calls counted against the rpm quotas, and the throttles (a benchmark's
+        warm-up must not use up the quota its measured run starts with)."""
+        with self._lock:
+            self._windows.clear()
+            self.throttled = 0
+
     def bodies(self, model_id: str | None = None) -> list[dict]:
         with self._lock:
             return [r.body for r in self.requests

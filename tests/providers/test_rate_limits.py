@@ -4,13 +4,15 @@ to what the window has free, and holding off after a throttle."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
 
+from generation import fanout
 from generation import runner as jobs
 from providers import ratelimit
-from providers.base import ProviderError
+from providers.base import ProviderError, ProviderResult
 from tests.helpers import wait_until
 
 
@@ -128,3 +130,25 @@ def test_a_worker_waiting_for_a_slot_keeps_its_jobs_lease(submit, settings):
     ratelimit.acquire(name, 60, max_wait=10, keepalive=jobs._lease_keeper(job))
     job.refresh_from_db()
     assert job.lease_expires_at > first_deadline
+
+
+def test_a_call_counts_from_its_answers_arrival_not_from_when_its_thread_got_round_to_it():
+    """A call answered at once but handed back a second later (its thread short of CPU,
+    parsing): the window counts it from the answer's arrival (less the provider's own time
+    on it, here none), so the next window opens a second earlier than if it counted from
+    when its thread finished."""
+    name = key()
+
+    def make(call: object) -> ProviderResult:
+        answered_at = time.monotonic()
+        time.sleep(1.0)  # the thread busy after the answer arrived
+        return ProviderResult(images=(), provider_seconds=0.0, answered_at=answered_at)
+
+    outcomes = list(fanout.run_calls(
+        [([0], object())], threads=1, wait_for_slot=lambda: ratelimit.acquire(name, 1),
+        make=make, finish=lambda *args: None, keepalive=lambda: None,  # type: ignore[arg-type]
+        keepalive_every=5.0))
+    assert outcomes[0].result is not None
+    window = ratelimit.WINDOW_SECONDS + ratelimit.MARGIN_SECONDS
+    wait = ratelimit._current_window().take(name, 1, window, "next")
+    assert 0 < wait <= window - 1.0
