@@ -265,11 +265,12 @@ def release(job: Job) -> int:
             job_id=job.pk, status=Reservation.Status.HELD).first()
         if reservation is None:
             return 0
-        ledger = _locked_ledger(job.tenant, reservation.month)
         images = reservation.images
-        Ledger.unscoped.filter(pk=ledger.pk).update(
-            reserved_images=ledger.reserved_images - images,
-            reserved_usd=ledger.reserved_usd - reservation.unit_price_usd * images)
+        if images:  # a job whose every image was charged holds nothing: no ledger lock
+            ledger = _locked_ledger(job.tenant, reservation.month)
+            Ledger.unscoped.filter(pk=ledger.pk).update(
+                reserved_images=ledger.reserved_images - images,
+                reserved_usd=ledger.reserved_usd - reservation.unit_price_usd * images)
         Reservation.unscoped.filter(pk=reservation.pk).update(
             images=0, status=Reservation.Status.CLOSED)
     return images
