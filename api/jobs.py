@@ -157,6 +157,9 @@ class LifecycleSerializer(serializers.Serializer):
     since = serializers.DateField(allow_null=True)
     eol = serializers.DateField(allow_null=True, help_text="when it stops taking jobs")
     successor = serializers.CharField(allow_null=True, help_text="the model to move to")
+    successors = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="the model to move to, by operation and then stage (`draft`, `final`)")
 
     class Meta:
         ref_name = "ModelLifecycle"
@@ -225,6 +228,8 @@ class PriceSerializer(serializers.Serializer):
     quality = serializers.CharField(allow_null=True, help_text="for this quality only")
     max_pixels = serializers.IntegerField(allow_null=True, help_text="for images up to this "
                                                                      "size")
+    estimate = serializers.BooleanField(help_text="true when this is Atelier's estimate per "
+                                                  "image, not AWS's own price per image")
 
     class Meta:
         ref_name = "ModelPrice"
@@ -244,6 +249,11 @@ class CatalogModelSerializer(serializers.Serializer):
     params = serializers.DictField(child=ParamSerializer(), help_text="`params` it takes, "
                                                                       "by name")
     prices = PriceSerializer(many=True)
+    price_unit = serializers.ChoiceField(choices=["image", "token"],
+                                         help_text="how AWS bills the model")
+    price_is_estimate = serializers.BooleanField(
+        help_text="true when the prices per image are estimates (a model billed per token): "
+                  "the charge follows them, but AWS's cost may differ")
 
     class Meta:
         ref_name = "CatalogModel"

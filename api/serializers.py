@@ -152,4 +152,7 @@ class EstimateSerializer(serializers.Serializer):
     size = serializers.CharField(help_text='"WIDTHxHEIGHT" of each image.')
     params = serializers.DictField(help_text="The parameters the model would be called with.")
     estimated_cost_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    price_is_estimate = serializers.BooleanField(
+        help_text="true when the model's price per image is Atelier's estimate (a model billed "
+                  "per token)")
     quota = UsageSerializer(help_text="The month's usage, before this job.")

@@ -26,7 +26,9 @@ def describe_model(spec: ModelSpec) -> dict[str, Any]:
                        for name, op in spec.operations.items()},
         "regions": list(spec.regions),
         "lifecycle": {"state": spec.state(), "since": lifecycle.since, "eol": lifecycle.eol,
-                      "successor": lifecycle.successor},
+                      "successor": lifecycle.successor,
+                      "successors": {op: dict(by_stage)
+                                     for op, by_stage in lifecycle.successors.items()}},
         "rate_limit_rpm": spec.rate_limit_rpm,
         "limits": {
             "prompt_chars": list(limits.prompt_chars),
@@ -46,8 +48,9 @@ def describe_model(spec: ModelSpec) -> dict[str, Any]:
                        "max_aspect": limits.inputs.max_aspect},
         },
         "params": {name: p.describe() for name, p in spec.params.items()},
-        "prices": [{"usd": str(rule.usd), "quality": rule.quality, "max_pixels": rule.max_pixels}
-                   for rule in spec.prices],
+        "prices": [{"usd": str(rule.usd), "quality": rule.quality, "max_pixels": rule.max_pixels,
+                    "estimate": rule.estimate} for rule in spec.prices],
+        "price_unit": spec.price_unit, "price_is_estimate": spec.price_is_estimate,
     }
 
 
@@ -57,6 +60,7 @@ def estimate_body(estimate: Estimate) -> dict[str, Any]:
             "operation": resolved.request.operation, "n": resolved.request.n,
             "size": f"{resolved.width}x{resolved.height}", "params": resolved.params,
             "estimated_cost_usd": str(estimate.estimated_cost_usd),
+            "price_is_estimate": catalog().get(resolved.request.model).price_is_estimate,
             "quota": estimate.quota}
 
 

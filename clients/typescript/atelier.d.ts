@@ -1118,6 +1118,15 @@ export interface components {
                 [key: string]: components["schemas"]["ModelParam"];
             };
             prices: components["schemas"]["ModelPrice"][];
+            /**
+             * @description how AWS bills the model
+             *
+             *     * `image` - image
+             *     * `token` - token
+             */
+            price_unit: components["schemas"]["PriceUnitEnum"];
+            /** @description true when the prices per image are estimates (a model billed per token): the charge follows them, but AWS's cost may differ */
+            price_is_estimate: boolean;
         };
         Change: {
             code: components["schemas"]["CodeEnum"];
@@ -1215,6 +1224,8 @@ export interface components {
             };
             /** Format: decimal */
             estimated_cost_usd: string;
+            /** @description true when the model's price per image is Atelier's estimate (a model billed per token) */
+            price_is_estimate: boolean;
             /** @description The month's usage, before this job. */
             quota: components["schemas"]["Usage"];
         };
@@ -1488,6 +1499,12 @@ export interface components {
             eol: string | null;
             /** @description the model to move to */
             successor: string | null;
+            /** @description the model to move to, by operation and then stage (`draft`, `final`) */
+            successors: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
         };
         ModelLimits: {
             /** @description prompt length: [min, max] */
@@ -1545,6 +1562,8 @@ export interface components {
             quality: string | null;
             /** @description for images up to this size */
             max_pixels: number | null;
+            /** @description true when this is Atelier's estimate per image, not AWS's own price per image */
+            estimate: boolean;
         };
         ModelSizeRule: {
             min: number;
@@ -1776,6 +1795,12 @@ export interface components {
         PresetList: {
             presets: components["schemas"]["Preset"][];
         };
+        /**
+         * @description * `image` - image
+         *     * `token` - token
+         * @enum {string}
+         */
+        PriceUnitEnum: "image" | "token";
         Publisher: {
             name: string;
         };

@@ -32,7 +32,7 @@ def test_dry_run_estimates_without_creating_or_queueing(owner, acme, empty_queue
                                            "left": None}
     assert body == {"dry_run": True, "model": "local", "operation": "text_to_image",
                     "n": 4, "size": "1024x1024", "params": {"output_format": "png"},
-                    "estimated_cost_usd": "0.0000"}
+                    "estimated_cost_usd": "0.0000", "price_is_estimate": False}
     assert not Job.objects.for_tenant(acme.tenant).exists()
     assert queued_messages() == 0
 

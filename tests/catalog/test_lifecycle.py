@@ -152,3 +152,16 @@ def test_extended_access_without_a_price_for_it_is_refused(tmp_path):
     priced = replace(spec, prices=(*spec.prices, PriceRule(
         usd=spec.prices[0].usd * 2, effective_from=date(2026, 12, 1))))
     priced.check_callable(request, EMPTY, "us-east-1", today=date(2026, 12, 1))
+
+
+def test_the_answers_say_when_a_price_is_an_estimate(owner, settings):
+    """/models and a dry run flag a token-billed model's per-image price as an estimate."""
+    settings.ATELIER_PREVIEW_MODELS = True
+    models = {m["key"]: m for m in owner.get("/api/v1/models").json()["models"]}
+    omni, core = models["nova-2-omni"], models["stable-image-core"]
+    assert (omni["price_unit"], omni["price_is_estimate"]) == ("token", True)
+    assert all(rule["estimate"] for rule in omni["prices"])
+    assert (core["price_unit"], core["price_is_estimate"]) == ("image", False)
+    estimate = owner.post("/api/v1/jobs", {"model": "nova-2-omni", "prompt": "a bag",
+                                           "dry_run": True}, format="json").json()
+    assert estimate["price_is_estimate"] is True

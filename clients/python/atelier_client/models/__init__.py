@@ -67,6 +67,8 @@ from .model import Model
 from .model_catalog import ModelCatalog
 from .model_input_limits import ModelInputLimits
 from .model_lifecycle import ModelLifecycle
+from .model_lifecycle_successors import ModelLifecycleSuccessors
+from .model_lifecycle_successors_additional_property import ModelLifecycleSuccessorsAdditionalProperty
 from .model_limits import ModelLimits
 from .model_limits_aspect_ratios import ModelLimitsAspectRatios
 from .model_operation import ModelOperation
@@ -87,6 +89,7 @@ from .ping_event_data import PingEventData
 from .ping_event_type import PingEventType
 from .preset import Preset
 from .preset_list import PresetList
+from .price_unit_enum import PriceUnitEnum
 from .publisher import Publisher
 from .rendition import Rendition
 from .row_error import RowError
@@ -182,6 +185,8 @@ __all__ = (
     "ModelCatalog",
     "ModelInputLimits",
     "ModelLifecycle",
+    "ModelLifecycleSuccessors",
+    "ModelLifecycleSuccessorsAdditionalProperty",
     "ModelLimits",
     "ModelLimitsAspectRatios",
     "ModelOperation",
@@ -202,6 +207,7 @@ __all__ = (
     "PingEventType",
     "Preset",
     "PresetList",
+    "PriceUnitEnum",
     "Publisher",
     "Rendition",
     "RowError",

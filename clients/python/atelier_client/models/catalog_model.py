@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.price_unit_enum import PriceUnitEnum
+
 if TYPE_CHECKING:
     from ..models.catalog_model_operations import CatalogModelOperations
     from ..models.catalog_model_params import CatalogModelParams
@@ -32,6 +34,10 @@ class CatalogModel:
         limits (ModelLimits):
         params (CatalogModelParams): `params` it takes, by name
         prices (list[ModelPrice]):
+        price_unit (PriceUnitEnum): * `image` - image
+            * `token` - token
+        price_is_estimate (bool): true when the prices per image are estimates (a model billed per token): the charge
+            follows them, but AWS's cost may differ
     """
 
     key: str
@@ -45,6 +51,8 @@ class CatalogModel:
     limits: ModelLimits
     params: CatalogModelParams
     prices: list[ModelPrice]
+    price_unit: PriceUnitEnum
+    price_is_estimate: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +82,10 @@ class CatalogModel:
             prices_item = prices_item_data.to_dict()
             prices.append(prices_item)
 
+        price_unit = self.price_unit.value
+
+        price_is_estimate = self.price_is_estimate
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,6 +101,8 @@ class CatalogModel:
                 "limits": limits,
                 "params": params,
                 "prices": prices,
+                "price_unit": price_unit,
+                "price_is_estimate": price_is_estimate,
             }
         )
 
@@ -135,6 +149,10 @@ class CatalogModel:
 
             prices.append(prices_item)
 
+        price_unit = PriceUnitEnum(d.pop("price_unit"))
+
+        price_is_estimate = d.pop("price_is_estimate")
+
         catalog_model = cls(
             key=key,
             name=name,
@@ -147,6 +165,8 @@ class CatalogModel:
             limits=limits,
             params=params,
             prices=prices,
+            price_unit=price_unit,
+            price_is_estimate=price_is_estimate,
         )
 
         catalog_model.additional_properties = d

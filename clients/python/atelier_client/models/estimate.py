@@ -26,6 +26,7 @@ class Estimate:
         size (str): "WIDTHxHEIGHT" of each image.
         params (EstimateParams): The parameters the model would be called with.
         estimated_cost_usd (str):
+        price_is_estimate (bool): true when the model's price per image is Atelier's estimate (a model billed per token)
         quota (Usage):
     """
 
@@ -36,6 +37,7 @@ class Estimate:
     size: str
     params: EstimateParams
     estimated_cost_usd: str
+    price_is_estimate: bool
     quota: Usage
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,6 +56,8 @@ class Estimate:
 
         estimated_cost_usd = self.estimated_cost_usd
 
+        price_is_estimate = self.price_is_estimate
+
         quota = self.quota.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -67,6 +71,7 @@ class Estimate:
                 "size": size,
                 "params": params,
                 "estimated_cost_usd": estimated_cost_usd,
+                "price_is_estimate": price_is_estimate,
                 "quota": quota,
             }
         )
@@ -93,6 +98,8 @@ class Estimate:
 
         estimated_cost_usd = d.pop("estimated_cost_usd")
 
+        price_is_estimate = d.pop("price_is_estimate")
+
         quota = Usage.from_dict(d.pop("quota"))
 
         estimate = cls(
@@ -103,6 +110,7 @@ class Estimate:
             size=size,
             params=params,
             estimated_cost_usd=estimated_cost_usd,
+            price_is_estimate=price_is_estimate,
             quota=quota,
         )
 

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.model_lifecycle_successors import ModelLifecycleSuccessors
+
 
 T = TypeVar("T", bound="ModelLifecycle")
 
@@ -18,12 +22,14 @@ class ModelLifecycle:
         since (datetime.date | None):
         eol (datetime.date | None): when it stops taking jobs
         successor (None | str): the model to move to
+        successors (ModelLifecycleSuccessors): the model to move to, by operation and then stage (`draft`, `final`)
     """
 
     state: str
     since: datetime.date | None
     eol: datetime.date | None
     successor: None | str
+    successors: ModelLifecycleSuccessors
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +50,8 @@ class ModelLifecycle:
         successor: None | str
         successor = self.successor
 
+        successors = self.successors.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -52,6 +60,7 @@ class ModelLifecycle:
                 "since": since,
                 "eol": eol,
                 "successor": successor,
+                "successors": successors,
             }
         )
 
@@ -59,6 +68,8 @@ class ModelLifecycle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.model_lifecycle_successors import ModelLifecycleSuccessors  # noqa: PLC0415
+
         d = dict(src_dict)
         state = d.pop("state")
 
@@ -99,11 +110,14 @@ class ModelLifecycle:
 
         successor = _parse_successor(d.pop("successor"))
 
+        successors = ModelLifecycleSuccessors.from_dict(d.pop("successors"))
+
         model_lifecycle = cls(
             state=state,
             since=since,
             eol=eol,
             successor=successor,
+            successors=successors,
         )
 
         model_lifecycle.additional_properties = d

@@ -16,11 +16,13 @@ class ModelPrice:
         usd (str): price per image, USD
         quality (None | str): for this quality only
         max_pixels (int | None): for images up to this size
+        estimate (bool): true when this is Atelier's estimate per image, not AWS's own price per image
     """
 
     usd: str
     quality: None | str
     max_pixels: int | None
+    estimate: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,6 +34,8 @@ class ModelPrice:
         max_pixels: int | None
         max_pixels = self.max_pixels
 
+        estimate = self.estimate
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -39,6 +43,7 @@ class ModelPrice:
                 "usd": usd,
                 "quality": quality,
                 "max_pixels": max_pixels,
+                "estimate": estimate,
             }
         )
 
@@ -63,10 +68,13 @@ class ModelPrice:
 
         max_pixels = _parse_max_pixels(d.pop("max_pixels"))
 
+        estimate = d.pop("estimate")
+
         model_price = cls(
             usd=usd,
             quality=quality,
             max_pixels=max_pixels,
+            estimate=estimate,
         )
 
         model_price.additional_properties = d
