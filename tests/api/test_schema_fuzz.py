@@ -57,7 +57,7 @@ from schemathesis.specs.openapi.checks import (
 from assets.models import Asset
 from generation.models import Batch, BrandTemplate, Job, WebhookEndpoint
 from generation.templates import create_template
-from tenants.models import Tenant
+from tenants.models import IdempotencyRecord, Tenant
 from tests.api.conftest import delivered_job
 from tests.factories import TenantFactory
 
@@ -127,7 +127,8 @@ def fuzz_objects(tenant: Any) -> None:
 def reset_fuzz_tenant() -> None:
     """The fuzz tenant with only `fuzz_objects`: what a scenario made or deleted is undone."""
     tenant = Tenant.objects.get(slug="fuzz")
-    for model in (WebhookEndpoint, BrandTemplate, Asset, Job, Batch):
+    # Idempotency records too: a key a scenario drew again would replay an earlier answer.
+    for model in (IdempotencyRecord, WebhookEndpoint, BrandTemplate, Asset, Job, Batch):
         model.objects.for_tenant(tenant).all().delete()
     fuzz_objects(tenant)
 
