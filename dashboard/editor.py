@@ -94,7 +94,9 @@ class Plan:
                 "per_format": self.per_format, "ready": self.ready,
                 "needs_confirmation": self.ready and self.needs_confirmation,
                 "threshold": money(self.threshold), "confirm_token": self.confirm_token,
-                "images": sum(r.n for r in self.requests)}
+                "images": sum(r.n for r in self.requests),
+                "price_is_estimate": any(spec.key == self.model and spec.price_is_estimate
+                                         for spec in catalog())}
 
 
 def _drop_what_the_model_does_not_take(spec: ModelSpec, base: dict[str, Any],

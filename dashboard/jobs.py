@@ -151,7 +151,8 @@ def estimate(page: Page) -> HttpResponse:
     return page.render("dashboard/_estimate.html", {
         "estimate": found, "quota": found.quota, "spend": _spend(found.quota),
         "cost": money(found.estimated_cost_usd), "model_name": model_name(request.model),
-        "each": money(per_image(found.estimated_cost_usd, request.n))})
+        "each": money(per_image(found.estimated_cost_usd, request.n)),
+        "price_is_estimate": catalog().get(request.model).price_is_estimate})
 
 
 def _spend(quota: Any) -> dict[str, str] | None:
