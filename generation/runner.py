@@ -23,6 +23,8 @@ from django.utils import timezone
 from assets.models import Asset
 from assets.services import store_generated_image
 from billing import services as billing
+from catalog.fleet import current as current_fleet
+from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core import metrics
 from core.errors import AtelierError
@@ -164,7 +166,11 @@ def _run_claimed(job: Job) -> None:
     """run_job's work on a job it holds, inside the job's log context."""
     try:
         spec = catalog().get(job.model_key)
-    except AtelierError as exc:  # the model left the catalog after the job was accepted
+        # As at submission: a model retired, made unavailable or turned off since the job was
+        # accepted (the daily fleet sync, an operator) is not called; the job fails, naming why.
+        spec.check_callable(JobRequest(model=job.model_key, operation=job.operation,
+                                       stage=job.stage), current_fleet(), settings.AWS_REGION)
+    except AtelierError as exc:  # e.g. the model left the catalog after the job was accepted
         _settle_outcome(job, failure=ProviderError(exc.code, exc.message, retryable=False))
         return
     withheld = {item["index"] for item in job.withheld}
