@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PIP    := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: demo serve worker scheduler test lint bench check image clean sdk sdk-check
+.PHONY: demo serve worker scheduler test lint bench check image clean sdk sdk-check mutate
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,21 @@ sdk: $(VENV)/.test
 ## make sdk-check: fail when the committed clients differ from the schema; tsc the TS example
 sdk-check: $(VENV)/.test
 	clients/generate.sh check
+
+## make mutate: mutation testing (mutmut, setup.cfg [mutmut]) of the money, moderation and
+## scoping rules (billing/services.py, moderation/services.py, tenants/scoping.py) against
+## their tests, in a copy under var/mutate (niced, one mutant at a time: the tests share one
+## SQLite file per run; MUTANTS="billing.services*" for one module;
+## `cd var/mutate && ../../.venv/bin/mutmut browse` to read the survivors)
+MUTMUT  := mutmut==3.8.1
+MUTANTS ?=
+mutate: $(VENV)/.test
+	$(PIP) $(MUTMUT)
+	mkdir -p var/mutate
+	rsync -a --delete --exclude .venv --exclude .git --exclude var --exclude test-output \
+		--exclude mutants --exclude .schemathesis ./ var/mutate/
+	cd var/mutate && nice -n 10 ../../$(VENV)/bin/mutmut run --max-children 1 $(MUTANTS); \
+		status=$$?; ../../$(VENV)/bin/mutmut results; exit $$status
 
 check: $(VENV)/.runtime
 	$(MANAGE) check

