@@ -14,13 +14,14 @@ from generation.runner import run_job
 
 
 def renditions_queued() -> tuple[list[dramatiq.Message], list[dramatiq.Message]]:
-    """The renditions messages on the in-process broker: (queued now, delayed)."""
+    """The renditions messages on the in-process broker, taken off it: (queued now, delayed)."""
     broker = dramatiq.get_broker()
     found: dict[str, list[dramatiq.Message]] = {"assets": [], "assets.DQ": []}
     for name in found:
         queue = broker.queues.get(name)
         while queue is not None and not queue.empty():
             found[name].append(dramatiq.Message.decode(queue.get_nowait()))
+            queue.task_done()  # else the queue counts it unfinished, and every join waits
     return found["assets"], found["assets.DQ"]
 
 
