@@ -52,6 +52,8 @@ def test_5xx_and_throttling_end_with_every_job_succeeded_and_charged_once(
         "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
         f"ATELIER_MODEL_RPM__{MODEL.upper().replace('-', '_')}": str(ATELIER_RPM),
         "ATELIER_THROTTLE_PENALTY_SECONDS": "1",
+        # Nova 2 Omni is a preview model: without this the workers refuse it before any call.
+        "ATELIER_PREVIEW_MODELS": "true",
     })
     for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
         env.pop(name, None)
