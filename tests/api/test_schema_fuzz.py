@@ -35,8 +35,10 @@ from collections.abc import Iterator
 from ipaddress import ip_address
 from typing import Any
 
+import dramatiq
 import pytest
 import schemathesis
+from django.apps import apps
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
@@ -54,10 +56,12 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
-from assets.models import Asset
-from generation.models import Batch, BrandTemplate, Job, WebhookEndpoint
+from billing.models import UsageEvent
+from catalog import fleet
 from generation.templates import create_template
-from tenants.models import IdempotencyRecord, Tenant
+from moderation.models import AuditEvent
+from tenants.models import Tenant
+from tenants.scoping import TenantOwnedModel
 from tests.api.conftest import delivered_job
 from tests.factories import TenantFactory
 
@@ -125,11 +129,17 @@ def fuzz_objects(tenant: Any) -> None:
 
 
 def reset_fuzz_tenant() -> None:
-    """The fuzz tenant with only `fuzz_objects`: what a scenario made or deleted is undone."""
+    """The fuzz tenant with only `fuzz_objects`, and nothing else that could answer differently:
+    every row the tenant owns (jobs, assets, presets, holds, the month's ledger, idempotency
+    records, moderation history...), queued messages, cached counters and the fleet snapshot.
+    Whatever is left over changes what later scenarios are answered for the same choices."""
     tenant = Tenant.objects.get(slug="fuzz")
-    # Idempotency records too: a key a scenario drew again would replay an earlier answer.
-    for model in (IdempotencyRecord, WebhookEndpoint, BrandTemplate, Asset, Job, Batch):
-        model.objects.for_tenant(tenant).all().delete()
+    owned = [model for model in apps.get_models() if issubclass(model, TenantOwnedModel)]
+    for model in (UsageEvent, AuditEvent, *owned):  # before the jobs they protect
+        model._base_manager.filter(tenant=tenant).delete()
+    dramatiq.get_broker().flush_all()
+    cache.clear()
+    fleet.forget()
     fuzz_objects(tenant)
 
 
