@@ -46,7 +46,7 @@ def client() -> Any:
     from botocore.config import Config
 
     return boto3.session.Session().client(  # a session of its own per client, as in the tests
-        "bedrock-runtime", region_name="us-east-1",
+        "bedrock-runtime", region_name="us-west-2",
         config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 
@@ -69,7 +69,7 @@ def main() -> int:
     double = BedrockDouble().start()
     os.environ.update({"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": double.url,
                        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1"})
+                       "AWS_DEFAULT_REGION": "us-west-2"})
     for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
         os.environ.pop(name, None)
     rows = []

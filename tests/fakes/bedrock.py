@@ -12,12 +12,22 @@ pytest fixture. The rest:
 * bedrock_guardrail.py - ApplyGuardrail (POST /guardrail/{id}/version/{version}/apply), its
   controls (`guardrails`, `guardrail_blocked_terms`, `guardrail_image_verdict`, ...) and order of
   checks; its scripts are keyed "guardrail:<identifier>";
-* bedrock_schema.py    - the JSON-schema engine (everit wording) and image helpers.
+* bedrock_schema.py    - the JSON-schema engine (everit wording) and image helpers;
+* bedrock_regions.py   - where each model ID answers, from Atelier's catalog;
+* bedrock_limits.py    - body size, header and Converse member limits, from botocore's model.
 
-Order of checks for one request: route (404) -> record -> auth (403) -> scripted error outcome
--> EOL / Legacy / no-access sets -> model catalogue and operation -> rpm quota (429) ->
-fault_rate (500/503) -> body validation (400) -> scripted content-filter outcome -> latency and
-delay -> answer. A scripted outcome is consumed even when the request is then refused.
+The Region of a request is the one its SigV4 credential scope names (tests/fakes/sigv4.py), so
+one double serves every Region: `regions[model_id]` is where a model ID answers, and a call from
+anywhere else gets Bedrock's answer for a model a Region does not offer (400 ValidationException
+"The provided model identifier is invalid."). A Region without Bedrock Runtime in botocore's
+endpoint data is refused at auth (403 InvalidSignatureException). Bearer (API key) requests
+carry no Region: they are taken to be for `bearer_region`.
+
+Order of checks for one request: route (404) -> record -> auth and Region (403) -> scripted error
+outcome -> InvokeModel body size and headers (400) -> model ID pattern -> Region (400) -> EOL /
+Legacy / no-access sets -> model catalogue and operation -> rpm quota (429) -> fault_rate
+(500/503) -> body validation (400) -> scripted content-filter outcome -> latency and delay ->
+answer. A scripted outcome is consumed even when the request is then refused.
 
 Decisions where AWS's documentation is silent:
 * Nova 2 Omni (`us.amazon.nova-2-omni-v1:0`, and its base id `amazon.nova-2-omni-v1:0`) is served
@@ -26,7 +36,8 @@ Decisions where AWS's documentation is silent:
 * SigV4 signatures are parsed, not verified (the double does not know the secret key).
 * `throttled` counts the rpm-quota throttles only, not scripted throttle() outcomes.
 * Scripts are looked up by the model id as sent, then "*"; rpm/eol/legacy/no-access sets also
-  match the base model of a "us." profile, and a profile shares its base model's rpm window.
+  match the base model of a "us." profile, and a profile shares its base model's rpm window in
+  the Region it is called from (quotas are per Region).
 """
 
 from __future__ import annotations
@@ -47,6 +58,7 @@ from urllib.parse import unquote, urlsplit
 
 from tests.fakes import bedrock_converse as converse
 from tests.fakes import bedrock_guardrail as guardrail
+from tests.fakes import bedrock_limits, bedrock_regions
 from tests.fakes.bedrock_models import FAMILIES, SERVICES, blocked_input, render
 from tests.fakes.bedrock_outcomes import (
     ERRORS,
@@ -68,6 +80,7 @@ from tests.fakes.bedrock_outcomes import (
 )
 from tests.fakes.bedrock_schema import MALFORMED, ApiError, Ctx, java_type, validation
 from tests.fakes.loopback import LoopbackDouble, point_aws_client_at
+from tests.fakes.sigv4 import credential_scope, invalid_region, service_regions
 
 __all__ = ["MODELS", "OK", "BedrockDouble", "Model", "Outcome", "Recorded", "access_denied",
            "bedrock_double", "block_input_image", "block_input_text", "delay", "eol",
@@ -81,6 +94,8 @@ PROFILE_ONLY = ("Invocation of model ID {id} with on-demand throughput isn\u2019
 NOT_CONVERSE = ("This action doesn't support the model that you provided. Try again with a "
                 "supported text or chat model.")
 UNKNOWN_MODEL = "Could not resolve the foundation model from the provided model identifier."
+NOT_IN_REGION = "The provided model identifier is invalid."
+RUNTIME_REGIONS = service_regions("bedrock", "bedrock:bedrock-runtime-")
 MODEL_ID = re.compile(r"[A-Za-z0-9:._/-]{1,2048}")
 ROUTE = re.compile(r"/model/([^/]+)/(invoke|converse)")
 
@@ -131,6 +146,9 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
         self.latency = latency
         self.pixel_cap_inclusive = pixel_cap_inclusive
         self.models: dict[str, Model] = dict(MODELS if models is None else models)
+        # model id -> the Regions it answers from (see bedrock_regions.py); tests may change it
+        self.regions: dict[str, frozenset[str]] = bedrock_regions.regions_for(self.models)
+        self.bearer_region = "us-east-1"
         self.url = ""
         self.requests: list[Recorded] = []
         self.eol: set[str] = set()
@@ -243,8 +261,8 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
                 self.requests.append(Recorded("apply_guardrail", guardrail.KEY + identifier,
                                               body if isinstance(body, dict) else None, headers,
                                               version))
-            _authenticate(headers.get("authorization", ""))
-            return self._apply_guardrail(identifier, version, body, problem, started)
+            region = _authenticate(headers.get("authorization", ""), self.bearer_region)
+            return self._apply_guardrail(identifier, version, body, problem, started, region)
         route = ROUTE.fullmatch(url)
         if method != "POST" or route is None:
             raise ApiError(404, "UnknownOperationException", f"No operation matches {method} "
@@ -255,17 +273,19 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
         body, problem = _parse(raw)
         with self._lock:
             self.requests.append(Recorded(operation, model_id, body, headers))
-        _authenticate(headers.get("authorization", ""))
+        region = _authenticate(headers.get("authorization", ""), self.bearer_region)
         outcome = self._next_outcome(model_id)
         if outcome.kind in ERRORS:
-            raise self._error(outcome.kind, model_id)
-        model = self._model(model_id, operation)
-        self._count(model_id, model)
+            raise self._error(outcome.kind, model_id, region)
+        if operation == "invoke":
+            bedrock_limits.check_invoke(headers, len(raw))
+        model = self._model(model_id, operation, region)
+        self._count(model_id, model, region)
         if self.fault_rate:
             with self._lock:
                 fault = self._rng.random() < self.fault_rate and self._rng.choice((500, 503))
             if fault:
-                raise self._error(f"server_error_{fault}", model_id)
+                raise self._error(f"server_error_{fault}", model_id, region)
         if problem is not None:
             raise validation(problem)
         if model.family == "omni":
@@ -307,17 +327,19 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
                     return self._scripts[key].popleft()
         return OK
 
-    def _model(self, model_id: str, operation: str) -> Model:
+    def _model(self, model_id: str, operation: str, region: str) -> Model:
         if not MODEL_ID.fullmatch(model_id):
             raise validation(f"1 validation error detected: Value '{model_id}' at 'modelId' "
                              "failed to satisfy constraint: Member must satisfy regular "
                              f"expression pattern: {MODEL_ID.pattern}")
         model = self.models.get(model_id)
+        if model is not None and region not in self.regions.get(model_id, frozenset()):
+            raise validation(NOT_IN_REGION)
         names = {model_id, model.base} if model and model.base else {model_id}
         for ids, kind in ((self.eol, "eol"), (self.legacy_inactive, "legacy"),
                           (self.no_access, "access_denied")):
             if names & ids:
-                raise self._error(kind, model_id)
+                raise self._error(kind, model_id, region)
         if model is None:
             raise ApiError(404, "ResourceNotFoundException", UNKNOWN_MODEL)
         if model.profile_only:
@@ -328,28 +350,29 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
             raise validation(f"The test double serves {model_id} through Converse only.")
         return model
 
-    def _count(self, model_id: str, model: Model) -> None:
-        """The rpm quota: a sliding window per model (a "us." profile shares its model's)."""
+    def _count(self, model_id: str, model: Model, region: str) -> None:
+        """The rpm quota: a sliding window per model and Region (a "us." profile shares its
+        model's)."""
         key = model.base or model_id
         limit = self.rpm.get(model_id, self.rpm.get(key, self.rpm.get("*")))
         if limit is None:
             return
         with self._lock:
-            window = self._windows.setdefault(key, deque())
+            window = self._windows.setdefault(f"{region}/{key}", deque())
             now = time.monotonic()
             while window and window[0] <= now - self.rpm_window:
                 window.popleft()
             if len(window) >= limit:
                 self.throttled += 1
-                raise self._error("throttle", model_id)
+                raise self._error("throttle", model_id, region)
             window.append(now)
 
-    def _error(self, kind: str, model_id: str) -> ApiError:
+    def _error(self, kind: str, model_id: str, region: str) -> ApiError:
         status, code, message = ERRORS[kind]
         extra = {}
         if kind == "model_error":
             extra = {"originalStatusCode": 500,
-                     "resourceName": f"arn:aws:bedrock:us-east-1::foundation-model/{model_id}"}
+                     "resourceName": f"arn:aws:bedrock:{region}::foundation-model/{model_id}"}
         return ApiError(status, code, message, **extra)
 
     def _wait(self, outcome: Outcome) -> None:
@@ -374,27 +397,26 @@ def _parse(raw: bytes) -> tuple[dict | None, str | None]:
     return value, None
 
 
-SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^/,\s]+)/aws4_request,"
-                   r"\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]+")
-
-
-def _authenticate(authorization: str) -> None:
-    """SigV4 scoped to `bedrock`, or a Bedrock API key sent as `Authorization: Bearer <key>`.
-    Signatures are not verified."""
+def _authenticate(authorization: str, bearer_region: str) -> str:
+    """SigV4 scoped to `bedrock` in a Region with Bedrock Runtime, or a Bedrock API key sent as
+    `Authorization: Bearer <key>` (for `bearer_region`); the Region. Signatures are not verified."""
     if not authorization:
         raise ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
     if authorization.startswith("Bearer "):
         if authorization[7:].strip():
-            return
+            return bearer_region
         raise ApiError(403, "UnrecognizedClientException",
                        "The security token included in the request is invalid.")
-    match = SIGV4.match(authorization)
-    if match is None:
+    scope = credential_scope(authorization)
+    if scope is None:
         raise ApiError(403, "IncompleteSignatureException", "Authorization header requires "
                        "'Credential', 'SignedHeaders' and 'Signature' (AWS4-HMAC-SHA256).")
-    if match[1] != "bedrock":
+    if scope.service != "bedrock":
         raise ApiError(403, "InvalidSignatureException",
                        "Credential should be scoped to correct service: 'bedrock'. ")
+    if scope.region not in RUNTIME_REGIONS:
+        raise ApiError(403, "InvalidSignatureException", invalid_region(scope.region))
+    return scope.region
 
 
 

@@ -14,9 +14,10 @@ defines them, and that model is its contract: it is loaded here, and
   `x-amzn-ErrorType` header — ValidationException 400, AccessDeniedException 403,
   ResourceNotFoundException 404, ThrottlingException 429, InternalServerException 500.
 
-The Region is the one the request is signed for (the credential scope), so one double serves
-every Region. State: `regions[region][model_id]` -> Model, `profiles[region]` -> Profile list;
-`fail(operation, code)` scripts errors; `stop()` makes the endpoint unreachable.
+The Region is the one the request is signed for (the credential scope, read by
+tests/fakes/sigv4.py as every AWS double does), so one double serves every Region. State:
+`regions[region][model_id]` -> Model, `profiles[region]` -> Profile list; `fail(operation,
+code)` scripts errors; `stop()` makes the endpoint unreachable.
 
 Decisions where AWS's documentation is silent:
 * GetFoundationModel and GetFoundationModelAvailability on a model the Region does not offer
@@ -43,6 +44,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from botocore.loaders import Loader
 
 from tests.fakes.loopback import LoopbackDouble, point_aws_client_at
+from tests.fakes.sigv4 import credential_scope
 
 LOG = logging.getLogger(__name__)
 MODEL = Loader().load_service_model("bedrock", "service-2", "2023-04-20")
@@ -52,8 +54,6 @@ OPERATIONS = ("ListFoundationModels", "GetFoundationModel", "GetFoundationModelA
 ERRORS = {"ValidationException": 400, "AccessDeniedException": 403,
           "ResourceNotFoundException": 404, "ThrottlingException": 429,
           "InternalServerException": 500}
-SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/"
-                   r"aws4_request,\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]+")
 NOT_FOUND = "Could not resolve the foundation model from the provided model identifier."
 
 
@@ -375,14 +375,14 @@ def _authenticate(authorization: str) -> str:
     """SigV4 for `bedrock` (not verified: the double has no secret); the signed Region."""
     if not authorization:
         raise ApiError("AccessDeniedException", "Missing Authentication Token")
-    match = SIGV4.match(authorization)
-    if match is None:
+    scope = credential_scope(authorization)
+    if scope is None:
         raise ApiError("AccessDeniedException", "Authorization header requires 'Credential', "
                        "'SignedHeaders' and 'Signature' (AWS4-HMAC-SHA256).")
-    if match[2] != "bedrock":
+    if scope.service != "bedrock":
         raise ApiError("AccessDeniedException", "Credential should be scoped to correct "
                        "service: 'bedrock'.")
-    return match[1]
+    return scope.region
 
 
 def name_of(key: str) -> str:

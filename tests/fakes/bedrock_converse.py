@@ -8,6 +8,8 @@ list indexes. Nova's conversation rules use the captured prose messages with 0-b
 Where no capture exists (unknown members, wrong JSON types, unions with several members, image
 bytes that do not decode or do not match their format, unsupported blocks, keys inside
 additionalModelRequestFields) the wording is INVENTED by this double and says so in a comment.
+The length, pattern and enum limits of the other members (requestMetadata,
+additionalModelResponseFieldPaths, projectIdentifier, guardrailConfig) are bedrock_limits.py's.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from PIL import Image
 
+from tests.fakes import bedrock_limits
 from tests.fakes.bedrock_schema import (
     ApiError,
     Ctx,
@@ -244,6 +247,11 @@ def validate(body: Any) -> Conversation:
     errors: list[str] = []
     check_messages(body.get("messages"), errors)
     check_members(body, errors)
+    for name, kind in (("additionalModelResponseFieldPaths", list), ("requestMetadata", dict),
+                       ("projectIdentifier", str), ("guardrailConfig", dict)):
+        if body.get(name) is not None:
+            typed(body[name], kind, name)
+    bedrock_limits.check_converse(body, errors)
     if errors:
         raise coral(errors)
     messages = body["messages"]

@@ -18,13 +18,22 @@ at HIGH strength (text and image) and a custom word list. Controls on the double
 * `guardrail_blocked_message: str`    - the text of `outputs` when the guardrail intervenes;
 * `guardrail_latency: float`          - seconds added to every ApplyGuardrail answer
   (`latency`, `rpm` and `fault_rate` of the double apply to model calls only);
+* `guardrail_region: str | None`      - the Region the registered guardrails were created in
+  (None, the default: the Region of each request, as for a guardrail made where Atelier runs);
 * scripted outcomes: `double.script("guardrail:<id>", throttle(), server_error(503), delay(2))`;
   "guardrail:<id>:INPUT" / "guardrail:<id>:OUTPUT" script one source only (tried first), and
   "guardrail:*" (or "guardrail:*:OUTPUT") any guardrail (tried last). Only the errors
   ApplyGuardrail declares are allowed, plus delay().
 
-Order of checks: route -> record -> auth (403) -> scripted error -> identifier and version
-(400) -> registered id (404) -> body (400) -> assessment -> latency and delay -> answer.
+Order of checks: route -> record -> auth and Region (403) -> scripted error -> identifier and
+version (400) -> registered id in the Region (404) -> body (400) -> image filters in the Region
+(400) -> assessment -> latency and delay -> answer.
+
+Guardrails are Regional resources: the Region is the request's (its SigV4 credential scope, as
+for model calls). A guardrail is found only in its own Region: a registered id called from
+another Region than `guardrail_region`, or an ARN naming another Region than the request's, is
+answered 404 like an unknown id. Image blocks are refused (400) outside IMAGE_FILTER_REGIONS,
+the Regions AWS documents image content filters in.
 
 Decisions where AWS's documentation of ApplyGuardrail is silent (all wording here is INVENTED
 unless marked):
@@ -38,6 +47,8 @@ unless marked):
   grounding, which this guardrail does not configure) but count in the text coverage total;
 * usage: one text unit per started 1,000 guarded characters per text block, charged to the
   content and word policies; one contentPolicyImageUnit per image; the other units are 0;
+* the 404 for a guardrail of another Region and the 400 for image blocks where image filters are
+  not offered (the real service may refuse differently; no capture exists);
 * a clean answer has action NONE, no actionReason, `outputs: []` and one assessment holding only
   invocationMetrics (plus appliedGuardrailDetails); an intervention has actionReason
   "Guardrail blocked."; outputScope FULL adds the non-detected content filters (detected false).
@@ -80,6 +91,9 @@ BANDS = ("LOW", "MEDIUM", "HIGH")  # the confidence of a detected filter (NONE: 
 MAX_IMAGES = 20
 MAX_IMAGE_BYTES = 4 * 1024 * 1024
 MAX_IMAGE_SIDE = 8000
+IMAGE_FILTER_REGIONS = frozenset({"us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1"})
+NO_IMAGE_FILTERS = ("Image content is not supported by guardrails in {region}. Remove the image "
+                    "blocks, or call a Region where guardrail image filters are available.")
 BLOCKED_MESSAGE = "Sorry, the model cannot answer this question."  # the console default
 ACCOUNT = "123456789012"
 # The scriptable outcomes: ApplyGuardrail declares AccessDenied, ResourceNotFound, Throttling,
@@ -258,6 +272,7 @@ class GuardrailMixin:
     guardrail_image_confidence: str
     guardrail_blocked_message: str
     guardrail_latency: float
+    guardrail_region: str | None
     _lock: threading.Lock
     _scripts: dict[str, deque[Outcome]]
     _stopping: threading.Event
@@ -270,12 +285,13 @@ class GuardrailMixin:
         self.guardrail_image_confidence = "HIGH"
         self.guardrail_blocked_message = BLOCKED_MESSAGE
         self.guardrail_latency = 0.0
+        self.guardrail_region = None
 
     def _apply_guardrail(self, identifier: str, version: str, body: Any, problem: str | None,
-                         started: float) -> dict:
+                         started: float, region: str) -> dict:
         source = body.get("source") if isinstance(body, dict) else None
         outcome = self._guardrail_outcome(identifier, source if source in SOURCES else None)
-        arn = self._guardrail_arn(identifier)
+        arn = self._guardrail_arn(identifier, region)
         if outcome.kind == "access_denied":
             raise ApiError(403, "AccessDeniedException", DENIED.format(account=ACCOUNT, arn=arn))
         if outcome.kind in ERRORS:
@@ -295,12 +311,14 @@ class GuardrailMixin:
                                                      f"pattern: {pattern.pattern}"))
         if errors:
             raise coral(errors)
-        if bare_id(identifier) not in self.guardrails:
+        if bare_id(identifier) not in self.guardrails or not self._guardrail_in(arn, region):
             raise ApiError(404, "ResourceNotFoundException",
                            NOT_FOUND.format(id=identifier, version=version))
         if problem is not None:
             raise validation(problem)
         request = validate(body)
+        if request.images and region not in IMAGE_FILTER_REGIONS:
+            raise validation(NO_IMAGE_FILTERS.format(region=region))
         answer = self._assess(request, identifier, version, arn)
         seconds = self.guardrail_latency + (outcome.seconds if outcome.kind == "delay" else 0.0)
         if seconds > 0:
@@ -323,10 +341,16 @@ class GuardrailMixin:
         return OK
 
     @staticmethod
-    def _guardrail_arn(identifier: str) -> str:
+    def _guardrail_arn(identifier: str, region: str) -> str:
         if identifier.startswith("arn:"):
             return identifier
-        return f"arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/{identifier}"
+        return f"arn:aws:bedrock:{region}:{ACCOUNT}:guardrail/{identifier}"
+
+    def _guardrail_in(self, arn: str, region: str) -> bool:
+        """Is the guardrail of `arn` one this Region holds (its ARN's Region is the request's, and
+        that is where the registered guardrails were made)?"""
+        home = arn.split(":")[3]
+        return home == region and self.guardrail_region in (None, region)
 
     def _assess(self, request: Request, identifier: str, version: str, arn: str) -> dict:
         if self.guardrail_image_verdict not in VERDICTS:

@@ -13,12 +13,21 @@ Controls:
 * `script(*outcomes)` - FIFO outcomes for the next requests: throttle(), server_error(),
   delay(seconds), invalid_image(), image_too_large(), access_denied();
 * `s3_objects: dict[(bucket, key), bytes]` - the objects an S3Object image can name;
+* `s3_bucket_regions: dict[str, str]` - the Region of a bucket (a bucket not listed is in the
+  Region of the request);
 * `project_versions: set[str]` - the custom-adapter ARNs that exist;
 * `latency: float` - seconds added to every answer.
 
-Order of checks: route (404) -> target and content type (400) -> record -> auth (400) ->
-scripted error -> JSON types and unknown members (400) -> Coral constraints (400, all at once) ->
-image source, format and dimensions (400) -> adapter (400) -> latency and delay -> answer.
+Order of checks: route (404) -> target and content type (400) -> record -> auth and Region
+(400) -> scripted error -> JSON types and unknown members (400) -> Coral constraints (400, all at
+once) -> image source, format and dimensions (400) -> adapter (400) -> latency and delay ->
+answer.
+
+The Region is the one the request is signed for (tests/fakes/sigv4.py). Rekognition exists in
+fewer Regions than most services: a credential scoped to a Region botocore's endpoint data does
+not list for it is refused (InvalidSignatureException, the answer of an endpoint to a credential
+for a Region it does not serve). Rekognition reads S3 objects in its own Region only, and a
+custom adapter (ProjectVersion) belongs to the Region in its ARN.
 
 Decisions where AWS's documentation of the operation is silent:
 * Statuses: 400 for every client error, 500 for InternalServerError and ThrottlingException
@@ -40,11 +49,12 @@ Decisions where AWS's documentation of the operation is silent:
   double refuses them so that typos fail). Wrong JSON types -> SerializationException with
   Coral-style messages (recalled, not captured). Image with both or neither of Bytes/S3Object ->
   InvalidParameterException.
-* An S3Object not registered in `s3_objects` -> InvalidS3ObjectException "Unable to get object
+* An S3Object not registered in `s3_objects`, or in a bucket of another Region ->
+  InvalidS3ObjectException "Unable to get object
   metadata from S3. Check object key, region and/or access permissions." (recalled wording).
 * HumanLoopConfig is validated but never activates a human loop (no HumanLoopActivationOutput).
-  An unregistered ProjectVersion -> ResourceNotFoundException (invented wording); a registered
-  one is echoed in the answer.
+  An unregistered ProjectVersion, or one whose ARN names another Region ->
+  ResourceNotFoundException (invented wording); a registered one is echoed in the answer.
 * ModerationModelVersion is "7.0"; ContentTypes is always present (empty by default).
 * Scripted errors and delays are consumed before validation, like the Bedrock double's.
 """
@@ -72,6 +82,7 @@ from PIL import Image
 from tests.fakes.bedrock_outcomes import OK, Outcome, delay
 from tests.fakes.bedrock_schema import ApiError
 from tests.fakes.loopback import LoopbackDouble, point_aws_client_at
+from tests.fakes.sigv4 import credential_scope, invalid_region, service_regions
 
 __all__ = ["OK", "Outcome", "Recorded", "RekognitionDouble", "access_denied", "delay",
            "image_too_large", "invalid_image", "label", "rekognition_double", "server_error",
@@ -365,6 +376,7 @@ class RekognitionDouble(LoopbackDouble):
         self.labels: list[dict] = []
         self.content_types: list[dict] = []
         self.s3_objects: dict[tuple[str, str], bytes] = {}
+        self.s3_bucket_regions: dict[str, str] = {}
         self.project_versions: set[str] = set()
         self._lock = threading.Lock()
         self._script: deque[Outcome] = deque()
@@ -436,7 +448,7 @@ class RekognitionDouble(LoopbackDouble):
             raise _error(400, "UnknownOperationException", f"The double serves only {TARGET} "
                          f"with Content-Type {CONTENT_TYPE} (got X-Amz-Target {target!r}, "
                          f"Content-Type {headers.get('content-type')!r}).")
-        _authenticate(headers.get("authorization", ""))
+        region = _authenticate(headers.get("authorization", ""))
         with self._lock:
             outcome = self._script.popleft() if self._script else OK
         if outcome.kind in ERRORS:
@@ -445,18 +457,19 @@ class RekognitionDouble(LoopbackDouble):
         if value is None and raw.strip() not in (b"", b"null"):  # INVENTED wording
             raise _error(400, "SerializationException", "The request body is not valid JSON.")
         request = validate(value if value is not None else {})
-        self._check_source(request)
+        self._check_source(request, region)
         seconds = self.latency + (outcome.seconds if outcome.kind == "delay" else 0.0)
         if seconds > 0:
             self._stopping.wait(seconds)
         return self._render(request)
 
-    def _check_source(self, request: Request) -> None:
+    def _check_source(self, request: Request, region: str) -> None:
         data = request.data
         if request.s3 is not None:
             with self._lock:
                 data = self.s3_objects.get(request.s3)
-            if data is None:
+                bucket_region = self.s3_bucket_regions.get(request.s3[0], region)
+            if data is None or bucket_region != region:
                 raise _error(400, "InvalidS3ObjectException", NO_S3_OBJECT)
             if len(data) > MAX_S3_BYTES:  # INVENTED wording
                 raise _error(400, "ImageTooLargeException", f"The S3 object is {len(data)} "
@@ -466,7 +479,7 @@ class RekognitionDouble(LoopbackDouble):
         if request.project_version is not None:
             with self._lock:
                 known = request.project_version in self.project_versions
-            if not known:  # INVENTED wording
+            if not known or request.project_version.split(":")[3] != region:  # INVENTED wording
                 raise _error(400, "ResourceNotFoundException", "The project version "
                              f"{request.project_version} was not found.")
 
@@ -493,21 +506,21 @@ class RekognitionDouble(LoopbackDouble):
         return answer
 
 
-SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^/,\s]+)/aws4_request,"
-                   r"\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]+")
-
-
-def _authenticate(authorization: str) -> None:
-    """SigV4 scoped to `rekognition` (parsed, not verified: the double has no secret key)."""
+def _authenticate(authorization: str) -> str:
+    """SigV4 scoped to `rekognition` in a Region Rekognition exists in (parsed, not verified:
+    the double has no secret key); the Region."""
     if not authorization:
         raise _error(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
-    match = SIGV4.match(authorization)
-    if match is None:
+    scope = credential_scope(authorization)
+    if scope is None:
         raise _error(400, "IncompleteSignatureException", "Authorization header requires "
                      "'Credential', 'SignedHeaders' and 'Signature' (AWS4-HMAC-SHA256).")
-    if match[1] != "rekognition":
+    if scope.service != "rekognition":
         raise _error(400, "InvalidSignatureException",
                      "Credential should be scoped to correct service: 'rekognition'. ")
+    if scope.region not in service_regions("rekognition"):
+        raise _error(400, "InvalidSignatureException", invalid_region(scope.region))
+    return scope.region
 
 
 

@@ -56,9 +56,37 @@ def malformed(ptr: str, reason: str) -> str:
     return f"Malformed input request: {ptr}: {reason}, please reformat your input and try again."
 
 
+class RegionalClient:
+    """Runtime clients of one session (so one set of exception classes), each call sent from a
+    Region its model answers in, us-east-1 where it can: this module is about bodies and answers;
+    which Region answers which model is test_double_regions.py's."""
+
+    def __init__(self, double: BedrockDouble) -> None:
+        self._double = double
+        self._session = boto3.session.Session()
+        self._clients: dict[str, Any] = {}
+        self.exceptions = self._client("us-east-1").exceptions
+
+    def _client(self, region: str) -> Any:
+        if region not in self._clients:
+            self._clients[region] = self._session.client("bedrock-runtime", region_name=region,
+                                                         config=NO_RETRIES)
+        return self._clients[region]
+
+    def _for(self, model_id: str) -> Any:
+        regions = self._double.regions.get(model_id) or {"us-east-1"}
+        return self._client("us-east-1" if "us-east-1" in regions else min(regions))
+
+    def invoke_model(self, *, modelId: str, **options: Any) -> Any:
+        return self._for(modelId).invoke_model(modelId=modelId, **options)
+
+    def converse(self, *, modelId: str, **options: Any) -> Any:
+        return self._for(modelId).converse(modelId=modelId, **options)
+
+
 @pytest.fixture
 def client(bedrock_double: BedrockDouble) -> Any:  # noqa: F811
-    return runtime_client(region_name="us-east-1", config=NO_RETRIES)
+    return RegionalClient(bedrock_double)
 
 
 @pytest.fixture
@@ -844,7 +872,8 @@ def test_requests_need_authorization_scoped_to_bedrock(double):
     status, headers, body = raw_post(url, {"Authorization": scope})
     assert status == 403 and body["message"].startswith("Credential should be scoped to correct "
                                                          "service: 'bedrock'.")
-    status, _, body = raw_post(url, {"Authorization": "Bearer key"},
+    status, _, body = raw_post(url, {"Authorization": "Bearer key",
+                                     "Content-Type": "application/json"},
                                json.dumps(nova_t2i()).encode())
     assert status == 200 and body["images"]
     assert double.requests[0].model_id == NOVA
@@ -899,7 +928,7 @@ def test_concurrent_requests_are_served_in_parallel(double):
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    clients = [runtime_client(config=NO_RETRIES) for _ in range(12)]
+    clients = [runtime_client(region_name="us-west-2", config=NO_RETRIES) for _ in range(12)]
     threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
     # how much faster than one at a time: benchmarks/bedrock_double_timing.py
     for thread in threads:
