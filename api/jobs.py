@@ -47,6 +47,9 @@ JOB_EXAMPLES = [
     OpenApiExample("inpaint an upload", request_only=True, value={
         "model": "stability-inpaint", "operation": "inpaint", "prompt": "a blue vase",
         "images": [EXAMPLE_IMAGE_ID], "mask": EXAMPLE_MASK_ID}),
+    OpenApiExample("Amazon packshot of an upload", request_only=True, value={
+        "model": "stability-remove-background", "operation": "packshot",
+        "images": [EXAMPLE_IMAGE_ID], "params": {"preset": "amazon-main", "shadow": "none"}}),
     OpenApiExample("estimate only", request_only=True, value={
         "model": "sd3.5-large", "prompt": "a lamp", "n": 2, "stage": "final",
         "dry_run": True}),
@@ -57,9 +60,9 @@ JOB_EXAMPLES = [
         "negative_prompt": "", "n": 4, "seed": 42, "base_seed": 42, "size": "896x1088",
         "width": 896, "height": 1088, "quality": None, "style": "photographic", "params": {},
         "stage": "draft", "template": None, "slots": {}, "batch": None, "sku": "",
-        "estimated_cost_usd": "0.1600", "error": None, "withheld": [], "attempts": 0,
-        "created_at": "2026-12-02T12:00:00Z", "started_at": None, "finished_at": None,
-        "assets": []}),
+        "estimated_cost_usd": "0.1600", "error": None, "fallback": None, "withheld": [],
+        "attempts": 0, "created_at": "2026-12-02T12:00:00Z", "started_at": None,
+        "finished_at": None, "assets": []}),
 ]
 
 

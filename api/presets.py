@@ -10,7 +10,6 @@ key scopes are decided by method, api.authentication.HasScope). Another tenant's
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -28,14 +27,11 @@ from api.authentication import request_tenant
 from api.base import TenantAPIView, id_parameter
 from api.schema import error_responses
 from assets.compliance import FIXES, RULES, UnreadableImage, check
-from assets.models import Asset, MarketplacePreset
+from assets.models import Asset
+from assets.presets import find_preset, tenant_presets
 from assets.services import get_asset
-from catalog.presets import FORMATS, KEY_PATTERN, SHADOWS, Preset, PresetError, builtin_presets
-from core.errors import Conflict, InvalidParameter
-from tenants.models import Tenant
-
-log = logging.getLogger("atelier.api")
-
+from catalog.presets import FORMATS, KEY_PATTERN, SHADOWS, builtin_presets
+from core.errors import Conflict
 
 # --- wire shapes -------------------------------------------------------------------------------
 
@@ -111,34 +107,6 @@ CHECK_EXAMPLE = {"preset": "amazon-main", "passed": False, "rules": [
 
 
 # --- presets -----------------------------------------------------------------------------------
-
-def tenant_presets(tenant: Tenant) -> list[Preset]:
-    """The tenant's own presets that are valid (each is validated when saved; one that no
-    longer is, after a rule change, is left out and logged rather than failing the list)."""
-    found = []
-    for row in MarketplacePreset.objects.for_tenant(tenant).order_by("key"):
-        try:
-            found.append(row.as_preset())
-        except PresetError as exc:
-            log.warning("tenant %s preset %s skipped: %s", tenant.pk, row.key, exc.message)
-    return found
-
-
-def find_preset(tenant: Tenant, key: str | None) -> Preset:
-    """The built-in or tenant preset named `key`, or a 400 naming `preset`."""
-    if not key:
-        raise InvalidParameter("preset: required, a preset's key (GET /api/v1/presets lists "
-                               "them)", field="preset")
-    builtin = builtin_presets()
-    if key in builtin:
-        return builtin[key]
-    own = {preset.key: preset for preset in tenant_presets(tenant)}
-    if key not in own:
-        known = ", ".join([*builtin, *own])
-        raise InvalidParameter(f"preset: unknown preset {key[:64]!r}; one of {known}",
-                               field="preset")
-    return own[key]
-
 
 class PresetListView(TenantAPIView):
     @extend_schema(responses={200: PresetListSerializer})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api import webhooks
 from assets.models import Asset
-from core.events import AssetModerated, BatchCompleted, JobFinished, subscribe
+from core.events import AssetModerated, BatchCompleted, JobFellBack, JobFinished, subscribe
 from generation.models import Batch, Job
 
 
@@ -21,6 +21,12 @@ def announce_job(event: JobFinished) -> None:
     """`job.succeeded` / `job.failed` / `job.blocked`, once per job."""
     webhooks.job_finished(Job.unscoped.select_related("tenant").get(pk=event.job_id),
                           event.status)
+
+
+@subscribe(JobFellBack)
+def announce_fallback(event: JobFellBack) -> None:
+    """`job.fallback` when a job runs on its fallback model."""
+    webhooks.job_fell_back(Job.unscoped.select_related("tenant").get(pk=event.job_id))
 
 
 @subscribe(BatchCompleted)

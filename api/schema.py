@@ -223,7 +223,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("post", "/api/v1/jobs"): Operation(
         "create_job", "jobs", "Submit a job",
         "Make 1 to n images with one model: from a prompt, from a brand template and its "
-        "`slots`, or from uploaded images (`images`, `mask`). Answers 202 with the queued job "
+        "`slots`, or from uploaded images (`images`, `mask`), including the compositions "
+        "`packshot` (a product photo cut out by the model and centred on a marketplace "
+        "preset's canvas, charged as the cut-out) and `shadow` (on the `local` model, "
+        "free). Answers 202 with the queued job "
         "(poll `GET /jobs/{id}` or subscribe to the `job.*` webhooks), or, with `dry_run`, 200 "
         "with the estimate and nothing made. Fields left out come from the template, then from "
         f"the model; a field given always wins. {_WRITE}"),
@@ -259,6 +262,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "get_usage", "usage", "Get the month's usage",
         "Images and spend used this month (or `month`), held for running jobs, and what is "
         "left of your quota and budget."),
+    ("get", "/api/v1/fallbacks"): Operation(
+        "get_fallbacks", "fallbacks", "Get your fallback models",
+        "For each model you named one for, the model that runs instead when it is retired or "
+        "unavailable (a brand template's own `fallback_model` wins for its jobs)."),
+    ("put", "/api/v1/fallbacks"): Operation(
+        "set_fallbacks", "fallbacks", "Set your fallback models",
+        "Replace your fallbacks: when a model is retired or unavailable, jobs naming it run on "
+        "its fallback instead (the job's `fallback` says so, a `job.fallback` webhook is sent, "
+        "and the price is the fallback's) rather than failing. `{}` removes them all. "
+        f"{_WRITE}"),
     ("post", "/api/v1/verify"): Operation("verify_image", "verify", "Verify an image", None),
     ("get", "/api/v1/assets"): Operation(
         "list_assets", "assets", "List images",

@@ -35,6 +35,8 @@ def job_body(job: Job, *, assets: list[dict[str, Any]] | None = None) -> dict[st
         "estimated_cost_usd": f"{job.estimated_cost_usd:.4f}",
         "error": {"code": job.error_code, "message": job.error_message}
         if job.error_code else None,
+        "fallback": {"requested_model": job.requested_model, "reason": job.fallback_reason}
+        if job.requested_model else None,
         "withheld": job.withheld, "attempts": job.attempts,
         "created_at": iso_datetime(job.created_at), "started_at": iso_datetime(job.started_at),
         "finished_at": iso_datetime(job.finished_at),
@@ -52,12 +54,21 @@ class JobErrorSerializer(serializers.Serializer):
         ref_name = "JobError"
 
 
+class JobFallbackSerializer(serializers.Serializer):
+    requested_model = serializers.CharField(help_text="The model the job asked for.")
+    reason = serializers.CharField(help_text="Why it could not run: retired or unavailable.")
+
+    class Meta:
+        ref_name = "JobFallback"
+
+
 class JobSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model_key", read_only=True)
     size = serializers.SerializerMethodField()
     quality = serializers.SerializerMethodField()
     style = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.style
     error = serializers.SerializerMethodField()
+    fallback = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField()
     assets = AssetSerializer(many=True, read_only=True)
 
@@ -66,7 +77,7 @@ class JobSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "model", "model_id", "operation", "prompt", "negative_prompt",
                   "n", "seed", "base_seed", "size", "width", "height", "quality", "style",
                   "params", "stage", "template", "slots", "batch", "sku",
-                  "estimated_cost_usd", "error", "withheld", "attempts",
+                  "estimated_cost_usd", "error", "fallback", "withheld", "attempts",
                   "created_at", "started_at", "finished_at", "assets"]
         read_only_fields = fields  # an answer: every field is always there (the schema's
         # `required`), null where it has no value
@@ -98,6 +109,13 @@ class JobSerializer(serializers.ModelSerializer):
         if not job.error_code:
             return None
         return {"code": job.error_code, "message": job.error_message}
+
+    @extend_schema_field(JobFallbackSerializer(
+        allow_null=True, help_text="Set when the job runs on the fallback model its tenant or "
+        "template named (`model`) instead of the one it asked for; null otherwise."))
+    def get_fallback(self, job: Job) -> dict[str, str] | None:
+        return ({"requested_model": job.requested_model, "reason": job.fallback_reason}
+                if job.requested_model else None)
 
     @extend_schema_field({"type": "object", "additionalProperties": True})
     def get_slots(self, job: Job) -> dict[str, Any]:

@@ -33,6 +33,11 @@ class TemplateSerializer(StrictFields, serializers.ModelSerializer):
     model = serializers.CharField(source="model_key", required=False, allow_blank=True,
                                   max_length=64, help_text="The default model (a catalog key) "
                                                            "of jobs made from it.")
+    fallback_model = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="Runs instead of `model` when that is retired or unavailable (a catalog key "
+                  "that does the template's operation); empty: such jobs fail, naming the "
+                  "successor.")
     slots = serializers.SerializerMethodField(help_text="The prompt's {slot} names, in order.")
     operation = serializers.ChoiceField(choices=OPERATIONS, required=False,
                                         help_text="The jobs' operation. Default "
@@ -41,8 +46,8 @@ class TemplateSerializer(StrictFields, serializers.ModelSerializer):
     class Meta:
         model = BrandTemplate
         fields = ["id", "name", "description", "prompt", "slots", "negative_prompt", "model",
-                  "operation", "size", "aspect_ratio", "quality", "style", "params",
-                  "slot_defaults", "created_at", "updated_at"]
+                  "fallback_model", "operation", "size", "aspect_ratio", "quality", "style",
+                  "params", "slot_defaults", "created_at", "updated_at"]
         read_only_fields = ["id", "slots", "created_at", "updated_at"]
         validators: list[Any] = []  # the service reports a duplicate name as a 409
 
@@ -56,6 +61,8 @@ class TemplateAnswerSerializer(TemplateSerializer):
 
     model = serializers.CharField(source="model_key", read_only=True,
                                   help_text="The default model; empty: jobs name one.")
+    fallback_model = serializers.CharField(read_only=True, help_text="Runs instead of `model` "
+                                           "when that is retired or unavailable; empty: none.")
     operation = serializers.ChoiceField(choices=OPERATIONS, read_only=True)
 
     class Meta(TemplateSerializer.Meta):

@@ -244,7 +244,8 @@ class PingEventDataSerializer(serializers.Serializer):
         ref_name = "PingEventData"
 
 
-JobEventSerializer = _event("JobEvent", ["job.succeeded", "job.failed", "job.blocked"],
+JobEventSerializer = _event("JobEvent", ["job.succeeded", "job.failed", "job.blocked",
+                                         "job.fallback"],
                             JobEventDataSerializer)
 BatchEventSerializer = _event("BatchEvent", ["batch.completed"], BatchEventDataSerializer)
 AssetEventSerializer = _event("AssetEvent", ["asset.approved", "asset.rejected"],
@@ -272,6 +273,11 @@ JOB_FAILED_EVENT = _webhook("job.failed", "A job ended `failed` (`error` says wh
                             JobEventSerializer)
 JOB_BLOCKED_EVENT = _webhook("job.blocked", "A prompt was refused at submission, or the "
                              "model's filters withheld every image.", JobEventSerializer)
+JOB_FALLBACK_EVENT = _webhook("job.fallback", "A job runs on the fallback model its tenant or "
+                              "template named, because the model it asked for "
+                              "(`requested_model`) is retired or unavailable "
+                              "(`fallback_reason`); its price follows the fallback.",
+                              JobEventSerializer)
 BATCH_COMPLETED_EVENT = _webhook("batch.completed", "The last job of a batch finished.",
                                  BatchEventSerializer)
 ASSET_APPROVED_EVENT = _webhook("asset.approved", "An image was approved (automatically when "

@@ -58,8 +58,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("atelier.webhooks")
 
-EVENTS = ("job.succeeded", "job.failed", "job.blocked", "batch.completed", "asset.approved",
-          "asset.rejected")
+EVENTS = ("job.succeeded", "job.failed", "job.blocked", "job.fallback", "batch.completed",
+          "asset.approved", "asset.rejected")
 TEST_EVENT = "ping"  # sent only by POST /webhooks/{id}/test, whatever the subscription
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32  # the specification asks for 24 to 64 random bytes
@@ -226,6 +226,12 @@ def job_finished(job: Job, status: str) -> None:
         return {"job": JobSerializer(current, context=_context()).data}
 
     emit(job.tenant, event, data)
+
+
+def job_fell_back(job: Job) -> None:
+    """Emit job.fallback with the job as GET /jobs/{id} shows it (naming both models)."""
+    emit(job.tenant, "job.fallback", lambda: {"job": JobSerializer(
+        Job.unscoped.select_related("tenant").get(pk=job.pk), context=_context()).data})
 
 
 def batch_completed(batch: Batch) -> None:

@@ -71,6 +71,7 @@ BENCHMARKS = (
     Benchmark("bedrock_double_timing.py", (), ("--samples", "3", "--requests", "12")),
     Benchmark("local_renderer.py", (), ("--runs", "2")),
     Benchmark("compliance.py", (), ("--runs", "3")),
+    Benchmark("compositing.py", (), ("--runs", "3")),
 )
 
 

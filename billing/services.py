@@ -257,6 +257,25 @@ def draw_credits(event: UsageEvent) -> list[CreditAllocation]:
     return allocations
 
 
+def reprice(job: Job, unit_price: Decimal) -> None:
+    """Hold what the job still holds at a new price per image (it moved to a fallback model);
+    QuotaExceeded when a higher price no longer fits the month's budget. Inside the caller's
+    transaction, so a refusal changes nothing."""
+    reservation = Reservation.objects.for_tenant(job.tenant).select_for_update().filter(
+        job_id=job.pk, status=Reservation.Status.HELD).first()
+    if reservation is None or reservation.unit_price_usd == unit_price:
+        return
+    # As release() gives it back: unit price x images held.
+    change = (unit_price - reservation.unit_price_usd) * reservation.images
+    if change > 0:
+        _hold(job.tenant, reservation.month, 0, change, field="model",
+              what="this job at its fallback model's price")
+    elif change < 0:
+        ledger = _locked_ledger(job.tenant, reservation.month)
+        Ledger.unscoped.filter(pk=ledger.pk).update(reserved_usd=ledger.reserved_usd + change)
+    Reservation.unscoped.filter(pk=reservation.pk).update(unit_price_usd=unit_price)
+
+
 def release(job: Job) -> int:
     """Give back what the job still holds (blocked, failed, canceled or withheld images);
     returns the images released. Safe to call more than once."""

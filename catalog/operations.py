@@ -3,6 +3,14 @@
 
 The catalog may narrow these per model (`operations: {inpaint: {mask: image}}`); everything not
 said there comes from this table.
+
+Compositions (docs/ecommerce.md) are rows here too, so nothing else needs a branch for them:
+`call` names the model operation a composition's one provider call makes (a packshot is
+priced and made as its model's `remove_background` call, then composited in the worker:
+generation/compositions.py), and `params` are the operation's own parameters, the same on every
+model that offers it (merged into each such model's params by catalog/spec.py). A local-only
+composition (`shadow`) is an operation only the `local` model offers: the registry never sends
+that family to Bedrock, and its catalog price (0.00) is what it costs.
 """
 
 from __future__ import annotations
@@ -25,6 +33,14 @@ class OperationSpec:
     sizing: str = "source"
     image_roles: tuple[str, ...] = ()  # what each source image is, for error messages
     max_n: int | None = None  # deterministic operations make one image
+    call: str | None = None  # a composition: the model operation its call makes
+    # The operation's own parameters, as catalog.yaml spells a model's `params`.
+    params: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    @property
+    def call_operation(self) -> str:
+        """The operation the provider is asked for (a composition's call, else itself)."""
+        return self.call or self.name
 
     def with_overrides(self, overrides: dict[str, Any]) -> OperationSpec:
         changes = dict(overrides)
@@ -64,4 +80,16 @@ OPERATION_DEFAULTS: dict[str, OperationSpec] = {op.name: op for op in (
     _op("style_guide", (1, 1), "none", "required", "output", ("style reference",)),
     _op("style_transfer", (2, 2), "none", "optional", "source", ("content", "style")),
     _op("virtual_try_on", (2, 2), "optional_any", "none", "source", ("person", "garment")),
+    # Compositions. A packshot's job keeps the product photo's size (its cut-out call is priced
+    # on it); the image it delivers has the preset's canvas.
+    replace(_op("packshot", (1, 1), "none", "none", "source", ("product photo",)), max_n=1,
+            call="remove_background", params=(
+                ("preset", {"type": "string", "max_length": 64, "required_for": ["packshot"]}),
+                ("shadow", {"type": "enum", "values": ["none", "contact", "drop"]}))),
+    replace(_op("shadow", (1, 1), "none", "none", "source", ("cut-out",)), max_n=1, params=(
+        ("light_angle", {"type": "float", "min": 0, "max": 360, "default": 315}),
+        ("softness", {"type": "float", "min": 0, "max": 1, "default": 0.5}),
+        ("opacity", {"type": "float", "min": 0, "max": 1, "default": 0.5}),
+        ("distance", {"type": "float", "min": 0, "max": 1, "default": 0.15}),
+        ("contact", {"type": "float", "min": 0, "max": 1, "default": 0.6}))),
 )}

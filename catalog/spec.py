@@ -430,6 +430,22 @@ def _operations(entry: _Entry) -> dict[str, OperationSpec]:
     return operations
 
 
+def _operation_params(entry: _Entry, operations: Mapping[str, OperationSpec],
+                      params: Mapping[str, ParamSpec]) -> dict[str, ParamSpec]:
+    """The parameters the model's operations bring (catalog/operations.py), each applying to
+    its operation only; a composition needs the model to offer the operation its call makes."""
+    found: dict[str, ParamSpec] = {}
+    for name, op in operations.items():
+        if op.call is not None and op.call not in operations:
+            raise entry.fail(f"operations.{name}", f"a {name} is made by a {op.call!r} call: "
+                                                   f"the model must offer {op.call!r} too")
+        for param, raw in op.params:
+            if param in params or param in found:
+                raise entry.fail(f"params.{param}", f"already a parameter of {name!r}")
+            found[param] = ParamSpec.parse(param, {**raw, "operations": [name]}, entry.fail)
+    return found
+
+
 def _prices(entry: _Entry) -> tuple[PriceRule, ...]:
     rules = []
     for i, raw in enumerate(entry.get("prices", list)):
@@ -525,6 +541,7 @@ def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
         raise entry.fail("family", f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
     params = {name: ParamSpec.parse(name, raw, entry.fail)
               for name, raw in entry.get("params", dict, {}).items()}
+    params.update(_operation_params(entry, operations, params))
     price_unit = entry.get("price_unit", str, "image")
     if price_unit not in PRICE_UNITS:
         raise entry.fail("price_unit", f"must be one of {', '.join(PRICE_UNITS)}")

@@ -44,7 +44,7 @@ SPECTACULAR_SETTINGS = {
     # 3.1: the webhooks Atelier sends are part of the schema (api/webhook_endpoints.py).
     "OAS_VERSION": "3.1.0",
     "WEBHOOKS": [f"api.webhook_endpoints.{name}_EVENT" for name in
-                 ("JOB_SUCCEEDED", "JOB_FAILED", "JOB_BLOCKED", "BATCH_COMPLETED",
+                 ("JOB_SUCCEEDED", "JOB_FAILED", "JOB_BLOCKED", "JOB_FALLBACK", "BATCH_COMPLETED",
                   "ASSET_APPROVED", "ASSET_REJECTED", "PING")],
 }
 

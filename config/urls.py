@@ -16,6 +16,7 @@ from api import downloads, stripe
 from api.assets import AssetViewSet
 from api.base import api_not_found
 from api.batches import BatchViewSet
+from api.fallbacks import FallbacksView
 from api.jobs import JobViewSet, ModelCatalogView
 from api.presets import AssetCheckView, PresetListView
 from api.templates import TemplateViewSet
@@ -51,6 +52,7 @@ api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),
     path("uploads", UploadView.as_view(), name="uploads"),
     path("usage", UsageView.as_view(), name="usage"),
+    path("fallbacks", FallbacksView.as_view(), name="fallbacks"),
     path("verify", VerifyView.as_view(), name="api-verify"),  # public: no key (api/verify.py)
     path("presets", PresetListView.as_view(), name="presets"),
     path("assets/<str:id>/check", AssetCheckView.as_view(), name="asset-check"),

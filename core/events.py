@@ -54,6 +54,18 @@ class JobFinished(Event):
 
 
 @dataclass(frozen=True)
+class JobFellBack(Event):
+    """A job runs on the fallback its tenant or template named (`model`) because the model
+    it asked for (`requested`) may not be called now, for `reason`."""
+
+    job_id: str
+    tenant_id: UUID
+    requested: str
+    model: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class BatchCompleted(Event):
     """The last job of a batch finished (or the batch was canceled)."""
 

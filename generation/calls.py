@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from assets.models import Asset
-from generation import inputs
+from generation import compositions, inputs
 from providers.base import ProviderCall, SourceImage
 
 if TYPE_CHECKING:
@@ -69,13 +69,15 @@ def plan(job: Job, spec: ModelSpec, todo: list[int], region: str
     """(image indices, call) for every call still to make, in order."""
     images, mask = sources(job, spec) if job.request.get("images") else ((), None)
     per_call = spec.limits.per_call
+    op = spec.operations[job.operation]
+    params = compositions.call_params(op, job.params)
     seed_max = spec.limits.seed[1] if spec.limits.seed else None
     for start in range(0, len(todo), per_call):
         indices = todo[start:start + per_call]
         seeds = tuple(None if seed_max is None else job.seed_for(i, seed_max) for i in indices)
         yield indices, ProviderCall(
-            model_id=job.model_id, operation=job.operation, prompt=job.prompt,
+            model_id=job.model_id, operation=op.call_operation, prompt=job.prompt,
             negative_prompt=job.negative_prompt, width=job.width, height=job.height,
             seeds=seeds, quality=job.request.get("quality"), style=job.request.get("style"),
-            aspect_ratio=job.request.get("aspect_ratio"), params=job.params, images=images,
+            aspect_ratio=job.request.get("aspect_ratio"), params=params, images=images,
             mask=mask, mask_prompt=job.request.get("mask_prompt"), region=region)

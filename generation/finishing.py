@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from catalog.spec import ModelSpec
+from generation import compositions
 from generation.models import Job
 from moderation import services as moderation
 from moderation.policy import Policy
@@ -84,7 +85,8 @@ def _finish_one(context: Context, index: int, image: GeneratedImage,
                                        asset_id=asset_id, model_id=job.model_id,
                                        model_name=spec.name, operation=job.operation,
                                        sources=context.sources, mask=context.mask,
-                                       prompt=job.prompt, tenant=job.tenant, pixels=pixels)
+                                       prompt=job.prompt, tenant=job.tenant, pixels=pixels,
+                                       spare=compositions.exact_background(job))
         del pixels
     return Finished(index=index, image=replace(image, data=data), parameters=parameters,
                     verdict=verdict, asset_id=asset_id, provenance=record)

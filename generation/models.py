@@ -65,6 +65,10 @@ class Job(TenantOwnedModel):
     source_asset = models.ForeignKey("assets.Asset", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="derived_jobs",
                                      help_text="the picked image this job refines")
+    requested_model = models.CharField(
+        max_length=64, blank=True,
+        help_text="the model asked for, when its fallback ran instead (model_key)")
+    fallback_reason = models.TextField(blank=True, help_text="why the fallback ran")
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
@@ -123,6 +127,9 @@ class BrandTemplate(TenantOwnedModel):
     prompt = models.TextField(help_text="text with {slot} placeholders")
     negative_prompt = models.TextField(blank=True)
     model_key = models.CharField(max_length=64, blank=True, help_text="default model")
+    fallback_model = models.CharField(
+        max_length=64, blank=True,
+        help_text="runs instead of the default model when that is retired or unavailable")
     operation = models.CharField(max_length=32, default="text_to_image")
     size = models.CharField(max_length=20, blank=True)
     aspect_ratio = models.CharField(max_length=10, blank=True)
@@ -141,6 +148,23 @@ class BrandTemplate(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ModelFallback(TenantOwnedModel):
+    """A tenant's consent to run `fallback_key` when `model_key` is retired or unavailable
+    (generation/fallbacks.py). A template's own fallback_model wins over this."""
+
+    model_key = models.CharField(max_length=64)
+    fallback_key = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["model_key"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "model_key"],
+                                               name="fallback_unique_tenant_model")]
+
+    def __str__(self) -> str:
+        return f"{self.model_key} -> {self.fallback_key}"
 
 
 class Batch(TenantOwnedModel):

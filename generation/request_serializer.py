@@ -62,8 +62,12 @@ class JobRequestSerializer(StrictFields, serializers.Serializer):
                                         help_text="Or describe the area to change, for models "
                                                   "that take a mask prompt.")
     params = serializers.DictField(required=False,
-                                   help_text="Model-specific parameters the model lists "
-                                             "(e.g. `cfg_scale`).")
+                                   help_text="Parameters the model lists for the operation "
+                                             "(`GET /api/v1/models`): its own (e.g. "
+                                             "`cfg_scale`) and the operation's (`preset` and "
+                                             "`shadow` for `packshot`; `light_angle`, "
+                                             "`softness`, `opacity`, `distance`, `contact` for "
+                                             "`shadow`).")
     stage = serializers.ChoiceField(choices=STAGES, required=False,
                                     help_text="`draft` (default) or `final`: final images "
                                               "are full quality and go into archives by "

@@ -29,9 +29,10 @@ from catalog.spec import catalog
 from core import metrics
 from core.errors import AtelierError
 from core.logs import log_context
-from generation import batch_progress, calls, fanout, finishing
+from generation import batch_progress, calls, compositions, fanout, finishing
+from generation.fallbacks import NOT_CALLABLE
 from generation.models import Job, ProviderAttempt
-from generation.services import enqueue, publish_finished
+from generation.services import enqueue, move_to_fallback, publish_finished
 from moderation import policy as moderation_policy
 from moderation import services as moderation
 from moderation.models import AuditEvent
@@ -127,7 +128,7 @@ def _calls(context: finishing.Context, planned: list[tuple[list[int], ProviderCa
     """The job's calls, in flight together under the model's rate limit (generation.fanout),
     their images moderated and marked where they arrive (generation.finishing)."""
     job, spec = context.job, context.spec
-    generate = adapter_for(spec)
+    generate = compositions.composed(job.operation, job.params, adapter_for(spec))
     bedrock = uses_bedrock(spec)
     rpm = spec.rate_limit_rpm if bedrock else None
 
@@ -167,9 +168,13 @@ def _run_claimed(job: Job) -> None:
     try:
         spec = catalog().get(job.model_key)
         # As at submission: a model retired, made unavailable or turned off since the job was
-        # accepted (the daily fleet sync, an operator) is not called; the job fails, naming why.
-        spec.check_callable(JobRequest(model=job.model_key, operation=job.operation,
-                                       stage=job.stage), current_fleet(), settings.AWS_REGION)
+        # accepted (the daily fleet sync, an operator) is not called; the job moves to the
+        # fallback its tenant named, or fails, naming why.
+        try:
+            spec.check_callable(JobRequest(model=job.model_key, operation=job.operation,
+                                           stage=job.stage), current_fleet(), settings.AWS_REGION)
+        except NOT_CALLABLE as exc:
+            spec = move_to_fallback(job, exc)
     except AtelierError as exc:  # e.g. the model left the catalog after the job was accepted
         _settle_outcome(job, failure=ProviderError(exc.code, exc.message, retryable=False))
         return

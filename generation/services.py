@@ -22,9 +22,10 @@ from catalog.requests import JobRequest, ResolvedRequest
 from catalog.spec import ModelSpec, catalog
 from core import events, tasks
 from core.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest, NotFound
-from core.events import JobFinished
+from core.events import JobFellBack, JobFinished
 from core.prepared import PreparedRead
-from generation import batch_progress
+from generation import batch_progress, compositions, fallbacks
+from generation.fallbacks import Substitution
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import BrandTemplate, Job
 from generation.templates import apply_template, find_template
@@ -72,14 +73,28 @@ def with_template(tenant: Tenant, request: JobRequest, *, field: str = "slots",
     return request, template
 
 
-def _check(tenant: Tenant, request: JobRequest, *, uploads: Mapping[str, Asset] | None = None,
-           limits: MonthlyLimits | None = None) -> tuple[ModelSpec, ResolvedRequest, Decimal]:
+def _check(tenant: Tenant, request: JobRequest, *, template: BrandTemplate | None = None,
+           uploads: Mapping[str, Asset] | None = None, limits: MonthlyLimits | None = None
+           ) -> tuple[ModelSpec, ResolvedRequest, Decimal, Substitution | None]:
+    """The request checked and priced on its model, or on the fallback the tenant named when
+    that model may not be called now (the resolved request then names the fallback)."""
     check_tenant_active(tenant)
+
+    def validated(candidate: JobRequest) -> tuple[ModelSpec, ResolvedRequest]:
+        return _validated(tenant, candidate, uploads)
+
+    (spec, resolved), moved = fallbacks.first_callable(tenant, request, template, validated)
+    return (spec, resolved, billing.estimate_cost_usd(tenant, spec, resolved, limits=limits),
+            moved)
+
+
+def _validated(tenant: Tenant, request: JobRequest,
+               uploads: Mapping[str, Asset] | None = None) -> tuple[ModelSpec, ResolvedRequest]:
+    """The request on its model, with the size it will make (from its source images)."""
     spec = catalog().get(request.model)
-    resolved = spec.validate(request)
+    resolved = compositions.resolve(tenant, spec.validate(request))
     sources = resolve_sources(tenant, spec, request, uploads=uploads)
-    resolved = replace(resolved, **_output_size(spec, resolved, sources.first_size))
-    return spec, resolved, billing.estimate_cost_usd(tenant, spec, resolved, limits=limits)
+    return spec, replace(resolved, **_output_size(spec, resolved, sources.first_size))
 
 
 class _Size(TypedDict):
@@ -110,8 +125,8 @@ def _output_size(spec: ModelSpec, resolved: ResolvedRequest,
 
 
 def estimate_job(tenant: Tenant, request: JobRequest) -> Estimate:
-    request, _ = with_template(tenant, request)
-    _, resolved, cost = _check(tenant, request)
+    request, template = with_template(tenant, request)
+    _, resolved, cost, _ = _check(tenant, request, template=template)
     moderation.check_prompt(tenant, request)
     return Estimate(resolved=resolved, estimated_cost_usd=cost, quota=billing.usage(tenant))
 
@@ -135,7 +150,9 @@ def prepare_job(tenant: Tenant, request: JobRequest, *, user: User | None = None
     """Every rule of submit_job but moderation, with no write. A batch passes its caches
     (`find`, `uploads` by id, the tenant's `limits`) so that a row costs no query."""
     request, template = with_template(tenant, request, find=find)
-    spec, resolved, cost = _check(tenant, request, uploads=uploads, limits=limits)
+    spec, resolved, cost, moved = _check(tenant, request, template=template, uploads=uploads,
+                                         limits=limits)
+    request = resolved.request  # on the fallback, when one runs instead
     seed_low, seed_high = spec.limits.seed or (0, 0)
     base_seed = request.seed if request.seed is not None else (
         max(1, seed_low) + secrets.randbelow(seed_high - max(1, seed_low) + 1)
@@ -146,7 +163,7 @@ def prepare_job(tenant: Tenant, request: JobRequest, *, user: User | None = None
         negative_prompt=request.negative_prompt, n=request.n, seed=request.seed,
         base_seed=base_seed, width=resolved.width, height=resolved.height,
         stage=request.stage, request=request.as_record(), params=resolved.params,
-        estimated_cost_usd=cost, template=template)
+        estimated_cost_usd=cost, template=template, **(moved.job_fields() if moved else {}))
     unit_price = billing.unit_prices(tenant, spec, resolved, limits=limits)[1]
     return PreparedJob(request=request, spec=spec, unit_price=unit_price, fields=fields)
 
@@ -172,9 +189,47 @@ def submit_job(tenant: Tenant, request: JobRequest, *, user: User | None = None,
         billing.reserve(tenant, job, images=request.n, unit_price=prepared.unit_price,
                         limits=limits)
         transaction.on_commit(lambda: enqueue(job.pk))
+        if job.requested_model:
+            _announce_fallback(job)
     log.info("job.submitted", extra={"job_id": str(job.pk), "tenant": tenant.slug,
                                      "model": prepared.spec.key, "n": job.n})
     return job
+
+
+def move_to_fallback(job: Job, exc: AtelierError) -> ModelSpec:
+    """A queued job whose model may no longer be called (`exc` says why) moves to the
+    fallback its template or tenant named, checked and priced as at submission; returns the
+    fallback's spec. Without a fallback, when the fallback cannot take the job, or when the
+    budget cannot hold its higher price, raises (and the job fails with that reason)."""
+
+    def validated(candidate: JobRequest) -> tuple[ModelSpec, ResolvedRequest]:
+        if candidate.model == job.model_key:
+            raise exc
+        return _validated(job.tenant, candidate)
+
+    request = JobRequest(**{**job.request, "model": job.model_key})
+    (spec, resolved), moved = fallbacks.first_callable(job.tenant, request, job.template,
+                                                       validated)
+    assert moved is not None  # `validated` refuses the job's own model
+    with transaction.atomic():
+        billing.reprice(job, billing.unit_prices(job.tenant, spec, resolved)[1])
+        job.model_key, job.model_id, job.params = spec.key, resolved.model_id, resolved.params
+        job.width, job.height = resolved.width, resolved.height
+        job.request = {**job.request, "model": spec.key}
+        job.estimated_cost_usd = billing.estimate_cost_usd(job.tenant, spec, resolved)
+        job.requested_model, job.fallback_reason = moved.requested, moved.reason
+        job.save(update_fields=["model_key", "model_id", "params", "width", "height", "request",
+                                "estimated_cost_usd", "requested_model", "fallback_reason"])
+        _announce_fallback(job)
+    log.info("job.fallback", extra={"job_id": str(job.pk), "requested": moved.requested,
+                                    "model": spec.key})
+    return spec
+
+
+def _announce_fallback(job: Job) -> None:
+    events.publish(JobFellBack(job_id=str(job.pk), tenant_id=job.tenant_id,
+                               requested=job.requested_model, model=job.model_key,
+                               reason=job.fallback_reason))
 
 
 def _record_blocked(tenant: Tenant, fields: dict[str, Any], exc: Any) -> Job:

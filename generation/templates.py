@@ -19,6 +19,7 @@ from catalog.requests import OPERATIONS, JobRequest
 from catalog.spec import catalog
 from catalog.validation import parse_size, validate_defaults
 from core.errors import Conflict, InvalidParameter
+from generation.fallbacks import check_fallback
 from generation.models import BrandTemplate
 from tenants.models import Tenant
 
@@ -28,8 +29,8 @@ _DEFAULTED = {"model": "model_key", "operation": "operation", "negative_prompt":
               "negative_prompt", "size": "size", "aspect_ratio": "aspect_ratio",
               "quality": "quality", "style": "style"}
 _JOB_DEFAULTS = {f.name: f.default for f in fields(JobRequest)}
-EDITABLE = ("name", "description", "prompt", "negative_prompt", "model_key", "operation",
-            "size", "aspect_ratio", "quality", "style", "params", "slot_defaults")
+EDITABLE = ("name", "description", "prompt", "negative_prompt", "model_key", "fallback_model",
+            "operation", "size", "aspect_ratio", "quality", "style", "params", "slot_defaults")
 
 
 def slot_names(prompt: str) -> list[str]:
@@ -127,6 +128,14 @@ def _checked(template: BrandTemplate) -> BrandTemplate:
                 f"it supports {', '.join(spec.operations)}", field="operation")
     elif template.operation not in OPERATIONS:
         raise InvalidParameter(f"operation: one of {', '.join(OPERATIONS)}", field="operation")
+    if template.fallback_model:
+        if not template.model_key:
+            raise InvalidParameter("fallback_model: only with a default model (model)",
+                                   field="fallback_model")
+        check_fallback(template.model_key, template.fallback_model, field="fallback_model")
+        if template.operation not in catalog().get(template.fallback_model).operations:
+            raise InvalidParameter(f"fallback_model: {template.fallback_model!r} does not "
+                                   f"support {template.operation!r}", field="fallback_model")
     if template.size and template.aspect_ratio:
         raise InvalidParameter("size: give a size or an aspect_ratio, not both", field="size")
     for name, data in (("params", template.params), ("slot_defaults", template.slot_defaults)):

@@ -57,7 +57,7 @@ PNG_OPTIONS: dict[str, Any] = {"compress_level": 1, "compress_type": 3}
 EDIT_OPERATIONS = frozenset({
     "image_to_image", "variation", "inpaint", "outpaint", "upscale", "remove_background",
     "replace_background", "search_replace", "search_recolor", "erase", "style_transfer",
-    "virtual_try_on",
+    "virtual_try_on", "packshot", "shadow",
 })
 CREATE_OPERATIONS = frozenset(OPERATION_DEFAULTS) - EDIT_OPERATIONS
 MASK_DESCRIPTION = "mask: the area the model was asked to change"
@@ -161,7 +161,7 @@ def needs_pixels(family: str) -> bool:
 
 
 def _watermarked(data: bytes, fmt: str, payload: bytes, *, keep_parameters: bool,
-                 pixels: Image.Image | None) -> bytes:
+                 pixels: Image.Image | None, spare: tuple[int, int, int] | None) -> bytes:
     image = decode(data) if pixels is None else pixels
     mode = "RGBA" if "A" in image.getbands() else "RGB"
     if image.mode != mode:
@@ -169,12 +169,14 @@ def _watermarked(data: bytes, fmt: str, payload: bytes, *, keep_parameters: bool
     keep_text = keep_parameters and "parameters" in image.info
     if fmt == "png" and not keep_text and png.writable(image):
         # marked a band at a time straight into the PNG writer: never pasted back
-        bands = (band for _, band in watermark.marked_bands(np.asarray(image), payload))
+        bands = (band for _, band in watermark.marked_bands(np.asarray(image), payload, spare))
         return png.write_bands(image.size, image.mode, bands,
                                icc_profile=image.info.get("icc_profile"))
-    watermark.embed_in_place(image, payload)
+    watermark.embed_in_place(image, payload, spare)
     buffer = io.BytesIO()
     options: dict[str, Any] = {"quality": 95} if fmt in ("jpeg", "webp") else PNG_OPTIONS
+    if image.info.get("icc_profile"):  # the colour space stays said (a packshot's sRGB)
+        options = {**options, "icc_profile": image.info["icc_profile"]}
     if fmt == "png" and keep_text:
         info = PngImagePlugin.PngInfo()
         info.add_text("parameters", image.info["parameters"])
@@ -204,14 +206,15 @@ def _ingredients(operation: str, sources: Sequence[SourceFile], mask: SourceFile
 def mark(data: bytes, fmt: str, *, family: str, asset_id: uuid.UUID, model_id: str,
          model_name: str, operation: str = "text_to_image",
          sources: Sequence[SourceFile] = (), mask: SourceFile | None = None,
-         prompt: str = "", tenant: Tenant | None = None, pixels: Image.Image | None = None
-         ) -> tuple[bytes, dict[str, Any]]:
+         prompt: str = "", tenant: Tenant | None = None, pixels: Image.Image | None = None,
+         spare: tuple[int, int, int] | None = None) -> tuple[bytes, dict[str, Any]]:
     """The bytes to store and deliver, and the record of what was applied.
 
     `sources` and `mask` are the job's input images as stored (an edit's first source is the
     image it edits); the prompt and the tenant's name go into the credentials only if
     `tenant` opted in. `pixels`, `data` already decoded (`decode`), spares decoding it again
-    and is marked in place (used up); the C2PA manifest is signed over the final bytes only."""
+    and is marked in place (used up); the C2PA manifest is signed over the final bytes only.
+    Pixels exactly the colour `spare` are not watermarked (a packshot's exact background)."""
     record: dict[str, Any] = {}
     existing = content_credentials.read(data, fmt)
     if existing.state != "none":
@@ -227,7 +230,7 @@ def mark(data: bytes, fmt: str, *, family: str, asset_id: uuid.UUID, model_id: s
     else:
         payload = watermark.payload_for(asset_id)
         data = _watermarked(data, fmt, payload, keep_parameters="prompt" in facts,
-                            pixels=pixels)
+                            pixels=pixels, spare=spare)
         record["watermark"] = {"by": "atelier", "payload": payload.hex()}
     identity = signing_identity()
     if identity is None:

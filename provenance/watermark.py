@@ -64,27 +64,30 @@ def payload_for(asset_id: uuid.UUID) -> bytes:
     return asset_id.bytes[:PAYLOAD_BYTES]
 
 
-def embed(image: Image.Image, payload: bytes) -> Image.Image:
+def embed(image: Image.Image, payload: bytes, spare: tuple[int, int, int] | None = None
+          ) -> Image.Image:
     """A copy of an RGB or RGBA ``image`` carrying ``payload``; same size and mode, alpha kept."""
     if image.mode not in ("RGB", "RGBA"):
         raise ValueError(f"image mode must be RGB or RGBA, got {image.mode}")
     marked = image.copy()
-    embed_in_place(marked, payload)
+    embed_in_place(marked, payload, spare)
     return marked
 
 
-def embed_in_place(image: Image.Image, payload: bytes) -> None:
+def embed_in_place(image: Image.Image, payload: bytes,
+                   spare: tuple[int, int, int] | None = None) -> None:
     """Mark an RGB or RGBA ``image``'s own pixels (see `marked_bands`); alpha is kept."""
     if image.mode not in ("RGB", "RGBA"):
         raise ValueError(f"image mode must be RGB or RGBA, got {image.mode}")
     pixels = np.asarray(image)
     marked = np.empty_like(pixels)
-    for top, band in marked_bands(pixels, payload):
+    for top, band in marked_bands(pixels, payload, spare):
         marked[top:top + len(band)] = band
     image.frombytes(marked)
 
 
-def marked_bands(pixels: np.ndarray, payload: bytes) -> Iterator[tuple[int, np.ndarray]]:
+def marked_bands(pixels: np.ndarray, payload: bytes, spare: tuple[int, int, int] | None = None
+                 ) -> Iterator[tuple[int, np.ndarray]]:
     """The rows of an RGB or RGBA image's ``pixels`` (height x width x 3 or 4, uint8; not
     changed) with ``payload``'s mark added, BAND rows at a time: (first row, band). Each band
     is the same buffer, overwritten by the next: use it before asking for the next (the PNG
@@ -94,7 +97,9 @@ def marked_bands(pixels: np.ndarray, payload: bytes) -> Iterator[tuple[int, np.n
 
     The change is one luminance plane in float32, rounded to whole grey levels and added to
     R, G and B alike with saturation (the same pixels as rounding each channel's sum); alpha
-    is kept."""
+    is kept. Pixels exactly the colour `spare` (when given) are left as they are: a packshot's
+    background must stay exactly its marketplace's colour (docs/ecommerce.md); the product
+    carries the mark."""
     if len(payload) != PAYLOAD_BYTES:
         raise ValueError(f"payload must be exactly {PAYLOAD_BYTES} bytes, got {len(payload)}")
     if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
@@ -119,6 +124,11 @@ def marked_bands(pixels: np.ndarray, payload: bytes) -> Iterator[tuple[int, np.n
         np.add(pixels[top:bottom, :, :3], step[:count], out=summed[:count])
         np.clip(summed[:count], 0, 255, out=summed[:count])
         np.copyto(band[:count, :, :3], summed[:count], casting="unsafe")
+        if spare is not None:
+            source = pixels[top:bottom, :, :3]
+            kept = ((source[:, :, 0] == spare[0]) & (source[:, :, 1] == spare[1])
+                    & (source[:, :, 2] == spare[2]))
+            band[:count, :, :3][kept] = spare
         if channels == 4:
             band[:count, :, 3] = pixels[top:bottom, :, 3]
         yield top, band[:count]

@@ -4,7 +4,8 @@ It also stands in for every catalog model when ATELIER_PROVIDER is not `bedrock`
 whole product (edits included) works offline, and each operation visibly does what it promises
 (providers/local_edits.py): a cut-out has transparency, an upscale is bigger by the model's
 factor, an inpaint changes only the masked area. Generation draws a product shot of the
-prompt (providers/local_render.py).
+prompt (providers/local_render.py). The local-only `shadow` composition is drawn here for
+real (providers/compositing.py), whichever provider serves the other models.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.conf import settings
 from PIL import Image, ImageOps, PngImagePlugin
 
 from catalog.spec import catalog
+from providers import compositing
 from providers import local_edits as edits
 from providers.base import GeneratedImage, ProviderCall, ProviderResult, SourceImage
 from providers.local_render import render_image
@@ -136,6 +138,14 @@ def _try_on(edit: Edit) -> Image.Image:
     return edits.try_on(edit.source, garment, mask)
 
 
+def _shadow(edit: Edit) -> Image.Image:
+    """The local-only `shadow` composition: not a stand-in, the operation itself."""
+    defaults = compositing.Shadow()
+    return compositing.add_shadows(edit.sources[0], compositing.Shadow(**{
+        name: edit.param(name, getattr(defaults, name)) for name in (
+            "light_angle", "softness", "opacity", "distance", "contact")}))
+
+
 # Operation -> what the stand-in does (catalog/operations.py lists the operations).
 OPERATIONS: dict[str, Callable[[Edit], Image.Image]] = {
     "text_to_image": _generate,
@@ -161,6 +171,7 @@ OPERATIONS: dict[str, Callable[[Edit], Image.Image]] = {
     "style_guide": lambda e: edits.transfer_colours(_generate(e), e.sources[0]),
     "style_transfer": lambda e: edits.transfer_colours(e.source, e.sources[-1]),
     "virtual_try_on": _try_on,
+    "shadow": _shadow,
 }
 
 

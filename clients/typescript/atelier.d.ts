@@ -192,6 +192,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/fallbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get your fallback models
+         * @description For each model you named one for, the model that runs instead when it is retired or unavailable (a brand template's own `fallback_model` wins for its jobs).
+         */
+        get: operations["get_fallbacks"];
+        /**
+         * Set your fallback models
+         * @description Replace your fallbacks: when a model is retired or unavailable, jobs naming it run on its fallback instead (the job's `fallback` says so, a `job.fallback` webhook is sent, and the price is the fallback's) rather than failing. `{}` removes them all. Needs a key with the `write` scope.
+         */
+        put: operations["set_fallbacks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -207,7 +231,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a job
-         * @description Make 1 to n images with one model: from a prompt, from a brand template and its `slots`, or from uploaded images (`images`, `mask`). Answers 202 with the queued job (poll `GET /jobs/{id}` or subscribe to the `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made. Fields left out come from the template, then from the model; a field given always wins. Needs a key with the `write` scope.
+         * @description Make 1 to n images with one model: from a prompt, from a brand template and its `slots`, or from uploaded images (`images`, `mask`), including the compositions `packshot` (a product photo cut out by the model and centred on a marketplace preset's canvas, charged as the cut-out) and `shadow` (on the `local` model, free). Answers 202 with the queued job (poll `GET /jobs/{id}` or subscribe to the `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made. Fields left out come from the template, then from the model; a field given always wins. Needs a key with the `write` scope.
          */
         post: operations["create_job"];
         delete?: never;
@@ -681,6 +705,47 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "job.fallback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * job.fallback
+         * @description A job runs on the fallback model its tenant or template named, because the model it asked for (`requested_model`) is retired or unavailable (`fallback_reason`); its price follows the fallback. Atelier POSTs this JSON to each active endpoint subscribed to the event, signed as Standard Webhooks specifies (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`). Verify the signature over the raw body, deduplicate on `id`, and answer any 2xx within 10 s; anything else is retried with backoff for up to 24 hours.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JobEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx will do). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "batch.completed": {
         parameters: {
             query?: never;
@@ -986,7 +1051,7 @@ export interface components {
         BatchItem: {
             /** @description A model key from `GET /api/v1/models`, e.g. `nova-canvas` (`local` makes placeholder images offline). Leave it out when the template names one. */
             model?: string;
-            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on. Default: the template's, else `text_to_image`. */
+            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, shadow. Default: the template's, else `text_to_image`. */
             operation?: string;
             /** @description What to make. Leave it out when a template fills it from `slots`. */
             prompt?: string;
@@ -1016,7 +1081,7 @@ export interface components {
             mask?: string | null;
             /** @description Or describe the area to change, for models that take a mask prompt. */
             mask_prompt?: string | null;
-            /** @description Model-specific parameters the model lists (e.g. `cfg_scale`). */
+            /** @description Parameters the model lists for the operation (`GET /api/v1/models`): its own (e.g. `cfg_scale`) and the operation's (`preset` and `shadow` for `packshot`; `light_angle`, `softness`, `opacity`, `distance`, `contact` for `shadow`). */
             params?: {
                 [key: string]: unknown;
             };
@@ -1237,6 +1302,16 @@ export interface components {
          */
         EvidenceEnum: "content_credentials" | "watermark" | "exact_copy";
         /**
+         * @description A serializer mixin: a body field the serializer does not know is a 400 naming it,
+         *     not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+         */
+        Fallbacks: {
+            /** @description Model key -> the model key that runs instead when the first is retired or unavailable. One step only: a fallback's own fallback is not followed. */
+            fallbacks: {
+                [key: string]: string;
+            };
+        };
+        /**
          * @description * `convert` - convert
          *     * `flatten` - flatten
          *     * `re-pad` - re-pad
@@ -1296,6 +1371,8 @@ export interface components {
             /** Format: decimal */
             readonly estimated_cost_usd: string;
             readonly error: components["schemas"]["JobError"] | null;
+            /** @description Set when the job runs on the fallback model its tenant or template named (`model`) instead of the one it asked for; null otherwise. */
+            readonly fallback: components["schemas"]["JobFallback"] | null;
             /** @description images a content filter withheld: index and reason */
             readonly withheld: unknown;
             readonly attempts: number;
@@ -1332,14 +1409,21 @@ export interface components {
              *     * `job.succeeded` - job.succeeded
              *     * `job.failed` - job.failed
              *     * `job.blocked` - job.blocked
+             *     * `job.fallback` - job.fallback
              * @enum {string}
              */
-            type: "job.succeeded" | "job.failed" | "job.blocked";
+            type: "job.succeeded" | "job.failed" | "job.blocked" | "job.fallback";
             data: components["schemas"]["JobEventData"];
         };
         JobEventData: {
             /** @description The job as `GET /api/v1/jobs/{id}` shows it. */
             job: components["schemas"]["Job"];
+        };
+        JobFallback: {
+            /** @description The model the job asked for. */
+            requested_model: string;
+            /** @description Why it could not run: retired or unavailable. */
+            reason: string;
         };
         /** @description A job as lists show it: without its images (get the job for them). */
         JobList: {
@@ -1376,6 +1460,8 @@ export interface components {
             /** Format: decimal */
             readonly estimated_cost_usd: string;
             readonly error: components["schemas"]["JobError"] | null;
+            /** @description Set when the job runs on the fallback model its tenant or template named (`model`) instead of the one it asked for; null otherwise. */
+            readonly fallback: components["schemas"]["JobFallback"] | null;
             /** @description images a content filter withheld: index and reason */
             readonly withheld: unknown;
             readonly attempts: number;
@@ -1390,7 +1476,7 @@ export interface components {
         JobRequest: {
             /** @description A model key from `GET /api/v1/models`, e.g. `nova-canvas` (`local` makes placeholder images offline). Leave it out when the template names one. */
             model?: string;
-            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on. Default: the template's, else `text_to_image`. */
+            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, shadow. Default: the template's, else `text_to_image`. */
             operation?: string;
             /** @description What to make. Leave it out when a template fills it from `slots`. */
             prompt?: string;
@@ -1420,7 +1506,7 @@ export interface components {
             mask?: string | null;
             /** @description Or describe the area to change, for models that take a mask prompt. */
             mask_prompt?: string | null;
-            /** @description Model-specific parameters the model lists (e.g. `cfg_scale`). */
+            /** @description Parameters the model lists for the operation (`GET /api/v1/models`): its own (e.g. `cfg_scale`) and the operation's (`preset` and `shadow` for `packshot`; `light_angle`, `softness`, `opacity`, `distance`, `contact` for `shadow`). */
             params?: {
                 [key: string]: unknown;
             };
@@ -1599,9 +1685,11 @@ export interface components {
          *     * `style_guide` - style_guide
          *     * `style_transfer` - style_transfer
          *     * `virtual_try_on` - virtual_try_on
+         *     * `packshot` - packshot
+         *     * `shadow` - shadow
          * @enum {string}
          */
-        OperationEnum: "text_to_image" | "image_to_image" | "variation" | "inpaint" | "outpaint" | "remove_background" | "replace_background" | "color_guided" | "upscale" | "search_replace" | "search_recolor" | "erase" | "sketch_to_image" | "structure_to_image" | "style_guide" | "style_transfer" | "virtual_try_on";
+        OperationEnum: "text_to_image" | "image_to_image" | "variation" | "inpaint" | "outpaint" | "remove_background" | "replace_background" | "color_guided" | "upscale" | "search_replace" | "search_recolor" | "erase" | "sketch_to_image" | "structure_to_image" | "style_guide" | "style_transfer" | "virtual_try_on" | "packshot" | "shadow";
         PaginatedAssetList: {
             /**
              * Format: uri
@@ -1689,6 +1777,8 @@ export interface components {
             negative_prompt?: string;
             /** @description The default model (a catalog key) of jobs made from it. */
             model?: string;
+            /** @description Runs instead of `model` when that is retired or unavailable (a catalog key that does the template's operation); empty: such jobs fail, naming the successor. */
+            fallback_model?: string;
             /**
              * @description The jobs' operation. Default `text_to_image`.
              *
@@ -1709,6 +1799,8 @@ export interface components {
              *     * `style_guide` - style_guide
              *     * `style_transfer` - style_transfer
              *     * `virtual_try_on` - virtual_try_on
+             *     * `packshot` - packshot
+             *     * `shadow` - shadow
              */
             operation?: components["schemas"]["OperationEnum"];
             size?: string;
@@ -1894,6 +1986,8 @@ export interface components {
             readonly negative_prompt: string;
             /** @description The default model; empty: jobs name one. */
             readonly model: string;
+            /** @description Runs instead of `model` when that is retired or unavailable; empty: none. */
+            readonly fallback_model: string;
             readonly operation: components["schemas"]["OperationEnum"];
             readonly size: string;
             readonly aspect_ratio: string;
@@ -1916,6 +2010,8 @@ export interface components {
             negative_prompt?: string;
             /** @description The default model (a catalog key) of jobs made from it. */
             model?: string;
+            /** @description Runs instead of `model` when that is retired or unavailable (a catalog key that does the template's operation); empty: such jobs fail, naming the successor. */
+            fallback_model?: string;
             /**
              * @description The jobs' operation. Default `text_to_image`.
              *
@@ -1936,6 +2032,8 @@ export interface components {
              *     * `style_guide` - style_guide
              *     * `style_transfer` - style_transfer
              *     * `virtual_try_on` - virtual_try_on
+             *     * `packshot` - packshot
+             *     * `shadow` - shadow
              */
             operation?: components["schemas"]["OperationEnum"];
             size?: string;
@@ -2033,7 +2131,7 @@ export interface components {
         WebhookCreate: {
             /** @description The https URL that receives the POSTs (a public address). */
             url: string;
-            /** @description any of: job.succeeded, job.failed, job.blocked, batch.completed, asset.approved, asset.rejected */
+            /** @description any of: job.succeeded, job.failed, job.blocked, job.fallback, batch.completed, asset.approved, asset.rejected */
             events: string[];
             /**
              * @description For you, e.g. `order system`.
@@ -3056,6 +3154,174 @@ export interface operations {
             };
             /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_fallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fallbacks"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    set_fallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Fallbacks"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fallbacks"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size cap (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

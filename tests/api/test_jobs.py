@@ -81,7 +81,12 @@ def test_canceled_job_is_never_run(submit):
 def test_models_endpoint_lists_the_catalog(owner):
     models = owner.get("/api/v1/models").json()["models"]
     local = next(m for m in models if m["key"] == "local")
-    assert list(local["operations"]) == ["text_to_image"]
+    assert list(local["operations"]) == ["text_to_image", "remove_background", "packshot",
+                                         "shadow"]
+    assert local["params"]["preset"] == {"type": "string", "max_length": 64,
+                                         "operations": ["packshot"],
+                                         "required_for": ["packshot"]}
+    assert local["params"]["light_angle"]["operations"] == ["shadow"]
     assert local["lifecycle"]["state"] == "active"
     assert local["limits"]["n"] == [1, 16]
 

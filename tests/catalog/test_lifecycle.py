@@ -33,11 +33,13 @@ AMAZON_EDITS = {"text_to_image": CORE_ULTRA,
                 "variation": (None, None)}
 EXPECTED = {
     "nova-canvas": {**AMAZON_EDITS, "remove_background": ("stability-remove-background",) * 2,
+                    "packshot": ("stability-remove-background",) * 2,
                     "color_guided": (None, None), "replace_background": (None, None),
                     "virtual_try_on": (None, None)},
     "titan-image-v1": AMAZON_EDITS,
     "titan-image-v2": {**AMAZON_EDITS,
                        "remove_background": ("stability-remove-background",) * 2,
+                       "packshot": ("stability-remove-background",) * 2,
                        "color_guided": (None, None)},
     "sdxl": {"text_to_image": ("sd3.5-large",) * 2, "image_to_image": ("sd3.5-large",) * 2,
              "inpaint": ("stability-inpaint",) * 2},

@@ -88,11 +88,14 @@ def example_hosts(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
-    """The files the examples send: the docs' CSV example and two small pictures."""
+    """The files the examples send: the docs' CSV example and three small pictures."""
     (csv,) = [code for _, code in blocks("docs/batches.md", "csv")]
     (tmp_path / "spring.csv").write_text(csv, encoding="utf-8")
     (tmp_path / "banner.png").write_bytes(png_bytes((320, 200), (200, 40, 40)))
     (tmp_path / "copy.jpg").write_bytes(png_bytes((320, 200), (40, 40, 200), fmt="JPEG"))
+    (tmp_path / "cutout.png").write_bytes(png_bytes((320, 200), (0, 0, 0, 0), mode="RGBA",
+                                                    box=(100, 50, 220, 170),
+                                                    box_color=(40, 120, 60, 255)))
     return tmp_path
 
 

@@ -34,6 +34,8 @@ from .error_images_by_stage import ErrorImagesByStage
 from .estimate import Estimate
 from .estimate_params import EstimateParams
 from .evidence_enum import EvidenceEnum
+from .fallbacks import Fallbacks
+from .fallbacks_fallbacks import FallbacksFallbacks
 from .fix_enum import FixEnum
 from .formats_enum import FormatsEnum
 from .ingredient import Ingredient
@@ -42,6 +44,7 @@ from .job_error import JobError
 from .job_event import JobEvent
 from .job_event_data import JobEventData
 from .job_event_type import JobEventType
+from .job_fallback import JobFallback
 from .job_list import JobList
 from .job_list_slots import JobListSlots
 from .job_request import JobRequest
@@ -152,6 +155,8 @@ __all__ = (
     "Estimate",
     "EstimateParams",
     "EvidenceEnum",
+    "Fallbacks",
+    "FallbacksFallbacks",
     "FixEnum",
     "FormatsEnum",
     "Ingredient",
@@ -160,6 +165,7 @@ __all__ = (
     "JobEvent",
     "JobEventData",
     "JobEventType",
+    "JobFallback",
     "JobList",
     "JobListSlots",
     "JobRequest",

@@ -26,7 +26,8 @@ class BatchItem:
             offline). Leave it out when the template names one.
         operation (str | Unset): One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background,
             replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image,
-            structure_to_image, style_guide, style_transfer, virtual_try_on. Default: the template's, else `text_to_image`.
+            structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, shadow. Default: the template's, else
+            `text_to_image`.
         prompt (str | Unset): What to make. Leave it out when a template fills it from `slots`.
         negative_prompt (str | Unset): What to keep out of the image. Default: the template's, else none.
         n (int | Unset): How many images, 1 to the model's maximum. Default 1.
@@ -39,7 +40,9 @@ class BatchItem:
         images (list[str] | Unset): Source images: upload ids (`POST /api/v1/uploads`) or ids of earlier results.
         mask (None | str | Unset): A mask image's upload id (white: the area to change), for inpaint.
         mask_prompt (None | str | Unset): Or describe the area to change, for models that take a mask prompt.
-        params (BatchItemParams | Unset): Model-specific parameters the model lists (e.g. `cfg_scale`).
+        params (BatchItemParams | Unset): Parameters the model lists for the operation (`GET /api/v1/models`): its own
+            (e.g. `cfg_scale`) and the operation's (`preset` and `shadow` for `packshot`; `light_angle`, `softness`,
+            `opacity`, `distance`, `contact` for `shadow`).
         stage (JobStageEnum | Unset): * `draft` - draft
             * `final` - final
         template (None | str | Unset): A brand template's id or name: its prompt filled from `slots`, its fields used

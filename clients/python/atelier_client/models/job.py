@@ -13,6 +13,7 @@ from ..models.job_status_enum import JobStatusEnum
 if TYPE_CHECKING:
     from ..models.asset import Asset
     from ..models.job_error import JobError
+    from ..models.job_fallback import JobFallback
     from ..models.job_slots import JobSlots
 
 
@@ -53,6 +54,8 @@ class Job:
         sku (str): the batch row's SKU
         estimated_cost_usd (str):
         error (JobError | None):
+        fallback (JobFallback | None): Set when the job runs on the fallback model its tenant or template named
+            (`model`) instead of the one it asked for; null otherwise.
         withheld (Any): images a content filter withheld: index and reason
         attempts (int):
         created_at (datetime.datetime):
@@ -84,6 +87,7 @@ class Job:
     sku: str
     estimated_cost_usd: str
     error: JobError | None
+    fallback: JobFallback | None
     withheld: Any
     attempts: int
     created_at: datetime.datetime
@@ -94,6 +98,7 @@ class Job:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_error import JobError  # noqa: PLC0415
+        from ..models.job_fallback import JobFallback  # noqa: PLC0415
 
         id = str(self.id)
 
@@ -156,6 +161,12 @@ class Job:
         else:
             error = self.error
 
+        fallback: dict[str, Any] | None
+        if isinstance(self.fallback, JobFallback):
+            fallback = self.fallback.to_dict()
+        else:
+            fallback = self.fallback
+
         withheld = self.withheld
 
         attempts = self.attempts
@@ -206,6 +217,7 @@ class Job:
                 "sku": sku,
                 "estimated_cost_usd": estimated_cost_usd,
                 "error": error,
+                "fallback": fallback,
                 "withheld": withheld,
                 "attempts": attempts,
                 "created_at": created_at,
@@ -221,6 +233,7 @@ class Job:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.asset import Asset  # noqa: PLC0415
         from ..models.job_error import JobError  # noqa: PLC0415
+        from ..models.job_fallback import JobFallback  # noqa: PLC0415
         from ..models.job_slots import JobSlots  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -324,6 +337,21 @@ class Job:
 
         error = _parse_error(d.pop("error"))
 
+        def _parse_fallback(data: object) -> JobFallback | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                fallback_type_0 = JobFallback.from_dict(data)
+
+                return fallback_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobFallback | None, data)
+
+        fallback = _parse_fallback(d.pop("fallback"))
+
         withheld = d.pop("withheld")
 
         attempts = d.pop("attempts")
@@ -391,6 +419,7 @@ class Job:
             sku=sku,
             estimated_cost_usd=estimated_cost_usd,
             error=error,
+            fallback=fallback,
             withheld=withheld,
             attempts=attempts,
             created_at=created_at,

@@ -29,6 +29,7 @@ class JobEvent:
             * `job.succeeded` - job.succeeded
             * `job.failed` - job.failed
             * `job.blocked` - job.blocked
+            * `job.fallback` - job.fallback
         data (JobEventData):
     """
 

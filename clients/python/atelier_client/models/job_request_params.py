@@ -11,7 +11,10 @@ T = TypeVar("T", bound="JobRequestParams")
 
 @_attrs_define
 class JobRequestParams:
-    """Model-specific parameters the model lists (e.g. `cfg_scale`)."""
+    """Parameters the model lists for the operation (`GET /api/v1/models`): its own (e.g. `cfg_scale`) and the operation's
+    (`preset` and `shadow` for `packshot`; `light_angle`, `softness`, `opacity`, `distance`, `contact` for `shadow`).
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -26,6 +26,7 @@ class Template:
             slots (list[str]): The prompt's {slot} names, in order.
             negative_prompt (str):
             model (str): The default model; empty: jobs name one.
+            fallback_model (str): Runs instead of `model` when that is retired or unavailable; empty: none.
             operation (OperationEnum): * `text_to_image` - text_to_image
                 * `image_to_image` - image_to_image
                 * `variation` - variation
@@ -43,6 +44,8 @@ class Template:
                 * `style_guide` - style_guide
                 * `style_transfer` - style_transfer
                 * `virtual_try_on` - virtual_try_on
+                * `packshot` - packshot
+                * `shadow` - shadow
             size (str):
             aspect_ratio (str):
             quality (str):
@@ -60,6 +63,7 @@ class Template:
     slots: list[str]
     negative_prompt: str
     model: str
+    fallback_model: str
     operation: OperationEnum
     size: str
     aspect_ratio: str
@@ -85,6 +89,8 @@ class Template:
         negative_prompt = self.negative_prompt
 
         model = self.model
+
+        fallback_model = self.fallback_model
 
         operation = self.operation.value
 
@@ -115,6 +121,7 @@ class Template:
                 "slots": slots,
                 "negative_prompt": negative_prompt,
                 "model": model,
+                "fallback_model": fallback_model,
                 "operation": operation,
                 "size": size,
                 "aspect_ratio": aspect_ratio,
@@ -146,6 +153,8 @@ class Template:
 
         model = d.pop("model")
 
+        fallback_model = d.pop("fallback_model")
+
         operation = OperationEnum(d.pop("operation"))
 
         size = d.pop("size")
@@ -172,6 +181,7 @@ class Template:
             slots=slots,
             negative_prompt=negative_prompt,
             model=model,
+            fallback_model=fallback_model,
             operation=operation,
             size=size,
             aspect_ratio=aspect_ratio,

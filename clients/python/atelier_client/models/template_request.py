@@ -21,6 +21,8 @@ class TemplateRequest:
         description (str | Unset):
         negative_prompt (str | Unset):
         model (str | Unset): The default model (a catalog key) of jobs made from it.
+        fallback_model (str | Unset): Runs instead of `model` when that is retired or unavailable (a catalog key that
+            does the template's operation); empty: such jobs fail, naming the successor.
         operation (OperationEnum | Unset): * `text_to_image` - text_to_image
             * `image_to_image` - image_to_image
             * `variation` - variation
@@ -38,6 +40,8 @@ class TemplateRequest:
             * `style_guide` - style_guide
             * `style_transfer` - style_transfer
             * `virtual_try_on` - virtual_try_on
+            * `packshot` - packshot
+            * `shadow` - shadow
         size (str | Unset):
         aspect_ratio (str | Unset):
         quality (str | Unset):
@@ -51,6 +55,7 @@ class TemplateRequest:
     description: str | Unset = UNSET
     negative_prompt: str | Unset = UNSET
     model: str | Unset = UNSET
+    fallback_model: str | Unset = UNSET
     operation: OperationEnum | Unset = UNSET
     size: str | Unset = UNSET
     aspect_ratio: str | Unset = UNSET
@@ -69,6 +74,8 @@ class TemplateRequest:
         negative_prompt = self.negative_prompt
 
         model = self.model
+
+        fallback_model = self.fallback_model
 
         operation: str | Unset = UNSET
         if not isinstance(self.operation, Unset):
@@ -100,6 +107,8 @@ class TemplateRequest:
             field_dict["negative_prompt"] = negative_prompt
         if model is not UNSET:
             field_dict["model"] = model
+        if fallback_model is not UNSET:
+            field_dict["fallback_model"] = fallback_model
         if operation is not UNSET:
             field_dict["operation"] = operation
         if size is not UNSET:
@@ -130,6 +139,8 @@ class TemplateRequest:
 
         model = d.pop("model", UNSET)
 
+        fallback_model = d.pop("fallback_model", UNSET)
+
         _operation = d.pop("operation", UNSET)
         operation: OperationEnum | Unset
         if isinstance(_operation, Unset):
@@ -155,6 +166,7 @@ class TemplateRequest:
             description=description,
             negative_prompt=negative_prompt,
             model=model,
+            fallback_model=fallback_model,
             operation=operation,
             size=size,
             aspect_ratio=aspect_ratio,

@@ -17,8 +17,8 @@ class WebhookCreate:
 
         Attributes:
             url (str): The https URL that receives the POSTs (a public address).
-            events (list[str]): any of: job.succeeded, job.failed, job.blocked, batch.completed, asset.approved,
-                asset.rejected
+            events (list[str]): any of: job.succeeded, job.failed, job.blocked, job.fallback, batch.completed,
+                asset.approved, asset.rejected
             description (str | Unset): For you, e.g. `order system`. Default: ''.
     """
 

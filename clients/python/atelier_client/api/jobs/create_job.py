@@ -127,10 +127,12 @@ def sync_detailed(
     """Submit a job
 
      Make 1 to n images with one model: from a prompt, from a brand template and its `slots`, or from
-    uploaded images (`images`, `mask`). Answers 202 with the queued job (poll `GET /jobs/{id}` or
-    subscribe to the `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made.
-    Fields left out come from the template, then from the model; a field given always wins. Needs a key
-    with the `write` scope.
+    uploaded images (`images`, `mask`), including the compositions `packshot` (a product photo cut out
+    by the model and centred on a marketplace preset's canvas, charged as the cut-out) and `shadow` (on
+    the `local` model, free). Answers 202 with the queued job (poll `GET /jobs/{id}` or subscribe to the
+    `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made. Fields left out come
+    from the template, then from the model; a field given always wins. Needs a key with the `write`
+    scope.
 
     Args:
         idempotency_key (str | Unset):
@@ -166,10 +168,12 @@ def sync(
     """Submit a job
 
      Make 1 to n images with one model: from a prompt, from a brand template and its `slots`, or from
-    uploaded images (`images`, `mask`). Answers 202 with the queued job (poll `GET /jobs/{id}` or
-    subscribe to the `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made.
-    Fields left out come from the template, then from the model; a field given always wins. Needs a key
-    with the `write` scope.
+    uploaded images (`images`, `mask`), including the compositions `packshot` (a product photo cut out
+    by the model and centred on a marketplace preset's canvas, charged as the cut-out) and `shadow` (on
+    the `local` model, free). Answers 202 with the queued job (poll `GET /jobs/{id}` or subscribe to the
+    `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made. Fields left out come
+    from the template, then from the model; a field given always wins. Needs a key with the `write`
+    scope.
 
     Args:
         idempotency_key (str | Unset):
@@ -200,10 +204,12 @@ async def asyncio_detailed(
     """Submit a job
 
      Make 1 to n images with one model: from a prompt, from a brand template and its `slots`, or from
-    uploaded images (`images`, `mask`). Answers 202 with the queued job (poll `GET /jobs/{id}` or
-    subscribe to the `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made.
-    Fields left out come from the template, then from the model; a field given always wins. Needs a key
-    with the `write` scope.
+    uploaded images (`images`, `mask`), including the compositions `packshot` (a product photo cut out
+    by the model and centred on a marketplace preset's canvas, charged as the cut-out) and `shadow` (on
+    the `local` model, free). Answers 202 with the queued job (poll `GET /jobs/{id}` or subscribe to the
+    `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made. Fields left out come
+    from the template, then from the model; a field given always wins. Needs a key with the `write`
+    scope.
 
     Args:
         idempotency_key (str | Unset):
@@ -237,10 +243,12 @@ async def asyncio(
     """Submit a job
 
      Make 1 to n images with one model: from a prompt, from a brand template and its `slots`, or from
-    uploaded images (`images`, `mask`). Answers 202 with the queued job (poll `GET /jobs/{id}` or
-    subscribe to the `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made.
-    Fields left out come from the template, then from the model; a field given always wins. Needs a key
-    with the `write` scope.
+    uploaded images (`images`, `mask`), including the compositions `packshot` (a product photo cut out
+    by the model and centred on a marketplace preset's canvas, charged as the cut-out) and `shadow` (on
+    the `local` model, free). Answers 202 with the queued job (poll `GET /jobs/{id}` or subscribe to the
+    `job.*` webhooks), or, with `dry_run`, 200 with the estimate and nothing made. Fields left out come
+    from the template, then from the model; a field given always wins. Needs a key with the `write`
+    scope.
 
     Args:
         idempotency_key (str | Unset):

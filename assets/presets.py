@@ -1,0 +1,42 @@
+"""Which marketplace presets a tenant can name: the built-in ones (catalog/presets.yaml) and
+its own (MarketplacePreset), looked up here for the compliance check and for packshots alike,
+so an unknown key is refused the same way everywhere."""
+
+from __future__ import annotations
+
+import logging
+
+from assets.models import MarketplacePreset
+from catalog.presets import Preset, PresetError, builtin_presets
+from core.errors import InvalidParameter
+from tenants.models import Tenant
+
+log = logging.getLogger("atelier.assets")
+
+
+def tenant_presets(tenant: Tenant) -> list[Preset]:
+    """The tenant's own presets that are valid (each is validated when saved; one that no
+    longer is, after a rule change, is left out and logged rather than failing the list)."""
+    found = []
+    for row in MarketplacePreset.objects.for_tenant(tenant).order_by("key"):
+        try:
+            found.append(row.as_preset())
+        except PresetError as exc:
+            log.warning("tenant %s preset %s skipped: %s", tenant.pk, row.key, exc.message)
+    return found
+
+
+def find_preset(tenant: Tenant, key: str | None, *, field: str = "preset") -> Preset:
+    """The built-in or tenant preset named `key`, or InvalidParameter naming `field`."""
+    if not key:
+        raise InvalidParameter(f"{field}: required, a preset's key (GET /api/v1/presets lists "
+                               "them)", field=field)
+    builtin = builtin_presets()
+    if key in builtin:
+        return builtin[key]
+    own = {preset.key: preset for preset in tenant_presets(tenant)}
+    if key not in own:
+        known = ", ".join([*builtin, *own])
+        raise InvalidParameter(f"{field}: unknown preset {key[:64]!r}; one of {known}",
+                               field=field)
+    return own[key]
