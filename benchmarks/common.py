@@ -11,7 +11,9 @@ import argparse
 import json
 import os
 import socket
+import time
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -96,6 +98,17 @@ def wait_for_workers(processes: int, timeout: float = 120.0) -> None:
         if time.monotonic() > deadline:
             raise SystemExit(f"the {processes} worker processes did not start in {timeout:g} s")
         time.sleep(0.2)
+
+
+def best_ms(call: Callable[[], object], runs: int) -> tuple[float, float]:
+    """(best CPU ms, best wall ms) of `runs` calls."""
+    cpu, wall = [], []
+    for _ in range(runs):
+        started_cpu, started = time.process_time(), time.perf_counter()
+        call()
+        cpu.append(time.process_time() - started_cpu)
+        wall.append(time.perf_counter() - started)
+    return min(cpu) * 1000, min(wall) * 1000
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -19,8 +19,6 @@ import io
 import math
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -28,22 +26,11 @@ for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import add_json_out, emit, row  # noqa: E402
+from benchmarks.common import add_json_out, best_ms, emit, row  # noqa: E402
 
 NAME = "packshot compositing"
 SIDE = 2048
 TARGET_MS = 150.0
-
-
-def best_ms(call: Callable[[], object], runs: int) -> tuple[float, float]:
-    """(best CPU ms, best wall ms) of `runs` calls."""
-    cpu, wall = [], []
-    for _ in range(runs):
-        started_cpu, started = time.process_time(), time.perf_counter()
-        call()
-        cpu.append(time.process_time() - started_cpu)
-        wall.append(time.perf_counter() - started)
-    return min(cpu) * 1000, min(wall) * 1000
 
 
 def cut_out() -> bytes:
