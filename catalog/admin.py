@@ -1,25 +1,15 @@
-"""The admin's "Models" page: every catalog model in every synced Region, as Bedrock
-reported it (offered, lifecycle state and dates, access, inference profiles, last sync),
-read-only. A failed or old sync shows as a warning above the list."""
+"""The admin's page of Region syncs (when each Region was last read, and its error), read-only.
+The "Models" page itself is providers/admin.py: it shows the quota in use, which the
+providers' limiter keeps."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.contrib import admin
+from django.http import HttpRequest
 
-from catalog import fleet
-from catalog.models import ModelOffer, RegionSync
-from catalog.spec import catalog
-
-
-def _catalog_keys() -> dict[str, list[str]]:
-    keys: dict[str, list[str]] = {}
-    for spec in catalog():
-        keys.setdefault(spec.base_model_id, []).append(spec.key)
-    return keys
+from catalog.models import RegionSync
 
 
 class ReadOnly:
@@ -31,35 +21,6 @@ class ReadOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(ModelOffer)
-class ModelOfferAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["model_id", "catalog_keys", "region", "state", "legacy_at",
-                    "extended_access_at", "eol_at", "access", "profile_list", "synced_at"]
-    list_filter = ["region", "offered", "status", "access"]
-    search_fields = ["model_id"]
-
-    @admin.display(description="catalog keys")
-    def catalog_keys(self, obj: ModelOffer) -> str:
-        return ", ".join(_catalog_keys().get(obj.model_id, [])) or "-"
-
-    @admin.display(description="state")
-    def state(self, obj: ModelOffer) -> str:
-        return obj.as_offer().state(timezone.now()).replace("_", " ")
-
-    @admin.display(description="inference profiles")
-    def profile_list(self, obj: ModelOffer) -> str:
-        return ", ".join(obj.profiles) or "-"
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        current = fleet.load()
-        for warning in current.warnings(timezone.now()):
-            messages.warning(request, f"Model sync: {warning}")
-        if not current.regions:
-            messages.info(request, "No Region has been synced yet (manage.py sync_models): "
-                                   "the static catalog decides which models are called.")
-        return super().changelist_view(request, extra_context)
 
 
 @admin.register(RegionSync)

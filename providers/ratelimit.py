@@ -75,6 +75,13 @@ end
 return 0
 """
 
+# KEYS[1]: the window; ARGV: the window in ms. Returns the calls in it now (on Redis's clock).
+_COUNT = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf')
+"""
+
 
 class Window(Protocol):
     def take(self, key: str, limit: int, window: float, member: str) -> float:
@@ -83,6 +90,9 @@ class Window(Protocol):
 
     def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
         """The call arrived `seconds_ago`: count it from then, if that is later."""
+
+    def count(self, key: str, window: float) -> int:
+        """The calls in the window now (what the quota has in use)."""
 
 
 class MemoryWindow:
@@ -110,6 +120,11 @@ class MemoryWindow:
             if member in calls:
                 calls[member] = max(calls[member], self._clock() - seconds_ago)
 
+    def count(self, key: str, window: float) -> int:
+        with self._lock:
+            since = self._clock() - window
+            return sum(1 for at in self._calls.get(key, {}).values() if at > since)
+
 
 class RedisWindow:
     """The same log as a Redis sorted set, shared by every worker process."""
@@ -118,6 +133,7 @@ class RedisWindow:
         connection = redis.Redis.from_url(url)
         self._take: Any = connection.register_script(_TAKE)
         self._move: Any = connection.register_script(_MOVE)
+        self._count: Any = connection.register_script(_COUNT)
 
     def take(self, key: str, limit: int, window: float, member: str) -> float:
         waited_ms = self._take(keys=[f"atelier:rpm:{key}"],
@@ -127,6 +143,9 @@ class RedisWindow:
     def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
         self._move(keys=[f"atelier:rpm:{key}"],
                    args=[member, int(seconds_ago * 1000), int(window * 1000)])
+
+    def count(self, key: str, window: float) -> int:
+        return int(self._count(keys=[f"atelier:rpm:{key}"], args=[int(window * 1000)]))
 
 
 @dataclass(frozen=True)
@@ -152,6 +171,16 @@ def _window(redis_url: str) -> Window:
 
 def _current_window() -> Window:
     return _window(settings.REDIS_URL if settings.ATELIER_QUEUE == "redis" else "")
+
+
+def limit_key(model_key: str, region: str) -> str:
+    """A model's window in one Region: Bedrock's quotas are per model and Region."""
+    return f"{model_key}:{region}"
+
+
+def in_use(key: str) -> int:
+    """The calls counted in the window of `key` (limit_key) right now, across all workers."""
+    return _current_window().count(key, WINDOW_SECONDS + MARGIN_SECONDS)
 
 
 def _penalty_key(key: str) -> str:

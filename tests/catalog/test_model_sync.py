@@ -184,6 +184,23 @@ def test_the_admin_models_page_lists_state_dates_access_and_last_sync(control):
     assert admin.get("/admin/catalog/modeloffer/add/").status_code == 403
 
 
+def test_the_models_page_shows_the_quota_in_use_per_model_and_region(control):
+    from providers import ratelimit
+
+    sync()
+    spec = catalog().get("stable-image-core")
+    region = spec.region("us-east-1")
+    for _ in range(3):
+        ratelimit.acquire(ratelimit.limit_key(spec.key, region), spec.rate_limit_rpm)
+    admin = signed_in(StaffFactory(is_superuser=True))
+    page = admin.get(f"/admin/catalog/modeloffer/?region={region}&q={spec.base_model_id}"
+                     ).content.decode()
+    assert f"stable-image-core: 3 / {spec.rate_limit_rpm} a minute" in page
+    # The same model's window in another Region is its own.
+    ratelimit.acquire(ratelimit.limit_key(spec.key, "eu-west-1"), spec.rate_limit_rpm)
+    assert ratelimit.in_use(ratelimit.limit_key(spec.key, region)) == 3
+
+
 def test_no_sync_yet_leaves_the_static_catalog_in_charge(control, owner):
     assert not fleet.current().regions
     assert estimate(owner, "stable-image-core")["status"] == 200

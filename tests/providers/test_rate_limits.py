@@ -48,6 +48,35 @@ def test_a_burst_up_to_the_quota_goes_at_once_and_the_next_call_waits_for_the_ol
     assert window.take(key(), 30, 60.0, "c31") == 0.0  # another model's window is its own
 
 
+def test_the_window_counts_what_is_in_use_now(window):
+    name = key()
+    assert window.count(name, 60.0) == 0
+    for i in range(3):
+        window.take(name, 30, 60.0, f"c{i}")
+    assert window.count(name, 60.0) == 3
+    assert window.count(key(), 60.0) == 0
+
+
+def test_in_use_is_counted_per_model_and_region():
+    model = key()
+    ratelimit.acquire(ratelimit.limit_key(model, "us-west-2"), 10)
+    ratelimit.acquire(ratelimit.limit_key(model, "us-west-2"), 10)
+    ratelimit.acquire(ratelimit.limit_key(model, "us-east-1"), 10)
+    assert ratelimit.in_use(ratelimit.limit_key(model, "us-west-2")) == 2
+    assert ratelimit.in_use(ratelimit.limit_key(model, "us-east-1")) == 1
+
+
+def test_calls_leave_the_count_with_the_window():
+    clock = Clock()
+    window, name = ratelimit.MemoryWindow(clock), key()
+    window.take(name, 5, 60.0, "old")
+    clock.now += 30
+    window.take(name, 5, 60.0, "new")
+    assert window.count(name, 60.0) == 2
+    clock.now += 31
+    assert window.count(name, 60.0) == 1
+
+
 def test_a_slot_frees_when_the_oldest_call_leaves_the_window():
     clock = Clock()
     window = ratelimit.MemoryWindow(clock)
