@@ -47,9 +47,10 @@ from assets.serializers import AssetSerializer
 from core.body_limits import body_too_large, limit_body, room_for
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
 from core.serializers import StrictFields
-from generation import batch_progress, batches
+from generation import batch_progress, batch_results, batches
 from generation.batch_input import CSV_COLUMNS, csv_hint, csv_too_large
-from generation.models import Batch
+from generation.batch_packshots import PACKSHOTS_MAX
+from generation.models import Batch, Job
 from generation.request_serializer import JobRequestSerializer
 
 OPTIONS = ("template", "model", "name")
@@ -98,6 +99,12 @@ def batch_body_refusal(request: HttpRequest, limit: int, size: int | None) -> At
 class BatchItemSerializer(JobRequestSerializer):
     sku = serializers.CharField(max_length=200, help_text="The row's product id, unique in "
                                                           "the batch; its results' key.")
+    packshots = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, min_length=1,
+        max_length=PACKSHOTS_MAX,
+        help_text="Preset keys (`GET /api/v1/presets`): a `packshot` job for each, from the "
+                  "row's product photo (`images`), checked against its preset as it is stored. "
+                  "The row then names no operation, preset or template.")
     dry_run = None  # type: ignore[assignment]  # removes the inherited field (DRF's way), not a field of its own
 
     class Meta:
@@ -140,18 +147,35 @@ class BatchUploadSerializer(StrictFields, serializers.Serializer):
         ref_name = "BatchUpload"
 
 
+class PresetSummarySerializer(serializers.Serializer):
+    skus = serializers.IntegerField(help_text="rows that asked for a packshot for this preset")
+    passed = serializers.IntegerField(help_text="SKUs whose approved packshot passes the "
+                                                "preset's compliance check")
+    failed = serializers.IntegerField(help_text="SKUs whose approved packshot fails it")
+    no_image = serializers.IntegerField(help_text="SKUs without an approved packshot (yet: "
+                                                  "queued, running, in review; or failed)")
+
+    class Meta:
+        ref_name = "BatchPresetSummary"
+
+
 class BatchSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=["queued", "running", "completed", "canceled"])
     source = serializers.ChoiceField(choices=["json", "csv"])  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.source
     template = serializers.UUIDField(allow_null=True)
-    items = serializers.IntegerField(help_text="rows, one job each")
+    items = serializers.IntegerField(help_text="rows")
+    jobs = serializers.IntegerField(help_text="jobs: one per row, or per packshot of a row")
     images = serializers.IntegerField(help_text="images asked for")
     images_made = serializers.IntegerField(help_text="images made so far (not rejected)")
     counts = serializers.DictField(child=serializers.IntegerField(),
                                    help_text="jobs per status")
-    progress = serializers.FloatField(help_text="finished jobs / items, 0 to 1")
+    progress = serializers.FloatField(help_text="finished jobs / jobs, 0 to 1")
+    compliance = serializers.DictField(
+        child=PresetSummarySerializer(),
+        help_text="Per preset the rows' packshots were made for (empty without packshots): "
+                  "how many SKUs pass its compliance check.")
     estimated_cost_usd = serializers.DecimalField(max_digits=14, decimal_places=4)
     created_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -160,11 +184,35 @@ class BatchSerializer(serializers.Serializer):
         ref_name = "Batch"
 
 
-class BatchResultSerializer(serializers.Serializer):
-    job = serializers.UUIDField(help_text="the row's job")
+class PackshotResultSerializer(serializers.Serializer):
+    job = serializers.UUIDField(help_text="the packshot's job")
     status = serializers.CharField(help_text="the job's status")
     error = JobErrorSerializer(allow_null=True, help_text="why the job failed, if it did")
-    assets = AssetSerializer(many=True, help_text="approved images only")
+    passed = serializers.BooleanField(allow_null=True,
+                                      help_text="whether its approved image passes the preset's "
+                                                "compliance check; null without one")
+    failed = serializers.ListField(child=serializers.CharField(),
+                                   help_text="the rules it fails (the image's `compliance` has "
+                                             "each rule's measure and fix)")
+
+    class Meta:
+        ref_name = "BatchPackshotResult"
+
+
+class BatchResultSerializer(serializers.Serializer):
+    job = serializers.UUIDField(allow_null=True,
+                                help_text="the row's job; null when the row made several "
+                                          "(its packshots: see `packshots`)")
+    status = serializers.CharField(help_text="the job's status; for several, theirs when they "
+                                             "agree, else running, partially_succeeded or "
+                                             "failed")
+    error = JobErrorSerializer(allow_null=True, help_text="why the job failed, if it did "
+                                                          "(the first, for several)")
+    packshots = serializers.DictField(
+        child=PackshotResultSerializer(), allow_null=True,
+        help_text="a row of packshots: each by its preset's key; null for other rows")
+    assets = AssetSerializer(many=True, help_text="approved images only (a packshot's with "
+                                                  "its `compliance`)")
 
     class Meta:
         ref_name = "BatchResult"
@@ -180,10 +228,20 @@ class BatchResultsPageSerializer(serializers.Serializer):
 
 
 class BySku(CursorPagination):
-    ordering = "sku"  # unique within a batch: a stable cursor over 10,000 rows
+    ordering = "sku"  # distinct SKUs are paged (unique within a batch): a stable cursor
     page_size = 100
     page_size_query_param = "limit"
     max_page_size = 500
+
+
+def _sku_result(jobs: list[Job], context: dict[str, Any]) -> dict[str, Any]:
+    """A row's result: its job, or (packshots) its jobs by preset, and its approved images."""
+    error = next((batch_results.job_error(job) for job in jobs if job.error_code), None)
+    images = [asset for job in jobs for asset in job.approved_assets]  # type: ignore[attr-defined]  # Prefetch(to_attr=) in batches.results()
+    return {"job": str(jobs[0].pk) if len(jobs) == 1 else None,
+            "status": batch_results.row_status([job.status for job in jobs]), "error": error,
+            "packshots": batch_results.packshots(jobs),
+            "assets": AssetSerializer(images, many=True, context=context).data}
 
 
 def _options(data: Any, allowed: tuple[str, ...]) -> dict[str, str | None]:
@@ -281,15 +339,11 @@ class BatchViewSet(TenantViewSet):
         tenant = request_tenant(request)
         batch = batches.get_batch(tenant, pk)
         paginator = BySku()
-        jobs = paginator.paginate_queryset(batches.results(tenant, batch), request, view=self)
+        page = paginator.paginate_queryset(batch_results.skus(tenant, batch), request, view=self)
+        jobs = batches.results(tenant, batch).filter(sku__in=[row["sku"] for row in page or []])
         context = serializer_context(request)
-        keyed = {job.sku: {
-            "job": str(job.pk), "status": job.status,
-            "error": {"code": job.error_code, "message": job.error_message}
-            if job.error_code else None,
-            "assets": AssetSerializer(job.approved_assets, many=True,  # type: ignore[attr-defined]  # Prefetch(to_attr=) in batches.results()
-                                      context=context).data,
-        } for job in jobs or []}
+        keyed = {sku: _sku_result(row, context)
+                 for sku, row in batch_results.by_sku(jobs).items()}
         return Response({"next": paginator.get_next_link(),
                          "previous": paginator.get_previous_link(), "results": keyed})
 
@@ -304,7 +358,7 @@ class BatchViewSet(TenantViewSet):
         batch, assets = batches.batch_assets(request_tenant(request), pk)
         return archives.build(assets, filename=f"batch-{batch.pk}-{stage}.zip",
                               stage=None if stage == "all" else stage, scope="batch",
-                              folder=batches.sku_folders()).response()
+                              folder=batch_results.sku_folders()).response()
 
     @extend_schema(request=None, responses=BatchSerializer, parameters=[id_parameter("batch")])
     @action(detail=True, methods=["post"])

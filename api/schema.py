@@ -272,6 +272,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "its fallback instead (the job's `fallback` says so, a `job.fallback` webhook is sent, "
         "and the price is the fallback's) rather than failing. `{}` removes them all. "
         f"{_WRITE}"),
+    ("post", "/api/v1/prompts/suggest"): Operation(
+        "suggest_prompt", "prompts", "Suggest a prompt from a brief",
+        "From a short `brief` (at most 500 characters), a prompt ordered subject, action, "
+        "setting, lighting, style, camera and composition; a negative prompt; and an aspect "
+        "ratio for the `use` (read from the brief when not given). With `model`, the aspect "
+        "ratio is one the model takes and both prompts fit its limits. The brief and the "
+        "suggestion are moderated as a job's prompt is (422 `prompt_blocked`). Made by "
+        "Atelier's rules (`source: rules`), or by a text model when the operator configured "
+        "one (`source: model`, with its `cost_usd` and `tokens`, also listed under "
+        "`prompt_assistant` in `GET /usage`). Makes no job and no image. "
+        f"{_WRITE}"),
     ("post", "/api/v1/verify"): Operation("verify_image", "verify", "Verify an image", None),
     ("get", "/api/v1/assets"): Operation(
         "list_assets", "assets", "List images",

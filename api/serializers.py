@@ -159,6 +159,27 @@ class UsageSerializer(serializers.Serializer):
     spend_usd = UsageSpendSerializer()
 
     class Meta:
+        # A job estimate's `quota`; GET /usage answers MonthUsageSerializer, which keeps the
+        # name `Usage` that generated clients have always had for it.
+        ref_name = "Quota"
+
+
+class PromptAssistantUsageSerializer(serializers.Serializer):
+    calls = serializers.IntegerField(help_text="Calls of the prompt assistant's text model.")
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cost_usd = serializers.CharField(help_text="Their AWS cost, USD (not part of `spend_usd`).")
+
+    class Meta:
+        ref_name = "PromptAssistantUsage"
+
+
+class MonthUsageSerializer(UsageSerializer):
+    prompt_assistant = PromptAssistantUsageSerializer(
+        help_text="The month's calls of the prompt assistant's text model "
+                  "(`POST /prompts/suggest`); zero when only its rules answered.")
+
+    class Meta:
         ref_name = "Usage"
 
 

@@ -8,7 +8,8 @@ compressed already), and each is read from storage 64 KiB at a time when its tur
 asset rows carry every image's size, so the stream's length is known before it starts: the
 response has a Content-Length and a client shows real progress.
 
-Every archive starts with `manifest.csv`, one row per image. Its `sha256` is the asset row's,
+Every archive starts with `manifest.csv`, one row per image (a packshot's with its preset and
+its compliance check: pass or fail, and the rules it fails). Its `sha256` is the asset row's,
 taken from the very bytes written to storage when the image was stored (the digest
 `POST /verify` matches). Read from the rows, the manifest is complete before any image is
 read, so it can go first (a reader of the stream meets it before the images), and checking an
@@ -43,7 +44,8 @@ from core.errors import Conflict
 CHUNK = 64 * 1024
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("sku", "job", "asset", "stage", "status", "model", "seed", "prompt",
-                    "width", "height", "sha256")
+                    "width", "height", "sha256", "preset", "compliance", "failed_rules")
+RULE_SEPARATOR = "|"  # between the failed rules' names in `failed_rules`
 MANIFEST_IN_MEMORY = 1024 * 1024  # bytes of manifest kept in memory before it goes to disk
 STAGES = ("final", "draft", "all")
 PROMOTE_HINT = ("POST /api/v1/assets/{id}/promote for each, or Promote on the image's page in "
@@ -162,7 +164,7 @@ def build(assets: QuerySet[Asset] | Iterable[Asset], *, filename: str,
 
 
 _COLUMNS = ("id", "job_id", "storage_key", "sha256", "bytes", "width", "height", "stage",
-            "model_key", "seed")
+            "model_key", "seed", "preset", "compliant", "compliance")
 
 
 def _write_manifest(rows: Iterable[Asset], target: IO[bytes],
@@ -195,9 +197,11 @@ def _manifest_row(asset: Asset) -> tuple[object, ...]:
         sku, status, prompt = job.sku, job.status, job.prompt
     else:
         sku, status, prompt = "", "", (asset.parameters or {}).get("prompt", "")
+    verdict = {True: "pass", False: "fail", None: ""}[asset.compliant]
+    failed = RULE_SEPARATOR.join((asset.compliance or {}).get("failed", []))
     return (sku or "", asset.job_id or "", asset.pk, asset.stage, status or "", asset.model_key,
             "" if asset.seed is None else asset.seed, prompt or "", asset.width, asset.height,
-            asset.sha256)
+            asset.sha256, asset.preset, verdict, failed)
 
 
 def _empty(assets: QuerySet[Asset] | Iterable[Asset], stage: str | None, scope: str

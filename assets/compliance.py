@@ -96,6 +96,10 @@ class Report:
         return {"preset": self.preset, "passed": self.passed,
                 "rules": [rule.as_dict() for rule in self.rules]}
 
+    def as_record(self) -> dict[str, Any]:
+        """As an asset keeps it (Asset.compliance): the answer with the failed rules' names."""
+        return {**self.as_dict(), "failed": self.failed}
+
 
 @dataclass(frozen=True)
 class Decoded:

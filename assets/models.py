@@ -52,6 +52,16 @@ class Asset(TenantOwnedModel):
         help_text="which checks ran, their labels and confidences, and why this status")
     provenance = models.JSONField(default=dict, blank=True,
                                   help_text="watermark and content credentials applied")
+    # An image made for a marketplace preset (a packshot) is checked against it as it is
+    # stored (assets.compliance); the verdict is a column of its own so that a batch's
+    # per-preset summary is one grouped query on any database. db_default: the release before
+    # these columns inserts assets without them during a deploy.
+    preset = models.CharField(max_length=64, blank=True, default="", db_default="",
+                              help_text="the marketplace preset the image was made for")
+    compliant = models.BooleanField(null=True, blank=True,
+                                    help_text="passed its preset's check; null: not checked")
+    compliance = models.JSONField(default=dict, db_default={}, blank=True,
+                                  help_text="the check: preset, passed, failed rules, each rule")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):
@@ -73,6 +83,12 @@ class Asset(TenantOwnedModel):
     @property
     def deliverable(self) -> bool:
         return self.moderation_status == self.Moderation.APPROVED
+
+    @property
+    def compliance_check(self) -> dict[str, object] | None:
+        """The compliance check kept with the image, or None for an image made for no
+        preset (the API's `compliance`)."""
+        return self.compliance or None
 
 
 class Rendition(TenantOwnedModel):

@@ -119,6 +119,7 @@ def asset_body(asset: Asset, made: list[RenditionRow], *, signer: LinkSigner,
         "format": asset.format, "bytes": asset.bytes, "sha256": asset.sha256,
         "stage": asset.stage, "moderation_status": asset.moderation_status,
         "provenance": asset.provenance, "parameters": asset.parameters,
+        "compliance": asset.compliance_check,
         "created_at": iso_datetime(asset.created_at, zone),
         "url": link.url if link else None,
         "url_expires_at": link.expires_at.isoformat() if link else None,
@@ -168,6 +169,32 @@ class RenditionSerializer(serializers.Serializer):
         ref_name = "Rendition"
 
 
+class ComplianceRuleSerializer(serializers.Serializer):
+    """One rule of a compliance check (docs/ecommerce.md, "The check")."""
+
+    rule = serializers.CharField()
+    passed = serializers.BooleanField()
+    measured = serializers.JSONField(help_text="a number (px, a share 0 to 1) or a name")
+    limit = serializers.CharField()
+    fix = serializers.CharField(allow_null=True)
+
+    class Meta:
+        ref_name = "ComplianceRule"
+
+
+class AssetComplianceSerializer(serializers.Serializer):
+    """An image made for a preset (a packshot) checked against it as it was stored."""
+
+    preset = serializers.CharField(help_text="the preset's key")
+    passed = serializers.BooleanField()
+    failed = serializers.ListField(child=serializers.CharField(),
+                                   help_text="the rules that failed (empty when it passed)")
+    rules = ComplianceRuleSerializer(many=True)
+
+    class Meta:
+        ref_name = "AssetCompliance"
+
+
 class AssetSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model_key", read_only=True)
     job = serializers.UUIDField(source="job_id", allow_null=True, read_only=True)
@@ -180,12 +207,16 @@ class AssetSerializer(serializers.ModelSerializer):
                                                          "expire.")
     thumbnail_url = serializers.CharField(read_only=True, allow_null=True)
     renditions = RenditionSerializer(many=True, read_only=True)
+    compliance = AssetComplianceSerializer(
+        source="compliance_check", read_only=True, allow_null=True,
+        help_text="An image made for a marketplace preset (a packshot): its compliance check "
+                  "against that preset, made as it was stored; null for other images.")
 
     class Meta:
         model = Asset
         fields = ["id", "kind", "job", "index", "model", "model_id", "operation", "seed",
                   "width", "height", "format", "bytes", "sha256", "stage", "moderation_status",
-                  "provenance", "parameters", "created_at", "url", "url_expires_at",
+                  "provenance", "parameters", "compliance", "created_at", "url", "url_expires_at",
                   "thumbnail_url", "renditions"]
         read_only_fields = fields  # an answer: the schema marks every field required
         list_serializer_class = AssetListSerializer

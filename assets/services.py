@@ -20,6 +20,7 @@ from assets.storage import object_extras, set_tags
 from core import tasks
 
 if TYPE_CHECKING:
+    from assets.compliance import Report
     from providers.base import GeneratedImage
     from tenants.models import Tenant
 
@@ -46,10 +47,11 @@ class ImageSource(Protocol):
 
 def store_generated_image(job: ImageSource, index: int, image: GeneratedImage,
                           parameters: dict[str, Any], *, moderation: dict[str, Any],
-                          asset_id: Any = None, provenance: dict[str, Any] | None = None
-                          ) -> tuple[Asset, bool]:
+                          asset_id: Any = None, provenance: dict[str, Any] | None = None,
+                          compliance: Report | None = None) -> tuple[Asset, bool]:
     """Write the image and record the asset (pending review until its verdict is applied);
-    the asset and whether this call created it.
+    the asset and whether this call created it. `compliance`: the image's check against the
+    preset it was made for (a packshot's), kept with it.
 
     The key is the same on every attempt, so a retried or re-run job overwrites its own object
     and the (job, index) constraint keeps one asset row: running a job twice never duplicates.
@@ -70,6 +72,8 @@ def store_generated_image(job: ImageSource, index: int, image: GeneratedImage,
             "width": image.width, "height": image.height, "format": image.format,
             "stage": job.stage, "moderation": moderation,
             "provenance": provenance or {}, **({"id": asset_id} if asset_id else {}),
+            **({"preset": compliance.preset, "compliant": compliance.passed,
+                "compliance": compliance.as_record()} if compliance else {}),
         },
     )
     return asset, created

@@ -49,6 +49,8 @@ class Benchmark:
 BENCHMARKS = (
     Benchmark("batch_throughput.py", ("--images", "300", "--latency", "2", "--rpm", "120"),
               ("--images", "130", "--latency", "1", "--rpm", "120"), frozenset({"redis"})),
+    Benchmark("multi_region.py", ("--images", "240", "--latency", "0.5", "--rpm", "40"),
+              ("--images", "80", "--latency", "0.5", "--rpm", "20")),
     Benchmark("contact_sheet.py", ("--images", "10", "--latency", "2", "--rpm", "100",
                                    "--runs", "5"),
               ("--images", "10", "--latency", "2", "--rpm", "100", "--runs", "1"),

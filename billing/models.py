@@ -204,3 +204,20 @@ class CreditAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool.name} at {self.threshold}%"
+
+
+class PromptAssistantCall(TenantOwnedModel):
+    """One call of the prompt assistant's text model: the tokens Bedrock billed and their AWS
+    cost, kept as a line of the tenant's usage of its own (not images, not drawn from the
+    month's image budget)."""
+
+    month = models.CharField(max_length=7, db_index=True)
+    model_id = models.CharField(max_length=200)
+    input_tokens = models.PositiveIntegerField()
+    output_tokens = models.PositiveIntegerField()
+    # A call costs a fraction of a cent: eight decimal places, not the ledger's four.
+    cost_usd = models.DecimalField(max_digits=16, decimal_places=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.model_id}: {self.input_tokens}+{self.output_tokens} tokens, ${self.cost_usd}"

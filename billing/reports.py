@@ -5,7 +5,9 @@ Column names follow the FinOps FOCUS spec where one fits (billing_period, provid
 usage_quantity, usage_unit, billed_cost); the others say what they hold.
 
 `usage_rows` holds exact amounts (the ledger's four decimal places; the database's sums are
-read back at that precision, so SQLite's float noise never shows). What people read, the CSV
+read back at that precision, so SQLite's float noise never shows). The prompt assistant's calls
+have rows of their own (`usage_unit` token, sku `prompt-assistant:<model ID>`): their AWS cost,
+not billed to tenants. What people read, the CSV
 and the finance page, shows money with `money()`: cents, or four decimals for an amount under
 one cent that is not zero.
 """
@@ -20,6 +22,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from billing.assistant_usage import report_rows as assistant_rows
 from billing.models import CreditAllocation, UsageEvent
 from catalog.spec import UnknownModel, catalog
 
@@ -32,6 +35,7 @@ EXACT = Decimal("0.0001")  # the ledger's precision (MONEY: four decimal places)
 CENT = Decimal("0.01")
 FINANCE_GROUP = "Finance"  # the staff group that reads this report (migration 0006)
 LOCAL_PROVIDER, BEDROCK_PROVIDER = "Atelier local renderer", "AWS Bedrock"
+ASSISTANT_SKU = "prompt-assistant"
 
 
 def is_finance(user: Any) -> bool:
@@ -71,7 +75,8 @@ def provider(model_key: str) -> str:
 
 def usage_rows(*, month: str | None = None, tenant_slug: str | None = None
                ) -> list[dict[str, Any]]:
-    """One row per (month, tenant, model), then a totals row."""
+    """One row per (month, tenant, model), then a totals row (its usage_quantity counts the
+    images; the token rows' quantities are tokens)."""
     scope = Q()
     if month:
         scope &= Q(month=month)
@@ -95,7 +100,11 @@ def usage_rows(*, month: str | None = None, tenant_slug: str | None = None
         rows.append(_row(item["month"], item["tenant__slug"], item["model_key"],
                          item["images"], exact(item["aws"]), exact(credit),
                          exact(item["billed"])))
-    totals = _row("total", "", "", sum(r["usage_quantity"] for r in rows),
+    rows += [_assistant_row(item) for item in assistant_rows(month=month,
+                                                             tenant_slug=tenant_slug)]
+    rows.sort(key=lambda r: (r["billing_period"], r["tenant"], r["sku"]))
+    totals = _row("total", "", "", sum(r["usage_quantity"] for r in rows
+                                       if r["usage_unit"] == "image"),
                   sum((r["aws_cost_usd"] for r in rows), Decimal("0")),
                   sum((r["credits_usd"] for r in rows), Decimal("0")),
                   sum((r["billed_cost_usd"] for r in rows), Decimal("0")))
@@ -108,6 +117,16 @@ def _row(month: str, tenant: str, model: str, images: int, aws: Decimal, credit:
             "sku": model, "usage_quantity": images, "usage_unit": "image",
             "aws_cost_usd": aws, "credits_usd": credit, "net_aws_cost_usd": aws - credit,
             "billed_cost_usd": billed, "margin_usd": billed - aws}
+
+
+def _assistant_row(item: dict[str, Any]) -> dict[str, Any]:
+    """The prompt assistant's calls of a tenant and text model: AWS's cost, nothing billed."""
+    cost, nothing = exact(item["cost_usd"]), exact(0)
+    return {"billing_period": item["month"], "tenant": item["tenant"],
+            "provider": BEDROCK_PROVIDER, "sku": f"{ASSISTANT_SKU}:{item['model_id']}",
+            "usage_quantity": item["tokens"], "usage_unit": "token", "aws_cost_usd": cost,
+            "credits_usd": nothing, "net_aws_cost_usd": cost, "billed_cost_usd": nothing,
+            "margin_usd": nothing - cost}
 
 
 def for_people(row: dict[str, Any]) -> dict[str, Any]:

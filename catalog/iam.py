@@ -44,7 +44,8 @@ def invoke_model_resources(account: str, region: str,
                            models: Iterable[ModelSpec] | None = None) -> list[str]:
     """The ARNs `bedrock:InvokeModel` must allow for the catalog's callable models, in order.
 
-    `region` is the app's AWS_REGION; each model is called where ModelSpec.region() says.
+    `region` is the app's AWS_REGION; each model is called where ModelSpec.region() says, and
+    in the Regions its ATELIER_MODEL_REGIONS__<KEY> lists.
     `bedrock_regions`, when given, are the Regions a deployment lets Bedrock be called in: a
     model that would be called elsewhere is left out (an inference profile still gets the
     foundation model in every Region it routes to, or its calls fail). `models` defaults to
@@ -55,13 +56,25 @@ def invoke_model_resources(account: str, region: str,
     for spec in catalog() if models is None else models:
         if spec.family == "local" or (spec.state() == "eol" and not include_retired):
             continue
-        call_region = spec.region(region)
-        if allowed is not None and call_region not in allowed:
-            continue
-        for arn in _model_arns(spec.model_id, spec.regions, call_region, account):
-            if arn not in resources:
-                resources.append(arn)
+        # Today's Region and those ATELIER_MODEL_REGIONS__<KEY> names (catalog.regions).
+        for call_region in dict.fromkeys([spec.region(region), *spec.call_regions]):
+            if allowed is not None and call_region not in allowed:
+                continue
+            for arn in _model_arns(spec.model_id, spec.regions, call_region, account):
+                if arn not in resources:
+                    resources.append(arn)
     return resources
+
+
+def prompt_model_resources(model_id: str, region: str, account: str) -> list[str]:
+    """The ARNs the prompt assistant's Converse calls need: the foundation model in the app's
+    Region, or a cross-Region profile and its foundation model in whichever Region the
+    profile routes to (the text model table does not say which, so any)."""
+    prefix = next((p for p in PROFILE_PREFIXES if model_id.startswith(p)), None)
+    if prefix is None:
+        return [f"arn:aws:bedrock:{region}::foundation-model/{model_id}"]
+    return [f"arn:aws:bedrock:{region}:{account}:inference-profile/{model_id}",
+            f"arn:aws:bedrock:*::foundation-model/{model_id[len(prefix):]}"]
 
 
 def policy_for(*, account: str = "*", region: str = "us-east-1",
@@ -74,6 +87,11 @@ def policy_for(*, account: str = "*", region: str = "us-east-1",
         "Sid": "ReadBedrockModelFleet", "Effect": "Allow",
         "Action": CONTROL_PLANE_ACTIONS, "Resource": ["*"],
     }]
+    if settings.ATELIER_PROMPT_MODEL:  # the prompt assistant's text model (Converse)
+        statements.append({
+            "Sid": "InvokePromptAssistantModel", "Effect": "Allow",
+            "Action": ["bedrock:InvokeModel"],
+            "Resource": prompt_model_resources(settings.ATELIER_PROMPT_MODEL, region, account)})
     if settings.ATELIER_GUARDRAIL_ID:
         statements.append({
             "Sid": "ApplyAtelierGuardrail", "Effect": "Allow", "Action": ["bedrock:ApplyGuardrail"],

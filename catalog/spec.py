@@ -24,6 +24,7 @@ from django.utils import timezone
 from catalog.fleet import Fleet
 from catalog.fleet import current as current_fleet
 from catalog.operations import OPERATION_DEFAULTS, OperationSpec
+from catalog.regions import ANY_GEOGRAPHY, candidates, in_geography, parse_override
 from catalog.requests import STAGES, JobRequest, ResolvedRequest
 from catalog.validation import ParamSpec, parse_size, validate_request
 from core.errors import InvalidParameter
@@ -170,6 +171,9 @@ class ModelSpec:
     prices: tuple[PriceRule, ...]
     price_unit: str = "image"  # how AWS bills it: "image" or "token" (PRICE_UNITS)
     token_prices: TokenPrices | None = None
+    # ATELIER_MODEL_REGIONS__<KEY>: the Regions the account calls it in, in order (empty: the
+    # default, catalog.regions.candidates)
+    call_regions: tuple[str, ...] = ()
 
     @property
     def base_model_id(self) -> str:
@@ -208,11 +212,16 @@ class ModelSpec:
                             field="model", extra={"successor": successor})
 
     def check_callable(self, request: JobRequest, fleet: Fleet | None,
-                       preferred: str, today: date | None = None) -> None:
+                       preferred: str, today: date | None = None, *,
+                       geography: str = ANY_GEOGRAPHY) -> tuple[str, ...]:
         """Refuse a request this model cannot serve now: retired (static or as synced),
-        preview while preview models are off, not offered or no access in the Region it is
+        preview while preview models are off, not offered or no access in any Region it may be
         called in, or in extended access without a price for it. The synced fleet, when it
-        has data for the Region, decides; the static catalog otherwise. Fails closed."""
+        has data for a Region, decides there; the static catalog otherwise. Fails closed.
+
+        Returns the Regions it may be called in, best first (catalog.regions); a Region the
+        fleet refuses is left out, and when every one is, the first one's reason is raised.
+        `geography` is the tenant's data residency setting (Tenant.bedrock_geography)."""
         now = timezone.now()
         today = today or now.date()
         state = self.state(today)
@@ -222,10 +231,37 @@ class ModelSpec:
             raise ModelUnavailable(
                 f"model: {self.key!r} is a preview model; the operator has not enabled preview "
                 "models (ATELIER_PREVIEW_MODELS)", field="model")
+        if self.family == "local":
+            self._check_region(request, None, preferred, now, today)
+            return (self.region(preferred),)
+        listed = candidates(self.region(preferred), self.model_id, self.base_model_id,
+                            self.regions, self.call_regions, fleet)
+        allowed = [region for region in listed if in_geography(region, geography)]
+        if not allowed:
+            raise ModelUnavailable(
+                f"model: {self.key!r} is not called in any Region the tenant's data residency "
+                f"setting allows (bedrock_geography: {geography}; the model is called in "
+                f"{', '.join(listed) or 'no Region'})", field="model")
+        usable: list[str] = []
+        refused: InvalidParameter | None = None
+        for region in allowed:
+            try:
+                self._check_region(request, fleet, region, now, today)
+            except (ModelRetired, ModelUnavailable) as exc:
+                refused = refused or exc
+            else:
+                usable.append(region)
+        if not usable:
+            assert refused is not None
+            raise refused
+        return tuple(usable)
+
+    def _check_region(self, request: JobRequest, fleet: Fleet | None, region: str,
+                      now: datetime, today: date) -> None:
+        """check_callable's verdict for one Region."""
         extended_since = self.lifecycle.extended_access if self.lifecycle.in_extended_access(
             today) else None
-        if self.family != "local" and fleet is not None:
-            region = self.region(preferred)
+        if fleet is not None:
             verdict = fleet.verdict(self.base_model_id, region, profile=(
                 self.model_id if self.model_id != self.base_model_id else None), now=now)
             if verdict is not None:
@@ -246,13 +282,14 @@ class ModelSpec:
                    for rule in self.prices)
 
     def validate(self, request: JobRequest, *, fleet: Fleet | None = None,
-                 region: str | None = None) -> ResolvedRequest:
+                 region: str | None = None, geography: str = ANY_GEOGRAPHY
+                 ) -> ResolvedRequest:
         """Check the request against this model; raise InvalidParameter naming field and limit.
 
         `fleet` defaults to the last synced Bedrock fleet (catalog.fleet.current()), `region`
-        to AWS_REGION."""
+        to AWS_REGION; `geography` is the tenant's data residency setting."""
         self.check_callable(request, current_fleet() if fleet is None else fleet,
-                            region or settings.AWS_REGION)
+                            region or settings.AWS_REGION, geography=geography)
         return validate_request(self, request)
 
     def unit_cost_usd(self, quality: str | None, pixels: int, on: date | None = None
@@ -536,6 +573,13 @@ def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
         if not rpm_text.isdigit() or int(rpm_text) < 1:
             raise CatalogError(f"ATELIER_MODEL_RPM__{env_key(key)}: expected a positive integer")
         rpm = int(rpm_text)
+    model_id = _override("ID", key, environ) or entry.get("model_id", str)
+    regions_text = _override("REGIONS", key, environ)
+    try:
+        call_regions = () if regions_text is None else parse_override(
+            regions_text, model_id, f"ATELIER_MODEL_REGIONS__{env_key(key)}")
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
     family = entry.get("family", str)
     if family not in FAMILIES:
         raise entry.fail("family", f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
@@ -554,10 +598,11 @@ def _spec(entry: _Entry, environ: Mapping[str, str]) -> ModelSpec:
                          "mark each rule `estimate: true`")
     return ModelSpec(
         key=key, name=entry.get("name", str),
-        model_id=_override("ID", key, environ) or entry.get("model_id", str),
-        family=family, regions=tuple(entry.get("regions", list)), lifecycle=lifecycle,
+        model_id=model_id, family=family, regions=tuple(entry.get("regions", list)),
+        lifecycle=lifecycle,
         rate_limit_rpm=rpm, operations=operations, limits=_limits(entry.child("limits")),
         params=params, prices=prices, price_unit=price_unit, token_prices=token_prices,
+        call_regions=call_regions,
     )
 
 

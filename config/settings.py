@@ -266,6 +266,9 @@ ATELIER_MODEL_SYNC_REGIONS = env.list("ATELIER_MODEL_SYNC_REGIONS", default=[])
 ATELIER_FLEET_CACHE_SECONDS = env.int("ATELIER_FLEET_CACHE_SECONDS", default=60)
 # Seconds boto3 waits for a Bedrock answer (at least 300: large images take minutes).
 ATELIER_BEDROCK_READ_TIMEOUT = env.int("ATELIER_BEDROCK_READ_TIMEOUT", default=300)
+# The prompt assistant's Bedrock text model (e.g. amazon.nova-lite-v1:0 or a us. profile);
+# unset: the offline rules. It must have a price in catalog/text_models.yaml to be called.
+ATELIER_PROMPT_MODEL = env.str("ATELIER_PROMPT_MODEL", default="")
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
 
 # --- Storage: the filesystem under var/media by default, a private S3 bucket via ATELIER_BUCKET ---

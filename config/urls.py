@@ -19,6 +19,7 @@ from api.batches import BatchViewSet
 from api.fallbacks import FallbacksView
 from api.jobs import JobViewSet, ModelCatalogView
 from api.presets import AssetCheckView, PresetListView
+from api.prompts import PromptSuggestView
 from api.templates import TemplateViewSet
 from api.uploads import UploadView
 from api.usage import UsageView
@@ -53,6 +54,7 @@ api_v1 = [
     path("uploads", UploadView.as_view(), name="uploads"),
     path("usage", UsageView.as_view(), name="usage"),
     path("fallbacks", FallbacksView.as_view(), name="fallbacks"),
+    path("prompts/suggest", PromptSuggestView.as_view(), name="prompt-suggest"),
     path("verify", VerifyView.as_view(), name="api-verify"),  # public: no key (api/verify.py)
     path("presets", PresetListView.as_view(), name="presets"),
     path("assets/<str:id>/check", AssetCheckView.as_view(), name="asset-check"),

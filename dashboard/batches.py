@@ -1,5 +1,6 @@
 """Dashboard pages for catalog batches: upload a CSV, preview its first rows with the
-estimate, start it, watch its progress and download its finals. The rules are
+estimate, start it, watch its progress (and, for packshots, how many SKUs pass each preset)
+and download its finals. The rules are
 `generation.batches`' own (the same as the API's and `run_batch`'s)."""
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from core.errors import AtelierError
 from dashboard import selection
 from dashboard.access import Page, tenant_page
 from dashboard.formatting import job_state, model_name, moment, money, status_label
-from generation import batch_progress, batches
+from generation import batch_progress, batch_results, batches
 from generation.batch_input import csv_hint
-from generation.models import Batch, BrandTemplate
+from generation.models import Batch, BrandTemplate, Job
 
 PREVIEW_ROWS = 10
 RESULT_ROWS = 100
@@ -54,7 +55,9 @@ def _shown(described: dict[str, Any]) -> dict[str, Any]:
             "completed": moment(described["completed_at"]),
             "percent": round(described["progress"] * 100),
             "counts_shown": [(status_label(name), n) for name, n in described["counts"].items()
-                             if n]}
+                             if n],
+            "presets_shown": [{"preset": preset, **found}
+                              for preset, found in described["compliance"].items()]}
 
 
 def _csv_from(page: Page) -> bytes | None:
@@ -133,16 +136,24 @@ def _batch(page: Page, batch_id: str) -> Batch:
 
 def _batch_context(page: Page, batch: Batch) -> dict[str, object]:
     described = _shown(batches.describe(batch))
-    jobs = [{"job": job, "state": job_state(job.status), "model": model_name(job.model_key),
-             "ready": len(job.approved_assets)}  # type: ignore[attr-defined]  # results() prefetches
-            for job in batches.results(page.tenant, batch)[:RESULT_ROWS]]
+    jobs = [_job_row(job) for job in batches.results(page.tenant, batch)[:RESULT_ROWS]]
     _, assets = batches.batch_assets(page.tenant, batch.pk)
     stages = selection.approved_by_stage(assets)
     return {"title": batch.name or "Batch", "batch": batch, "described": described,
             "jobs": jobs, "active": described["completed_at"] is None,
+            "packshots": bool(described["compliance"]),
             "finals": stages["final"], "drafts": stages["draft"],
             "everything": stages["final"] + stages["draft"],
-            "more": max(batch.items - RESULT_ROWS, 0)}
+            "more": max(described["jobs"] - RESULT_ROWS, 0)}
+
+
+def _job_row(job: Job) -> dict[str, object]:
+    """A row of the results table; a packshot's with its preset and its compliance check."""
+    approved = job.approved_assets  # type: ignore[attr-defined]  # results() prefetches
+    passed, failed = batch_results.compliance_of(approved)
+    return {"job": job, "state": job_state(job.status), "model": model_name(job.model_key),
+            "ready": len(approved), "preset": batch_results.preset_of(job),
+            "passed": passed, "failed": ", ".join(failed)}
 
 
 @require_POST
@@ -163,7 +174,7 @@ def batch_archive(page: Page, batch_id: str) -> HttpResponseBase:
     try:
         return archives.build(assets, filename=f"batch-{batch.pk}.zip", scope="batch",
                               stage=None if stage == "all" else stage,
-                              folder=batches.sku_folders()).response()
+                              folder=batch_results.sku_folders()).response()
     except archives.EmptyArchive as exc:
         messages.error(page.request, exc.message)
         return redirect("dashboard-batch", page.tenant.slug, batch.pk)

@@ -31,6 +31,7 @@ from dashboard.formatting import job_state, model_name, moment, money, per_image
 from generation import services
 from generation.models import BrandTemplate, Job
 from generation.presenters import describe_model
+from generation.prompt_rules import uses
 from generation.templates import find_template, slot_names
 
 DEFAULT_MODEL = "local"
@@ -79,14 +80,18 @@ def generate(page: Page) -> HttpResponse:
         else:
             return redirect("dashboard-job", page.tenant.slug, job.pk)
     data = request.POST if request.method == "POST" else request.GET
+    return page.render("dashboard/generate.html", generate_context(page, data))
+
+
+def generate_context(page: Page, data: QueryDict) -> dict[str, Any]:
+    """The Generate page for the form as it stands (also after the prompt assistant)."""
     templates = BrandTemplate.objects.for_tenant(page.tenant)
     template_id = data.get("template")
     chosen = templates.filter(pk=template_id).first() if _is_uuid(template_id) else None
     model_key = data.get("model") or (chosen.model_key if chosen else "") or DEFAULT_MODEL
-    return page.render("dashboard/generate.html", {
-        "title": "Generate", "templates": templates, "template": chosen,
-        "slots": _slot_fields(chosen, data), "models": _models(), "model": _model(model_key),
-        "form": data, "quota": usage(page.tenant)})
+    return {"title": "Generate", "templates": templates, "template": chosen,
+            "slots": _slot_fields(chosen, data), "models": _models(), "model": _model(model_key),
+            "form": data, "quota": usage(page.tenant), "uses": uses()}
 
 
 def _is_uuid(value: str | None) -> TypeGuard[str]:
@@ -134,7 +139,7 @@ def generate_fields(page: Page) -> HttpResponse:
     key = data.get("model") or (template.model_key if template else "") or DEFAULT_MODEL
     return page.render("dashboard/_generate_fields.html", {
         "template": template, "slots": _slot_fields(template, data), "model": _model(key),
-        "models": _models(), "form": data})
+        "models": _models(), "form": data, "uses": uses()})
 
 
 @require_POST

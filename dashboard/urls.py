@@ -6,7 +6,7 @@ from django.urls import include, path
 from dashboard import account as tenant_views
 from dashboard import batches as batch_views
 from dashboard import jobs as views
-from dashboard import studio
+from dashboard import prompts, studio
 from dashboard import templates as template_views
 from dashboard.library import library
 from dashboard.usage import usage_page
@@ -16,6 +16,7 @@ tenant_pages = [
     path("", views.generate, name="dashboard-generate"),
     path("generate/fields", views.generate_fields, name="dashboard-generate-fields"),
     path("generate/estimate", views.estimate, name="dashboard-estimate"),
+    path("generate/improve", prompts.improve_prompt, name="dashboard-improve-prompt"),
     path("jobs/<uuid:job_id>/", views.job_page, name="dashboard-job"),
     path("jobs/<uuid:job_id>/sheet", views.job_sheet, name="dashboard-job-sheet"),
     path("jobs/<uuid:job_id>/archive", views.job_archive, name="dashboard-job-archive"),

@@ -1,5 +1,5 @@
-"""The dashboard's Usage page: the quota meter, a daily spend chart against the budget, and
-spend per model."""
+"""The dashboard's Usage page: the quota meter, a daily spend chart against the budget, spend
+per model, and the prompt assistant's calls of the month."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 
 from api.usage import MONTH
+from billing.assistant_usage import month_usage
 from billing.models import UsageEvent
 from billing.services import current_month, usage
 from dashboard.access import Page, tenant_page
+from dashboard.formatting import money
 from tenants.models import Tenant
 
 CHART_WIDTH, CHART_HEIGHT = 640, 180
@@ -68,7 +70,9 @@ def usage_page(page: Page) -> HttpResponse:
                 .values("model_key").annotate(images=Count("id"), spend=Sum("price_usd"))
                 .order_by("-spend"))
     images = state["images"]
+    assistant = month_usage(page.tenant, month)
     return page.render("dashboard/usage.html", {
+        "assistant": assistant, "assistant_cost": money(assistant["cost_usd"]),
         "title": "Usage", "month": month, "usage": state, "by_model": by_model,
         "chart": spend_chart(page.tenant, month, budget),
         "used_percent": min(100, round(100 * (images["used"] + images["reserved"])

@@ -21,13 +21,16 @@ from generation.request_serializer import JobRequestSerializer
 from generation.templates import slot_names
 
 ERRORS_SHOWN = 100
-# CSV column (case-insensitive) -> the job field it fills; `image` is one upload id.
+# CSV column (case-insensitive) -> the job field it fills; `image` is one upload id, and
+# `packshots` the row's presets, separated by PACKSHOT_SEPARATOR (generation.batch_packshots).
 CSV_COLUMNS = {"sku": "sku", "prompt": "prompt", "model": "model", "operation": "operation",
                "seed": "seed", "n": "n", "negative_prompt": "negative_prompt",
                "aspect_ratio": "aspect_ratio", "size": "size", "image": "images",
-               "quality": "quality", "style": "style", "stage": "stage"}
+               "quality": "quality", "style": "style", "stage": "stage",
+               "packshots": "packshots"}
+PACKSHOT_SEPARATOR = "|"
 _CSV_NAMES = {field: column for column, field in CSV_COLUMNS.items()}
-ITEM_FIELDS = frozenset({*JobRequestSerializer().fields, "sku"} - {"dry_run"})
+ITEM_FIELDS = frozenset({*JobRequestSerializer().fields, "sku", "packshots"} - {"dry_run"})
 
 
 class InvalidBatch(InvalidRequest):
@@ -41,6 +44,7 @@ class Row:
     number: int
     sku: Any
     data: dict[str, Any]  # job fields as the job API takes them (JobRequestSerializer)
+    packshots: Any = None  # the presets to make packshots for, as given (None: not a packshot row)
 
 
 @dataclass
@@ -132,8 +136,9 @@ def parse_items(items: Any) -> Parsed:
             continue
         errors += [row_error(number, key, f"{key}: unknown field") for key in
                    sorted(set(item) - ITEM_FIELDS, key=str)]
-        data = {k: v for k, v in item.items() if k in ITEM_FIELDS and k != "sku"}
-        rows.append(Row(number=number, sku=item.get("sku"), data=data))
+        data = {k: v for k, v in item.items() if k in ITEM_FIELDS - {"sku", "packshots"}}
+        rows.append(Row(number=number, sku=item.get("sku"), data=data,
+                        packshots=item.get("packshots")))
     return Parsed(rows=rows, errors=errors, columns=None)
 
 
@@ -242,6 +247,7 @@ def _row(number: int, record: list[str], targets: list[tuple[str, str]]
          ) -> tuple[Row, list[dict[str, Any]]]:
     data: dict[str, Any] = {}
     sku: str | None = None
+    packshots: list[str] | None = None
     errors = []
     if len(record) > len(targets):
         extra = [c for c in record[len(targets):] if c.strip()]
@@ -261,6 +267,8 @@ def _row(number: int, record: list[str], targets: list[tuple[str, str]]
             sku = value
         elif target == "images":
             data["images"] = [value]
+        elif target == "packshots":
+            packshots = [part.strip() for part in value.split(PACKSHOT_SEPARATOR)]
         else:
             data[target] = value
-    return Row(number=number, sku=sku, data=data), errors
+    return Row(number=number, sku=sku, data=data, packshots=packshots), errors

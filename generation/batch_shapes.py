@@ -23,6 +23,7 @@ from rest_framework import serializers
 
 from catalog.requests import JobRequest
 from core.errors import AtelierError
+from generation.compositions import COMPOSERS
 from generation.request_serializer import JobRequestSerializer
 from generation.services import PreparedJob
 from generation.templates import render_prompt
@@ -74,9 +75,14 @@ class Shapes:
             resolved = first.spec.validate(request)
         except AtelierError:
             return None
+        # A composition's parameters were completed from the tenant's preset (compositions.
+        # resolve), which spec.validate does not do: they are the first row's, as the
+        # parameters are part of the shape.
+        params = (first.fields["params"] if request.operation in COMPOSERS
+                  else resolved.params)
         fields = {**first.fields, "prompt": request.prompt, "seed": request.seed,
                   "base_seed": _base_seed(first, request), "request": request.as_record(),
-                  "params": resolved.params}
+                  "params": params}
         return PreparedJob(request=request, spec=first.spec, unit_price=first.unit_price,
                            fields=fields)
 

@@ -1,4 +1,5 @@
-"""Batches (docs/batches.md): many rows, one job each, through the rules of submit_job.
+"""Batches (docs/batches.md): many rows, one job each (or, for a row with packshots, one per
+preset: generation/batch_packshots.py), through the rules of submit_job.
 
 All or nothing: every row is checked (catalog, template, sources, price) and every distinct
 prompt moderated before anything is written, and every error is reported with its row and
@@ -13,13 +14,11 @@ per row, and rows of one shape are checked in full once (generation/batch_shapes
 from __future__ import annotations
 
 import logging
-import re
-import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import IO, Any, cast
+from typing import Any, cast
 
 import dramatiq
 from django.conf import settings
@@ -29,14 +28,13 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from assets import exports
 from assets.models import Asset
 from billing import services as billing
 from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core import tasks
 from core.errors import InvalidParameter, InvalidRequest
-from generation import batch_progress, services
+from generation import batch_packshots, batch_progress, services
 from generation.batch_input import (
     Parsed,
     Row,
@@ -73,6 +71,7 @@ class _Lookups:
         if template is not None:
             self.templates[str(template.pk)] = template
         self.uploads = _uploads(tenant, rows)
+        self.presets = batch_packshots.Presets(tenant)
 
     def find(self, tenant: Tenant, ref: str) -> BrandTemplate:
         if ref not in self.templates:
@@ -128,13 +127,20 @@ def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None =
                            model=model, user=None, api_key=None)
     costs = [prepared.fields["estimated_cost_usd"] for _, prepared in accepted]
     return {
-        "items": len(accepted), "images": sum(p.request.n for _, p in accepted),
+        "items": _rows_of(accepted), "jobs": len(accepted),
+        "images": sum(p.request.n for _, p in accepted),
         "estimated_cost_usd": sum(costs, Decimal("0")),
         "rows": [{"row": row.number, "sku": row.sku, "prompt": p.request.prompt,
                   "model": p.spec.key, "n": p.request.n,
-                  "estimated_cost_usd": p.fields["estimated_cost_usd"]}
+                  "estimated_cost_usd": p.fields["estimated_cost_usd"],
+                  **({"preset": p.request.params["preset"]} if row.packshots else {})}
                  for row, p in accepted[:rows]],
     }
+
+
+def _rows_of(accepted: Accepted) -> int:
+    """The rows accepted: a row with packshots is one job per preset."""
+    return len({row.number for row, _ in accepted})
 
 
 def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: str | None,
@@ -164,34 +170,53 @@ def _check_rows(tenant: Tenant, parsed: Parsed, lookups: _Lookups, *,
                 user: User | None, api_key: ApiKey | None
                 ) -> tuple[Accepted, list[dict[str, Any]]]:
     """Each row through the job API's serializer and submit_job's rules (prepare_job); a row
-    shaped like one accepted before it, through only what its own values change (Shapes)."""
+    shaped like one accepted before it, through only what its own values change (Shapes). A
+    row with packshots is one job per preset (generation.batch_packshots), at most
+    ATELIER_BATCH_MAX_ROWS jobs in all."""
     serializer, shapes = _serializer(parsed.rows), Shapes()
     skus: dict[str, int] = {}
-    accepted, errors = [], []
+    accepted: Accepted = []
+    errors: list[dict[str, Any]] = []
+    jobs, most = 0, settings.ATELIER_BATCH_MAX_ROWS
     for row in parsed.rows:
         problems = _check_sku(row, skus, parsed.columns)
-        prepared = shapes.prepared(row.data)
-        if prepared is None:
-            prepared, found = _prepare(tenant, row, serializer, lookups, parsed.columns,
-                                       batch_template=batch_template, model=model, user=user,
-                                       api_key=api_key)
-            if prepared is not None:
-                shapes.learn(row.data, prepared)
-            problems += found
-        if problems or prepared is None:
+        variants, found = batch_packshots.variants(row, parsed.columns, lookups.presets)
+        problems += found
+        made = []
+        for data in variants:
+            prepared = shapes.prepared(data)
+            if prepared is None:
+                prepared, found = _prepare(tenant, row, data, serializer, lookups,
+                                           parsed.columns, batch_template=batch_template,
+                                           model=model, user=user, api_key=api_key)
+                if prepared is not None:
+                    shapes.learn(data, prepared)
+                if row.packshots is not None:
+                    found = batch_packshots.at_packshot(found, row, parsed.columns, data)
+                problems += [error for error in found if error not in problems]
+            made.append(prepared)
+        if jobs <= most < jobs + len(variants):
+            column = column_for("packshots", parsed.columns) if row.packshots else None
+            problems.append(row_error(row.number, column, f"{column or 'batch'}: at most "
+                                      f"{most} jobs in a batch (a job per row, or per packshot "
+                                      "of a row); split it", "too_many_jobs"))
+        jobs += len(variants)
+        if problems or None in made:
             errors += problems
         else:
-            accepted.append((row, prepared))
+            accepted += [(row, prepared) for prepared in made if prepared is not None]
     return accepted, errors
 
 
-def _prepare(tenant: Tenant, row: Row, serializer: JobRequestSerializer, lookups: _Lookups,
-             columns: dict[str, str] | None, *, batch_template: BrandTemplate | None,
-             model: str, user: User | None, api_key: ApiKey | None
+def _prepare(tenant: Tenant, row: Row, data: dict[str, Any], serializer: JobRequestSerializer,
+             lookups: _Lookups, columns: dict[str, str] | None, *,
+             batch_template: BrandTemplate | None, model: str, user: User | None,
+             api_key: ApiKey | None
              ) -> tuple[services.PreparedJob | None, list[dict[str, Any]]]:
-    """One row the whole way, as POST /jobs takes it: the job, or the row's errors."""
+    """One job of a row (`data`: its fields) the whole way, as POST /jobs takes it: the job,
+    or the row's errors."""
     try:
-        values = dict(serializer.to_internal_value(row.data))
+        values = dict(serializer.to_internal_value(data))
     except ValidationError as exc:
         return None, serializer_errors(row.number, exc.detail, columns)
     request = JobRequest(**{**values, "images": list(values.get("images") or []),
@@ -199,7 +224,7 @@ def _prepare(tenant: Tenant, row: Row, serializer: JobRequestSerializer, lookups
                             "slots": dict(values.get("slots") or {}),
                             "explicit": frozenset(values)})
     request.model = request.model or model
-    if batch_template is not None and "template" not in row.data:  # null: no template
+    if batch_template is not None and "template" not in data:  # null: no template
         request.template = str(batch_template.pk)
     try:
         return services.prepare_job(tenant, request, user=user, api_key=api_key,
@@ -214,6 +239,8 @@ def _serializer(rows: list[Row]) -> JobRequestSerializer:
     would only yield its default, which JobRequest has too (10,000 rows check 3x faster)."""
     serializer = JobRequestSerializer()
     given = {key for row in rows for key in row.data}
+    if any(row.packshots is not None for row in rows):
+        given |= {"operation", "params", "template"}  # what batch_packshots.variants sets
     for name in [name for name, _ in serializer.fields.items() if name not in given]:
         del serializer.fields[name]
     return serializer
@@ -274,7 +301,7 @@ def _create(tenant: Tenant, accepted: Accepted, *, name: str, source: str,
     now = timezone.now()
     with transaction.atomic():
         batch = Batch.objects.for_tenant(tenant).create(
-            name=name[:200], template=template, source=source, items=len(accepted),
+            name=name[:200], template=template, source=source, items=_rows_of(accepted),
             images=sum(prepared.request.n for _, prepared in accepted),
             estimated_cost_usd=sum((p.fields["estimated_cost_usd"] for _, p in accepted),
                                    Decimal("0")),
@@ -319,8 +346,8 @@ def describe(batch: Batch) -> dict[str, Any]:
 
 
 def results(tenant: Tenant, batch: Batch) -> QuerySet[Job]:
-    """The batch's jobs in SKU order (unique within a batch: a stable cursor), each with its
-    approved images as `approved_assets`."""
+    """The batch's jobs in SKU order (a row's packshots share its SKU: page by
+    batch_results.skus), each with its approved images as `approved_assets`."""
     approved = Asset.objects.for_tenant(tenant).filter(
         moderation_status=Asset.Moderation.APPROVED).order_by("index").prefetch_related(
         "renditions")
@@ -336,31 +363,6 @@ def batch_assets(tenant: Tenant, batch_id: Any, *, stage: str | None = None
         job__batch=batch, moderation_status=Asset.Moderation.APPROVED).annotate(
         sku=F("job__sku")).order_by("job__sku", "index")
     return batch, assets.filter(stage=stage) if stage else assets
-
-
-def archive_file(tenant: Tenant, batch_id: Any, *, stage: str | None) -> tuple[Batch, IO[bytes]]:
-    """The batch's approved images (of one stage, or all) as a ZIP by SKU, in a file that
-    spills to disk past 64 MB, rewound for reading."""
-    batch, assets = batch_assets(tenant, batch_id, stage=stage)
-    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
-    exports.write_archive(assets.iterator(chunk_size=500), spool, folder=sku_folders())
-    spool.seek(0)
-    return batch, spool
-
-
-def sku_folders() -> Callable[[Asset], str]:
-    """For exports.write_archive: each image in a folder named by its SKU (from batch_assets),
-    made safe as a path (no separators, no `..`); two SKUs that read the same once made safe
-    keep apart by their job id."""
-    taken: dict[str, Any] = {}
-
-    def folder(asset: Asset) -> str:
-        safe = re.sub(r"[^\w.\-]+", "_", asset.sku).strip("._") or "sku"  # type: ignore[attr-defined]  # batch_assets() annotates sku
-        if taken.setdefault(safe, asset.job_id) != asset.job_id:
-            safe = f"{safe}~{str(asset.job_id)[:8]}"
-        return safe
-
-    return folder
 
 
 def cancel_batch(tenant: Tenant, batch_id: Any) -> Batch:

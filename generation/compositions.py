@@ -5,14 +5,17 @@ call: the job keeps the product photo's size, which is what the call is priced o
 cut-out is then trimmed, centred and exported on the preset's canvas here, at no cost. The
 preset is resolved at submission (a built-in or the tenant's own) and its rules are kept in the
 job's params (`preset_rules`), so the worker needs no database for it and a later edit of the
-tenant's preset does not change what a queued job makes. Which operation is a composition, and
-what its call is, is the operation table's (catalog/operations.py); the local-only `shadow`
-needs nothing here: the offline provider draws it (providers/local.py).
+tenant's preset does not change what a queued job makes. The finished image (watermark and
+all) is checked against those same rules (assets.compliance) before it is stored, and the
+verdict is stored with it. Which operation is a composition, and what its call is, is the
+operation table's (catalog/operations.py); the local-only `shadow` needs nothing here: the
+offline provider draws it (providers/local.py).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -21,6 +24,8 @@ from typing import Any
 
 from PIL import Image
 
+from assets import compliance
+from assets.compliance import Report
 from assets.presets import find_preset
 from catalog.operations import OperationSpec
 from catalog.presets import Preset, parse_preset
@@ -33,6 +38,7 @@ from tenants.models import Tenant
 
 PRESET_RULES = "preset_rules"  # job.params: the preset as resolved at submission
 STORED_FORMATS = ("jpeg", "png", "webp")  # what Atelier stores and marks
+log = logging.getLogger("atelier.jobs")
 # Compositing is CPU work on the provider-call threads: at most one per core at a time.
 _compositing = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
@@ -80,6 +86,19 @@ def packshot(params: Mapping[str, Any], image: GeneratedImage) -> GeneratedImage
     fmt = next(f for f in preset.formats if f in STORED_FORMATS)
     return GeneratedImage(data=compositing.encode(picture, fmt), format=fmt,
                           width=picture.width, height=picture.height, seed=image.seed)
+
+
+def checked(job: Job, data: bytes) -> Report | None:
+    """A composition's stored bytes checked against the preset it was made for (the rules
+    kept with the job), as the compliance check would answer; None for every other image."""
+    rules = job.params.get(PRESET_RULES) if job.operation in COMPOSERS else None
+    if not rules:
+        return None
+    try:
+        return compliance.check(data, _preset(job.params))
+    except compliance.UnreadableImage:  # not expected of bytes just encoded: keep the image
+        log.exception("job %s: its %s image could not be checked", job.pk, job.operation)
+        return None
 
 
 def exact_background(job: Job) -> tuple[int, int, int] | None:

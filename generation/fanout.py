@@ -1,7 +1,8 @@
 """A job's provider calls in flight together, so a contact sheet takes one model latency.
 
 The calls run on one thread pool per worker process (ATELIER_PROVIDER_CALLS threads, shared by
-the process's jobs), each waiting for its own slot under the model's rate limit. The waiting,
+the process's jobs), each waiting for its own slot under the model's rate limit (in the first
+of its Regions with room, and the call is then made in that Region). The waiting,
 the call and a `finish` step that needs no database (moderation's service calls and the
 provenance marks: generation.finishing) run there. Everything a job records or stores stays
 on the job's own thread, which owns its database connection, so pool threads never open one
@@ -59,9 +60,12 @@ def _pool(threads: int) -> ThreadPoolExecutor:
 Finish = Callable[[list[int], ProviderCall, ProviderResult], Any]
 
 
+Place = Callable[[ProviderCall, Slot], ProviderCall]
+
+
 def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slot],
          make: Callable[[ProviderCall], ProviderResult], finish: Finish,
-         stop: threading.Event) -> Outcome:
+         stop: threading.Event, place: Place | None) -> Outcome:
     outcome = Outcome(indices, call)
     if stop.is_set():
         return outcome
@@ -70,6 +74,8 @@ def _one(indices: list[int], call: ProviderCall, wait_for_slot: Callable[[], Slo
     except ProviderError as exc:  # no slot in time: the others find out for themselves
         outcome.error = exc
         return outcome
+    if place is not None:  # the call goes where its slot is (its Region)
+        call = outcome.call = place(call, slot)
     outcome.waited = slot.waited
     outcome.started, clock = timezone.now(), time.monotonic()
     try:
@@ -101,11 +107,12 @@ def _seconds_since_arrival(result: ProviderResult | None) -> float:
 
 def run_calls(planned: Sequence[tuple[list[int], ProviderCall]], *, threads: int,
               wait_for_slot: Callable[[], Slot], make: Callable[[ProviderCall], ProviderResult],
-              finish: Finish, keepalive: Callable[[], None], keepalive_every: float
-              ) -> Iterator[Outcome]:
+              finish: Finish, keepalive: Callable[[], None], keepalive_every: float,
+              place: Place | None = None) -> Iterator[Outcome]:
     """Send every planned call at once (up to the pool's size), `finish` each result on its
     call's thread, and yield the outcomes as they complete, calling `keepalive` at least every
-    `keepalive_every` seconds meanwhile.
+    `keepalive_every` seconds meanwhile. `place` gives the call as sent in the slot it got
+    (the slot's Region); the outcome carries that call.
 
     An exception other than ProviderError from `make` (a bug, a lost connection) is raised
     here when its call's outcome would have been yielded, after the other calls are told to
@@ -114,7 +121,7 @@ def run_calls(planned: Sequence[tuple[list[int], ProviderCall]], *, threads: int
     pool = _pool(max(1, threads))
     pending: set[Future[Outcome]] = {
         pool.submit(contextvars.copy_context().run, _one, indices, call, wait_for_slot, make,
-                    finish, stop)
+                    finish, stop, place)
         for indices, call in planned}
     try:
         while pending:

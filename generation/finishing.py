@@ -1,4 +1,5 @@
-"""What happens to a call's images before they are stored: moderation and provenance.
+"""What happens to a call's images before they are stored: moderation, provenance and, for an
+image made for a marketplace preset, its compliance check.
 
 It runs on the provider-call thread that received the images (generation.fanout), so a
 contact sheet's images are judged and marked side by side, not one after another on the job's
@@ -17,6 +18,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assets.compliance import Report
 from catalog.spec import ModelSpec
 from generation import compositions
 from generation.models import Job
@@ -49,6 +51,7 @@ class Finished:
     verdict: moderation.Verdict
     asset_id: uuid.UUID
     provenance: dict[str, Any]
+    compliance: Report | None = None  # a packshot's check against its preset
 
 
 def asset_parameters(job: Job, call: ProviderCall, position: int) -> dict[str, Any]:
@@ -88,5 +91,6 @@ def _finish_one(context: Context, index: int, image: GeneratedImage,
                                        prompt=job.prompt, tenant=job.tenant, pixels=pixels,
                                        spare=compositions.exact_background(job))
         del pixels
+        report = compositions.checked(job, data)  # the bytes as stored, watermark and all
     return Finished(index=index, image=replace(image, data=data), parameters=parameters,
-                    verdict=verdict, asset_id=asset_id, provenance=record)
+                    verdict=verdict, asset_id=asset_id, provenance=record, compliance=report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from assets.services import store_generated_image
 from billing import services as billing
 from catalog.fleet import current as current_fleet
 from catalog.requests import JobRequest
-from catalog.spec import catalog
+from catalog.spec import ModelSpec, catalog
 from core import metrics
 from core.errors import AtelierError
 from core.logs import log_context
@@ -111,11 +112,12 @@ def _record_attempt(job: Job, indices: list[int], call: ProviderCall, started: A
         images=images)
 
 
-def _record(job: Job, key: str, outcome: fanout.Outcome) -> None:
-    """Record a call that went out (whatever happened), and hold off the model if throttled."""
+def _record(job: Job, model_key: str, outcome: fanout.Outcome) -> None:
+    """Record a call that went out (whatever happened), and hold off the model in the call's
+    Region if throttled."""
     error = outcome.error
     if error is not None and error.code == "throttled":
-        ratelimit.penalize(key)
+        ratelimit.penalize(ratelimit.limit_key(model_key, outcome.call.region))
     if outcome.started is None:
         return
     _record_attempt(job, outcome.indices, outcome.call, outcome.started, outcome.elapsed,
@@ -123,10 +125,11 @@ def _record(job: Job, key: str, outcome: fanout.Outcome) -> None:
                     images=len(outcome.result.images) if outcome.result else 0)
 
 
-def _calls(context: finishing.Context, planned: list[tuple[list[int], ProviderCall]]
-           ) -> Iterator[fanout.Outcome]:
+def _calls(context: finishing.Context, planned: list[tuple[list[int], ProviderCall]],
+           regions: tuple[str, ...]) -> Iterator[fanout.Outcome]:
     """The job's calls, in flight together under the model's rate limit (generation.fanout),
-    their images moderated and marked where they arrive (generation.finishing)."""
+    their images moderated and marked where they arrive (generation.finishing). Each call
+    takes a slot in the first of `regions` with room and is made in that Region."""
     job, spec = context.job, context.spec
     generate = compositions.composed(job.operation, job.params, adapter_for(spec))
     bedrock = uses_bedrock(spec)
@@ -141,13 +144,16 @@ def _calls(context: finishing.Context, planned: list[tuple[list[int], ProviderCa
                ) -> list[finishing.Finished]:
         return finishing.finish(context, indices, call, result)
 
-    region = planned[0][1].region if planned else ""
-    key = f"{spec.key}:{region}"
+    windows = {ratelimit.limit_key(spec.key, region): region for region in regions}
+
+    def place(call: ProviderCall, slot: ratelimit.Slot) -> ProviderCall:
+        return replace(call, region=windows.get(slot.key, call.region))
+
     for outcome in fanout.run_calls(
             planned, threads=settings.ATELIER_PROVIDER_CALLS, make=make, finish=finish,
-            wait_for_slot=lambda: ratelimit.acquire(key, rpm),
+            wait_for_slot=lambda: ratelimit.acquire_first(list(windows), rpm), place=place,
             keepalive=_lease_keeper(job), keepalive_every=settings.ATELIER_JOB_LEASE_SECONDS / 3):
-        _record(job, key, outcome)
+        _record(job, spec.key, outcome)
         if outcome.crash is not None:
             raise outcome.crash
         yield outcome
@@ -171,10 +177,10 @@ def _run_claimed(job: Job) -> None:
         # accepted (the daily fleet sync, an operator) is not called; the job moves to the
         # fallback its tenant named, or fails, naming why.
         try:
-            spec.check_callable(JobRequest(model=job.model_key, operation=job.operation,
-                                           stage=job.stage), current_fleet(), settings.AWS_REGION)
+            regions = _regions(job, spec)
         except NOT_CALLABLE as exc:
             spec = move_to_fallback(job, exc)
+            regions = _regions(job, spec)
     except AtelierError as exc:  # e.g. the model left the catalog after the job was accepted
         _settle_outcome(job, failure=ProviderError(exc.code, exc.message, retryable=False))
         return
@@ -183,11 +189,11 @@ def _run_claimed(job: Job) -> None:
     todo = [i for i in range(job.n) if i not in done]
     failures: list[ProviderError] = []
     try:
-        planned = list(calls.plan(job, spec, todo, spec.region(settings.AWS_REGION)))
+        planned = list(calls.plan(job, spec, todo, regions[0]))
         sources, mask = _stored_inputs(job) if job.request.get("images") else ((), None)
         context = finishing.Context(job, spec, moderation_policy.for_tenant(job.tenant), sources,
                                     mask)
-        for outcome in _calls(context, planned):
+        for outcome in _calls(context, planned, regions):
             if outcome.error is not None:
                 failures.append(outcome.error)
             if outcome.result is not None:
@@ -202,6 +208,14 @@ def _run_claimed(job: Job) -> None:
         _release(job)
         raise retryable
     _settle_outcome(job, failure=failures[0] if failures else None)
+
+
+def _regions(job: Job, spec: ModelSpec) -> tuple[str, ...]:
+    """Where the job's calls may go now, best first: the model's Regions the fleet still
+    allows, within the tenant's data residency setting (catalog.regions)."""
+    return spec.check_callable(
+        JobRequest(model=spec.key, operation=job.operation, stage=job.stage), current_fleet(),
+        settings.AWS_REGION, geography=job.tenant.bedrock_geography)
 
 
 def _delivered(job: Job, indices: list[int], result: ProviderResult,
@@ -229,7 +243,7 @@ def _store(job: Job, finished: finishing.Finished) -> None:
         asset, created = store_generated_image(
             job, finished.index, finished.image, finished.parameters,
             moderation=verdict.as_record(), asset_id=finished.asset_id,
-            provenance=finished.provenance)
+            provenance=finished.provenance, compliance=finished.compliance)
         if created:
             moderation.apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
                                     policy=", ".join(verdict.checks),

@@ -92,7 +92,8 @@ def _validated(tenant: Tenant, request: JobRequest,
                uploads: Mapping[str, Asset] | None = None) -> tuple[ModelSpec, ResolvedRequest]:
     """The request on its model, with the size it will make (from its source images)."""
     spec = catalog().get(request.model)
-    resolved = compositions.resolve(tenant, spec.validate(request))
+    resolved = compositions.resolve(
+        tenant, spec.validate(request, geography=tenant.bedrock_geography))
     sources = resolve_sources(tenant, spec, request, uploads=uploads)
     return spec, replace(resolved, **_output_size(spec, resolved, sources.first_size))
 

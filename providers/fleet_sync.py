@@ -48,12 +48,14 @@ def catalog_model_ids() -> list[str]:
 
 
 def default_regions() -> list[str]:
-    """ATELIER_MODEL_SYNC_REGIONS, or AWS_REGION and every Region a model is called in."""
+    """ATELIER_MODEL_SYNC_REGIONS, or AWS_REGION and every Region a model is called in
+    (by default, or as listed in ATELIER_MODEL_REGIONS__<KEY>)."""
     if settings.ATELIER_MODEL_SYNC_REGIONS:
         return list(settings.ATELIER_MODEL_SYNC_REGIONS)
     home = settings.AWS_REGION
-    return list(dict.fromkeys([home, *(spec.region(home) for spec in catalog()
-                                       if spec.family != "local")]))
+    models = [spec for spec in catalog() if spec.family != "local"]
+    return list(dict.fromkeys([home, *(spec.region(home) for spec in models),
+                               *(region for spec in models for region in spec.call_regions)]))
 
 
 def _access(region: str, model_id: str) -> tuple[str, str]:

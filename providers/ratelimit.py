@@ -19,7 +19,9 @@ window only ever grows more careful.
 The log lives in Redis in production (one Lua script per step: trim, count, add, all on
 Redis's clock, so every worker on every machine shares one window) and in memory on the
 embedded default, which runs in one process. After Bedrock throttles anyway, every worker
-holds off that model for a while (`penalize`).
+holds off that model in that Region for a while (`penalize`). A model callable in several
+Regions has a window per Region, each with the full quota; `acquire_first` takes the first
+with room, so a job waits only when every one is full.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
@@ -202,23 +204,39 @@ def acquire(key: str, rpm: int | None, *, max_wait: float | None = None,
     the job goes back to the queue instead of holding a worker forever. `keepalive` is called
     while waiting (the job's lease: a waiting worker is not a dead one).
     """
+    return acquire_first([key], rpm, max_wait=max_wait, keepalive=keepalive)
+
+
+def acquire_first(keys: Sequence[str], rpm: int | None, *, max_wait: float | None = None,
+                  keepalive: Callable[[], None] | None = None) -> Slot:
+    """`acquire` over several windows (one model's, in each Region it may be called in): the
+    slot is in the first window with room and not held off after a throttle (`slot.key` says
+    which); when none has one, wait until the earliest frees anywhere. Each key keeps its own
+    quota of `rpm`."""
+    if not keys:
+        raise ValueError("acquire_first: no window to take a slot in")
     if not rpm:
-        return Slot(key, "", 0.0, limited=False)
+        return Slot(keys[0], "", 0.0, limited=False)
     window, member = _current_window(), uuid.uuid4().hex
     started = time.monotonic()
     deadline = started + (settings.ATELIER_RATE_WAIT_SECONDS if max_wait is None else max_wait)
     while True:
-        held_until = shared_cache.get(_penalty_key(key))
-        if held_until and held_until > time.time():
-            pause = held_until - time.time() + random.uniform(0, 0.2)
-        else:
+        pauses = []
+        for key in keys:
+            held_until = shared_cache.get(_penalty_key(key))
+            if held_until and held_until > time.time():
+                pauses.append(held_until - time.time() + random.uniform(0, 0.2))
+                continue
             pause = window.take(key, rpm, WINDOW_SECONDS + MARGIN_SECONDS, member)
             if not pause:
                 return Slot(key, member, time.monotonic() - started)
-            pause += random.uniform(0, 0.02)  # waiters for one freed slot do not all wake at once
+            # waiters for one freed slot do not all wake at once
+            pauses.append(pause + random.uniform(0, 0.02))
+        pause = min(pauses)
         if time.monotonic() + pause > deadline:  # no slot frees in time: say so now
             raise ProviderError("rate_limited", f"no free slot under {rpm} requests/minute for "
-                                f"{key} within {deadline - started:.0f} s", retryable=True)
+                                f"{', '.join(keys)} within {deadline - started:.0f} s",
+                                retryable=True)
         time.sleep(min(pause, LONGEST_SLEEP))
         if keepalive is not None:
             keepalive()

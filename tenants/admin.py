@@ -17,9 +17,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "status", "embed_prompt_in_credentials",
+    list_display = ["slug", "name", "status", "bedrock_geography", "embed_prompt_in_credentials",
                     "reveal_tenant_in_verification", "created_at"]
-    list_filter = ["status", "embed_prompt_in_credentials", "reveal_tenant_in_verification"]
+    list_filter = ["status", "bedrock_geography", "embed_prompt_in_credentials",
+                   "reveal_tenant_in_verification"]
     search_fields = ["slug", "name"]
     inlines = [MembershipInline]
 

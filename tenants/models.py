@@ -12,6 +12,15 @@ from django.db import models
 from tenants.scoping import TenantOwnedModel
 
 
+class BedrockGeography(models.TextChoices):
+    """Where a tenant's calls may go: the geographies of catalog.regions.GEOGRAPHIES."""
+
+    ANY = "any", "any Region"
+    US = "us", "US Regions only"
+    EU = "eu", "EU Regions only"
+    APAC = "apac", "Asia Pacific Regions only"
+
+
 class Tenant(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active"
@@ -42,6 +51,12 @@ class Tenant(models.Model):
         max_digits=10, decimal_places=2, default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text="the dashboard asks for a confirmation before an edit that costs more")
+    # Data residency: the Bedrock Regions its jobs' prompts and input images may be sent to
+    # (docs/bedrock.md, "Calls across Regions"); storage stays in the home Region whatever this
+    # says. Platform admins set it.
+    bedrock_geography = models.CharField(
+        max_length=8, choices=BedrockGeography.choices, default=BedrockGeography.ANY,
+        help_text="the Bedrock Regions this tenant's prompts and input images may be sent to")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -360,6 +360,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/prompts/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest a prompt from a brief
+         * @description From a short `brief` (at most 500 characters), a prompt ordered subject, action, setting, lighting, style, camera and composition; a negative prompt; and an aspect ratio for the `use` (read from the brief when not given). With `model`, the aspect ratio is one the model takes and both prompts fit its limits. The brief and the suggestion are moderated as a job's prompt is (422 `prompt_blocked`). Made by Atelier's rules (`source: rules`), or by a text model when the operator configured one (`source: model`, with its `cost_usd` and `tokens`, also listed under `prompt_assistant` in `GET /usage`). Makes no job and no image. Needs a key with the `write` scope.
+         */
+        post: operations["suggest_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -946,6 +966,8 @@ export interface components {
             readonly provenance: unknown;
             /** @description prompt, size, quality, style, params: all inputs */
             readonly parameters: unknown;
+            /** @description An image made for a marketplace preset (a packshot): its compliance check against that preset, made as it was stored; null for other images. */
+            readonly compliance: components["schemas"]["AssetCompliance"] | null;
             /** Format: date-time */
             readonly created_at: string;
             /** @description A time-limited download link; null until the image is approved. */
@@ -957,6 +979,15 @@ export interface components {
             readonly url_expires_at: string | null;
             readonly thumbnail_url: string | null;
             readonly renditions: components["schemas"]["Rendition"][];
+        };
+        /** @description An image made for a preset (a packshot) checked against it as it was stored. */
+        AssetCompliance: {
+            /** @description the preset's key */
+            preset: string;
+            passed: boolean;
+            /** @description the rules that failed (empty when it passed) */
+            failed: string[];
+            rules: components["schemas"]["ComplianceRule"][];
         };
         AssetEvent: {
             /**
@@ -996,11 +1027,13 @@ export interface components {
             id: string;
             name: string;
             status: components["schemas"]["BatchStatusEnum"];
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["BatchSourceEnum"];
             /** Format: uuid */
             template: string | null;
-            /** @description rows, one job each */
+            /** @description rows */
             items: number;
+            /** @description jobs: one per row, or per packshot of a row */
+            jobs: number;
             /** @description images asked for */
             images: number;
             /** @description images made so far (not rejected) */
@@ -1011,9 +1044,13 @@ export interface components {
             };
             /**
              * Format: double
-             * @description finished jobs / items, 0 to 1
+             * @description finished jobs / jobs, 0 to 1
              */
             progress: number;
+            /** @description Per preset the rows' packshots were made for (empty without packshots): how many SKUs pass its compliance check. */
+            compliance: {
+                [key: string]: components["schemas"]["BatchPresetSummary"];
+            };
             /** Format: decimal */
             estimated_cost_usd: string;
             /** Format: date-time */
@@ -1100,6 +1137,33 @@ export interface components {
             };
             /** @description The row's product id, unique in the batch; its results' key. */
             sku: string;
+            /** @description Preset keys (`GET /api/v1/presets`): a `packshot` job for each, from the row's product photo (`images`), checked against its preset as it is stored. The row then names no operation, preset or template. */
+            packshots?: string[];
+        };
+        BatchPackshotResult: {
+            /**
+             * Format: uuid
+             * @description the packshot's job
+             */
+            job: string;
+            /** @description the job's status */
+            status: string;
+            /** @description why the job failed, if it did */
+            error: components["schemas"]["JobError"] | null;
+            /** @description whether its approved image passes the preset's compliance check; null without one */
+            passed: boolean | null;
+            /** @description the rules it fails (the image's `compliance` has each rule's measure and fix) */
+            failed: string[];
+        };
+        BatchPresetSummary: {
+            /** @description rows that asked for a packshot for this preset */
+            skus: number;
+            /** @description SKUs whose approved packshot passes the preset's compliance check */
+            passed: number;
+            /** @description SKUs whose approved packshot fails it */
+            failed: number;
+            /** @description SKUs without an approved packshot (yet: queued, running, in review; or failed) */
+            no_image: number;
         };
         /**
          * @description The JSON body (the view reads it with _options: an unknown field is refused, and a
@@ -1118,14 +1182,18 @@ export interface components {
         BatchResult: {
             /**
              * Format: uuid
-             * @description the row's job
+             * @description the row's job; null when the row made several (its packshots: see `packshots`)
              */
-            job: string;
-            /** @description the job's status */
+            job: string | null;
+            /** @description the job's status; for several, theirs when they agree, else running, partially_succeeded or failed */
             status: string;
-            /** @description why the job failed, if it did */
+            /** @description why the job failed, if it did (the first, for several) */
             error: components["schemas"]["JobError"] | null;
-            /** @description approved images only */
+            /** @description a row of packshots: each by its preset's key; null for other rows */
+            packshots: {
+                [key: string]: components["schemas"]["BatchPackshotResult"];
+            } | null;
+            /** @description approved images only (a packshot's with its `compliance`) */
             assets: components["schemas"]["Asset"][];
         };
         BatchResultsPage: {
@@ -1142,6 +1210,12 @@ export interface components {
             };
         };
         /**
+         * @description * `json` - json
+         *     * `csv` - csv
+         * @enum {string}
+         */
+        BatchSourceEnum: "json" | "csv";
+        /**
          * @description * `queued` - queued
          *     * `running` - running
          *     * `completed` - completed
@@ -1153,7 +1227,7 @@ export interface components {
         BatchUpload: {
             /**
              * Format: binary
-             * @description The CSV, UTF-8, with a header row: sku, prompt, model, operation, seed, n, negative_prompt, aspect_ratio, size, image, quality, style, stage or the template's slot names.
+             * @description The CSV, UTF-8, with a header row: sku, prompt, model, operation, seed, n, negative_prompt, aspect_ratio, size, image, quality, style, stage, packshots or the template's slot names.
              */
             file: string;
             /** @description A brand template (id or name) for every row. */
@@ -1211,6 +1285,15 @@ export interface components {
          * @enum {string}
          */
         CodeEnum: "credentials_removed" | "credentials_broken" | "credentials_replaced" | "later_edits";
+        /** @description One rule of a compliance check (docs/ecommerce.md, "The check"). */
+        ComplianceRule: {
+            rule: string;
+            passed: boolean;
+            /** @description a number (px, a share 0 to 1) or a name */
+            measured: unknown;
+            limit: string;
+            fix: string | null;
+        };
         Credentials: {
             /**
              * @description trusted: valid and signed by a certificate Atelier trusts (its own)
@@ -1292,7 +1375,7 @@ export interface components {
             /** @description true when the model's price per image is Atelier's estimate (a model billed per token) */
             price_is_estimate: boolean;
             /** @description The month's usage, before this job. */
-            quota: components["schemas"]["Usage"];
+            quota: components["schemas"]["Quota"];
         };
         /**
          * @description * `content_credentials` - content_credentials
@@ -1893,8 +1976,70 @@ export interface components {
          * @enum {string}
          */
         PriceUnitEnum: "image" | "token";
+        PromptAssistantUsage: {
+            /** @description Calls of the prompt assistant's text model. */
+            calls: number;
+            input_tokens: number;
+            output_tokens: number;
+            /** @description Their AWS cost, USD (not part of `spend_usd`). */
+            cost_usd: string;
+        };
+        /**
+         * @description A serializer mixin: a body field the serializer does not know is a 400 naming it,
+         *     not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+         */
+        PromptSuggestRequest: {
+            /** @description What the image is, in a few words: `red handbag, marble, for Instagram`. */
+            brief: string;
+            /** @description A model key: the aspect ratio is one it takes and the prompts fit its limits. */
+            model?: string;
+            /**
+             * @description What the image is for (default: read from the brief); picks the aspect ratio.
+             *
+             *     * `instagram-feed` - instagram-feed
+             *     * `instagram-story` - instagram-story
+             *     * `banner` - banner
+             *     * `marketplace` - marketplace
+             *     * `pinterest` - pinterest
+             *     * `youtube` - youtube
+             *     * `print` - print
+             */
+            use?: components["schemas"]["UseEnum"];
+        };
+        PromptSuggestTokens: {
+            input: number;
+            output: number;
+        };
+        PromptSuggestion: {
+            /** @description Subject, action, setting, lighting, style, then camera and composition. */
+            prompt: string;
+            /** @description Empty when the model takes none. */
+            negative_prompt: string;
+            /** @description `W:H`; null for a model that takes sizes. */
+            aspect_ratio: string | null;
+            /** @description The use it was made for, if known. */
+            use: string | null;
+            source: components["schemas"]["PromptSuggestionSourceEnum"];
+            /** @description What was adjusted, and why. */
+            notes: string[];
+            /** @description When a text model was called: its AWS cost. */
+            cost_usd?: string;
+            tokens?: components["schemas"]["PromptSuggestTokens"];
+        };
+        /**
+         * @description * `rules` - rules
+         *     * `model` - model
+         * @enum {string}
+         */
+        PromptSuggestionSourceEnum: "rules" | "model";
         Publisher: {
             name: string;
+        };
+        Quota: {
+            /** @description YYYY-MM (UTC). */
+            month: string;
+            images: components["schemas"]["UsageImages"];
+            spend_usd: components["schemas"]["UsageSpend"];
         };
         /** @description A web rendition of an image (the schema's; asset_body builds it). */
         Rendition: {
@@ -1956,12 +2101,6 @@ export interface components {
          * @enum {string}
          */
         ShadowEnum: "none" | "soft" | "natural";
-        /**
-         * @description * `json` - json
-         *     * `csv` - csv
-         * @enum {string}
-         */
-        SourceEnum: "json" | "csv";
         /**
          * @description * `trusted` - trusted
          *     * `valid` - valid
@@ -2063,6 +2202,8 @@ export interface components {
             month: string;
             images: components["schemas"]["UsageImages"];
             spend_usd: components["schemas"]["UsageSpend"];
+            /** @description The month's calls of the prompt assistant's text model (`POST /prompts/suggest`); zero when only its rules answered. */
+            prompt_assistant: components["schemas"]["PromptAssistantUsage"];
         };
         UsageImages: {
             /** @description Images made this month. */
@@ -2084,6 +2225,17 @@ export interface components {
             /** @description What is left; null: no budget. */
             left: string | null;
         };
+        /**
+         * @description * `instagram-feed` - instagram-feed
+         *     * `instagram-story` - instagram-story
+         *     * `banner` - banner
+         *     * `marketplace` - marketplace
+         *     * `pinterest` - pinterest
+         *     * `youtube` - youtube
+         *     * `print` - print
+         * @enum {string}
+         */
+        UseEnum: "instagram-feed" | "instagram-story" | "banner" | "marketplace" | "pinterest" | "youtube" | "print";
         /**
          * @description * `unaltered` - unaltered
          *     * `edited_since` - edited_since
@@ -4014,6 +4166,122 @@ export interface operations {
             };
             /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    suggest_prompt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptSuggestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptSuggestion"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size cap (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -155,7 +155,8 @@ def test_the_manifest_lists_every_image_with_the_digest_of_its_bytes(owner, acme
         assert row == {"sku": asset.job.sku, "job": str(asset.job_id), "asset": str(asset.pk),
                        "stage": "draft", "status": "succeeded", "model": "local",
                        "seed": str(asset.seed), "prompt": asset.job.prompt,
-                       "width": "256", "height": "256", "sha256": asset.sha256}
+                       "width": "256", "height": "256", "sha256": asset.sha256,
+                       "preset": "", "compliance": "", "failed_rules": ""}  # not packshots
     assert [row["sku"] for row in rows] == ["MUG-1", "MUG-2", "MUG-2", "MUG-3", "MUG-3",
                                             "MUG-3"]
 

@@ -70,3 +70,19 @@ def test_bedrock_regions_leave_out_models_called_elsewhere_but_keep_profile_rout
     for region in ("us-east-1", "us-east-2", "us-west-2"):
         assert (f"arn:aws:bedrock:{region}::foundation-model/"
                 "stability.stable-image-erase-object-v1:0") in home_only
+
+
+def test_the_prompt_assistants_text_model_is_allowed_only_when_configured(capsys, settings):
+    assert not any(s["Sid"] == "InvokePromptAssistantModel"
+                   for s in policy(capsys)["Statement"])
+    settings.ATELIER_PROMPT_MODEL = "amazon.nova-lite-v1:0"
+    [plain] = [s for s in policy(capsys)["Statement"] if s["Sid"] == "InvokePromptAssistantModel"]
+    assert plain["Resource"] == ["arn:aws:bedrock:us-east-1::foundation-model/"
+                                 "amazon.nova-lite-v1:0"]
+    settings.ATELIER_PROMPT_MODEL = "us.amazon.nova-lite-v1:0"
+    [profile] = [s for s in policy(capsys)["Statement"]
+                 if s["Sid"] == "InvokePromptAssistantModel"]
+    assert profile["Action"] == ["bedrock:InvokeModel"]
+    assert profile["Resource"] == [
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-lite-v1:0",
+        "arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"]

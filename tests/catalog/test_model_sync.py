@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from catalog import fleet
 from catalog.models import ModelOffer, RegionSync
+from catalog.requests import JobRequest
 from catalog.spec import catalog
 from tests.factories import StaffFactory
 from tests.fakes.bedrock_control import (
@@ -116,11 +117,15 @@ def test_a_region_losing_a_model_stops_calls_there(control, owner):
 def test_a_profile_that_no_longer_reaches_the_model_stops_calls(control, owner):
     control.profiles["us-east-1"] = [p for p in control.profiles["us-east-1"]
                                      if p.profile_id != f"us.{INPAINT}"]
-    sync()
+    sync("--region", "us-east-1")  # the only Region the model is called in
     assert row(INPAINT, "us-east-1").profiles == []
     refused = estimate(owner, "stability-inpaint")
     assert refused["code"] == "model_unavailable"
     assert "inference profile" in refused["message"]
+    sync()  # us-west-2 still reaches it: the calls go there instead (catalog.regions)
+    spec = catalog().get("stability-inpaint")
+    assert spec.check_callable(JobRequest(model=spec.key, operation="inpaint"), fleet.current(),
+                               "us-east-1") == ("us-west-2",)
 
 
 def test_access_not_granted_fails_closed_and_unknown_access_does_not(control, owner):

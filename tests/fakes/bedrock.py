@@ -8,7 +8,8 @@ pytest fixture. The rest:
 * bedrock_outcomes.py  - the scriptable outcomes and the error answers;
 * bedrock_models.py    - the InvokeModel families and their success/filter bodies, with the
   per-model rules in bedrock_amazon.py (Nova Canvas, Titan) and bedrock_stability.py;
-* bedrock_converse.py  - Converse for Nova 2 Omni;
+* bedrock_converse.py  - Converse for Nova 2 Omni, and for the Nova text models (Micro, Lite,
+  Pro: the prompt assistant's), which answer in words;
 * bedrock_guardrail.py - ApplyGuardrail (POST /guardrail/{id}/version/{version}/apply), its
   controls (`guardrails`, `guardrail_blocked_terms`, `guardrail_image_verdict`, ...) and order of
   checks; its scripts are keyed "guardrail:<identifier>";
@@ -33,6 +34,10 @@ Decisions where AWS's documentation is silent:
 * Nova 2 Omni (`us.amazon.nova-2-omni-v1:0`, and its base id `amazon.nova-2-omni-v1:0`) is served
   over Converse only; InvokeModel on it is refused with a ValidationException (invented wording).
 * Converse on an image model answers the real "This action doesn't support the model…" error.
+* The Nova text models (`amazon.nova-{micro,lite,pro}-v1:0` and their `us.` profiles) are served
+  over Converse only, with the same request checks as Omni; they answer text: a scripted
+  `text_only(...)`, else a fixed sentence. They are in no catalog, so they answer in no Region
+  until a test says where (`double.regions[model_id]`).
 * SigV4 signatures are parsed, not verified (the double does not know the secret key).
 * `throttled` counts the rpm-quota throttles only, not scripted throttle() outcomes.
 * Scripts are looked up by the model id as sent, then "*"; rpm/eol/legacy/no-access sets also
@@ -102,7 +107,7 @@ ROUTE = re.compile(r"/model/([^/]+)/(invoke|converse)")
 
 @dataclass(frozen=True)
 class Model:
-    family: str  # key of bedrock_models.FAMILIES, or "omni"
+    family: str  # key of bedrock_models.FAMILIES, "omni" or "nova-text"
     operation: str = "invoke"  # "invoke" | "converse"
     base: str = ""  # the model behind a "us." profile: quota windows are shared per base
     profile_only: bool = False  # a bare id that must be called through an inference profile
@@ -123,6 +128,9 @@ def _catalogue() -> dict[str, Model]:
         table[f"us.{bare}"] = Model(bare, base=bare)
     for omni in ("us.amazon.nova-2-omni-v1:0", "amazon.nova-2-omni-v1:0"):
         table[omni] = Model("omni", "converse", base="amazon.nova-2-omni-v1:0")
+    for size in ("micro", "lite", "pro"):
+        bare = f"amazon.nova-{size}-v1:0"
+        table[bare] = table[f"us.{bare}"] = Model("nova-text", "converse", base=bare)
     return table
 
 
@@ -288,8 +296,8 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
                 raise self._error(f"server_error_{fault}", model_id, region)
         if problem is not None:
             raise validation(problem)
-        if model.family == "omni":
-            return self._converse(body, outcome, started)
+        if model.operation == "converse":
+            return self._converse(body, outcome, started, text_model=model.family == "nova-text")
         return self._invoke(model, body, outcome)
 
     def _invoke(self, model: Model, body: Any, outcome: Outcome) -> dict:
@@ -309,14 +317,17 @@ class BedrockDouble(LoopbackDouble, guardrail.GuardrailMixin):
                 plan.seed = self._rng.randint(1, plan.seed_max)
         return render(plan, filtered)
 
-    def _converse(self, body: Any, outcome: Outcome, started: float) -> dict:
+    def _converse(self, body: Any, outcome: Outcome, started: float, *,
+                  text_model: bool = False) -> dict:
         conversation = converse.validate(body)
         self._wait(outcome)
         if outcome.kind == "block_input":
             raise converse.blocked_input(outcome.text)
-        return converse.render(conversation, latency_ms=self._elapsed_ms(started),
-                               text=outcome.text if outcome.kind == "text_only" else None,
-                               filtered=outcome.kind == "filter_outputs")
+        answer = outcome.text if outcome.kind == "text_only" else (
+            converse.TEXT_MODEL_ANSWER if text_model else None)
+        return converse.render(conversation, latency_ms=self._elapsed_ms(started), text=answer,
+                               filtered=outcome.kind == "filter_outputs",
+                               output="text" if text_model else "image")
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Converse for Amazon Nova 2 Omni: request validation and answers (Atelier's side, an image
 asked for in words and the returned image the authority on its size: docs/bedrock.md,
-"2. Operations, and how Atelier maps them").
+"2. Operations, and how Atelier maps them"). The Nova text models (the prompt assistant's) are
+checked the same way and answer in words.
 
 Coral (service-layer) errors use the wording captured from Bedrock: "N validation error(s) detected:
 Value '<v>' at '<path>' failed to satisfy constraint: <constraint>", joined by "; ", with 1-based
@@ -60,6 +61,10 @@ BLOCKED = ("This request has been blocked by our content filters. Please adjust 
            "submit a new request.")
 # Inferred from the input-side message; no capture of an output-side refusal exists.
 OUTPUT_BLOCKED = "The generated image has been blocked by our content filters."
+# The Nova understanding models' documented wording for a blocked output.
+OUTPUT_TEXT_BLOCKED = "The generated text has been blocked by our content filters."
+# What a text model answers when no test scripted its words (INVENTED: any prose will do).
+TEXT_MODEL_ANSWER = "I can help with that. Could you tell me more about the image you want?"
 # additionalModelRequestFields goes to the model, which answers in its own words (model-side
 # validation, not Coral's); that Nova checks these keys with this schema is an assumption of this
 # double.
@@ -295,10 +300,12 @@ def blocked_input(what: str) -> ApiError:
 
 
 def render(conversation: Conversation, *, latency_ms: int, text: str | None = None,
-           filtered: bool = False) -> dict:
-    """The Converse answer: one PNG image block, or text only, or content_filtered."""
+           filtered: bool = False, output: str = "image") -> dict:
+    """The Converse answer: one PNG image block, or text only, or content_filtered (`output`:
+    what the model makes, "image" or "text")."""
     if filtered:
-        content, stop, output_tokens = [{"text": OUTPUT_BLOCKED}], "content_filtered", 12
+        blocked = OUTPUT_TEXT_BLOCKED if output == "text" else OUTPUT_BLOCKED
+        content, stop, output_tokens = [{"text": blocked}], "content_filtered", 12
     elif text is not None:
         content, stop, output_tokens = [{"text": text}], "end_turn", len(text) // 4 + 1
     else:

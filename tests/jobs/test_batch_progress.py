@@ -47,7 +47,8 @@ def test_results_are_paged_by_sku(owner, three_rows):
     second = owner.get(first["next"]).json()
     assert list(second["results"]) == ["S2"] and second["next"] is None
     assert second["results"]["S2"] == {"job": str(jobs_of(three_rows)[2].pk),
-                                       "status": "queued", "error": None, "assets": []}
+                                       "status": "queued", "error": None,
+                                       "packshots": None, "assets": []}
 
 
 def test_canceling_releases_the_queued_jobs_holds(owner, acme, three_rows):

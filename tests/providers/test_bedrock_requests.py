@@ -61,6 +61,8 @@ SEED = {"seed": 7}
 NOVA_CONFIG = {"numberOfImages": 1, "seed": 7}
 SIZED_CONFIG = {**NOVA_CONFIG, "width": 1024, "height": 1024}
 SERVICE = {"seed": 7, "output_format": "png"}
+PACKSHOT = {"images": ["photo"], "params": {"preset": "amazon-main"}}
+AMAZON_MAIN = (2000, 2000)
 
 
 def omni(text: str, size: str = "Keep the image's dimensions and aspect ratio.",
@@ -130,6 +132,10 @@ CASES = [
     Case("nova-canvas", "remove_background", {"images": ["photo"]},
          {"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": P640}},
          out=(640, 480)),
+    # a packshot's one call is its cut-out; the image is the preset's canvas
+    Case("nova-canvas", "packshot", PACKSHOT,
+         {"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": P640}},
+         out=AMAZON_MAIN),
     Case("nova-canvas", "virtual_try_on",
          {"images": ["person", "garment"],
           "params": {"merge_style": "SEAMLESS", "preserve_face": "ON"}, **SEED},
@@ -198,6 +204,9 @@ CASES = [
     Case("titan-image-v2", "remove_background", {"images": ["photo"]},
          {"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": P640}},
          out=(640, 480)),
+    Case("titan-image-v2", "packshot", PACKSHOT,
+         {"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": P640}},
+         out=AMAZON_MAIN),
     # Stability: SD3.5 Large, Stable Image Core, Stable Image Ultra (InvokeModel)
     Case("sd3.5-large", "text_to_image",
          {"prompt": "a red bag", "negative_prompt": "blurry", "aspect_ratio": "3:2",
@@ -261,6 +270,8 @@ CASES = [
          {"image": P640, "mask": P640, **SERVICE, "grow_mask": 5}),
     Case("stability-remove-background", "remove_background", {"images": ["photo"], **SEED},
          {"image": P640, **SERVICE}),
+    Case("stability-remove-background", "packshot", {**PACKSHOT, **SEED},
+         {"image": P640, **SERVICE}, out=AMAZON_MAIN),
     Case("stability-upscale-creative", "upscale",
          {"prompt": "a crisp product photo", "images": ["photo"],
           "params": {"creativity": 0.2}, **SEED},
@@ -294,6 +305,9 @@ CASES = [
     Case("nova-2-omni", "remove_background", {"images": ["photo"]},
          omni("Remove the background of this image completely, leaving only the main subject "
               "on a plain white background.", images=[P640])),
+    Case("nova-2-omni", "packshot", PACKSHOT,
+         omni("Remove the background of this image completely, leaving only the main subject "
+              "on a plain white background.", images=[P640]), out=AMAZON_MAIN),
     Case("nova-2-omni", "replace_background", {"prompt": "a sunny beach", "images": ["photo"]},
          omni("Replace the background of this image with: a sunny beach. Keep the main "
               "subject exactly as it is.", images=[P640])),

@@ -58,10 +58,10 @@ class GuardrailOutage(BedrockDouble):
     outputs_down = False
 
     def _apply_guardrail(self, identifier: str, version: str, body: object,
-                         problem: str | None, started: float) -> dict:
+                         problem: str | None, started: float, region: str) -> dict:
         if self.outputs_down and isinstance(body, dict) and body.get("source") == "OUTPUT":
             self._stopping.wait(GUARDRAIL_STALL)
-        return super()._apply_guardrail(identifier, version, body, problem, started)
+        return super()._apply_guardrail(identifier, version, body, problem, started, region)
 
 
 @pytest.fixture

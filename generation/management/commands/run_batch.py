@@ -60,7 +60,7 @@ class Command(BaseCommand):
             jobs = self._wait(batch, opts["timeout"])
         batch.refresh_from_db()
         self._summary(batch, jobs, time.monotonic() - started)
-        if jobs[Job.Status.SUCCEEDED] + jobs[Job.Status.PARTIALLY_SUCCEEDED] < batch.items:
+        if jobs[Job.Status.SUCCEEDED] + jobs[Job.Status.PARTIALLY_SUCCEEDED] < sum(jobs.values()):
             raise CommandError(f"batch {batch.pk}: not every row delivered", returncode=1)
 
     def _refused(self, exc: InvalidBatch) -> NoReturn:
@@ -78,12 +78,13 @@ class Command(BaseCommand):
         deadline = time.monotonic() + timeout
         while True:
             jobs = batch_progress.counts([batch.pk])[batch.pk]
-            finished = batch.items - jobs[Job.Status.QUEUED] - jobs[Job.Status.RUNNING]
-            filled = BAR_WIDTH * finished // max(batch.items, 1)
+            total = sum(jobs.values())  # a row with packshots is a job per preset
+            finished = total - jobs[Job.Status.QUEUED] - jobs[Job.Status.RUNNING]
+            filled = BAR_WIDTH * finished // max(total, 1)
             sys.stderr.write(f"\r  [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
-                             f"{finished}/{batch.items} jobs")
+                             f"{finished}/{total} jobs")
             sys.stderr.flush()
-            if finished == batch.items or time.monotonic() > deadline:
+            if finished == total or time.monotonic() > deadline:
                 sys.stderr.write("\n")
                 return jobs
             time.sleep(0.25)
@@ -95,6 +96,9 @@ class Command(BaseCommand):
         out(f"  rows {batch.items}, images asked {batch.images}, made {body['images_made']}, "
             f"est. ${batch.estimated_cost_usd}")
         out("  " + ", ".join(f"{status} {count}" for status, count in jobs.items() if count))
+        for preset, found in body["compliance"].items():
+            out(f"  {preset}: {found['passed']} of {found['skus']} SKUs pass, "
+                f"{found['failed']} fail, {found['no_image']} without an image")
         failed = (Job.objects.for_tenant(batch.tenant).filter(batch=batch)
                   .exclude(status__in=Job.DELIVERED).order_by("sku")[:10])
         for job in failed:

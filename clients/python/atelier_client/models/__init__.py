@@ -2,11 +2,13 @@
 
 from .action import Action
 from .asset import Asset
+from .asset_compliance import AssetCompliance
 from .asset_event import AssetEvent
 from .asset_event_data import AssetEventData
 from .asset_event_type import AssetEventType
 from .asset_stage_enum import AssetStageEnum
 from .batch import Batch
+from .batch_compliance import BatchCompliance
 from .batch_counts import BatchCounts
 from .batch_event import BatchEvent
 from .batch_event_data import BatchEventData
@@ -14,10 +16,14 @@ from .batch_event_type import BatchEventType
 from .batch_item import BatchItem
 from .batch_item_params import BatchItemParams
 from .batch_item_slots import BatchItemSlots
+from .batch_packshot_result import BatchPackshotResult
+from .batch_preset_summary import BatchPresetSummary
 from .batch_request import BatchRequest
 from .batch_result import BatchResult
+from .batch_result_packshots_type_0 import BatchResultPackshotsType0
 from .batch_results_page import BatchResultsPage
 from .batch_results_page_results import BatchResultsPageResults
+from .batch_source_enum import BatchSourceEnum
 from .batch_status_enum import BatchStatusEnum
 from .batch_upload import BatchUpload
 from .catalog_model import CatalogModel
@@ -26,6 +32,7 @@ from .catalog_model_params import CatalogModelParams
 from .change import Change
 from .check import Check
 from .code_enum import CodeEnum
+from .compliance_rule import ComplianceRule
 from .credentials import Credentials
 from .download_batch_archive_stage import DownloadBatchArchiveStage
 from .download_job_archive_stage import DownloadJobArchiveStage
@@ -93,13 +100,18 @@ from .ping_event_type import PingEventType
 from .preset import Preset
 from .preset_list import PresetList
 from .price_unit_enum import PriceUnitEnum
+from .prompt_assistant_usage import PromptAssistantUsage
+from .prompt_suggest_request import PromptSuggestRequest
+from .prompt_suggest_tokens import PromptSuggestTokens
+from .prompt_suggestion import PromptSuggestion
+from .prompt_suggestion_source_enum import PromptSuggestionSourceEnum
 from .publisher import Publisher
+from .quota import Quota
 from .rendition import Rendition
 from .row_error import RowError
 from .rule import Rule
 from .rule_enum import RuleEnum
 from .shadow_enum import ShadowEnum
-from .source_enum import SourceEnum
 from .state_enum import StateEnum
 from .template import Template
 from .template_request import TemplateRequest
@@ -108,6 +120,7 @@ from .upload_file import UploadFile
 from .usage import Usage
 from .usage_images import UsageImages
 from .usage_spend import UsageSpend
+from .use_enum import UseEnum
 from .verdict_enum import VerdictEnum
 from .verification import Verification
 from .verify_upload import VerifyUpload
@@ -123,11 +136,13 @@ from .webhook_rotate import WebhookRotate
 __all__ = (
     "Action",
     "Asset",
+    "AssetCompliance",
     "AssetEvent",
     "AssetEventData",
     "AssetEventType",
     "AssetStageEnum",
     "Batch",
+    "BatchCompliance",
     "BatchCounts",
     "BatchEvent",
     "BatchEventData",
@@ -135,10 +150,14 @@ __all__ = (
     "BatchItem",
     "BatchItemParams",
     "BatchItemSlots",
+    "BatchPackshotResult",
+    "BatchPresetSummary",
     "BatchRequest",
     "BatchResult",
+    "BatchResultPackshotsType0",
     "BatchResultsPage",
     "BatchResultsPageResults",
+    "BatchSourceEnum",
     "BatchStatusEnum",
     "BatchUpload",
     "CatalogModel",
@@ -147,6 +166,7 @@ __all__ = (
     "Change",
     "Check",
     "CodeEnum",
+    "ComplianceRule",
     "Credentials",
     "DownloadBatchArchiveStage",
     "DownloadJobArchiveStage",
@@ -214,13 +234,18 @@ __all__ = (
     "Preset",
     "PresetList",
     "PriceUnitEnum",
+    "PromptAssistantUsage",
+    "PromptSuggestion",
+    "PromptSuggestionSourceEnum",
+    "PromptSuggestRequest",
+    "PromptSuggestTokens",
     "Publisher",
+    "Quota",
     "Rendition",
     "RowError",
     "Rule",
     "RuleEnum",
     "ShadowEnum",
-    "SourceEnum",
     "StateEnum",
     "Template",
     "TemplateRequest",
@@ -229,6 +254,7 @@ __all__ = (
     "Usage",
     "UsageImages",
     "UsageSpend",
+    "UseEnum",
     "VerdictEnum",
     "Verification",
     "VerifyUpload",

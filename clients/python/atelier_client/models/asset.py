@@ -13,6 +13,7 @@ from ..models.kind_enum import KindEnum
 from ..models.moderation_status_enum import ModerationStatusEnum
 
 if TYPE_CHECKING:
+    from ..models.asset_compliance import AssetCompliance
     from ..models.rendition import Rendition
 
 
@@ -46,6 +47,8 @@ class Asset:
                 * `rejected` - Rejected
             provenance (Any): watermark and content credentials applied
             parameters (Any): prompt, size, quality, style, params: all inputs
+            compliance (AssetCompliance | None): An image made for a marketplace preset (a packshot): its compliance check
+                against that preset, made as it was stored; null for other images.
             created_at (datetime.datetime):
             url (None | str): A time-limited download link; null until the image is approved.
             url_expires_at (datetime.datetime | None): When `url` and the rendition links expire.
@@ -70,6 +73,7 @@ class Asset:
     moderation_status: ModerationStatusEnum
     provenance: Any
     parameters: Any
+    compliance: AssetCompliance | None
     created_at: datetime.datetime
     url: None | str
     url_expires_at: datetime.datetime | None
@@ -78,6 +82,8 @@ class Asset:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.asset_compliance import AssetCompliance  # noqa: PLC0415
+
         id = str(self.id)
 
         kind = self.kind.value
@@ -117,6 +123,12 @@ class Asset:
         provenance = self.provenance
 
         parameters = self.parameters
+
+        compliance: dict[str, Any] | None
+        if isinstance(self.compliance, AssetCompliance):
+            compliance = self.compliance.to_dict()
+        else:
+            compliance = self.compliance
 
         created_at = self.created_at.isoformat()
 
@@ -158,6 +170,7 @@ class Asset:
                 "moderation_status": moderation_status,
                 "provenance": provenance,
                 "parameters": parameters,
+                "compliance": compliance,
                 "created_at": created_at,
                 "url": url,
                 "url_expires_at": url_expires_at,
@@ -170,6 +183,7 @@ class Asset:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.asset_compliance import AssetCompliance  # noqa: PLC0415
         from ..models.rendition import Rendition  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -230,6 +244,21 @@ class Asset:
 
         parameters = d.pop("parameters")
 
+        def _parse_compliance(data: object) -> AssetCompliance | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                compliance_type_0 = AssetCompliance.from_dict(data)
+
+                return compliance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AssetCompliance | None, data)
+
+        compliance = _parse_compliance(d.pop("compliance"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         def _parse_url(data: object) -> None | str:
@@ -286,6 +315,7 @@ class Asset:
             moderation_status=moderation_status,
             provenance=provenance,
             parameters=parameters,
+            compliance=compliance,
             created_at=created_at,
             url=url,
             url_expires_at=url_expires_at,

@@ -8,10 +8,11 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.batch_source_enum import BatchSourceEnum
 from ..models.batch_status_enum import BatchStatusEnum
-from ..models.source_enum import SourceEnum
 
 if TYPE_CHECKING:
+    from ..models.batch_compliance import BatchCompliance
     from ..models.batch_counts import BatchCounts
 
 
@@ -28,14 +29,17 @@ class Batch:
             * `running` - running
             * `completed` - completed
             * `canceled` - canceled
-        source (SourceEnum): * `json` - json
+        source (BatchSourceEnum): * `json` - json
             * `csv` - csv
         template (None | UUID):
-        items (int): rows, one job each
+        items (int): rows
+        jobs (int): jobs: one per row, or per packshot of a row
         images (int): images asked for
         images_made (int): images made so far (not rejected)
         counts (BatchCounts): jobs per status
-        progress (float): finished jobs / items, 0 to 1
+        progress (float): finished jobs / jobs, 0 to 1
+        compliance (BatchCompliance): Per preset the rows' packshots were made for (empty without packshots): how many
+            SKUs pass its compliance check.
         estimated_cost_usd (str):
         created_at (datetime.datetime):
         completed_at (datetime.datetime | None):
@@ -44,13 +48,15 @@ class Batch:
     id: UUID
     name: str
     status: BatchStatusEnum
-    source: SourceEnum
+    source: BatchSourceEnum
     template: None | UUID
     items: int
+    jobs: int
     images: int
     images_made: int
     counts: BatchCounts
     progress: float
+    compliance: BatchCompliance
     estimated_cost_usd: str
     created_at: datetime.datetime
     completed_at: datetime.datetime | None
@@ -73,6 +79,8 @@ class Batch:
 
         items = self.items
 
+        jobs = self.jobs
+
         images = self.images
 
         images_made = self.images_made
@@ -80,6 +88,8 @@ class Batch:
         counts = self.counts.to_dict()
 
         progress = self.progress
+
+        compliance = self.compliance.to_dict()
 
         estimated_cost_usd = self.estimated_cost_usd
 
@@ -101,10 +111,12 @@ class Batch:
                 "source": source,
                 "template": template,
                 "items": items,
+                "jobs": jobs,
                 "images": images,
                 "images_made": images_made,
                 "counts": counts,
                 "progress": progress,
+                "compliance": compliance,
                 "estimated_cost_usd": estimated_cost_usd,
                 "created_at": created_at,
                 "completed_at": completed_at,
@@ -115,6 +127,7 @@ class Batch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.batch_compliance import BatchCompliance  # noqa: PLC0415
         from ..models.batch_counts import BatchCounts  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -124,7 +137,7 @@ class Batch:
 
         status = BatchStatusEnum(d.pop("status"))
 
-        source = SourceEnum(d.pop("source"))
+        source = BatchSourceEnum(d.pop("source"))
 
         def _parse_template(data: object) -> None | UUID:
             if data is None:
@@ -143,6 +156,8 @@ class Batch:
 
         items = d.pop("items")
 
+        jobs = d.pop("jobs")
+
         images = d.pop("images")
 
         images_made = d.pop("images_made")
@@ -150,6 +165,8 @@ class Batch:
         counts = BatchCounts.from_dict(d.pop("counts"))
 
         progress = d.pop("progress")
+
+        compliance = BatchCompliance.from_dict(d.pop("compliance"))
 
         estimated_cost_usd = d.pop("estimated_cost_usd")
 
@@ -177,10 +194,12 @@ class Batch:
             source=source,
             template=template,
             items=items,
+            jobs=jobs,
             images=images,
             images_made=images_made,
             counts=counts,
             progress=progress,
+            compliance=compliance,
             estimated_cost_usd=estimated_cost_usd,
             created_at=created_at,
             completed_at=completed_at,

@@ -48,6 +48,9 @@ class BatchItem:
         template (None | str | Unset): A brand template's id or name: its prompt filled from `slots`, its fields used
             where this request leaves them out.
         slots (BatchItemSlots | Unset): Values for the template's `{slots}`.
+        packshots (list[str] | Unset): Preset keys (`GET /api/v1/presets`): a `packshot` job for each, from the row's
+            product photo (`images`), checked against its preset as it is stored. The row then names no operation, preset or
+            template.
     """
 
     sku: str
@@ -68,6 +71,7 @@ class BatchItem:
     stage: JobStageEnum | Unset = UNSET
     template: None | str | Unset = UNSET
     slots: BatchItemSlots | Unset = UNSET
+    packshots: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         sku = self.sku
@@ -146,6 +150,10 @@ class BatchItem:
         if not isinstance(self.slots, Unset):
             slots = self.slots.to_dict()
 
+        packshots: list[str] | Unset = UNSET
+        if not isinstance(self.packshots, Unset):
+            packshots = self.packshots
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -187,6 +195,8 @@ class BatchItem:
             field_dict["template"] = template
         if slots is not UNSET:
             field_dict["slots"] = slots
+        if packshots is not UNSET:
+            field_dict["packshots"] = packshots
 
         return field_dict
 
@@ -303,6 +313,8 @@ class BatchItem:
         else:
             slots = BatchItemSlots.from_dict(_slots)
 
+        packshots = cast(list[str], d.pop("packshots", UNSET))
+
         batch_item = cls(
             sku=sku,
             model=model,
@@ -322,6 +334,7 @@ class BatchItem:
             stage=stage,
             template=template,
             slots=slots,
+            packshots=packshots,
         )
 
         return batch_item

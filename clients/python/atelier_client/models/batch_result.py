@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.asset import Asset
+    from ..models.batch_result_packshots_type_0 import BatchResultPackshotsType0
     from ..models.job_error import JobError
 
 
@@ -19,22 +20,29 @@ T = TypeVar("T", bound="BatchResult")
 class BatchResult:
     """
     Attributes:
-        job (UUID): the row's job
-        status (str): the job's status
-        error (JobError | None): why the job failed, if it did
-        assets (list[Asset]): approved images only
+        job (None | UUID): the row's job; null when the row made several (its packshots: see `packshots`)
+        status (str): the job's status; for several, theirs when they agree, else running, partially_succeeded or failed
+        error (JobError | None): why the job failed, if it did (the first, for several)
+        packshots (BatchResultPackshotsType0 | None): a row of packshots: each by its preset's key; null for other rows
+        assets (list[Asset]): approved images only (a packshot's with its `compliance`)
     """
 
-    job: UUID
+    job: None | UUID
     status: str
     error: JobError | None
+    packshots: BatchResultPackshotsType0 | None
     assets: list[Asset]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.batch_result_packshots_type_0 import BatchResultPackshotsType0  # noqa: PLC0415
         from ..models.job_error import JobError  # noqa: PLC0415
 
-        job = str(self.job)
+        job: None | str
+        if isinstance(self.job, UUID):
+            job = str(self.job)
+        else:
+            job = self.job
 
         status = self.status
 
@@ -43,6 +51,12 @@ class BatchResult:
             error = self.error.to_dict()
         else:
             error = self.error
+
+        packshots: dict[str, Any] | None
+        if isinstance(self.packshots, BatchResultPackshotsType0):
+            packshots = self.packshots.to_dict()
+        else:
+            packshots = self.packshots
 
         assets = []
         for assets_item_data in self.assets:
@@ -56,6 +70,7 @@ class BatchResult:
                 "job": job,
                 "status": status,
                 "error": error,
+                "packshots": packshots,
                 "assets": assets,
             }
         )
@@ -65,10 +80,25 @@ class BatchResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.asset import Asset  # noqa: PLC0415
+        from ..models.batch_result_packshots_type_0 import BatchResultPackshotsType0  # noqa: PLC0415
         from ..models.job_error import JobError  # noqa: PLC0415
 
         d = dict(src_dict)
-        job = UUID(d.pop("job"))
+
+        def _parse_job(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                job_type_0 = UUID(data)
+
+                return job_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        job = _parse_job(d.pop("job"))
 
         status = d.pop("status")
 
@@ -87,6 +117,21 @@ class BatchResult:
 
         error = _parse_error(d.pop("error"))
 
+        def _parse_packshots(data: object) -> BatchResultPackshotsType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                packshots_type_0 = BatchResultPackshotsType0.from_dict(data)
+
+                return packshots_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BatchResultPackshotsType0 | None, data)
+
+        packshots = _parse_packshots(d.pop("packshots"))
+
         assets = []
         _assets = d.pop("assets")
         for assets_item_data in _assets:
@@ -98,6 +143,7 @@ class BatchResult:
             job=job,
             status=status,
             error=error,
+            packshots=packshots,
             assets=assets,
         )
 

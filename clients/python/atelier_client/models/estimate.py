@@ -8,7 +8,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.estimate_params import EstimateParams
-    from ..models.usage import Usage
+    from ..models.quota import Quota
 
 
 T = TypeVar("T", bound="Estimate")
@@ -27,7 +27,7 @@ class Estimate:
         params (EstimateParams): The parameters the model would be called with.
         estimated_cost_usd (str):
         price_is_estimate (bool): true when the model's price per image is Atelier's estimate (a model billed per token)
-        quota (Usage):
+        quota (Quota):
     """
 
     dry_run: bool
@@ -38,7 +38,7 @@ class Estimate:
     params: EstimateParams
     estimated_cost_usd: str
     price_is_estimate: bool
-    quota: Usage
+    quota: Quota
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class Estimate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.estimate_params import EstimateParams  # noqa: PLC0415
-        from ..models.usage import Usage  # noqa: PLC0415
+        from ..models.quota import Quota  # noqa: PLC0415
 
         d = dict(src_dict)
         dry_run = d.pop("dry_run")
@@ -100,7 +100,7 @@ class Estimate:
 
         price_is_estimate = d.pop("price_is_estimate")
 
-        quota = Usage.from_dict(d.pop("quota"))
+        quota = Quota.from_dict(d.pop("quota"))
 
         estimate = cls(
             dry_run=dry_run,

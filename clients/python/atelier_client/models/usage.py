@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.prompt_assistant_usage import PromptAssistantUsage
     from ..models.usage_images import UsageImages
     from ..models.usage_spend import UsageSpend
 
@@ -21,11 +22,13 @@ class Usage:
         month (str): YYYY-MM (UTC).
         images (UsageImages):
         spend_usd (UsageSpend):
+        prompt_assistant (PromptAssistantUsage):
     """
 
     month: str
     images: UsageImages
     spend_usd: UsageSpend
+    prompt_assistant: PromptAssistantUsage
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +38,8 @@ class Usage:
 
         spend_usd = self.spend_usd.to_dict()
 
+        prompt_assistant = self.prompt_assistant.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -42,6 +47,7 @@ class Usage:
                 "month": month,
                 "images": images,
                 "spend_usd": spend_usd,
+                "prompt_assistant": prompt_assistant,
             }
         )
 
@@ -49,6 +55,7 @@ class Usage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.prompt_assistant_usage import PromptAssistantUsage  # noqa: PLC0415
         from ..models.usage_images import UsageImages  # noqa: PLC0415
         from ..models.usage_spend import UsageSpend  # noqa: PLC0415
 
@@ -59,10 +66,13 @@ class Usage:
 
         spend_usd = UsageSpend.from_dict(d.pop("spend_usd"))
 
+        prompt_assistant = PromptAssistantUsage.from_dict(d.pop("prompt_assistant"))
+
         usage = cls(
             month=month,
             images=images,
             spend_usd=spend_usd,
+            prompt_assistant=prompt_assistant,
         )
 
         usage.additional_properties = d

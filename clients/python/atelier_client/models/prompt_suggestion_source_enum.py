@@ -1,9 +1,9 @@
 from enum import StrEnum
 
 
-class SourceEnum(StrEnum):
-    CSV = "csv"
-    JSON = "json"
+class PromptSuggestionSourceEnum(StrEnum):
+    MODEL = "model"
+    RULES = "rules"
 
     def __str__(self) -> str:
         return str(self.value)
