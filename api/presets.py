@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.storage import default_storage
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -26,12 +25,10 @@ from rest_framework.response import Response
 from api.authentication import request_tenant
 from api.base import TenantAPIView, id_parameter
 from api.schema import error_responses
-from assets.compliance import FIXES, RULES, UnreadableImage, check
-from assets.models import Asset
-from assets.presets import find_preset, tenant_presets
+from assets.compliance import FIXES, RULES
+from assets.presets import all_presets, check_asset
 from assets.services import get_asset
-from catalog.presets import FORMATS, KEY_PATTERN, SHADOWS, builtin_presets
-from core.errors import Conflict
+from catalog.presets import FORMATS, KEY_PATTERN, SHADOWS
 
 # --- wire shapes -------------------------------------------------------------------------------
 
@@ -111,7 +108,7 @@ CHECK_EXAMPLE = {"preset": "amazon-main", "passed": False, "rules": [
 class PresetListView(TenantAPIView):
     @extend_schema(responses={200: PresetListSerializer})
     def get(self, request: Request) -> Response:
-        presets = [*builtin_presets().values(), *tenant_presets(request_tenant(request))]
+        presets = all_presets(request_tenant(request))
         return Response(PresetListSerializer(
             {"presets": [preset.as_dict() for preset in presets]}).data)
 
@@ -129,17 +126,5 @@ class AssetCheckView(TenantAPIView):
                                  response_only=True, status_codes=["200"])])
     def post(self, request: Request, id: str) -> Response:
         tenant = request_tenant(request)
-        asset = get_asset(tenant, id)
-        preset = find_preset(tenant, request.query_params.get("preset"))
-        if asset.moderation_status == Asset.Moderation.REJECTED:
-            raise Conflict("asset: rejected by moderation; its image is withdrawn",
-                           field="asset")
-        if not default_storage.exists(asset.storage_key):
-            raise Conflict("asset: its image file is missing", field="asset")
-        with default_storage.open(asset.storage_key, "rb") as handle:
-            data = handle.read()
-        try:
-            report = check(data, preset)
-        except UnreadableImage as exc:
-            raise Conflict(f"asset: {exc}", field="asset") from exc
+        _, report = check_asset(tenant, get_asset(tenant, id), request.query_params.get("preset"))
         return Response(CheckSerializer(report.as_dict()).data)

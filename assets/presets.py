@@ -1,14 +1,18 @@
 """Which marketplace presets a tenant can name: the built-in ones (catalog/presets.yaml) and
 its own (MarketplacePreset), looked up here for the compliance check and for packshots alike,
-so an unknown key is refused the same way everywhere."""
+so an unknown key is refused the same way everywhere; and the check of a stored image against
+one, which the API and the editor's compliance panel both answer from."""
 
 from __future__ import annotations
 
 import logging
 
-from assets.models import MarketplacePreset
+from django.core.files.storage import default_storage
+
+from assets.compliance import Report, UnreadableImage, check
+from assets.models import Asset, MarketplacePreset
 from catalog.presets import Preset, PresetError, builtin_presets
-from core.errors import InvalidParameter
+from core.errors import Conflict, InvalidParameter
 from tenants.models import Tenant
 
 log = logging.getLogger("atelier.assets")
@@ -40,3 +44,24 @@ def find_preset(tenant: Tenant, key: str | None, *, field: str = "preset") -> Pr
         raise InvalidParameter(f"{field}: unknown preset {key[:64]!r}; one of {known}",
                                field=field)
     return own[key]
+
+
+def all_presets(tenant: Tenant) -> list[Preset]:
+    """Every preset the tenant can name: the built-in ones first, then its own."""
+    return [*builtin_presets().values(), *tenant_presets(tenant)]
+
+
+def check_asset(tenant: Tenant, asset: Asset, key: str | None) -> tuple[Preset, Report]:
+    """The tenant's stored image measured against the preset named `key` (nothing is
+    changed); Conflict naming `asset` when its image is withdrawn, missing or unreadable."""
+    preset = find_preset(tenant, key)
+    if asset.moderation_status == Asset.Moderation.REJECTED:
+        raise Conflict("asset: rejected by moderation; its image is withdrawn", field="asset")
+    if not default_storage.exists(asset.storage_key):
+        raise Conflict("asset: its image file is missing", field="asset")
+    with default_storage.open(asset.storage_key, "rb") as handle:
+        data = handle.read()
+    try:
+        return preset, check(data, preset)
+    except UnreadableImage as exc:
+        raise Conflict(f"asset: {exc}", field="asset") from exc

@@ -7,17 +7,22 @@ job reserves. What the chosen model does not take is left out of the request and
 `notes` (a negative prompt inherited from a template, a seed for a model without seeds) rather
 than refused. What the merchant must still do (paint a mask, say what to find, choose a
 format) is `missing`: the editor shows it and disables the submit; `submit()` refuses it.
+A composition's own parameters (a packshot's preset, a shadow's light) are fields of its panel,
+described from the operation table, and checked by the job rules like the API's.
 An edit that costs more than the tenant's `confirm_edits_above_usd` needs an explicit
 confirmation of that total. Submitting is `services.submit_job` per request, all checked first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from assets.models import Asset
+from assets.presets import all_presets
+from catalog.operations import OPERATION_DEFAULTS
 from catalog.requests import JobRequest
 from catalog.spec import ModelSpec, catalog
 from core.errors import AtelierError, InvalidParameter
@@ -40,11 +45,19 @@ HINTS = {
     "outpaint": "Extend the image to ad formats; each format is one job.",
     "remove_background": "The subject on a transparent background.",
     "replace_background": "Keep the subject, describe the new background.",
+    "packshot": "Cut the product out and place it on a marketplace's canvas, checked against "
+                "the marketplace's rules.",
+    "shadow": "A contact shadow and a cast shadow under a cut-out, drawn by Atelier: free.",
 }
+# A composition's parameters, in the editor's words (the API's names are shown beside them).
+PARAM_LABELS = {"preset": "Marketplace preset", "shadow": "Shadow",
+                "light_angle": "Light from (degrees, clockwise from above)",
+                "softness": "Softness", "opacity": "Opacity", "distance": "Distance",
+                "contact": "Contact shadow strength"}
 # The toolbar's short names (the panel's heading has the full one).
 SHORT_LABELS = {"finish": "Premium finish", "search_replace": "Find & replace",
                 "outpaint": "Ad formats", "remove_background": "Cut out",
-                "replace_background": "New background"}
+                "replace_background": "New background", "packshot": "Packshot"}
 FORMAT_NAMES = {"1:1": "square post", "4:5": "portrait feed", "16:9": "landscape banner",
                 "9:16": "story"}
 TAKES_PROMPT = frozenset({"variations", "finish", "inpaint", "search_replace", "outpaint",
@@ -116,9 +129,11 @@ def _drop_what_the_model_does_not_take(spec: ModelSpec, base: dict[str, Any],
 
 def plan(tenant: Tenant, asset: Asset, action: str, *, model: str | None = None,
          prompt: str = "", mask: str | None = None, painted: bool = False,
-         mask_prompt: str = "", formats: list[str] | None = None) -> Plan:
+         mask_prompt: str = "", formats: list[str] | None = None,
+         params: Mapping[str, str] | None = None) -> Plan:
     """The edit's requests and estimates. `mask`: the painted mask's upload id (submitting);
-    `painted`: the browser says a mask is painted (estimating, before it is uploaded)."""
+    `painted`: the browser says a mask is painted (estimating, before it is uploaded);
+    `params`: the composition's own parameters as the form sent them."""
     refinement = refinements.ACTIONS.get(action)
     if refinement is None:
         raise InvalidParameter(f"action: one of {', '.join(refinements.ACTIONS)}",
@@ -144,6 +159,8 @@ def plan(tenant: Tenant, asset: Asset, action: str, *, model: str | None = None,
     if not refinement.uses_image:  # a new rendering: keep the picked image's shape
         base.update(refinements._shape(spec, asset.width, asset.height))
     _drop_what_the_model_does_not_take(spec, base, result.notes)
+    if refinement.params:
+        base["params"] = _own_params(tenant, refinement.operation, params or {})
     if refinement.operation == "inpaint":
         if not (mask or painted):
             result.missing = "Paint over the area to change first: nothing is painted yet."
@@ -167,6 +184,51 @@ def plan(tenant: Tenant, asset: Asset, action: str, *, model: str | None = None,
     except AtelierError as exc:
         result.error, result.costs = exc.message, []
     return result
+
+
+def _own_params(tenant: Tenant, operation: str, sent: Mapping[str, str]) -> dict[str, Any]:
+    """The composition's parameters the form filled in, numbers as numbers (a value that is
+    not one is passed on as typed, for the job rules to refuse naming it); a packshot without
+    a preset gets the first one the tenant can name, so its price shows at once."""
+    kinds = dict(OPERATION_DEFAULTS[operation].params)
+    chosen: dict[str, Any] = {}
+    for name, spec in kinds.items():
+        value = (sent.get(name) or "").strip()
+        if not value:
+            continue
+        if spec.get("type") == "float":
+            try:
+                chosen[name] = float(value)
+                continue
+            except ValueError:
+                pass
+        chosen[name] = value
+    if "preset" in kinds and "preset" not in chosen:
+        chosen["preset"] = all_presets(tenant)[0].key
+    return chosen
+
+
+def fields(tenant: Tenant, action: str, form: Any = None) -> list[dict[str, Any]]:
+    """The panel's inputs for the action's own parameters: kind, choices or range, default,
+    and the value the form holds."""
+    refinement = refinements.ACTIONS[action]
+    kinds = dict(OPERATION_DEFAULTS[refinement.operation].params)
+    shown = []
+    for name in refinement.params:
+        spec = kinds[name]
+        entry: dict[str, Any] = {"name": name, "label": PARAM_LABELS.get(name, name),
+                                 "kind": spec.get("type"), "default": spec.get("default"),
+                                 "value": form.get(name, "") if form is not None else ""}
+        if name == "preset":
+            entry["kind"] = "enum"
+            entry["choices"] = [{"value": p.key, "label": p.name} for p in all_presets(tenant)]
+        elif spec.get("type") == "enum":
+            default = [{"value": "", "label": "the preset's own"}] if name == "shadow" else []
+            entry["choices"] = default + [{"value": v, "label": v} for v in spec["values"]]
+        else:
+            entry.update(min=spec.get("min"), max=spec.get("max"))
+        shown.append(entry)
+    return shown
 
 
 def submit(tenant: Tenant, asset: Asset, planned: Plan, *, user: Any = None) -> list[Job]:
@@ -193,6 +255,7 @@ def tool(tenant: Tenant, asset: Asset, key: str, form: Any = None) -> dict[str, 
     return {"key": key, "label": refinement.label, "hint": HINTS.get(key, ""),
             "short": SHORT_LABELS.get(key, refinement.label), "takes_prompt": key in TAKES_PROMPT,
             "models": [{"key": m, "name": model_name(m)} for m in models],
+            "fields": fields(tenant, key, form),
             "plan": _plan_or_error(tenant, asset, key, form)}
 
 
@@ -210,7 +273,8 @@ def plan_from(tenant: Tenant, asset: Asset, data: Any, *, mask: str | None = Non
     return plan(tenant, asset, data.get("action", ""), model=data.get("model") or None,
                 prompt=data.get("prompt", ""), mask=mask,
                 painted=data.get("painted") == "1" or bool(data.get("mask_data")),
-                mask_prompt=data.get("mask_prompt", ""), formats=data.getlist("formats"))
+                mask_prompt=data.get("mask_prompt", ""), formats=data.getlist("formats"),
+                params=data)
 
 
 def _plan_or_error(tenant: Tenant, asset: Asset, action: str, form: Any) -> dict[str, Any]:

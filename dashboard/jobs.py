@@ -24,7 +24,7 @@ from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core.body_limits import limit_body
 from core.errors import AtelierError, InvalidParameter
-from dashboard import editor, selection
+from dashboard import compliance, editor, selection
 from dashboard.access import Page, tenant_page
 from dashboard.cards import asset_cards, with_job_facts
 from dashboard.formatting import job_state, model_name, moment, money, per_image, status_label
@@ -228,7 +228,7 @@ def asset_page(page: Page, asset_id: str) -> HttpResponse:
 
 
 def _editor_page(page: Page, asset: Asset, *, tool: str = "", form: QueryDict | None = None,
-                 status: int = 200) -> HttpResponse:
+                 status: int = 200, check: dict[str, Any] | None = None) -> HttpResponse:
     card = asset_cards(page, with_job_facts(Asset.objects.for_tenant(page.tenant)
                                             .filter(pk=asset.pk)), renditions=True)[0]
     tools = editor.actions(page.tenant, asset, chosen=tool, form=form) if card["url"] else []
@@ -239,6 +239,7 @@ def _editor_page(page: Page, asset: Asset, *, tool: str = "", form: QueryDict | 
         **_derived_context(page, asset), "tools": tools, "tool": tool,
         "form": form if form is not None and tool else {}, "formats": editor.formats(),
         "chosen_formats": form.getlist("formats") if form is not None else [],
+        "presets": compliance.presets(page) if card["url"] else [], "check": check,
         "threshold": money(page.tenant.confirm_edits_above_usd)}, status=status)
 
 
@@ -277,6 +278,18 @@ def _derived_context(page: Page, asset: Asset) -> dict[str, Any]:
             for job in jobs]
     return {"asset": asset, "derived": rows,
             "derived_active": any(not job.is_finished for job in jobs)}
+
+
+@require_POST
+@tenant_page("generate")
+def asset_check(page: Page, asset_id: str) -> HttpResponse:
+    """The compliance panel's answer for the preset chosen: the panel alone for htmx, else
+    the editor with it filled in."""
+    asset = _asset(page, asset_id)
+    check = compliance.result(page, asset, page.request.POST.get("preset"))
+    if page.request.headers.get("HX-Request"):
+        return page.render("dashboard/_compliance.html", {"asset": asset, "check": check})
+    return _editor_page(page, asset, check=check)
 
 
 @require_POST

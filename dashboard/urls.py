@@ -28,6 +28,7 @@ tenant_pages = [
     path("images/<uuid:asset_id>/refine", views.refine, name="dashboard-refine"),
     path("images/<uuid:asset_id>/estimate", views.editor_estimate,
          name="dashboard-editor-estimate"),
+    path("images/<uuid:asset_id>/check", views.asset_check, name="dashboard-asset-check"),
     path("images/<uuid:asset_id>/promote", views.promote, name="dashboard-promote"),
     path("images/<uuid:asset_id>/download", views.download, name="dashboard-download"),
     path("library/", library, name="dashboard-library"),

@@ -30,6 +30,7 @@ class Refinement:
     keeps_seed: bool = False
     stage: str = "draft"
     n: int = 1
+    params: tuple[str, ...] = ()  # the operation's own parameters the merchant sets
 
 
 ACTIONS: dict[str, Refinement] = {
@@ -52,6 +53,12 @@ ACTIONS: dict[str, Refinement] = {
                                      "nova-canvas")),
     "replace_background": Refinement("Replace the background", "replace_background",
                                      ("nova-2-omni", "nova-canvas")),
+    # Compositions (docs/ecommerce.md): a cut-out call, then pixel work in the worker.
+    "packshot": Refinement("Marketplace packshot", "packshot",
+                           ("stability-remove-background", "nova-2-omni", "nova-canvas"),
+                           params=("preset", "shadow")),
+    "shadow": Refinement("Add a shadow", "shadow", ("local",),
+                         params=("light_angle", "softness", "opacity", "distance", "contact")),
 }
 
 

@@ -72,7 +72,8 @@ def test_the_owner_sees_the_editor_with_a_price_on_every_tool(browser, acme, pic
     html = response.content.decode()
     tools = re.findall(r'<a class="tool[^"]*" href="\?tool=([a-z_]+)#editor"', html)
     assert tools == ["variations", "finish", "upscale", "inpaint", "search_replace",
-                     "outpaint", "remove_background", "replace_background"]
+                     "outpaint", "remove_background", "replace_background", "packshot",
+                     "shadow"]
     prices = re.findall(r'<span class="tool-price" data-price-of="([a-z_]+)">([^<]+)</span>',
                         html)
     assert [key for key, _ in prices] == tools
