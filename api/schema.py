@@ -283,6 +283,31 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "one (`source: model`, with its `cost_usd` and `tokens`, also listed under "
         "`prompt_assistant` in `GET /usage`). Makes no job and no image. "
         f"{_WRITE}"),
+    ("post", "/api/v1/trials"): Operation(
+        "create_trial", "trials", "Start a side-by-side model trial",
+        "The same 1 to 10 `prompts` on 1 to 6 distinct `models` (each must make images from "
+        "text and be callable now), one image per prompt and model, with one `seed` clamped "
+        "into each model's range. Every cell is a job checked, priced and moderated as "
+        "`POST /jobs` would; the whole group is held against the month's quota and budget at "
+        "once, and refused as a whole (nothing made or held) when it does not fit. Answers 202 "
+        f"with the grid; poll `GET /trials/{{id}}` until `finished`. {_WRITE}"),
+    ("get", "/api/v1/trials"): Operation(
+        "list_trials", "trials", "List trials",
+        "Your trials, newest first, in cursor pages: prompts, models, seed, price and "
+        "favourites (get one trial for its grid)."),
+    ("get", "/api/v1/trials/{id}"): Operation(
+        "get_trial", "trials", "Get a trial's grid",
+        "Model columns (operations, seed, total) by prompt rows; each cell with its job, "
+        "status, image (as the job gives it), latency and price. A trial costs exactly the "
+        "sum of its jobs."),
+    ("post", "/api/v1/trials/{id}/favourites"): Operation(
+        "set_trial_favourite", "trials", "Mark or unmark a favourite cell",
+        f"Mark the cell at `row` (prompt) and `column` (model); `favourite: false` unmarks it. "
+        f"{_WRITE}"),
+    ("post", "/api/v1/trials/{id}/adopt"): Operation(
+        "adopt_trial_model", "trials", "Make a trial's model a template's default",
+        "Set one of the trial's models as the default model of one of your text-to-image "
+        f"brand templates; answers the template. {_WRITE}"),
     ("post", "/api/v1/verify"): Operation("verify_image", "verify", "Verify an image", None),
     ("get", "/api/v1/assets"): Operation(
         "list_assets", "assets", "List images",

@@ -21,6 +21,7 @@ from api.jobs import JobViewSet, ModelCatalogView
 from api.presets import AssetCheckView, PresetListView
 from api.prompts import PromptSuggestView
 from api.templates import TemplateViewSet
+from api.trials import TrialViewSet
 from api.uploads import UploadView
 from api.usage import UsageView
 from api.verify import VerifyView
@@ -48,6 +49,7 @@ router.register("batches", BatchViewSet, basename="batch")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("templates", TemplateViewSet, basename="template")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("trials", TrialViewSet, basename="trial")
 
 api_v1 = [
     path("models", ModelCatalogView.as_view(), name="models"),

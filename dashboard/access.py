@@ -37,6 +37,7 @@ PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "library": ("Library", "dashboard-library", (OWNER, MEMBER, MODERATOR)),
     "batches": ("Batches", "dashboard-batches", (OWNER, MEMBER)),
     "templates": ("Templates", "dashboard-templates", (OWNER, MEMBER)),
+    "trials": ("Trials", "dashboard-trials", (OWNER, MEMBER)),
     "usage": ("Usage", "dashboard-usage", (OWNER, MEMBER, FINANCE)),
     "settings": ("Settings", "dashboard-settings", (OWNER,)),
 }

@@ -8,6 +8,7 @@ from dashboard import batches as batch_views
 from dashboard import jobs as views
 from dashboard import prompts, studio
 from dashboard import templates as template_views
+from dashboard import trials as trial_views
 from dashboard.library import library
 from dashboard.usage import usage_page
 from dashboard.verify import verify_page
@@ -52,6 +53,12 @@ tenant_pages = [
          name="dashboard-batch-archive"),
     path("batches/<uuid:batch_id>/promote", batch_views.batch_promote,
          name="dashboard-batch-promote"),
+    path("trials/", trial_views.trial_list, name="dashboard-trials"),
+    path("trials/estimate", trial_views.trial_estimate, name="dashboard-trial-estimate"),
+    path("trials/<uuid:trial_id>/", trial_views.trial_page, name="dashboard-trial"),
+    path("trials/<uuid:trial_id>/favourite", trial_views.trial_favourite,
+         name="dashboard-trial-favourite"),
+    path("trials/<uuid:trial_id>/adopt", trial_views.trial_adopt, name="dashboard-trial-adopt"),
     path("usage/", usage_page, name="dashboard-usage"),
     path("settings/", tenant_views.settings_page, name="dashboard-settings"),
     path("settings/keys", tenant_views.create_key, name="dashboard-create-key"),

@@ -69,6 +69,12 @@ class Job(TenantOwnedModel):
         max_length=64, blank=True,
         help_text="the model asked for, when its fallback ran instead (model_key)")
     fallback_reason = models.TextField(blank=True, help_text="why the fallback ran")
+    trial = models.ForeignKey("generation.Trial", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="jobs")
+    trial_row = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="in a trial: the index of its prompt")
+    trial_column = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="in a trial: the index of its model")
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
@@ -193,6 +199,33 @@ class Batch(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"batch {self.pk} ({self.items} rows)"
+
+
+class Trial(TenantOwnedModel):
+    """The same prompts on several models with one seed, run as one group (one job per prompt
+    and model), to compare quality, editing support and price before choosing a model."""
+
+    api_name = "trial"  # in errors: "trial: no such trial"
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    prompts = models.JSONField(help_text="the rows: one prompt each")
+    model_keys = models.JSONField(help_text="the columns: one model key each")
+    seed = models.BigIntegerField(help_text="asked for or drawn; clamped into each model's "
+                                            "seed range (a model without a seed gets none)")
+    favourites = models.JSONField(default=list, blank=True,
+                                  help_text="the cells marked: [row, column] pairs")
+    estimated_cost_usd = models.DecimalField(max_digits=12, decimal_places=4,
+                                             default=Decimal("0"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    api_key = models.ForeignKey("tenants.ApiKey", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"trial {self.pk} ({len(self.prompts)} x {len(self.model_keys)})"
 
 
 class WebhookEndpoint(TenantOwnedModel):

@@ -232,7 +232,8 @@ def strict_bodies(schema: dict[str, Any]) -> list[tuple[str, str]]:
 def test_the_bodies_that_refuse_unknown_fields_say_so(schema):
     closed = {component for _, component in strict_bodies(schema)}
     assert closed == {"JobRequest", "BatchRequest", "BatchUpload", "TemplateRequest",
-                      "WebhookCreate", "WebhookRotate", "PromptSuggestRequest"}
+                      "WebhookCreate", "WebhookRotate", "PromptSuggestRequest", "TrialRequest",
+                      "TrialFavouriteRequest", "TrialAdoptRequest"}
     components = schema["components"]["schemas"]
     assert components["BatchItem"]["additionalProperties"] is False
     assert components["PatchedTemplateRequest"]["additionalProperties"] is False
