@@ -74,7 +74,8 @@ def context(**overrides: Any) -> dict[str, Any]:
     return values
 
 
-def synthesize(outdir: Path) -> Synth:
+def synthesize(outdir: Path, **overrides: Any) -> Synth:
+    """The app synthesized with the test deployment's context (plus `overrides`)."""
     require_cdk()
     from atelier_infra import build_app
 
@@ -82,7 +83,7 @@ def synthesize(outdir: Path) -> Synth:
     started = time.monotonic()
     error = None
     try:
-        build_app(context(cdnPublicKeyPem=public_key), outdir=str(outdir)).synth()
+        build_app(context(cdnPublicKeyPem=public_key, **overrides), outdir=str(outdir)).synth()
     except RuntimeError as exc:  # a validation failure still writes the template and reports
         error = exc
     seconds = time.monotonic() - started

@@ -26,6 +26,8 @@ from tests.deploy.cdk_support import (
     SIZES,
     Synth,
     as_list,
+    context,
+    public_key_pem,
     require_cdk,
     resources,
     role_policies,
@@ -34,12 +36,16 @@ from tests.deploy.cdk_support import (
     task_definitions,
 )
 
+PROMPT_MODEL = "us.amazon.nova-lite-v1:0"
+
 
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    """One synthesis for the whole module (it takes seconds, not milliseconds)."""
+    """One synthesis for the whole module (it takes seconds, not milliseconds), of a
+    deployment whose prompt assistant calls a text model through a US profile."""
     require_cdk()
-    return synthesize(tmp_path_factory.mktemp("cdk.out"))
+    return synthesize(tmp_path_factory.mktemp("cdk.out"),
+                      environment={"ATELIER_PROMPT_MODEL": PROMPT_MODEL})
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +298,7 @@ def test_bedrock_statement_lists_exactly_the_catalogs_models(synth):
     assert expected and "*" not in expected
     for prefix in ("TaskRolesWeb", "TaskRolesWorker"):
         (statement,) = [s for s in role_policies(synth, prefix)
-                        if "bedrock:InvokeModel" in as_list(s["Action"])]
+                        if s.get("Sid") == "InvokeAtelierImageModels"]
         assert as_list(statement["Action"]) == ["bedrock:InvokeModel"]
         assert sorted(as_list(statement["Resource"])) == sorted(expected)
         assert len(as_list(statement["Resource"])) == len(expected)
@@ -303,6 +309,32 @@ def test_bedrock_statement_lists_exactly_the_catalogs_models(synth):
                  for a in as_list(s["Action"]) if a.startswith("bedrock:")]
     assert sorted(scheduler) == sorted(CONTROL_PLANE_ACTIONS)
     assert all(a.startswith(("bedrock:List", "bedrock:Get")) for a in scheduler)
+
+
+def test_the_prompt_assistants_text_model_is_invocable_by_web_and_worker_only(synth):
+    from catalog.iam import prompt_model_resources
+
+    expected = prompt_model_resources(PROMPT_MODEL, REGION, ACCOUNT)
+    assert f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/{PROMPT_MODEL}" in expected
+    for prefix in ("TaskRolesWeb", "TaskRolesWorker"):
+        (statement,) = [s for s in role_policies(synth, prefix)
+                        if s.get("Sid") == "InvokePromptAssistantModel"]
+        assert as_list(statement["Action"]) == ["bedrock:InvokeModel"]
+        assert sorted(as_list(statement["Resource"])) == sorted(expected)
+    for prefix in ("TaskRolesScheduler", "TaskRolesMigrate"):
+        assert not [s for s in role_policies(synth, prefix)
+                    if s.get("Sid") == "InvokePromptAssistantModel"]
+    (_, web) = task_definitions(synth)["web"]
+    assert {"Name": "ATELIER_PROMPT_MODEL", "Value": PROMPT_MODEL} in web["Environment"]
+
+
+def test_an_unpriced_prompt_model_stops_synthesis_naming_the_setting(tmp_path):
+    from atelier_infra import build_app
+
+    with pytest.raises(Exception, match="ATELIER_PROMPT_MODEL"):
+        build_app(context(cdnPublicKeyPem=public_key_pem(),
+                          environment={"ATELIER_PROMPT_MODEL": "anthropic.unknown-v9"}),
+                  outdir=str(tmp_path)).synth()
 
 
 def test_no_policy_grants_bedrock_wildcards_and_moderation_is_scoped(synth):

@@ -62,6 +62,18 @@ def unreachable_models(*, region: str, bedrock_regions: tuple[str, ...],
             and spec.region(region) not in bedrock_regions]
 
 
+def prompt_model_resources(*, account: str, region: str, model_id: str) -> list[str]:
+    """InvokeModel ARNs for the prompt assistant's text model (ATELIER_PROMPT_MODEL), the same
+    as `manage.py iam_policy` lists; a model the text model table lacks is refused here, as
+    the app would refuse to call it."""
+    setup_django()
+    from catalog.iam import prompt_model_resources as resources
+    from catalog.text_models import price_for
+
+    price_for(model_id)
+    return resources(model_id, region, account)
+
+
 def control_plane_actions() -> list[str]:
     """The read-only Bedrock control-plane calls of `manage.py sync_models` (the scheduler)."""
     setup_django()

@@ -8,7 +8,9 @@
 | migrate   | no                  | no             | no          | no                |
 
 The scheduler also reads Bedrock's control plane (the daily model sync: list and describe
-foundation models and inference profiles, read-only).
+foundation models and inference profiles, read-only). When the deployment's environment names
+a prompt assistant text model (ATELIER_PROMPT_MODEL), web and worker may invoke that model
+(and, for a cross-Region profile, its foundation model in the Regions the profile routes to).
 
 The InvokeModel resources are exactly catalog.iam.invoke_model_resources() for the
 deployment's Regions: the same code as `manage.py iam_policy`, never `*`.
@@ -45,6 +47,17 @@ def bedrock_invoke_statement(config: DeployConfig) -> iam.PolicyStatement:
                                resources=resources)
 
 
+def prompt_model_statement(config: DeployConfig) -> iam.PolicyStatement | None:
+    """bedrock:InvokeModel (Converse) on the prompt assistant's text model, if one is set."""
+    model_id = config.environment.get("ATELIER_PROMPT_MODEL", "")
+    if not model_id:
+        return None
+    return iam.PolicyStatement(sid="InvokePromptAssistantModel", actions=["bedrock:InvokeModel"],
+                               resources=appcode.prompt_model_resources(
+                                   account=config.account, region=config.region,
+                                   model_id=model_id))
+
+
 class TaskRoles(Construct):
     """One role per process (`web`, `worker`, `scheduler`, `migrate`)."""
 
@@ -62,7 +75,10 @@ class TaskRoles(Construct):
                                 resources=[bucket.bucket_arn]),
             iam.PolicyStatement(sid="ImagesKey", actions=KEY_ACTIONS, resources=[key.key_arn]),
         ]
-        invoke = bedrock_invoke_statement(config)
+        invoke = [bedrock_invoke_statement(config)]
+        prompt_model = prompt_model_statement(config)
+        if prompt_model is not None:
+            invoke.append(prompt_model)
         moderation = [
             iam.PolicyStatement(sid="ApplyAtelierGuardrail", actions=["bedrock:ApplyGuardrail"],
                                 resources=[guardrail_arn]),
@@ -71,7 +87,7 @@ class TaskRoles(Construct):
                                 resources=["*"]),
         ]
         for name in ("web", "worker"):
-            for statement in (invoke, *moderation, *storage):
+            for statement in (*invoke, *moderation, *storage):
                 self.roles[name].add_to_principal_policy(statement)
         fleet = iam.PolicyStatement(sid="ReadBedrockModelFleet",
                                     actions=appcode.control_plane_actions(), resources=["*"])
@@ -84,6 +100,11 @@ class TaskRoles(Construct):
             if name != "scheduler":
                 reasons.append(("Resource::*", "rekognition:DetectModerationLabels has no "
                                 "resource type: IAM accepts only Resource \"*\" for it."))
+                reasons.extend((f"Resource::{arn}", "A cross-Region inference profile routes "
+                                "to its foundation model in any of the Regions it serves, which "
+                                "AWS does not list to IAM: that one model, in every Region.")
+                               for arn in (prompt_model.resources if prompt_model else [])
+                               if "*" in arn)
             else:
                 reasons.append(("Resource::*", "The control plane's List and Get calls for "
                                 "foundation models and inference profiles are read-only and "
