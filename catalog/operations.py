@@ -10,7 +10,10 @@ priced and made as its model's `remove_background` call, then composited in the 
 generation/compositions.py), and `params` are the operation's own parameters, the same on every
 model that offers it (merged into each such model's params by catalog/spec.py). A local-only
 composition (`shadow`) is an operation only the `local` model offers: the registry never sends
-that family to Bedrock, and its catalog price (0.00) is what it costs.
+that family to Bedrock, and its catalog price (0.00) is what it costs. A `scene`'s call is its
+model's `text_to_image` (the background); its source image, the product's cut-out, is the
+composition's own and is not sent (generation/compositions.py). Two compositions may share a
+parameter when they define it alike (`shadow`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from catalog.scenes import PLACEMENTS, SCENE_KEYS
+
+# A packshot's and a scene's shadow: one vocabulary for both compositions.
+SHADOW_PARAM: dict[str, Any] = {"type": "enum", "values": ["none", "contact", "drop"]}
 MASK_MODES = ("none", "image", "image_or_prompt", "prompt", "optional_image", "optional_any")
 PROMPT_MODES = ("required", "optional", "none")
 
@@ -85,7 +92,16 @@ OPERATION_DEFAULTS: dict[str, OperationSpec] = {op.name: op for op in (
     replace(_op("packshot", (1, 1), "none", "none", "source", ("product photo",)), max_n=1,
             call="remove_background", params=(
                 ("preset", {"type": "string", "max_length": 64, "required_for": ["packshot"]}),
-                ("shadow", {"type": "enum", "values": ["none", "contact", "drop"]}))),
+                ("shadow", SHADOW_PARAM))),
+    # A scene's job has the size asked for (its call, the background, is priced on it); its
+    # one source image is the product's cut-out, placed on each background made.
+    replace(_op("scene", (1, 1), "none", "optional", "output", ("product cut-out",)),
+            call="text_to_image", params=(
+                ("scene", {"type": "enum", "values": list(SCENE_KEYS)}),
+                ("placement", {"type": "enum", "values": list(PLACEMENTS), "default": "centre"}),
+                ("scale", {"type": "float", "min": 0.2, "max": 0.9, "default": 0.6}),
+                ("shadow", SHADOW_PARAM),
+                ("harmonize", {"type": "float", "min": 0, "max": 1, "default": 0.5}))),
     replace(_op("shadow", (1, 1), "none", "none", "source", ("cut-out",)), max_n=1, params=(
         ("light_angle", {"type": "float", "min": 0, "max": 360, "default": 315}),
         ("softness", {"type": "float", "min": 0, "max": 1, "default": 0.5}),

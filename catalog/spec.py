@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -470,16 +470,21 @@ def _operations(entry: _Entry) -> dict[str, OperationSpec]:
 def _operation_params(entry: _Entry, operations: Mapping[str, OperationSpec],
                       params: Mapping[str, ParamSpec]) -> dict[str, ParamSpec]:
     """The parameters the model's operations bring (catalog/operations.py), each applying to
-    its operation only; a composition needs the model to offer the operation its call makes."""
+    its operation only (or to each operation that defines it alike: a packshot's and a scene's
+    `shadow`); a composition needs the model to offer the operation its call makes."""
     found: dict[str, ParamSpec] = {}
     for name, op in operations.items():
         if op.call is not None and op.call not in operations:
             raise entry.fail(f"operations.{name}", f"a {name} is made by a {op.call!r} call: "
                                                    f"the model must offer {op.call!r} too")
         for param, raw in op.params:
-            if param in params or param in found:
+            parsed = ParamSpec.parse(param, {**raw, "operations": [name]}, entry.fail)
+            shared = found.get(param)
+            if param in params or (shared is not None and replace(
+                    shared, operations=parsed.operations) != parsed):
                 raise entry.fail(f"params.{param}", f"already a parameter of {name!r}")
-            found[param] = ParamSpec.parse(param, {**raw, "operations": [name]}, entry.fail)
+            found[param] = parsed if shared is None else replace(
+                shared, operations=(*shared.operations, name))
     return found
 
 

@@ -202,8 +202,9 @@ def inpaint(image: Image.Image, mask: Image.Image, prompt: str, seed: int) -> Im
     if box is None:
         return source
     scene = scene_for(prompt, seed)
-    if subject_for(prompt):
-        stage(painted, scene, scene.subject, colours_of(scene), box=_inset(box, 0.08))
+    subject = subject_for(prompt)
+    if subject:
+        stage(painted, scene, subject, colours_of(scene), box=_inset(box, 0.08))
     else:  # the mask's own shape as an object in the prompt's colour, lit from its side
         size = (box[2] - box[0], box[3] - box[1])
         lit = lit_by(Image.new("RGB", size, scene.body), scene.light, 0.35, 0.8)
@@ -251,13 +252,13 @@ def search_replace(image: Image.Image, named: str, prompt: str, seed: int) -> Im
     """What ``named`` finds, replaced by the prompt's product (or repainted in its colour)."""
     source = image.convert("RGB")
     area = region(source, named)
-    box = area.getbbox()
-    if box is None or not subject_for(prompt):
+    box, subject = area.getbbox(), subject_for(prompt)
+    if box is None or not subject:
         return recolour(source, area, product_colour(prompt))
     grown = area.filter(ImageFilter.BoxBlur(2)).point(lambda value: 255 if value > 8 else 0)
     painted = filled(source, grown)
     scene = scene_for(prompt, seed)
-    drawn = stage(painted, scene, scene.subject, colours_of(scene), box=box)
+    drawn = stage(painted, scene, subject, colours_of(scene), box=box)
     if drawn is not None:  # the new product may be another shape than the old one
         grown = ImageChops.lighter(grown, drawn.mask(source.size))
     return Image.composite(painted, source, grown)

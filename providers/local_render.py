@@ -1,6 +1,7 @@
 """Pixel engine of the offline `local` provider: (prompt, seed, size) -> a deterministic studio
 product shot (a lit subject on a surface, soft shadow, gradient backdrop, the prompt as a small
 caption), so a merchant evaluating without AWS sees something that reads like the real thing.
+A prompt for an empty set (providers/local_scene.py, EMPTY_WORDS) gets the backdrop alone.
 
 Everything blurry is computed small and enlarged; only the subject is drawn at full size
 (supersampled inside its own box), which keeps a 1024² render to a few tens of milliseconds.
@@ -158,7 +159,8 @@ def render_image(prompt: str, seed: int, width: int, height: int) -> Image.Image
     _validate(prompt, seed, width, height)
     scene = scene_for(prompt, seed)
     canvas = backdrop(scene, (width, height))
-    stage(canvas, scene, scene.subject, colours_of(scene))
+    if scene.subject is not None:  # else an empty set, as the prompt asks
+        stage(canvas, scene, scene.subject, colours_of(scene))
     if min(width, height) >= MIN_CAPTION_SIDE:
         draw_caption(canvas, prompt, seed)
     return canvas

@@ -66,6 +66,9 @@ SUBJECT_WORDS: dict[str, str] = {
     **dict.fromkeys(("box", "package", "packaging", "gift", "carton", "book"), "box"),
 }
 GENERIC_SUBJECTS = ("box", "jar", "bottle")
+# A prompt with one of these and no subject noun asks for the set alone (a scene's background:
+# the product is placed on it afterwards, generation/compositions.py).
+EMPTY_WORDS = frozenset(("empty", "bare", "unoccupied", "vacant"))
 _BACKDROPS = ("neutral", "pastel", "complement", "deep")
 _WORD = re.compile(r"[a-z]+")
 
@@ -74,7 +77,7 @@ _WORD = re.compile(r"[a-z]+")
 class Scene:
     """One product shot: what stands where, in which colours, lit from which side."""
 
-    subject: str
+    subject: str | None  # None: an empty set
     body: RGB  # the product's main colour
     accent: RGB  # labels, flaps, straps
     trim: RGB  # caps, soles, legs
@@ -161,7 +164,8 @@ def scene_for(prompt: str, seed: int) -> Scene:
     """The product shot for (prompt, seed): the prompt decides what, the seed how it is set."""
     found = words(prompt)
     rng = seeded_rng("scene", prompt, str(seed))
-    subject = subject_for(prompt) or rng.choice(GENERIC_SUBJECTS)
+    subject = subject_for(prompt) or (
+        None if EMPTY_WORDS.intersection(found) else rng.choice(GENERIC_SUBJECTS))
     product, named_backdrop = colours_for(prompt)
     body = product_colour(prompt)
     moods = [_MOODS[w] for w in found if w in _MOODS]

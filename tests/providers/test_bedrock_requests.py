@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from assets.models import Asset
 from catalog.requests import JobRequest
+from catalog.scenes import scene_book
 from catalog.spec import catalog
 from generation.runner import run_job
 from generation.services import submit_job
@@ -58,6 +59,9 @@ class Case:
 
 P640 = "<png 640x480>"
 SEED = {"seed": 7}
+SCENES = scene_book()
+KITCHEN = SCENES.scenes["kitchen"]
+SCENE = {"images": ["cutout"], "params": {"scene": "kitchen"}}
 NOVA_CONFIG = {"numberOfImages": 1, "seed": 7}
 SIZED_CONFIG = {**NOVA_CONFIG, "width": 1024, "height": 1024}
 SERVICE = {"seed": 7, "output_format": "png"}
@@ -224,6 +228,16 @@ CASES = [
     Case("stable-image-ultra", "text_to_image",
          {"prompt": "a red bag", "aspect_ratio": "16:9", **SEED},
          {"prompt": "a red bag", "aspect_ratio": "16:9", "seed": 7, "output_format": "png"}),
+    # a scene's one call is its background, from the scene's words and the job's: no image
+    Case("stable-image-core", "scene", {**SCENE, "prompt": "with lemons", **SEED},
+         {"prompt": f"{KITCHEN.prompt}, with lemons, {SCENES.background}",
+          "negative_prompt": KITCHEN.negative_prompt, "seed": 7, "output_format": "png"}),
+    Case("stable-image-ultra", "scene", {**SCENE, "aspect_ratio": "16:9", **SEED},
+         {"prompt": f"{KITCHEN.prompt}, {SCENES.background}", "aspect_ratio": "16:9",
+          "negative_prompt": KITCHEN.negative_prompt, "seed": 7, "output_format": "png"}),
+    Case("sd3.5-large", "scene", {**SCENE, **SEED},
+         {"prompt": f"{KITCHEN.prompt}, {SCENES.background}", "seed": 7,
+          "negative_prompt": KITCHEN.negative_prompt, "output_format": "png"}),
     Case("stable-image-ultra", "image_to_image",
          {"prompt": "at night", "images": ["photo"], **SEED},
          {"mode": "image-to-image", "image": P640, "strength": 0.35, "prompt": "at night",
@@ -328,6 +342,17 @@ def resolve(fields: dict[str, Any], uploads: dict[str, Asset]) -> dict[str, Any]
     if "mask" in resolved:
         resolved["mask"] = str(uploads[resolved["mask"]].pk)
     return resolved
+
+
+@pytest.fixture
+def uploads(uploads: dict[str, Asset], acme) -> dict[str, Asset]:
+    """The shared uploads and a product cut-out (a scene's source)."""
+    from assets.uploads import create_upload
+    from tests.helpers import png_bytes
+
+    cutout = png_bytes((320, 320), (0, 0, 0, 0), mode="RGBA", box=(80, 40, 240, 300),
+                       box_color=(200, 40, 40, 255))
+    return {**uploads, "cutout": create_upload(acme.tenant, cutout, filename="cutout.png")}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
