@@ -432,6 +432,90 @@ export interface paths {
         patch: operations["update_template"];
         trace?: never;
     };
+    "/api/v1/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List trials
+         * @description Your trials, newest first, in cursor pages: prompts, models, seed, price and favourites (get one trial for its grid).
+         */
+        get: operations["list_trials"];
+        put?: never;
+        /**
+         * Start a side-by-side model trial
+         * @description The same 1 to 10 `prompts` on 1 to 6 distinct `models` (each must make images from text and be callable now), one image per prompt and model, with one `seed` clamped into each model's range. Every cell is a job checked, priced and moderated as `POST /jobs` would; the whole group is held against the month's quota and budget at once, and refused as a whole (nothing made or held) when it does not fit. Answers 202 with the grid; poll `GET /trials/{id}` until `finished`. Needs a key with the `write` scope.
+         */
+        post: operations["create_trial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trials/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a trial's grid
+         * @description Model columns (operations, seed, total) by prompt rows; each cell with its job, status, image (as the job gives it), latency and price. A trial costs exactly the sum of its jobs.
+         */
+        get: operations["get_trial"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trials/{id}/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a trial's model a template's default
+         * @description Set one of the trial's models as the default model of one of your text-to-image brand templates; answers the template. Needs a key with the `write` scope.
+         */
+        post: operations["adopt_trial_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trials/{id}/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark or unmark a favourite cell
+         * @description Mark the cell at `row` (prompt) and `column` (model); `favourite: false` unmarks it. Needs a key with the `write` scope.
+         */
+        post: operations["set_trial_favourite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/uploads": {
         parameters: {
             query?: never;
@@ -1088,7 +1172,7 @@ export interface components {
         BatchItem: {
             /** @description A model key from `GET /api/v1/models`, e.g. `nova-canvas` (`local` makes placeholder images offline). Leave it out when the template names one. */
             model?: string;
-            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, shadow. Default: the template's, else `text_to_image`. */
+            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, shadow. Default: the template's, else `text_to_image`. */
             operation?: string;
             /** @description What to make. Leave it out when a template fills it from `slots`. */
             prompt?: string;
@@ -1559,7 +1643,7 @@ export interface components {
         JobRequest: {
             /** @description A model key from `GET /api/v1/models`, e.g. `nova-canvas` (`local` makes placeholder images offline). Leave it out when the template names one. */
             model?: string;
-            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, shadow. Default: the template's, else `text_to_image`. */
+            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, shadow. Default: the template's, else `text_to_image`. */
             operation?: string;
             /** @description What to make. Leave it out when a template fills it from `slots`. */
             prompt?: string;
@@ -1769,10 +1853,11 @@ export interface components {
          *     * `style_transfer` - style_transfer
          *     * `virtual_try_on` - virtual_try_on
          *     * `packshot` - packshot
+         *     * `scene` - scene
          *     * `shadow` - shadow
          * @enum {string}
          */
-        OperationEnum: "text_to_image" | "image_to_image" | "variation" | "inpaint" | "outpaint" | "remove_background" | "replace_background" | "color_guided" | "upscale" | "search_replace" | "search_recolor" | "erase" | "sketch_to_image" | "structure_to_image" | "style_guide" | "style_transfer" | "virtual_try_on" | "packshot" | "shadow";
+        OperationEnum: "text_to_image" | "image_to_image" | "variation" | "inpaint" | "outpaint" | "remove_background" | "replace_background" | "color_guided" | "upscale" | "search_replace" | "search_recolor" | "erase" | "sketch_to_image" | "structure_to_image" | "style_guide" | "style_transfer" | "virtual_try_on" | "packshot" | "scene" | "shadow";
         PaginatedAssetList: {
             /**
              * Format: uri
@@ -1824,6 +1909,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Template"][];
+        };
+        PaginatedTrialSummaryList: {
+            /**
+             * Format: uri
+             * @example https://atelier.example.com/api/v1/trials?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example https://atelier.example.com/api/v1/trials?cursor=cD0yMDI2LTEyLTAyKzEyJTNBMDAlM0EwMCUyQjAwJTNBMDA%3D
+             */
+            previous?: string | null;
+            results: components["schemas"]["TrialSummary"][];
         };
         PaginatedWebhookDeliveryList: {
             /**
@@ -1883,6 +1981,7 @@ export interface components {
              *     * `style_transfer` - style_transfer
              *     * `virtual_try_on` - virtual_try_on
              *     * `packshot` - packshot
+             *     * `scene` - scene
              *     * `shadow` - shadow
              */
             operation?: components["schemas"]["OperationEnum"];
@@ -2172,6 +2271,7 @@ export interface components {
              *     * `style_transfer` - style_transfer
              *     * `virtual_try_on` - virtual_try_on
              *     * `packshot` - packshot
+             *     * `scene` - scene
              *     * `shadow` - shadow
              */
             operation?: components["schemas"]["OperationEnum"];
@@ -2182,6 +2282,131 @@ export interface components {
             params?: unknown;
             /** @description values used when a job leaves a slot out */
             slot_defaults?: unknown;
+        };
+        Trial: {
+            /** Format: uuid */
+            id: string;
+            /** @description The trial's seed, before clamping. */
+            seed: number;
+            /** @description true when every cell's job has finished. */
+            finished: boolean;
+            /** @description The sum of its jobs' prices, USD: what it held at submission. */
+            estimated_cost_usd: string;
+            /** @description The sum of the models' totals, USD. */
+            total_usd: string;
+            /** @description The columns. */
+            models: components["schemas"]["TrialModel"][];
+            /** @description The prompts, with their cells. */
+            rows: components["schemas"]["TrialRow"][];
+            favourites: components["schemas"]["TrialCellRef"][];
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description A serializer mixin: a body field the serializer does not know is a 400 naming it,
+         *     not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+         */
+        TrialAdoptRequest: {
+            /** @description One of the trial's models. */
+            model: string;
+            /** @description Your brand template's id. */
+            template: string;
+        };
+        TrialCell: {
+            row: number;
+            column: number;
+            model: string;
+            /**
+             * Format: uuid
+             * @description The cell's job (`GET /jobs/{id}`).
+             */
+            job: string;
+            /** @description The job's status. */
+            status: string;
+            image: components["schemas"]["TrialImage"] | null;
+            /** @description The model's time: its first call's start to its last call's end. */
+            latency_ms: number | null;
+            /** @description The job's price, USD. */
+            price_usd: string;
+            /** @description Charged so far, USD (0 until delivered). */
+            charged_usd: string;
+            favourite: boolean;
+            error: components["schemas"]["JobError"] | null;
+        };
+        TrialCellRef: {
+            row: number;
+            column: number;
+        };
+        /**
+         * @description A serializer mixin: a body field the serializer does not know is a 400 naming it,
+         *     not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+         */
+        TrialFavouriteRequest: {
+            /** @description The prompt's index, from 0. */
+            row: number;
+            /** @description The model's index, from 0. */
+            column: number;
+            /**
+             * @description false unmarks the cell.
+             * @default true
+             */
+            favourite: boolean;
+        };
+        TrialImage: {
+            /**
+             * Format: uuid
+             * @description The asset's id (`GET /assets/{id}`).
+             */
+            id: string;
+            moderation_status: string;
+            /** @description As the job's answer gives it: a time-limited link, once approved. */
+            url: string | null;
+            thumbnail_url: string | null;
+        };
+        TrialModel: {
+            column: number;
+            /** @description The model key. */
+            key: string;
+            name: string;
+            /** @description What the model can do (the catalog's operations): its editing support. */
+            operations: string[];
+            /** @description The seed its cells used; null: the model takes none. */
+            seed: number | null;
+            /** @description The sum of its cells' prices, USD. */
+            total_usd: string;
+            /** @description What its delivered images were charged so far, USD. */
+            charged_usd: string;
+            price_is_estimate: boolean;
+        };
+        /**
+         * @description A serializer mixin: a body field the serializer does not know is a 400 naming it,
+         *     not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+         */
+        TrialRequest: {
+            /** @description The rows: 1 to 10 representative prompts. */
+            prompts: string[];
+            /** @description The columns: 1 to 6 distinct model keys, each a model that makes images from text (`text_to_image`) and that you may call now. */
+            models: string[];
+            /** @description One seed for every cell, 0 to 4294967295, clamped into each model's seed range (a model without a seed gets none). Default: drawn at random. */
+            seed?: number | null;
+        };
+        TrialRow: {
+            row: number;
+            prompt: string;
+            /** @description By column (model). */
+            cells: components["schemas"]["TrialCell"][];
+        };
+        /** @description A trial in a list: its shape and price; fetch one trial for its grid. */
+        TrialSummary: {
+            /** Format: uuid */
+            id: string;
+            prompts: string[];
+            models: string[];
+            seed: number;
+            estimated_cost_usd: string;
+            favourites: components["schemas"]["TrialCellRef"][];
+            /** Format: date-time */
+            created_at: string;
         };
         /** @description UploadSerializer's JSON shape: neither field may be blank (DRF's CharField refuses ""). */
         UploadBase64: {
@@ -4646,6 +4871,494 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size cap (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_trials: {
+        parameters: {
+            query?: {
+                /** @description created at or after (ISO 8601) */
+                created_after?: string;
+                /** @description created before (ISO 8601) */
+                created_before?: string;
+                /** @description from a previous page's next link */
+                cursor?: string;
+                /** @description Page size: 1 or more (default 50); above 200 means 200. */
+                limit?: number;
+                /** @description newest first by default */
+                ordering?: "-created_at" | "created_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTrialSummaryList"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_trial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrialRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: every cell's job is queued, the whole group held against the month's quota. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trial"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payment Required */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size cap (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_trial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the trial's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trial"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adopt_trial_model: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the trial's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrialAdoptRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this tenant (another tenant's objects are not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the object's state, or an Idempotency-Key reused for another request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size cap (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    set_trial_favourite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable characters, no space at either end (e.g. a UUID). The same key and body within 24 hours replays the first answer (header `Idempotent-Replayed: true`); the same key with another body is a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the trial's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrialFavouriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trial"];
                 };
             };
             /** @description Invalid request: malformed body or parameter, unknown field, or a value outside a documented limit (`field` names it). */

@@ -70,6 +70,7 @@ from .list_jobs_ordering import ListJobsOrdering
 from .list_jobs_stage import ListJobsStage
 from .list_jobs_status import ListJobsStatus
 from .list_templates_ordering import ListTemplatesOrdering
+from .list_trials_ordering import ListTrialsOrdering
 from .list_webhook_deliveries_ordering import ListWebhookDeliveriesOrdering
 from .list_webhooks_ordering import ListWebhooksOrdering
 from .manifest import Manifest
@@ -91,6 +92,7 @@ from .paginated_asset_list import PaginatedAssetList
 from .paginated_batch_list import PaginatedBatchList
 from .paginated_job_list_list import PaginatedJobListList
 from .paginated_template_list import PaginatedTemplateList
+from .paginated_trial_summary_list import PaginatedTrialSummaryList
 from .paginated_webhook_delivery_list import PaginatedWebhookDeliveryList
 from .paginated_webhook_endpoint_list import PaginatedWebhookEndpointList
 from .patched_template_request import PatchedTemplateRequest
@@ -115,6 +117,16 @@ from .shadow_enum import ShadowEnum
 from .state_enum import StateEnum
 from .template import Template
 from .template_request import TemplateRequest
+from .trial import Trial
+from .trial_adopt_request import TrialAdoptRequest
+from .trial_cell import TrialCell
+from .trial_cell_ref import TrialCellRef
+from .trial_favourite_request import TrialFavouriteRequest
+from .trial_image import TrialImage
+from .trial_model import TrialModel
+from .trial_request import TrialRequest
+from .trial_row import TrialRow
+from .trial_summary import TrialSummary
 from .upload_base_64 import UploadBase64
 from .upload_file import UploadFile
 from .usage import Usage
@@ -204,6 +216,7 @@ __all__ = (
     "ListJobsStage",
     "ListJobsStatus",
     "ListTemplatesOrdering",
+    "ListTrialsOrdering",
     "ListWebhookDeliveriesOrdering",
     "ListWebhooksOrdering",
     "Manifest",
@@ -225,6 +238,7 @@ __all__ = (
     "PaginatedBatchList",
     "PaginatedJobListList",
     "PaginatedTemplateList",
+    "PaginatedTrialSummaryList",
     "PaginatedWebhookDeliveryList",
     "PaginatedWebhookEndpointList",
     "PatchedTemplateRequest",
@@ -249,6 +263,16 @@ __all__ = (
     "StateEnum",
     "Template",
     "TemplateRequest",
+    "Trial",
+    "TrialAdoptRequest",
+    "TrialCell",
+    "TrialCellRef",
+    "TrialFavouriteRequest",
+    "TrialImage",
+    "TrialModel",
+    "TrialRequest",
+    "TrialRow",
+    "TrialSummary",
     "UploadBase64",
     "UploadFile",
     "Usage",

@@ -10,6 +10,7 @@ class OperationEnum(StrEnum):
     PACKSHOT = "packshot"
     REMOVE_BACKGROUND = "remove_background"
     REPLACE_BACKGROUND = "replace_background"
+    SCENE = "scene"
     SEARCH_RECOLOR = "search_recolor"
     SEARCH_REPLACE = "search_replace"
     SHADOW = "shadow"

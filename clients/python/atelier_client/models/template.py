@@ -45,6 +45,7 @@ class Template:
                 * `style_transfer` - style_transfer
                 * `virtual_try_on` - virtual_try_on
                 * `packshot` - packshot
+                * `scene` - scene
                 * `shadow` - shadow
             size (str):
             aspect_ratio (str):

@@ -41,6 +41,7 @@ class TemplateRequest:
             * `style_transfer` - style_transfer
             * `virtual_try_on` - virtual_try_on
             * `packshot` - packshot
+            * `scene` - scene
             * `shadow` - shadow
         size (str | Unset):
         aspect_ratio (str | Unset):

@@ -1,0 +1,263 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.trial import Trial
+from ...models.trial_request import TrialRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: TrialRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/trials",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Trial | None:
+    if response.status_code == 202:
+        response_202 = Trial.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Error.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Trial]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: TrialRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Error | Trial]:
+    """Start a side-by-side model trial
+
+     The same 1 to 10 `prompts` on 1 to 6 distinct `models` (each must make images from text and be
+    callable now), one image per prompt and model, with one `seed` clamped into each model's range.
+    Every cell is a job checked, priced and moderated as `POST /jobs` would; the whole group is held
+    against the month's quota and budget at once, and refused as a whole (nothing made or held) when it
+    does not fit. Answers 202 with the grid; poll `GET /trials/{id}` until `finished`. Needs a key with
+    the `write` scope.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (TrialRequest): A serializer mixin: a body field the serializer does not know is a
+            400 naming it,
+            not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Trial]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: TrialRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Error | Trial | None:
+    """Start a side-by-side model trial
+
+     The same 1 to 10 `prompts` on 1 to 6 distinct `models` (each must make images from text and be
+    callable now), one image per prompt and model, with one `seed` clamped into each model's range.
+    Every cell is a job checked, priced and moderated as `POST /jobs` would; the whole group is held
+    against the month's quota and budget at once, and refused as a whole (nothing made or held) when it
+    does not fit. Answers 202 with the grid; poll `GET /trials/{id}` until `finished`. Needs a key with
+    the `write` scope.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (TrialRequest): A serializer mixin: a body field the serializer does not know is a
+            400 naming it,
+            not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Trial
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: TrialRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Error | Trial]:
+    """Start a side-by-side model trial
+
+     The same 1 to 10 `prompts` on 1 to 6 distinct `models` (each must make images from text and be
+    callable now), one image per prompt and model, with one `seed` clamped into each model's range.
+    Every cell is a job checked, priced and moderated as `POST /jobs` would; the whole group is held
+    against the month's quota and budget at once, and refused as a whole (nothing made or held) when it
+    does not fit. Answers 202 with the grid; poll `GET /trials/{id}` until `finished`. Needs a key with
+    the `write` scope.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (TrialRequest): A serializer mixin: a body field the serializer does not know is a
+            400 naming it,
+            not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Trial]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: TrialRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Error | Trial | None:
+    """Start a side-by-side model trial
+
+     The same 1 to 10 `prompts` on 1 to 6 distinct `models` (each must make images from text and be
+    callable now), one image per prompt and model, with one `seed` clamped into each model's range.
+    Every cell is a job checked, priced and moderated as `POST /jobs` would; the whole group is held
+    against the month's quota and budget at once, and refused as a whole (nothing made or held) when it
+    does not fit. Answers 202 with the grid; poll `GET /trials/{id}` until `finished`. Needs a key with
+    the `write` scope.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (TrialRequest): A serializer mixin: a body field the serializer does not know is a
+            400 naming it,
+            not silently ignored (a typo such as `negative_promt` must not pass unnoticed).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Trial
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed
