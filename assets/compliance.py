@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageChops, ImageCms, UnidentifiedImageError
 
-from catalog.presets import Preset
+from catalog.presets import FIX_NAMES, Preset
 
 BACKGROUND_TOLERANCE = 24  # per channel: this close to the background colour is background
 EDGE_BAND = 16  # px next to the product left out of the purity count
@@ -491,8 +491,8 @@ def repad(data: bytes, preset: Preset) -> bytes:
     return encode(canvas, output_format(decoded, preset), icc=_srgb_icc(decoded))
 
 
-FIXES: dict[str, Callable[[bytes, Preset], bytes]] = {
-    "convert": convert, "flatten": flatten, "re-pad": repad, "resize": resize}
+FIXES: dict[str, Callable[[bytes, Preset], bytes]] = dict(zip(
+    FIX_NAMES, (convert, flatten, repad, resize), strict=True))
 
 
 def apply_fix(data: bytes, preset: Preset, name: str) -> bytes:

@@ -21,9 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from catalog.presets import FIX_NAMES
 from catalog.scenes import PLACEMENTS, SCENE_KEYS
 
-# A packshot's and a scene's shadow: one vocabulary for both compositions.
+# Parameters shared by the compositions that take them, defined once so a model offering
+# several gets one parameter (a packshot's and a scene's shadow: one vocabulary for both).
+PRESET_PARAM: dict[str, Any] = {"type": "string", "max_length": 64,
+                                "required_for": ["packshot", "conform"]}
 SHADOW_PARAM: dict[str, Any] = {"type": "enum", "values": ["none", "contact", "drop"]}
 MASK_MODES = ("none", "image", "image_or_prompt", "prompt", "optional_image", "optional_any")
 PROMPT_MODES = ("required", "optional", "none")
@@ -91,7 +95,7 @@ OPERATION_DEFAULTS: dict[str, OperationSpec] = {op.name: op for op in (
     # on it); the image it delivers has the preset's canvas.
     replace(_op("packshot", (1, 1), "none", "none", "source", ("product photo",)), max_n=1,
             call="remove_background", params=(
-                ("preset", {"type": "string", "max_length": 64, "required_for": ["packshot"]}),
+                ("preset", PRESET_PARAM),
                 ("shadow", SHADOW_PARAM))),
     # A scene's job has the size asked for (its call, the background, is priced on it); its
     # one source image is the product's cut-out, placed on each background made.
@@ -102,6 +106,11 @@ OPERATION_DEFAULTS: dict[str, OperationSpec] = {op.name: op for op in (
                 ("scale", {"type": "float", "min": 0.2, "max": 0.9, "default": 0.6}),
                 ("shadow", SHADOW_PARAM),
                 ("harmonize", {"type": "float", "min": 0, "max": 1, "default": 0.5}))),
+    # A marketplace fix (the compliance check's one-click fix): the source image itself, fixed
+    # for a preset by Atelier (no model call, free): local-only, like `shadow`.
+    replace(_op("conform", (1, 1), "none", "none", "source", ("image",)), max_n=1, params=(
+        ("preset", PRESET_PARAM),
+        ("fix", {"type": "enum", "values": ["all", *FIX_NAMES], "default": "all"}))),
     replace(_op("shadow", (1, 1), "none", "none", "source", ("cut-out",)), max_n=1, params=(
         ("light_angle", {"type": "float", "min": 0, "max": 360, "default": 315}),
         ("softness", {"type": "float", "min": 0, "max": 1, "default": 0.5}),

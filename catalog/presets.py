@@ -23,6 +23,8 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FORMATS = ("jpeg", "png", "tiff", "gif", "webp", "bmp")
 COLOR_SPACES = ("srgb",)
 SHADOWS = ("none", "soft", "natural")
+# The compliance check's fixes (assets.compliance.FIXES does them), in the order they apply.
+FIX_NAMES = ("convert", "flatten", "re-pad", "resize")
 MAX_SIDE = 20000
 # The fields a preset may set (beyond key and name), in the order answers show them.
 FIELDS = ("min_longest_side", "min_shortest_side", "max_longest_side", "size", "aspect",

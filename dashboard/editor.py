@@ -48,20 +48,29 @@ HINTS = {
     "packshot": "Cut the product out and place it on a marketplace's canvas, checked against "
                 "the marketplace's rules.",
     "shadow": "A contact shadow and a cast shadow under a cut-out, drawn by Atelier: free.",
+    "scene": "Stand this cut-out in a generated set: a preset scene, or describe one. The "
+             "product's pixels are kept; each variation is a new background.",
+    "conform": "Fix this image for a marketplace (background, fill, size, format), as the "
+               "check below names: a new image, free.",
 }
 # A composition's parameters, in the editor's words (the API's names are shown beside them).
 PARAM_LABELS = {"preset": "Marketplace preset", "shadow": "Shadow",
                 "light_angle": "Light from (degrees, clockwise from above)",
                 "softness": "Softness", "opacity": "Opacity", "distance": "Distance",
-                "contact": "Contact shadow strength"}
+                "contact": "Contact shadow strength", "scene": "Scene",
+                "placement": "Placement", "scale": "Product height (share of the frame)",
+                "harmonize": "Edge harmonisation", "fix": "Fix"}
+# What leaving an enum parameter unset means, where it means something.
+ENUM_DEFAULTS = {"shadow": "the preset's or scene's own", "scene": "none: the prompt says"}
 # The toolbar's short names (the panel's heading has the full one).
 SHORT_LABELS = {"finish": "Premium finish", "search_replace": "Find & replace",
                 "outpaint": "Ad formats", "remove_background": "Cut out",
-                "replace_background": "New background", "packshot": "Packshot"}
+                "replace_background": "New background", "packshot": "Packshot",
+                "scene": "Scene", "conform": "Marketplace fix"}
 FORMAT_NAMES = {"1:1": "square post", "4:5": "portrait feed", "16:9": "landscape banner",
                 "9:16": "story"}
 TAKES_PROMPT = frozenset({"variations", "finish", "inpaint", "search_replace", "outpaint",
-                          "replace_background"})
+                          "replace_background", "scene"})
 
 
 @dataclass
@@ -150,7 +159,8 @@ def plan(tenant: Tenant, asset: Asset, action: str, *, model: str | None = None,
     base: dict[str, Any] = dict(model=model, operation=refinement.operation, n=refinement.n,
                                 stage=refinement.stage)
     if spec.operations[refinement.operation].prompt != "none":
-        base.update(prompt=prompt.strip() or source.get("prompt", ""),
+        base.update(prompt=prompt.strip() or (source.get("prompt", "")
+                                              if refinement.inherits_prompt else ""),
                     negative_prompt=source.get("negative_prompt", ""))
     if refinement.uses_image:
         base["images"] = [str(asset.pk)]
@@ -205,6 +215,8 @@ def _own_params(tenant: Tenant, operation: str, sent: Mapping[str, str]) -> dict
         chosen[name] = value
     if "preset" in kinds and "preset" not in chosen:
         chosen["preset"] = all_presets(tenant)[0].key
+    if "scene" in kinds and sent.get("scene") is None:  # not chosen yet: the first one
+        chosen["scene"] = kinds["scene"]["values"][0]
     return chosen
 
 
@@ -223,8 +235,11 @@ def fields(tenant: Tenant, action: str, form: Any = None) -> list[dict[str, Any]
             entry["kind"] = "enum"
             entry["choices"] = [{"value": p.key, "label": p.name} for p in all_presets(tenant)]
         elif spec.get("type") == "enum":
-            default = [{"value": "", "label": "the preset's own"}] if name == "shadow" else []
-            entry["choices"] = default + [{"value": v, "label": v} for v in spec["values"]]
+            entry["choices"] = ([{"value": "", "label": ENUM_DEFAULTS[name]}]
+                                if name in ENUM_DEFAULTS else []) + [
+                {"value": v, "label": v.replace("_", " ")} for v in spec["values"]]
+            if name == "scene" and entry["value"] == "" and form is None:
+                entry["value"] = spec["values"][0]
         else:
             entry.update(min=spec.get("min"), max=spec.get("max"))
         shown.append(entry)

@@ -11,6 +11,10 @@ verdict is stored with it. Which operation is a composition, and what its call i
 operation table's (catalog/operations.py); the local-only `shadow` needs nothing here: the
 offline provider draws it (providers/local.py).
 
+A marketplace fix (`conform`, local-only and free) calls no model at all: the job's source
+image is fixed for its preset here (assets.compliance's fixes, the compliance check's
+one-click fix), then marked, checked and stored like any composition.
+
 A scene is one `text_to_image` call on the job's model (priced as that call at the job's
 size): the background, asked for with the scene's prompt, the caller's and the scene book's
 closing words (catalog/scenes.yaml). The job's source image is the product's cut-out, checked
@@ -32,7 +36,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.files.storage import default_storage
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from assets import compliance
 from assets.compliance import Report
@@ -72,13 +76,16 @@ def resolve(tenant: Tenant, resolved: ResolvedRequest) -> ResolvedRequest:
     return resolved if resolver is None else resolver(tenant, resolved)
 
 
-def _resolve_packshot(tenant: Tenant, resolved: ResolvedRequest) -> ResolvedRequest:
+def _resolve_preset(tenant: Tenant, resolved: ResolvedRequest) -> ResolvedRequest:
+    """A packshot's or a marketplace fix's preset, found and kept with the job; a packshot
+    also gets the preset's shadow unless it asks for another."""
     params = dict(resolved.params)
     preset = find_preset(tenant, params.get("preset"), field="params.preset")
     if not set(preset.formats) & set(STORED_FORMATS):
         raise refuse("params.preset", f"{preset.key!r} allows only {', '.join(preset.formats)}; "
-                                      f"packshots are made as {', '.join(STORED_FORMATS)}")
-    params.setdefault("shadow", compositing.PRESET_SHADOWS[preset.shadow])
+                                      f"Atelier stores images as {', '.join(STORED_FORMATS)}")
+    if resolved.request.operation == "packshot":
+        params.setdefault("shadow", compositing.PRESET_SHADOWS[preset.shadow])
     rules = {k: v for k, v in preset.as_dict().items() if k != "builtin" and v is not None}
     params[PRESET_RULES] = rules
     return replace(resolved, params=params)
@@ -115,8 +122,11 @@ def _check_cutout(tenant: Tenant, upload_id: str | None) -> None:
     asset = Asset.objects.owned(tenant, upload_id) if upload_id else None
     if asset is None or asset.moderation_status != Asset.Moderation.APPROVED:
         return
-    with default_storage.open(asset.storage_key, "rb") as handle, Image.open(handle) as image:
-        low, high = scenes.alpha_range(image)
+    try:
+        with default_storage.open(asset.storage_key, "rb") as handle, Image.open(handle) as image:
+            low, high = scenes.alpha_range(image)
+    except (OSError, UnidentifiedImageError) as exc:
+        raise refuse("images[0]", "its image file cannot be read") from exc
     if low == 255:
         raise refuse("images[0]", "a scene places a product cut-out (an image with "
                                   "transparency) and this image has no transparent pixels; "
@@ -197,6 +207,33 @@ def scene(params: Mapping[str, Any], image: GeneratedImage,
                           width=picture.width, height=picture.height, seed=image.seed)
 
 
+def conform(params: Mapping[str, Any], image: GeneratedImage,
+            sources: tuple[SourceImage, ...] = ()) -> GeneratedImage:
+    """The job's source image (`image`: a marketplace fix makes no call) with the fix asked
+    for applied for its preset (`all`: every fix the check names), in a format Atelier
+    stores, the preset's first such when the fix left another."""
+    preset = _preset(params)
+    fix = params.get("fix", "all")
+    data = (compliance.fix_all(image.data, preset) if fix == "all"
+            else compliance.apply_fix(image.data, preset, fix))
+    with Image.open(io.BytesIO(data)) as fixed:
+        fixed.load()
+        fmt = (fixed.format or "").lower()
+        if fmt not in STORED_FORMATS:
+            fmt = next(f for f in preset.formats if f in STORED_FORMATS)
+            data = compositing.encode(fixed, fmt)
+        return GeneratedImage(data=data, format=fmt, width=fixed.width, height=fixed.height,
+                              seed=None)
+
+
+def _source(call: ProviderCall) -> ProviderResult:
+    """A composition of the source image alone: its bytes, as a call would have answered."""
+    source = call.images[0]
+    return ProviderResult(images=(GeneratedImage(data=source.data, format=source.format,
+                                                 width=source.width, height=source.height,
+                                                 seed=None),))
+
+
 def checked(job: Job, data: bytes) -> Report | None:
     """A composition's stored bytes checked against the preset it was made for (the rules
     kept with the job), as the compliance check would answer; None for every other image."""
@@ -223,13 +260,15 @@ def exact_background(job: Job) -> tuple[int, int, int] | None:
 Composer = Callable[[Mapping[str, Any], GeneratedImage, tuple[SourceImage, ...]],
                     GeneratedImage]
 # Operation -> what is done to each image its call returned (given the job's source images).
-COMPOSERS: dict[str, Composer] = {"packshot": packshot, "scene": scene}
+COMPOSERS: dict[str, Composer] = {"packshot": packshot, "scene": scene, "conform": conform}
 # Operation -> how its call is sent, where it differs from the job's own.
 CALLS: dict[str, Callable[[Mapping[str, Any], ProviderCall], ProviderCall]] = {
     "scene": background_call,
 }
+# Operation -> what stands in for its call: a marketplace fix calls no model.
+NO_CALL: dict[str, Callable[[ProviderCall], ProviderResult]] = {"conform": _source}
 RESOLVERS: dict[str, Callable[[Tenant, ResolvedRequest], ResolvedRequest]] = {
-    "packshot": _resolve_packshot, "scene": _resolve_scene,
+    "packshot": _resolve_preset, "conform": _resolve_preset, "scene": _resolve_scene,
 }
 
 
@@ -243,6 +282,7 @@ def composed(operation: str, params: Mapping[str, Any],
     if composer is None:
         return generate
     sent = CALLS.get(operation)
+    generate = NO_CALL.get(operation, generate)
 
     def make(call: ProviderCall) -> ProviderResult:
         result = generate(call if sent is None else sent(params, call))

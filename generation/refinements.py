@@ -31,6 +31,7 @@ class Refinement:
     stage: str = "draft"
     n: int = 1
     params: tuple[str, ...] = ()  # the operation's own parameters the merchant sets
+    inherits_prompt: bool = True  # a blank prompt means the picked image's
 
 
 ACTIONS: dict[str, Refinement] = {
@@ -59,6 +60,11 @@ ACTIONS: dict[str, Refinement] = {
                            params=("preset", "shadow")),
     "shadow": Refinement("Add a shadow", "shadow", ("local",),
                          params=("light_angle", "softness", "opacity", "distance", "contact")),
+    "scene": Refinement("Product scene", "scene",
+                        ("stable-image-core", "stable-image-ultra", "sd3.5-large"),
+                        params=("scene", "placement", "scale", "shadow", "harmonize"),
+                        inherits_prompt=False),
+    "conform": Refinement("Marketplace fix", "conform", ("local",), params=("preset", "fix")),
 }
 
 
@@ -98,7 +104,8 @@ def refine(tenant: Tenant, asset: Asset, action: str, *, user: Any = None,
     base: dict[str, Any] = dict(model=model, operation=refinement.operation, n=refinement.n,
                                 stage=refinement.stage)
     if spec.operations[refinement.operation].prompt != "none":
-        base.update(prompt=prompt.strip() or source.get("prompt", ""),
+        base.update(prompt=prompt.strip() or (source.get("prompt", "")
+                                              if refinement.inherits_prompt else ""),
                     negative_prompt=source.get("negative_prompt", ""))
     if refinement.uses_image:
         base["images"] = [str(asset.pk)]

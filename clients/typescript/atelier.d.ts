@@ -1172,7 +1172,7 @@ export interface components {
         BatchItem: {
             /** @description A model key from `GET /api/v1/models`, e.g. `nova-canvas` (`local` makes placeholder images offline). Leave it out when the template names one. */
             model?: string;
-            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, shadow. Default: the template's, else `text_to_image`. */
+            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, conform, shadow. Default: the template's, else `text_to_image`. */
             operation?: string;
             /** @description What to make. Leave it out when a template fills it from `slots`. */
             prompt?: string;
@@ -1643,7 +1643,7 @@ export interface components {
         JobRequest: {
             /** @description A model key from `GET /api/v1/models`, e.g. `nova-canvas` (`local` makes placeholder images offline). Leave it out when the template names one. */
             model?: string;
-            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, shadow. Default: the template's, else `text_to_image`. */
+            /** @description One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background, replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image, structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, conform, shadow. Default: the template's, else `text_to_image`. */
             operation?: string;
             /** @description What to make. Leave it out when a template fills it from `slots`. */
             prompt?: string;
@@ -1854,10 +1854,11 @@ export interface components {
          *     * `virtual_try_on` - virtual_try_on
          *     * `packshot` - packshot
          *     * `scene` - scene
+         *     * `conform` - conform
          *     * `shadow` - shadow
          * @enum {string}
          */
-        OperationEnum: "text_to_image" | "image_to_image" | "variation" | "inpaint" | "outpaint" | "remove_background" | "replace_background" | "color_guided" | "upscale" | "search_replace" | "search_recolor" | "erase" | "sketch_to_image" | "structure_to_image" | "style_guide" | "style_transfer" | "virtual_try_on" | "packshot" | "scene" | "shadow";
+        OperationEnum: "text_to_image" | "image_to_image" | "variation" | "inpaint" | "outpaint" | "remove_background" | "replace_background" | "color_guided" | "upscale" | "search_replace" | "search_recolor" | "erase" | "sketch_to_image" | "structure_to_image" | "style_guide" | "style_transfer" | "virtual_try_on" | "packshot" | "scene" | "conform" | "shadow";
         PaginatedAssetList: {
             /**
              * Format: uri
@@ -1982,6 +1983,7 @@ export interface components {
              *     * `virtual_try_on` - virtual_try_on
              *     * `packshot` - packshot
              *     * `scene` - scene
+             *     * `conform` - conform
              *     * `shadow` - shadow
              */
             operation?: components["schemas"]["OperationEnum"];
@@ -2272,6 +2274,7 @@ export interface components {
              *     * `virtual_try_on` - virtual_try_on
              *     * `packshot` - packshot
              *     * `scene` - scene
+             *     * `conform` - conform
              *     * `shadow` - shadow
              */
             operation?: components["schemas"]["OperationEnum"];

@@ -50,12 +50,12 @@ def test_env_key_upper_cases_with_underscores(key, expected):
     ({"limits": {"n": [1, 5]}}, "models[0].limits.prompt_chars: is required"),
     ({"params": {"steps": {"type": "integer"}}}, "params.steps.type: must be one of"),
     ({"lifecycle": {"state": "legacy", "successor": "ghost"}},
-     "successor.packshot.draft: unknown 'ghost'"),  # the first operation, by name
+     "successor.conform.draft: unknown 'ghost'"),  # the first operation, by name
     ({"operations": {"packshot": {}}},
      "operations.packshot: a packshot is made by a 'remove_background' call: the model must "
      "offer 'remove_background' too"),
     ({"params": {"preset": {"type": "string"}}}, "params.preset: already a parameter of "
-                                                 "'packshot'"),
+                                                 "'conform'"),
     ({"lifecycle": {"state": "legacy", "successor": {"inpaint": "local"}}},
      "successor.inpaint: not an operation of this model"),
     ({"price_unit": "token"}, "token_prices: required exactly when price_unit is token"),

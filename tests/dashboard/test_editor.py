@@ -73,11 +73,14 @@ def test_the_owner_sees_the_editor_with_a_price_on_every_tool(browser, acme, pic
     tools = re.findall(r'<a class="tool[^"]*" href="\?tool=([a-z_]+)#editor"', html)
     assert tools == ["variations", "finish", "upscale", "inpaint", "search_replace",
                      "outpaint", "remove_background", "replace_background", "packshot",
-                     "shadow"]
+                     "shadow", "scene", "conform"]
     prices = re.findall(r'<span class="tool-price" data-price-of="([a-z_]+)">([^<]+)</span>',
                         html)
     assert [key for key, _ in prices] == tools
     for key, price in prices:
+        if key == "scene":  # a scene places a cut-out: this image has no transparency
+            assert price == "can't run"
+            continue
         assert re.fullmatch(r"\$\d+\.\d{2,4}( a format)?", price), (key, price)
     # Friendly names, not catalog keys, in every model list.
     assert "Stable Image Ultra" in html

@@ -16,7 +16,9 @@ from assets.uploads import create_upload
 from catalog.requests import JobRequest
 from generation import services
 from generation.models import Job
+from generation.runner import run_job
 from tests.jobs.test_batch_packshots import catalog_photo
+from tests.jobs.test_packshot_jobs import cutout_photo
 
 
 @pytest.fixture
@@ -87,6 +89,31 @@ def test_a_value_out_of_range_is_refused_naming_its_parameter_and_nothing_runs(
     assert not Job.objects.for_tenant(acme.tenant).filter(source_asset=photo).exists()
 
 
+def test_a_scene_on_a_cut_out_starts_from_the_first_preset_scene_and_is_priced_as_its_call(
+        browser, acme, empty_queue):
+    cutout = create_upload(acme.tenant, cutout_photo(), filename="cut.png")
+    html = browser.get(url("dashboard-asset", cutout) + "?tool=scene").content.decode()
+    assert re.search(r'<option value="marble_counter" selected>', html)
+    expected = services.estimate_job(acme.tenant, JobRequest(
+        model="stable-image-core", operation="scene", images=[str(cutout.pk)],
+        params={"scene": "marble_counter"})).estimated_cost_usd
+    assert shown_price(html, "scene") == f"${expected:.2f}" and expected > 0
+    browser.post(url("dashboard-refine", cutout), {
+        "action": "scene", "model": "stable-image-core", "scene": "wooden_table",
+        "placement": "thirds_left", "scale": "0.5", "prompt": ""})
+    job = Job.objects.for_tenant(acme.tenant).get(source_asset=cutout)
+    assert (job.operation, job.params["scene"], job.params["placement"]) == (
+        "scene", "wooden_table", "thirds_left")
+    assert job.params["scale"] == 0.5 and job.prompt == ""  # nothing inherited
+
+
+def test_a_scene_with_no_preset_scene_needs_a_prompt(browser, acme):
+    cutout = create_upload(acme.tenant, cutout_photo(), filename="cut.png")
+    html = browser.post(url("dashboard-editor-estimate", cutout),
+                        {"action": "scene", "scene": ""}).content.decode()
+    assert "needs a prompt" in html and 'id="submit-scene" disabled' in html
+
+
 # --- the compliance panel ----------------------------------------------------------------------
 
 def test_the_panel_fails_an_off_white_photo_on_the_rules_it_breaks_and_names_the_fixes(
@@ -104,6 +131,21 @@ def test_the_panel_fails_an_off_white_photo_on_the_rules_it_breaks_and_names_the
     assert 'id="fix-re-pad"' in html and 'value="conform"' in html
     photo.refresh_from_db()
     assert (photo.storage_key, photo.sha256) == before  # a check changes nothing
+
+
+def test_a_fix_button_makes_a_free_conform_job_whose_image_passes(browser, acme, photo,
+                                                                 empty_queue):
+    response = browser.post(url("dashboard-refine", photo),
+                            {"action": "conform", "preset": "amazon-main", "fix": "all"})
+    assert response.status_code == 302
+    job = Job.objects.for_tenant(acme.tenant).get(source_asset=photo)
+    assert (job.operation, job.model_key, job.params["fix"]) == ("conform", "local", "all")
+    assert job.estimated_cost_usd == Decimal("0")
+    run_job(job.pk)
+    fixed = job.assets.get()
+    html = browser.post(url("dashboard-asset-check", fixed), {"preset": "amazon-main"},
+                        HTTP_HX_REQUEST="true").content.decode()
+    assert "Passes every rule of" in html and 'class="failed"' not in html
 
 
 def test_without_htmx_the_editor_comes_back_with_the_result_and_the_preset_chosen(browser,

@@ -26,7 +26,7 @@ class BatchItem:
             offline). Leave it out when the template names one.
         operation (str | Unset): One of: text_to_image, image_to_image, variation, inpaint, outpaint, remove_background,
             replace_background, color_guided, upscale, search_replace, search_recolor, erase, sketch_to_image,
-            structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, shadow. Default: the
+            structure_to_image, style_guide, style_transfer, virtual_try_on, packshot, scene, conform, shadow. Default: the
             template's, else `text_to_image`.
         prompt (str | Unset): What to make. Leave it out when a template fills it from `slots`.
         negative_prompt (str | Unset): What to keep out of the image. Default: the template's, else none.

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class OperationEnum(StrEnum):
     COLOR_GUIDED = "color_guided"
+    CONFORM = "conform"
     ERASE = "erase"
     IMAGE_TO_IMAGE = "image_to_image"
     INPAINT = "inpaint"

@@ -42,6 +42,7 @@ class PatchedTemplateRequest:
             * `virtual_try_on` - virtual_try_on
             * `packshot` - packshot
             * `scene` - scene
+            * `conform` - conform
             * `shadow` - shadow
         size (str | Unset):
         aspect_ratio (str | Unset):

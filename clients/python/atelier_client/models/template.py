@@ -46,6 +46,7 @@ class Template:
                 * `virtual_try_on` - virtual_try_on
                 * `packshot` - packshot
                 * `scene` - scene
+                * `conform` - conform
                 * `shadow` - shadow
             size (str):
             aspect_ratio (str):

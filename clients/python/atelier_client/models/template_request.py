@@ -42,6 +42,7 @@ class TemplateRequest:
             * `virtual_try_on` - virtual_try_on
             * `packshot` - packshot
             * `scene` - scene
+            * `conform` - conform
             * `shadow` - shadow
         size (str | Unset):
         aspect_ratio (str | Unset):
