@@ -12,16 +12,22 @@ from assets.contact_sheet import SheetTile, render_contact_sheet
 from assets.models import Asset
 
 
-def contact_sheet(assets: Iterable[Asset], *, title: str = "", columns: int | None = None
-                  ) -> bytes:
-    """A PNG grid of the assets cleared for delivery, each labelled with its seed and model."""
+def seed_and_model(asset: Asset) -> str:
+    """A contact sheet's default caption."""
+    seed = "no seed" if asset.seed is None else f"seed {asset.seed}"
+    return f"{seed} · {asset.model_key}"
+
+
+def contact_sheet(assets: Iterable[Asset], *, title: str = "", columns: int | None = None,
+                  caption: Callable[[Asset], str] = seed_and_model) -> bytes:
+    """A PNG grid of the assets cleared for delivery, each labelled by `caption` (its seed and
+    model unless told otherwise)."""
     tiles = []
     for asset in assets:
         if not asset.deliverable:
             continue
         with default_storage.open(asset.storage_key, "rb") as handle:
-            seed = "no seed" if asset.seed is None else f"seed {asset.seed}"
-            tiles.append(SheetTile(image=handle.read(), caption=f"{seed} · {asset.model_key}"))
+            tiles.append(SheetTile(image=handle.read(), caption=caption(asset)))
     if not tiles:
         raise ValueError("no images to show")
     return render_contact_sheet(tiles, title=title, columns=columns)

@@ -1,5 +1,7 @@
 """`manage.py demo` (`make demo`): a demo tenant, a 4 prompts x 4 seeds batch through the queue,
-a contact sheet, and a summary of what happened and where everything is.
+a contact sheet, the e-commerce compositions of one product shot (generation.showcase: a
+packshot checked against Amazon's rules, a marketplace fix, a cut-out, a shadow, two scenes) on
+a second sheet, and a summary of what happened and where everything is.
 
 The demo tenant has one API key, named `demo`. The first run makes it and prints its secret;
 later runs reuse it (the secret is stored only as a digest, so they show its prefix and how to
@@ -20,7 +22,7 @@ from assets.exports import contact_sheet
 from assets.models import Asset
 from catalog.requests import JobRequest
 from core.cli import reports_errors
-from generation import services
+from generation import services, showcase
 from generation.models import BrandTemplate, Job
 from generation.templates import create_template
 from generation.worker import inprocess_worker, wait_for_jobs
@@ -37,6 +39,9 @@ PROMPTS = (
 )
 SEEDS_PER_PROMPT = 4
 BASE_SEED = 1000
+# The product shot the shop round starts from: (prompt, image) — the handbag with no plinth,
+# whose cut-out is the bag alone.
+SHOP_SHOT = (0, 2)
 OWNER = "demo@atelier.local"
 DEMO_KEY = "demo"  # the name of the demo tenant's API key
 DEMO_TEMPLATE = {"name": "studio shot", "model_key": "local", "aspect_ratio": "4:5",
@@ -65,8 +70,10 @@ class Command(BaseCommand):
                 size=opts["size"])) for prompt in PROMPTS]
             jobs = wait_for_jobs([job.pk for job in jobs], timeout=600,
                                  on_progress=self._progress)
-        sys.stderr.write("\n")
+            sys.stderr.write("\n")
+            made = self._compositions(tenant, jobs)
         sheet = self._contact_sheet(tenant, jobs)
+        self._shop_summary(made)
         self._summary(jobs, sheet, key, password, time.monotonic() - started)
 
     def _tenant(self, slug: str) -> tuple[Tenant, str, str | None]:
@@ -124,6 +131,32 @@ class Command(BaseCommand):
         path.write_bytes(contact_sheet(assets, title="Atelier demo: 4 prompts x 4 seeds",
                                        columns=SEEDS_PER_PROMPT))
         return path
+
+    def _compositions(self, tenant: Tenant, jobs: list[Job]) -> list[showcase.Made]:
+        """The shop round on the SHOP_SHOT image."""
+        prompt, index = SHOP_SHOT
+        job = next(job for job in jobs if job.prompt == PROMPTS[prompt])
+        source = Asset.objects.for_tenant(tenant).filter(job=job, index=index).first()
+        if source is None or not source.deliverable:
+            return []
+        sys.stderr.write("  composing for a shop: packshot, fix, cut-out, shadow, scenes\n")
+        return [showcase.Made("the product shot", job, source),
+                *showcase.compose(tenant, source)]
+
+    def _shop_summary(self, made: list[showcase.Made]) -> None:
+        if not made:
+            return
+        out = self.stdout.write
+        path = settings.VAR_DIR / "demo" / "shop.png"
+        path.write_bytes(contact_sheet(
+            [item.asset for item in made if item.asset is not None],
+            title="Atelier demo: one product shot, made ready for a shop", columns=3,
+            caption=showcase.caption(made)))
+        out("")
+        out("made for a shop from one product shot (all free, on the offline renderer):")
+        for item in made[1:]:
+            out(f"  {showcase.verdict(item)}")
+        out(f"  shop sheet: {path}")
 
     def _summary(self, jobs: list[Job], sheet: Path, key: str | ApiKey, password: str,
                  seconds: float) -> None:
