@@ -21,10 +21,11 @@ from generation.worker import wait_for_jobs
 from tenants.models import Tenant
 
 PRESET = "amazon-main"
+Steps = tuple[tuple[str, str, dict[str, Any]], ...]
 # What is made from the picked image, then from its cut-out: (label, operation, params).
-FROM_PHOTO = (("packshot for Amazon", "packshot", {"preset": PRESET}),
+FROM_PHOTO: Steps = (("packshot for Amazon", "packshot", {"preset": PRESET}),
               ("cut-out", "remove_background", {}))
-FROM_CUTOUT = (("cut-out fixed for Amazon", "conform", {"preset": PRESET}),
+FROM_CUTOUT: Steps = (("cut-out fixed for Amazon", "conform", {"preset": PRESET}),
                ("shadow", "shadow", {"light_angle": 300}),
                ("scene: marble counter", "scene", {"scene": "marble_counter"}),
                ("scene: studio, thirds", "scene", {"scene": "studio_gradient",
@@ -38,8 +39,7 @@ class Made:
     asset: Asset | None  # its image, when it made one
 
 
-def _round(tenant: Tenant, source: Asset, steps: tuple[tuple[str, str, dict[str, Any]], ...],
-           timeout: float) -> list[Made]:
+def _round(tenant: Tenant, source: Asset, steps: Steps, timeout: float) -> list[Made]:
     jobs = [(label, services.submit_job(tenant, JobRequest(
         model="local", operation=operation, images=[str(source.pk)], params=params),
         source_asset=source)) for label, operation, params in steps]

@@ -71,9 +71,9 @@ class Command(BaseCommand):
             jobs = wait_for_jobs([job.pk for job in jobs], timeout=600,
                                  on_progress=self._progress)
             sys.stderr.write("\n")
-            made = self._compositions(tenant, jobs)
+            shop = self._compositions(tenant, jobs)
         sheet = self._contact_sheet(tenant, jobs)
-        self._shop_summary(made)
+        self._shop_summary(shop)
         self._summary(jobs, sheet, key, password, time.monotonic() - started)
 
     def _tenant(self, slug: str) -> tuple[Tenant, str, str | None]:
