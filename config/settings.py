@@ -269,6 +269,10 @@ ATELIER_BEDROCK_READ_TIMEOUT = env.int("ATELIER_BEDROCK_READ_TIMEOUT", default=3
 # The prompt assistant's Bedrock text model (e.g. amazon.nova-lite-v1:0 or a us. profile);
 # unset: the offline rules. It must have a price in catalog/text_models.yaml to be called.
 ATELIER_PROMPT_MODEL = env.str("ATELIER_PROMPT_MODEL", default="")
+# Calls of the prompt model a minute: the account's quota for it in AWS_REGION (all tenants),
+# and one tenant's share of it. Past either, the rules answer (no call, no cost), with a note.
+ATELIER_PROMPT_MODEL_RPM = env.int("ATELIER_PROMPT_MODEL_RPM", default=60)
+ATELIER_PROMPT_TENANT_RPM = env.int("ATELIER_PROMPT_TENANT_RPM", default=10)
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
 
 # --- Storage: the filesystem under var/media by default, a private S3 bucket via ATELIER_BUCKET ---

@@ -6,6 +6,10 @@ suggested. The rules (prompt_rules.py) answer offline; when ATELIER_PROMPT_MODEL
 text model, it is asked instead, priced from catalog/text_models.yaml before it is called
 (no price, no call), and each call's tokens and cost are recorded as the tenant's usage. An
 answer that is not the JSON asked for, or breaks a limit, gives way to the rules, with a note.
+Calls are counted in two sliding minutes (providers.ratelimit, shared by every process): the
+account's quota for the model in its Region, and each tenant's share of it, so one tenant
+cannot spend the others' quota; past either, the rules answer at once, saying so, rather than
+the request waiting or failing.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from core.errors import AtelierError, ConfigurationError, InvalidParameter
 from generation import prompt_rules
 from moderation import services as moderation
 from moderation.models import AuditEvent
+from providers import ratelimit
 from providers.base import ProviderError
 from providers.bedrock import text
 from tenants.models import Tenant
@@ -171,6 +176,10 @@ def _ask_model(tenant: Tenant, model_id: str, brief: str,
                rules: Suggestion) -> Suggestion:
     price = price_for(model_id)  # before the call: no price, no call
     limits = _limits(spec, ruled)
+    busy = _over_limit(tenant, model_id)
+    if busy:
+        return _fallback(rules, Suggestion(prompt="", negative_prompt="", aspect_ratio=None,
+                                           source="rules", use=ruled.use), busy)
     try:
         answer = text.converse_text(model_id, SYSTEM, _instructions(brief, limits, ruled.use),
                                     region=settings.AWS_REGION)
@@ -195,6 +204,25 @@ def _ask_model(tenant: Tenant, model_id: str, brief: str,
     except ValueError as why:
         return _fallback(rules, called, f"the prompt model's answer was not used ({why})")
     return Suggestion(**{**called.__dict__, **fields})
+
+
+def _over_limit(tenant: Tenant, model_id: str) -> str:
+    """Why the prompt model is not called now ("" when it may be): the tenant's share of
+    calls this minute is used up, or the account's quota for the model is. A slot taken in
+    one window is kept even when the other is full (it then frees within a minute)."""
+    windows = ((f"prompt-assistant:{tenant.pk}", settings.ATELIER_PROMPT_TENANT_RPM,
+                "your account's prompt suggestions by model are at "
+                f"{settings.ATELIER_PROMPT_TENANT_RPM} a minute"),
+               (ratelimit.limit_key(model_id, settings.AWS_REGION),
+                settings.ATELIER_PROMPT_MODEL_RPM,
+                f"the prompt model is at its quota of {settings.ATELIER_PROMPT_MODEL_RPM} "
+                "calls a minute"))
+    for key, rpm, why in windows:
+        try:
+            ratelimit.acquire(key, rpm, max_wait=0)
+        except ProviderError:
+            return why
+    return ""
 
 
 def _parsed(answer: text.TextAnswer, limits: _Limits) -> dict[str, Any]:

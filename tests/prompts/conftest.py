@@ -17,5 +17,8 @@ def assistant_model(bedrock_double: BedrockDouble, settings) -> Iterator[Bedrock
     Regions (text models are in no image catalog, so the double is told where)."""
     settings.ATELIER_PROMPT_MODEL = MODEL_ID
     settings.AWS_REGION = "us-east-1"
+    # The limits on calls are tested on their own (test_prompt_model_limits.py): elsewhere,
+    # other tests' calls in the same minute must not count.
+    settings.ATELIER_PROMPT_MODEL_RPM = settings.ATELIER_PROMPT_TENANT_RPM = 100_000
     bedrock_double.regions[MODEL_ID] = frozenset({"us-east-1", "us-west-2"})
     yield bedrock_double
