@@ -44,13 +44,16 @@ from api.schema import (
 from api.serializers import JobErrorSerializer
 from assets import archives
 from assets.serializers import AssetSerializer
+from catalog.scenes import SCENE_KEYS
 from core.body_limits import body_too_large, limit_body, room_for
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
 from core.serializers import StrictFields
 from generation import batch_progress, batch_results, batches
+from generation.batch_chains import SCENES_MAX
 from generation.batch_input import CSV_COLUMNS, csv_hint, csv_too_large
 from generation.batch_packshots import PACKSHOTS_MAX
 from generation.models import Batch, Job
+from generation.refinements import AD_FORMATS
 from generation.request_serializer import JobRequestSerializer
 
 OPTIONS = ("template", "model", "name")
@@ -105,6 +108,31 @@ class BatchItemSerializer(JobRequestSerializer):
         help_text="Preset keys (`GET /api/v1/presets`): a `packshot` job for each, from the "
                   "row's product photo (`images`), checked against its preset as it is stored. "
                   "The row then names no operation, preset or template.")
+    scenes = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(SCENE_KEYS)), required=False, min_length=1,
+        max_length=SCENES_MAX,
+        help_text="Scene keys (catalog/scenes.yaml): the row's photo (`images`) is cut out "
+                  "(`remove_background`), then a `scene` job per scene places the cut-out; each "
+                  "waits for the job before it. The row's prompt, size or aspect ratio, seed "
+                  "and scene params apply to the scenes.")
+    formats = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(AD_FORMATS)), required=False, min_length=1,
+        max_length=len(AD_FORMATS),
+        help_text="Ad formats (aspect ratios): an `outpaint` job per format after each scene, "
+                  "or, without scenes, of the photo itself.")
+    cutout_model = serializers.CharField(
+        required=False, max_length=64,
+        help_text="The cut-out's model (default: the first callable of "
+                  "stability-remove-background, nova-2-omni, nova-canvas).")
+    scene_model = serializers.CharField(
+        required=False, max_length=64,
+        help_text="The scenes' model (default: the row's or batch's model if it makes scenes, "
+                  "else the first callable of stable-image-core, stable-image-ultra, "
+                  "sd3.5-large).")
+    format_model = serializers.CharField(
+        required=False, max_length=64,
+        help_text="The ad formats' model (default: the first callable of stability-outpaint, "
+                  "nova-canvas, titan-image-v2).")
     dry_run = None  # type: ignore[assignment]  # removes the inherited field (DRF's way), not a field of its own
 
     class Meta:
@@ -166,11 +194,13 @@ class BatchSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=["json", "csv"])  # type: ignore[assignment]  # a declared field (DRF's metaclass takes it off the class), not Field.source
     template = serializers.UUIDField(allow_null=True)
     items = serializers.IntegerField(help_text="rows")
-    jobs = serializers.IntegerField(help_text="jobs: one per row, or per packshot of a row")
+    jobs = serializers.IntegerField(help_text="jobs: one per row, or per packshot, scene or "
+                                              "ad format of a row (and a scene row's cut-out)")
     images = serializers.IntegerField(help_text="images asked for")
     images_made = serializers.IntegerField(help_text="images made so far (not rejected)")
     counts = serializers.DictField(child=serializers.IntegerField(),
-                                   help_text="jobs per status")
+                                   help_text="jobs per status (`waiting`: for the job whose "
+                                             "image they start from)")
     progress = serializers.FloatField(help_text="finished jobs / jobs, 0 to 1")
     compliance = serializers.DictField(
         child=PresetSummarySerializer(),
@@ -199,6 +229,23 @@ class PackshotResultSerializer(serializers.Serializer):
         ref_name = "BatchPackshotResult"
 
 
+class BatchStepSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    operation = serializers.CharField(help_text="packshot, remove_background (the scenes' "
+                                                "cut-out), scene or outpaint (an ad format)")
+    preset = serializers.CharField(allow_null=True, help_text="a packshot's preset")
+    scene = serializers.CharField(allow_null=True, help_text="a scene's key, or the scene an "
+                                                             "ad format extends")
+    format = serializers.CharField(allow_null=True, help_text="an ad format's aspect ratio")
+    after = serializers.UUIDField(allow_null=True, help_text="the job whose image it starts "
+                                                             "from; null: the row's photo")
+    status = serializers.CharField(help_text="the job's status (`waiting`: for `after`)")
+    error = JobErrorSerializer(allow_null=True)
+
+    class Meta:
+        ref_name = "BatchStep"
+
+
 class BatchResultSerializer(serializers.Serializer):
     job = serializers.UUIDField(allow_null=True,
                                 help_text="the row's job; null when the row made several "
@@ -211,6 +258,10 @@ class BatchResultSerializer(serializers.Serializer):
     packshots = serializers.DictField(
         child=PackshotResultSerializer(), allow_null=True,
         help_text="a row of packshots: each by its preset's key; null for other rows")
+    steps = BatchStepSerializer(
+        many=True, allow_null=True,
+        help_text="a row that made several jobs (packshots, scenes, ad formats): each job and "
+                  "the job it starts from; null for a row of one job")
     assets = AssetSerializer(many=True, help_text="approved images only (a packshot's with "
                                                   "its `compliance`)")
 
@@ -240,7 +291,7 @@ def _sku_result(jobs: list[Job], context: dict[str, Any]) -> dict[str, Any]:
     images = [asset for job in jobs for asset in job.approved_assets]  # type: ignore[attr-defined]  # Prefetch(to_attr=) in batches.results()
     return {"job": str(jobs[0].pk) if len(jobs) == 1 else None,
             "status": batch_results.row_status([job.status for job in jobs]), "error": error,
-            "packshots": batch_results.packshots(jobs),
+            "packshots": batch_results.packshots(jobs), "steps": batch_results.steps(jobs),
             "assets": AssetSerializer(images, many=True, context=context).data}
 
 

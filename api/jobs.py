@@ -60,8 +60,8 @@ JOB_EXAMPLES = [
         "negative_prompt": "", "n": 4, "seed": 42, "base_seed": 42, "size": "896x1088",
         "width": 896, "height": 1088, "quality": None, "style": "photographic", "params": {},
         "stage": "draft", "template": None, "slots": {}, "batch": None, "sku": "",
-        "estimated_cost_usd": "0.1600", "error": None, "fallback": None, "withheld": [],
-        "attempts": 0, "created_at": "2026-12-02T12:00:00Z", "started_at": None,
+        "after": None, "estimated_cost_usd": "0.1600", "error": None, "fallback": None,
+        "withheld": [], "attempts": 0, "created_at": "2026-12-02T12:00:00Z", "started_at": None,
         "finished_at": None, "assets": []}),
 ]
 

@@ -32,6 +32,7 @@ def job_body(job: Job, *, assets: list[dict[str, Any]] | None = None) -> dict[st
         "template": None if job.template_id is None else str(job.template_id),
         "slots": request.get("slots", {}),
         "batch": None if job.batch_id is None else str(job.batch_id), "sku": job.sku,
+        "after": None if job.after_id is None else str(job.after_id),
         "estimated_cost_usd": f"{job.estimated_cost_usd:.4f}",
         "error": {"code": job.error_code, "message": job.error_message}
         if job.error_code else None,
@@ -76,7 +77,7 @@ class JobSerializer(serializers.ModelSerializer):
         model = Job
         fields = ["id", "status", "model", "model_id", "operation", "prompt", "negative_prompt",
                   "n", "seed", "base_seed", "size", "width", "height", "quality", "style",
-                  "params", "stage", "template", "slots", "batch", "sku",
+                  "params", "stage", "template", "slots", "batch", "sku", "after",
                   "estimated_cost_usd", "error", "fallback", "withheld", "attempts",
                   "created_at", "started_at", "finished_at", "assets"]
         read_only_fields = fields  # an answer: every field is always there (the schema's

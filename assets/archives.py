@@ -9,7 +9,9 @@ asset rows carry every image's size, so the stream's length is known before it s
 response has a Content-Length and a client shows real progress.
 
 Every archive starts with `manifest.csv`, one row per image (a packshot's with its preset and
-its compliance check: pass or fail, and the rules it fails). Its `sha256` is the asset row's,
+its compliance check: pass or fail, and the rules it fails; every image with its operation,
+and a batch's scenes and ad formats with the scene and the format, which the batch's query
+annotates as `scene_key` and `ad_format`). Its `sha256` is the asset row's,
 taken from the very bytes written to storage when the image was stored (the digest
 `POST /verify` matches). Read from the rows, the manifest is complete before any image is
 read, so it can go first (a reader of the stream meets it before the images), and checking an
@@ -44,7 +46,8 @@ from core.errors import Conflict
 CHUNK = 64 * 1024
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("sku", "job", "asset", "stage", "status", "model", "seed", "prompt",
-                    "width", "height", "sha256", "preset", "compliance", "failed_rules")
+                    "width", "height", "sha256", "preset", "compliance", "failed_rules",
+                    "operation", "scene", "format")
 RULE_SEPARATOR = "|"  # between the failed rules' names in `failed_rules`
 MANIFEST_IN_MEMORY = 1024 * 1024  # bytes of manifest kept in memory before it goes to disk
 STAGES = ("final", "draft", "all")
@@ -164,7 +167,7 @@ def build(assets: QuerySet[Asset] | Iterable[Asset], *, filename: str,
 
 
 _COLUMNS = ("id", "job_id", "storage_key", "sha256", "bytes", "width", "height", "stage",
-            "model_key", "seed", "preset", "compliant", "compliance")
+            "model_key", "seed", "preset", "compliant", "compliance", "operation")
 
 
 def _write_manifest(rows: Iterable[Asset], target: IO[bytes],
@@ -201,7 +204,8 @@ def _manifest_row(asset: Asset) -> tuple[object, ...]:
     failed = RULE_SEPARATOR.join((asset.compliance or {}).get("failed", []))
     return (sku or "", asset.job_id or "", asset.pk, asset.stage, status or "", asset.model_key,
             "" if asset.seed is None else asset.seed, prompt or "", asset.width, asset.height,
-            asset.sha256, asset.preset, verdict, failed)
+            asset.sha256, asset.preset, verdict, failed, asset.operation,
+            getattr(asset, "scene_key", "") or "", getattr(asset, "ad_format", "") or "")
 
 
 def _empty(assets: QuerySet[Asset] | Iterable[Asset], stage: str | None, scope: str

@@ -28,7 +28,7 @@ TENTH_OF_A_CENT = Decimal("0.0001")
 
 # Words for every state the dashboard shows (jobs, images, batches, webhook deliveries).
 STATUS_WORDS = {
-    "queued": "Queued", "running": "Running", "succeeded": "Succeeded",
+    "waiting": "Waiting", "queued": "Queued", "running": "Running", "succeeded": "Succeeded",
     "partially_succeeded": "Partly succeeded", "failed": "Failed", "blocked": "Blocked",
     "canceled": "Canceled", "completed": "Completed", "pending_review": "Pending review",
     "approved": "Approved", "rejected": "Rejected", "draft": "Draft", "final": "Final",
@@ -116,7 +116,7 @@ class JobState:
 
 
 def job_state(status: str, review: Mapping[str, int] | None = None,
-              active: tuple[str, ...] = ("queued", "running")) -> JobState:
+              active: tuple[str, ...] = ("waiting", "queued", "running")) -> JobState:
     """The job's state, told by its images too: a job that finished but whose images wait
     for a moderator is "Waiting for review (3 of 4)", not "Succeeded". `review`: the job's
     images by moderation status (approved, pending_review, rejected)."""

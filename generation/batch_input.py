@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -22,15 +22,22 @@ from generation.templates import slot_names
 
 ERRORS_SHOWN = 100
 # CSV column (case-insensitive) -> the job field it fills; `image` is one upload id, and
-# `packshots` the row's presets, separated by PACKSHOT_SEPARATOR (generation.batch_packshots).
+# `packshots` the row's presets, separated by PACKSHOT_SEPARATOR (generation.batch_packshots);
+# `scenes` and `formats` are lists separated alike, and they and the step models make the row's
+# chain (generation.batch_chains).
 CSV_COLUMNS = {"sku": "sku", "prompt": "prompt", "model": "model", "operation": "operation",
                "seed": "seed", "n": "n", "negative_prompt": "negative_prompt",
                "aspect_ratio": "aspect_ratio", "size": "size", "image": "images",
                "quality": "quality", "style": "style", "stage": "stage",
-               "packshots": "packshots"}
+               "packshots": "packshots", "scenes": "scenes", "formats": "formats",
+               "cutout_model": "cutout_model", "scene_model": "scene_model",
+               "format_model": "format_model"}
 PACKSHOT_SEPARATOR = "|"
+CHAIN_FIELDS = ("scenes", "formats", "cutout_model", "scene_model", "format_model")
+LISTS = ("packshots", "scenes", "formats")  # CSV cells split on PACKSHOT_SEPARATOR
 _CSV_NAMES = {field: column for column, field in CSV_COLUMNS.items()}
-ITEM_FIELDS = frozenset({*JobRequestSerializer().fields, "sku", "packshots"} - {"dry_run"})
+ROW_FIELDS = frozenset({"sku", "packshots", *CHAIN_FIELDS})  # a row's own, not a job's
+ITEM_FIELDS = frozenset({*JobRequestSerializer().fields, *ROW_FIELDS} - {"dry_run"})
 
 
 class InvalidBatch(InvalidRequest):
@@ -45,6 +52,12 @@ class Row:
     sku: Any
     data: dict[str, Any]  # job fields as the job API takes them (JobRequestSerializer)
     packshots: Any = None  # the presets to make packshots for, as given (None: not a packshot row)
+    chain: dict[str, Any] = field(default_factory=dict)  # CHAIN_FIELDS as given
+
+    @property
+    def asks_chain(self) -> bool:
+        """The row asks for scenes or ad formats of its photo (generation.batch_chains)."""
+        return self.chain.get("scenes") is not None or self.chain.get("formats") is not None
 
 
 @dataclass
@@ -136,9 +149,10 @@ def parse_items(items: Any) -> Parsed:
             continue
         errors += [row_error(number, key, f"{key}: unknown field") for key in
                    sorted(set(item) - ITEM_FIELDS, key=str)]
-        data = {k: v for k, v in item.items() if k in ITEM_FIELDS - {"sku", "packshots"}}
+        data = {k: v for k, v in item.items() if k in ITEM_FIELDS - ROW_FIELDS}
         rows.append(Row(number=number, sku=item.get("sku"), data=data,
-                        packshots=item.get("packshots")))
+                        packshots=item.get("packshots"),
+                        chain={k: item[k] for k in CHAIN_FIELDS if k in item}))
     return Parsed(rows=rows, errors=errors, columns=None)
 
 
@@ -247,7 +261,8 @@ def _row(number: int, record: list[str], targets: list[tuple[str, str]]
          ) -> tuple[Row, list[dict[str, Any]]]:
     data: dict[str, Any] = {}
     sku: str | None = None
-    packshots: list[str] | None = None
+    lists: dict[str, list[str]] = {}
+    chain: dict[str, Any] = {}
     errors = []
     if len(record) > len(targets):
         extra = [c for c in record[len(targets):] if c.strip()]
@@ -267,8 +282,12 @@ def _row(number: int, record: list[str], targets: list[tuple[str, str]]
             sku = value
         elif target == "images":
             data["images"] = [value]
-        elif target == "packshots":
-            packshots = [part.strip() for part in value.split(PACKSHOT_SEPARATOR)]
+        elif target in LISTS:
+            lists[target] = [part.strip() for part in value.split(PACKSHOT_SEPARATOR)]
+        elif target in CHAIN_FIELDS:
+            chain[target] = value
         else:
             data[target] = value
-    return Row(number=number, sku=sku, data=data, packshots=packshots), errors
+    chain.update((name, found) for name, found in lists.items() if name != "packshots")
+    return Row(number=number, sku=sku, data=data, packshots=lists.get("packshots"),
+               chain=chain), errors

@@ -55,8 +55,8 @@ def variants(row: Row, columns: dict[str, str] | None, presets: Presets
     """The job fields the row makes (its own, or one set per packshot preset), or its
     errors."""
     errors = _s3_sources(row, columns)
-    if row.packshots is None:
-        return ([] if errors else [row.data]), errors
+    if row.packshots is None:  # a row of scenes or formats is its chain alone (batch_chains)
+        return ([] if errors or row.asks_chain else [row.data]), errors
     keys, problems = _keys(row, columns, presets)
     errors += problems + _conflicts(row, columns)
     if errors:

@@ -92,11 +92,16 @@ def compliance(asked: dict[str, int], made: Made) -> dict[str, dict[str, int]]:
     return summary
 
 
+def unfinished(jobs: dict[str, int]) -> int:
+    """Jobs not ended: waiting for the job before them, queued or running."""
+    return sum(jobs[status] for status in Job.UNFINISHED)
+
+
 def status_of(jobs: dict[str, int]) -> str:
     """queued (nothing started), running, completed, or canceled (ended with canceled jobs)."""
-    active = jobs[Job.Status.QUEUED] + jobs[Job.Status.RUNNING]
-    if active:
-        return "queued" if jobs[Job.Status.QUEUED] == sum(jobs.values()) else "running"
+    if unfinished(jobs):
+        not_started = jobs[Job.Status.QUEUED] + jobs[Job.Status.WAITING]
+        return "queued" if not_started == sum(jobs.values()) else "running"
     return "canceled" if jobs[Job.Status.CANCELED] else "completed"
 
 
@@ -105,7 +110,7 @@ def describe(batch: Batch, jobs: dict[str, int], made: Made,
     """The batch as the API, the CLI and the `batch.completed` event show it; `asked`: the
     SKUs per preset its packshots were asked for (counts_and_presets)."""
     total = sum(jobs.values())
-    finished = total - jobs[Job.Status.QUEUED] - jobs[Job.Status.RUNNING]
+    finished = total - unfinished(jobs)
     return {
         "id": str(batch.pk), "name": batch.name, "status": status_of(jobs),
         "source": batch.source, "template": str(batch.template_id) if batch.template_id
@@ -128,9 +133,9 @@ def describe_many(batches: list[Batch]) -> list[dict[str, Any]]:
 
 
 def complete_if_done(batch_id: Any) -> bool:
-    """Mark the batch completed if none of its jobs is queued or running; True for the one
-    call that did it (which then emits `batch.completed`)."""
-    if Job.unscoped.filter(batch_id=batch_id, status__in=Job.ACTIVE).exists():
+    """Mark the batch completed if none of its jobs is waiting, queued or running; True for
+    the one call that did it (which then emits `batch.completed`)."""
+    if Job.unscoped.filter(batch_id=batch_id, status__in=Job.UNFINISHED).exists():
         return False
     done = Batch.unscoped.filter(pk=batch_id, completed_at__isnull=True).update(
         completed_at=timezone.now())
@@ -144,7 +149,7 @@ def complete_if_done(batch_id: Any) -> bool:
 def complete_stragglers(limit: int = 100) -> list[str]:
     """Complete the batches whose last job ended without completing them (its worker died
     in between); the sweep calls this. Returns their ids."""
-    active = Job.unscoped.filter(batch=OuterRef("pk"), status__in=Job.ACTIVE)
+    active = Job.unscoped.filter(batch=OuterRef("pk"), status__in=Job.UNFINISHED)
     done = (Batch.unscoped.filter(completed_at__isnull=True).exclude(Exists(active))
             .values_list("pk", flat=True)[:limit])
     return [str(batch_id) for batch_id in done if complete_if_done(batch_id)]

@@ -1,5 +1,5 @@
 """A batch's results by SKU (docs/batches.md, "Progress and results"): a row is one job, or,
-with packshots, one job per preset.
+with packshots, one job per preset, and with scenes and formats a chain of jobs.
 
 Results are paged by SKU rather than by job, so that a SKU's packshots never straddle two
 pages. A row's status is its jobs' taken together; a packshot's compliance is its image's, as
@@ -39,11 +39,14 @@ def preset_of(job: Job) -> str | None:
 
 
 def row_status(statuses: list[str]) -> str:
-    """A row's status from its jobs': theirs when they agree; else running while any is,
+    """A row's status from its jobs': theirs when they agree; else queued while none has
+    started (some wait for the others), running while any is not finished,
     partially_succeeded when some delivered, failed when none did."""
     if len(set(statuses)) == 1:
         return statuses[0]
-    if any(status in Job.ACTIVE for status in statuses):
+    if all(status in (Job.Status.QUEUED, Job.Status.WAITING) for status in statuses):
+        return Job.Status.QUEUED
+    if any(status in Job.UNFINISHED for status in statuses):
         return Job.Status.RUNNING
     if any(status in Job.DELIVERED for status in statuses):
         return Job.Status.PARTIALLY_SUCCEEDED
@@ -64,11 +67,11 @@ def compliance_of(assets: list[Asset]) -> tuple[bool | None, list[str]]:
 
 
 def packshots(jobs: list[Job]) -> dict[str, dict[str, Any]] | None:
-    """A row's packshots by preset (job, status, error, compliance); None for another row."""
-    if not all(preset_of(job) for job in jobs):
+    """A row's packshots by preset (job, status, error, compliance); None for a row without."""
+    if not any(preset_of(job) for job in jobs):
         return None
     found = {}
-    for job in jobs:
+    for job in (job for job in jobs if preset_of(job)):
         passed, failed = compliance_of(job.approved_assets)  # type: ignore[attr-defined]  # batches.results() prefetches
         found[str(preset_of(job))] = {"job": str(job.pk), "status": job.status,
                                       "error": job_error(job), "passed": passed,
@@ -76,11 +79,37 @@ def packshots(jobs: list[Job]) -> dict[str, dict[str, Any]] | None:
     return found
 
 
+def steps(jobs: list[Job]) -> list[dict[str, Any]] | None:
+    """A row that made several jobs (packshots, a chain of scenes and formats): each job with
+    what it makes (operation, preset, scene, ad format), the job it starts from (`after`),
+    its status and error; None for a row of one job."""
+    if len(jobs) < 2:
+        return None
+    scenes = {job.pk: job.params.get("scene") for job in jobs if job.operation == "scene"}
+    return [{"job": str(job.pk), "operation": job.operation, "preset": preset_of(job),
+             "scene": scene_of(job, scenes), "format": format_of(job),
+             "after": None if job.after_id is None else str(job.after_id),
+             "status": job.status, "error": job_error(job)} for job in jobs]
+
+
+def scene_of(job: Job, scenes: dict[Any, str | None]) -> str | None:
+    """The scene a job made, or (an ad format of a scene) the scene it extends."""
+    if job.operation == "scene":
+        return scenes.get(job.pk)
+    return scenes.get(job.after_id) if job.after_id is not None else None
+
+
+def format_of(job: Job) -> str | None:
+    """The ad format (aspect ratio) an outpaint job extends its image to."""
+    return job.request.get("aspect_ratio") if job.operation == "outpaint" else None
+
+
 def sku_folders() -> Callable[[Asset], str]:
     """For assets.archives.build: each image in a folder named by its SKU (annotated as `sku`
     by batches.batch_assets), made safe as a path (no separators, no `..`), a packshot in a
-    folder of its preset inside it; two SKUs that read the same once made safe keep apart by
-    the id of the first job of each."""
+    folder of its preset inside it, a scene in one of its scene, an ad format in one of its
+    ratio (`16x9`) inside its scene's (annotated as `scene_key`, `ad_format`); two SKUs that
+    read the same once made safe keep apart by the id of the first job of each."""
     taken: dict[str, str] = {}  # safe name -> the SKU that has it
     folders: dict[str, str] = {}  # SKU -> its folder
 
@@ -91,7 +120,9 @@ def sku_folders() -> Callable[[Asset], str]:
             if taken.setdefault(safe, sku) != sku:
                 safe = f"{safe}~{str(asset.job_id)[:8]}"
             folders[sku] = safe
-        return f"{folders[sku]}/{_safe(asset.preset, 'preset')}" if asset.preset else folders[sku]
+        inside = [asset.preset, getattr(asset, "scene_key", ""),
+                  (getattr(asset, "ad_format", "") or "").replace(":", "x")]
+        return "/".join([folders[sku], *(_safe(part, "step") for part in inside if part)])
 
     return folder
 

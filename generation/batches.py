@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -24,7 +25,9 @@ import dramatiq
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -34,7 +37,7 @@ from catalog.requests import JobRequest
 from catalog.spec import catalog
 from core import tasks
 from core.errors import InvalidParameter, InvalidRequest
-from generation import batch_packshots, batch_progress, services
+from generation import batch_chains, batch_packshots, batch_progress, services
 from generation.batch_input import (
     Parsed,
     Row,
@@ -102,6 +105,7 @@ def _uploads(tenant: Tenant, rows: list[Row]) -> dict[str, Asset]:
 
 
 Accepted = list[tuple[Row, services.PreparedJob]]
+Chained = dict[int, int]  # a chained job's index in Accepted -> the index of the job before it
 
 
 def submit_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = None,
@@ -110,11 +114,12 @@ def submit_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = 
     """Check every row, moderate every distinct prompt, reserve the whole batch, create its
     jobs and enqueue them after commit. Any error refuses the batch: InvalidBatch lists the
     rows at fault, QuotaExceeded says what is left; nothing is written or queued."""
-    accepted, batch_template = _checked(tenant, items=items, csv_data=csv_data,
-                                        template=template, model=model, user=user,
-                                        api_key=api_key)
-    return _create(tenant, accepted, name=name, source="json" if csv_data is None else "csv",
-                   template=batch_template, user=user, api_key=api_key)
+    accepted, chained, batch_template = _checked(tenant, items=items, csv_data=csv_data,
+                                                 template=template, model=model, user=user,
+                                                 api_key=api_key)
+    return _create(tenant, accepted, chained, name=name,
+                   source="json" if csv_data is None else "csv", template=batch_template,
+                   user=user, api_key=api_key)
 
 
 def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None = None,
@@ -123,8 +128,8 @@ def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None =
     """submit_batch's checks with nothing written: the totals and the first `rows` rows as
     they would run (the dashboard's preview). Refuses exactly as submit_batch would, but for
     the quota, which only the reservation decides."""
-    accepted, _ = _checked(tenant, items=items, csv_data=csv_data, template=template,
-                           model=model, user=None, api_key=None)
+    accepted, _, _ = _checked(tenant, items=items, csv_data=csv_data, template=template,
+                              model=model, user=None, api_key=None)
     costs = [prepared.fields["estimated_cost_usd"] for _, prepared in accepted]
     return {
         "items": _rows_of(accepted), "jobs": len(accepted),
@@ -133,7 +138,9 @@ def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None =
         "rows": [{"row": row.number, "sku": row.sku, "prompt": p.request.prompt,
                   "model": p.spec.key, "n": p.request.n,
                   "estimated_cost_usd": p.fields["estimated_cost_usd"],
-                  **({"preset": p.request.params["preset"]} if row.packshots else {})}
+                  **({"preset": p.request.params["preset"]}
+                     if p.request.operation == "packshot" and row.packshots else {}),
+                  **({"operation": p.request.operation} if row.asks_chain else {})}
                  for row, p in accepted[:rows]],
     }
 
@@ -145,7 +152,7 @@ def _rows_of(accepted: Accepted) -> int:
 
 def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: str | None,
              model: str | None, user: User | None, api_key: ApiKey | None
-             ) -> tuple[Accepted, BrandTemplate | None]:
+             ) -> tuple[Accepted, Chained, BrandTemplate | None]:
     """Every row prepared and every distinct prompt moderated, or InvalidBatch with all the
     errors."""
     services.check_tenant_active(tenant)
@@ -157,31 +164,35 @@ def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: st
         catalog().get(model)  # an unknown batch model is one error, not one per row
     parsed = parse_items(items) if csv_data is None else parse_csv(csv_data, batch_template)
     lookups = _Lookups(tenant, parsed.rows, batch_template)
-    accepted, errors = _check_rows(tenant, parsed, lookups, batch_template=batch_template,
-                                   model=model or "", user=user, api_key=api_key)
+    accepted, chained, errors = _check_rows(tenant, parsed, lookups,
+                                            batch_template=batch_template, model=model or "",
+                                            user=user, api_key=api_key)
     errors = parsed.errors + errors + _moderate(tenant, accepted, parsed.columns)
     if errors:
         raise invalid(errors)
-    return accepted, batch_template
+    return accepted, chained, batch_template
 
 
 def _check_rows(tenant: Tenant, parsed: Parsed, lookups: _Lookups, *,
                 batch_template: BrandTemplate | None, model: str,
                 user: User | None, api_key: ApiKey | None
-                ) -> tuple[Accepted, list[dict[str, Any]]]:
+                ) -> tuple[Accepted, Chained, list[dict[str, Any]]]:
     """Each row through the job API's serializer and submit_job's rules (prepare_job); a row
     shaped like one accepted before it, through only what its own values change (Shapes). A
-    row with packshots is one job per preset (generation.batch_packshots), at most
-    ATELIER_BATCH_MAX_ROWS jobs in all."""
+    row with packshots is one job per preset (generation.batch_packshots), a row with scenes or
+    formats a chain of jobs (generation.batch_chains), at most ATELIER_BATCH_MAX_ROWS jobs in
+    all. Chained: which accepted job starts from which one's image."""
     serializer, shapes = _serializer(parsed.rows), Shapes()
     skus: dict[str, int] = {}
     accepted: Accepted = []
+    chained: Chained = {}
     errors: list[dict[str, Any]] = []
     jobs, most = 0, settings.ATELIER_BATCH_MAX_ROWS
     for row in parsed.rows:
         problems = _check_sku(row, skus, parsed.columns)
         variants, found = batch_packshots.variants(row, parsed.columns, lookups.presets)
-        problems += found
+        steps, more = batch_chains.steps(row, parsed.columns, model)
+        problems += found + more
         made = []
         for data in variants:
             prepared = shapes.prepared(data)
@@ -195,26 +206,73 @@ def _check_rows(tenant: Tenant, parsed: Parsed, lookups: _Lookups, *,
                     found = batch_packshots.at_packshot(found, row, parsed.columns, data)
                 problems += [error for error in found if error not in problems]
             made.append(prepared)
-        if jobs <= most < jobs + len(variants):
+        chain = _prepare_chain(tenant, row, steps, serializer, lookups, parsed.columns,
+                               problems, model=model, user=user, api_key=api_key)
+        count = len(variants) + len(steps)
+        if jobs <= most < jobs + count:
             column = column_for("packshots", parsed.columns) if row.packshots else None
             problems.append(row_error(row.number, column, f"{column or 'batch'}: at most "
                                       f"{most} jobs in a batch (a job per row, or per packshot "
-                                      "of a row); split it", "too_many_jobs"))
-        jobs += len(variants)
-        if problems or None in made:
+                                      "of a row, or per step of its scenes and formats); split "
+                                      "it", "too_many_jobs"))
+        jobs += count
+        if problems or None in made or None in chain:
             errors += problems
-        else:
-            accepted += [(row, prepared) for prepared in made if prepared is not None]
-    return accepted, errors
+            continue
+        accepted += [(row, prepared) for prepared in made if prepared is not None]
+        first = len(accepted)
+        for step, prepared in zip(steps, chain, strict=True):
+            if step.after is not None:
+                chained[len(accepted)] = first + step.after
+            accepted.append((row, cast(services.PreparedJob, prepared)))
+    return accepted, chained, errors
+
+
+def _prepare_chain(tenant: Tenant, row: Row, steps: list[batch_chains.Step],
+                   serializer: JobRequestSerializer, lookups: _Lookups,
+                   columns: dict[str, str] | None, problems: list[dict[str, Any]], *,
+                   model: str, user: User | None, api_key: ApiKey | None
+                   ) -> list[services.PreparedJob | None]:
+    """The row's chain, each step checked and priced in full against a stand-in for the image
+    of the step before it (adding its errors to `problems`); a chained job's record names no
+    source until it gets one."""
+    made: list[services.PreparedJob | None] = []
+    for index, step in enumerate(steps):
+        before = None if step.after is None else made[step.after]
+        if step.after is not None and before is None:
+            made.append(None)  # the step before it is wrong: its errors say why
+            continue
+        uploads = lookups.uploads if before is None else step.uploads(
+            index, (before.fields["width"], before.fields["height"]), lookups.uploads)
+        prepared, found = _prepare(tenant, row, step.data, serializer, lookups, columns,
+                                   batch_template=None, model=model, user=user,
+                                   api_key=api_key, uploads=uploads)
+        if prepared is not None:
+            source = (_size_of(uploads, step.data["images"][0]) if before is None
+                      else (before.fields["width"], before.fields["height"]))
+            found += batch_chains.nothing_to_extend(
+                row, step, (prepared.fields["width"], prepared.fields["height"]), source)
+        problems += [error for error in batch_chains.at_step(found, step, columns)
+                     if error not in problems]
+        if prepared is not None and before is not None:
+            record = {k: v for k, v in prepared.fields["request"].items() if k != "images"}
+            prepared = replace(prepared, fields={**prepared.fields, "request": record})
+        made.append(prepared)
+    return made
+
+
+def _size_of(uploads: Mapping[str, Asset], ref: Any) -> tuple[int, int] | None:
+    asset = uploads.get(str(ref))
+    return None if asset is None else (asset.width, asset.height)
 
 
 def _prepare(tenant: Tenant, row: Row, data: dict[str, Any], serializer: JobRequestSerializer,
              lookups: _Lookups, columns: dict[str, str] | None, *,
              batch_template: BrandTemplate | None, model: str, user: User | None,
-             api_key: ApiKey | None
+             api_key: ApiKey | None, uploads: Mapping[str, Asset] | None = None
              ) -> tuple[services.PreparedJob | None, list[dict[str, Any]]]:
     """One job of a row (`data`: its fields) the whole way, as POST /jobs takes it: the job,
-    or the row's errors."""
+    or the row's errors. `uploads`: the batch's, or with a chained step's stand-in source."""
     try:
         values = dict(serializer.to_internal_value(data))
     except ValidationError as exc:
@@ -228,7 +286,8 @@ def _prepare(tenant: Tenant, row: Row, data: dict[str, Any], serializer: JobRequ
         request.template = str(batch_template.pk)
     try:
         return services.prepare_job(tenant, request, user=user, api_key=api_key,
-                                    find=lookups.find, uploads=lookups.uploads,
+                                    find=lookups.find,
+                                    uploads=lookups.uploads if uploads is None else uploads,
                                     limits=lookups.limits), []
     except InvalidRequest as exc:
         return None, errors_from(row.number, exc, columns)
@@ -241,6 +300,8 @@ def _serializer(rows: list[Row]) -> JobRequestSerializer:
     given = {key for row in rows for key in row.data}
     if any(row.packshots is not None for row in rows):
         given |= {"operation", "params", "template"}  # what batch_packshots.variants sets
+    if any(row.asks_chain for row in rows):  # what batch_chains.steps sets
+        given |= {"model", "operation", "params", "template", "images", "aspect_ratio"}
     for name in [name for name, _ in serializer.fields.items() if name not in given]:
         del serializer.fields[name]
     return serializer
@@ -295,9 +356,11 @@ def _moderate(tenant: Tenant, accepted: Accepted, columns: dict[str, str] | None
     return errors
 
 
-def _create(tenant: Tenant, accepted: Accepted, *, name: str, source: str,
+def _create(tenant: Tenant, accepted: Accepted, chained: Chained, *, name: str, source: str,
             template: BrandTemplate | None, user: User | None,
             api_key: ApiKey | None) -> Batch:
+    """The batch, its jobs and their holds in one transaction; only the jobs that start from
+    what the row gave are enqueued (after the commit), the chained ones wait."""
     now = timezone.now()
     with transaction.atomic():
         batch = Batch.objects.for_tenant(tenant).create(
@@ -308,15 +371,25 @@ def _create(tenant: Tenant, accepted: Accepted, *, name: str, source: str,
             created_by=user, api_key=api_key)
         job_ids = [uuid.uuid4() for _ in accepted]  # the holds and the messages name them
         jobs = list(zip(job_ids, accepted, strict=True))
+        waiting = {index: job_ids[before] for index, before in chained.items()}
         insert_rows(Job, tenant, ({"id": job_id, "batch_id": batch.pk, "sku": row.sku,
-                                   "enqueued_at": now, **_by_id(prepared.fields)}
-                                  for job_id, (row, prepared) in jobs))
+                                   **_by_id(prepared.fields), **_start(waiting.get(index), now)}
+                                  for index, (job_id, (row, prepared)) in enumerate(jobs)))
         billing.reserve_batch(tenant, [(job_id, prepared.request.n, prepared.unit_price)
                                        for job_id, (_, prepared) in jobs], insert=insert_rows)
-        transaction.on_commit(lambda: enqueue_jobs(str(job_id) for job_id in job_ids))
+        ready = [str(job_id) for index, job_id in enumerate(job_ids) if index not in waiting]
+        transaction.on_commit(lambda: enqueue_jobs(ready))
     log.info("batch %s accepted: tenant=%s rows=%d images=%d", batch.pk, tenant.slug,
              batch.items, batch.images)
     return batch
+
+
+def _start(after: uuid.UUID | None, now: Any) -> dict[str, Any]:
+    """A job enqueued now, or (chained) one waiting for the job `after`: never enqueued until
+    that one delivers (generation/chains.py)."""
+    if after is None:
+        return {"enqueued_at": now}
+    return {"status": Job.Status.WAITING, "after_id": after, "enqueued_at": None}
 
 
 def _by_id(fields: dict[str, Any]) -> dict[str, Any]:
@@ -355,21 +428,33 @@ def results(tenant: Tenant, batch: Batch) -> QuerySet[Job]:
         Prefetch("assets", queryset=approved, to_attr="approved_assets"))
 
 
+# A scene's key, or an ad format's scene (the job it starts from); an ad format's ratio.
+SCENE_KEY = Coalesce(NullIf(KeyTextTransform("scene", "job__params"), Value("")),
+                     KeyTextTransform("scene", "job__after__params"), Value(""),
+                     output_field=TextField())
+AD_FORMAT = Case(When(job__operation="outpaint", then=Coalesce(
+    KeyTextTransform("aspect_ratio", "job__request"), Value(""), output_field=TextField())),
+    default=Value(""), output_field=TextField())
+
+
 def batch_assets(tenant: Tenant, batch_id: Any, *, stage: str | None = None
                  ) -> tuple[Batch, QuerySet[Asset]]:
-    """The batch's images cleared for delivery, by SKU then index, each with its `sku`."""
+    """The batch's images cleared for delivery, by SKU, job and index, each with its `sku`,
+    its `scene_key` and its `ad_format` (blank when it has none)."""
     batch = get_batch(tenant, batch_id)
     assets = Asset.objects.for_tenant(tenant).filter(
         job__batch=batch, moderation_status=Asset.Moderation.APPROVED).annotate(
-        sku=F("job__sku")).order_by("job__sku", "index")
+        sku=F("job__sku"), scene_key=SCENE_KEY, ad_format=AD_FORMAT).order_by(
+        "job__sku", "job__created_at", "index")
     return batch, assets.filter(stage=stage) if stage else assets
 
 
 def cancel_batch(tenant: Tenant, batch_id: Any) -> Batch:
-    """Cancel every queued job of the batch and release their holds; running jobs finish."""
+    """Cancel every job of the batch that has not started (queued, or waiting for the job
+    before it) and release their holds; running jobs finish."""
     batch = get_batch(tenant, batch_id)
     with transaction.atomic():
-        canceled = Job.unscoped.filter(batch=batch, status=Job.Status.QUEUED).update(
+        canceled = Job.unscoped.filter(batch=batch, status__in=services.NOT_STARTED).update(
             status=Job.Status.CANCELED, finished_at=timezone.now(), error_code="canceled",
             error_message="canceled with its batch before it started")
         released = billing.release_jobs(

@@ -13,6 +13,7 @@ from tenants.scoping import TenantOwnedModel
 
 class Job(TenantOwnedModel):
     class Status(models.TextChoices):
+        WAITING = "waiting"  # for the job it starts from (`after`) to deliver its source
         QUEUED = "queued"
         RUNNING = "running"
         SUCCEEDED = "succeeded"
@@ -21,7 +22,8 @@ class Job(TenantOwnedModel):
         BLOCKED = "blocked"
         CANCELED = "canceled"
 
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    ACTIVE = (Status.QUEUED, Status.RUNNING)  # what the runner claims and the sweep re-sends
+    UNFINISHED = (Status.WAITING, *ACTIVE)  # not ended yet: a waiting job has not even started
     DELIVERED = (Status.SUCCEEDED, Status.PARTIALLY_SUCCEEDED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -69,6 +71,10 @@ class Job(TenantOwnedModel):
         max_length=64, blank=True,
         help_text="the model asked for, when its fallback ran instead (model_key)")
     fallback_reason = models.TextField(blank=True, help_text="why the fallback ran")
+    after = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_jobs",
+        help_text="the job whose first approved image is this one's source (a batch row's "
+                  "chain): this one waits until that one ends")
     trial = models.ForeignKey("generation.Trial", null=True, blank=True,
                               on_delete=models.CASCADE, related_name="jobs")
     trial_row = models.PositiveSmallIntegerField(
@@ -88,7 +94,7 @@ class Job(TenantOwnedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status not in self.ACTIVE
+        return self.status not in self.UNFINISHED
 
     def seed_for(self, index: int, seed_max: int) -> int:
         return (self.base_seed + index) % (seed_max + 1)

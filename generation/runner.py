@@ -30,7 +30,7 @@ from catalog.spec import ModelSpec, catalog
 from core import metrics
 from core.errors import AtelierError
 from core.logs import log_context
-from generation import batch_progress, calls, compositions, fanout, finishing
+from generation import batch_progress, calls, chains, compositions, fanout, finishing
 from generation.fallbacks import NOT_CALLABLE
 from generation.models import Job, ProviderAttempt
 from generation.services import enqueue, move_to_fallback, publish_finished
@@ -324,6 +324,8 @@ def sweep_stale_jobs(*, orphans: bool = False) -> list[str]:
     `orphans=True` (an in-process worker starting up: its queue was in memory) takes every
     queued job at once; otherwise a queued job waits ATELIER_QUEUED_TIMEOUT_SECONDS first.
     A conditional update on `enqueued_at` makes concurrent sweepers enqueue each job once.
+    A `waiting` job is neither claimed nor re-sent here: it is queued when the job it starts
+    from ends (generation/chains.py), and moved here only if that was missed.
     """
     now = timezone.now()
     waited_too_long = now - timedelta(seconds=settings.ATELIER_QUEUED_TIMEOUT_SECONDS)
@@ -345,4 +347,5 @@ def sweep_stale_jobs(*, orphans: bool = False) -> list[str]:
             swept.append(str(job_id))
     if swept:
         log.warning("sweep re-enqueued %d job(s): %s", len(swept), ", ".join(swept[:10]))
+    chains.sweep_waiting()  # a waiting job is never re-sent: it moves when the job before ends
     return swept

@@ -24,7 +24,7 @@ from core import events, tasks
 from core.errors import AtelierError, Conflict, InvalidParameter, InvalidRequest, NotFound
 from core.events import JobFellBack, JobFinished
 from core.prepared import PreparedRead
-from generation import batch_progress, compositions, fallbacks
+from generation import batch_progress, chains, compositions, fallbacks
 from generation.fallbacks import Substitution
 from generation.inputs import outpaint_canvas, resolve_sources
 from generation.models import BrandTemplate, Job
@@ -35,6 +35,7 @@ from tenants.models import ApiKey, Tenant
 from tenants.scoping import TenantScopeError
 
 log = logging.getLogger("atelier.jobs")
+NOT_STARTED = (Job.Status.QUEUED, Job.Status.WAITING)  # what canceling can still stop
 
 
 class TenantInactive(AtelierError):
@@ -271,17 +272,20 @@ def get_job(tenant: Tenant, job_id: Any) -> Job:
 
 
 def cancel_job(tenant: Tenant, job_id: Any) -> Job:
+    """Cancel a job that has not started (queued, or waiting for the job before it) and
+    release its hold; the jobs waiting for its image are canceled with it."""
     job = get_job(tenant, job_id)
-    updated = Job.unscoped.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+    updated = Job.unscoped.filter(pk=job.pk, status__in=NOT_STARTED).update(
         status=Job.Status.CANCELED, finished_at=timezone.now(),
         error_code="canceled", error_message="canceled before it started")
     job.refresh_from_db()
     if updated:
         billing.release(job)
+        chains.cancel_waiting(job, "was canceled")
         batch_progress.job_finished(job)
     if not updated and job.status != Job.Status.CANCELED:
-        raise Conflict(f"status: only a queued job can be canceled; this one is {job.status}",
-                       field="status")
+        raise Conflict(f"status: only a queued or waiting job can be canceled; this one is "
+                       f"{job.status}", field="status")
     return job
 
 

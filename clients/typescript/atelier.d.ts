@@ -1116,13 +1116,13 @@ export interface components {
             template: string | null;
             /** @description rows */
             items: number;
-            /** @description jobs: one per row, or per packshot of a row */
+            /** @description jobs: one per row, or per packshot, scene or ad format of a row (and a scene row's cut-out) */
             jobs: number;
             /** @description images asked for */
             images: number;
             /** @description images made so far (not rejected) */
             images_made: number;
-            /** @description jobs per status */
+            /** @description jobs per status (`waiting`: for the job whose image they start from) */
             counts: {
                 [key: string]: number;
             };
@@ -1223,7 +1223,25 @@ export interface components {
             sku: string;
             /** @description Preset keys (`GET /api/v1/presets`): a `packshot` job for each, from the row's product photo (`images`), checked against its preset as it is stored. The row then names no operation, preset or template. */
             packshots?: string[];
+            /** @description Scene keys (catalog/scenes.yaml): the row's photo (`images`) is cut out (`remove_background`), then a `scene` job per scene places the cut-out; each waits for the job before it. The row's prompt, size or aspect ratio, seed and scene params apply to the scenes. */
+            scenes?: components["schemas"]["ScenesEnum"][];
+            /** @description Ad formats (aspect ratios): an `outpaint` job per format after each scene, or, without scenes, of the photo itself. */
+            formats?: components["schemas"]["BatchItemFormatsEnum"][];
+            /** @description The cut-out's model (default: the first callable of stability-remove-background, nova-2-omni, nova-canvas). */
+            cutout_model?: string;
+            /** @description The scenes' model (default: the row's or batch's model if it makes scenes, else the first callable of stable-image-core, stable-image-ultra, sd3.5-large). */
+            scene_model?: string;
+            /** @description The ad formats' model (default: the first callable of stability-outpaint, nova-canvas, titan-image-v2). */
+            format_model?: string;
         };
+        /**
+         * @description * `1:1` - 1:1
+         *     * `4:5` - 4:5
+         *     * `16:9` - 16:9
+         *     * `9:16` - 9:16
+         * @enum {string}
+         */
+        BatchItemFormatsEnum: "1:1" | "4:5" | "16:9" | "9:16";
         BatchPackshotResult: {
             /**
              * Format: uuid
@@ -1277,6 +1295,8 @@ export interface components {
             packshots: {
                 [key: string]: components["schemas"]["BatchPackshotResult"];
             } | null;
+            /** @description a row that made several jobs (packshots, scenes, ad formats): each job and the job it starts from; null for a row of one job */
+            steps: components["schemas"]["BatchStep"][] | null;
             /** @description approved images only (a packshot's with its `compliance`) */
             assets: components["schemas"]["Asset"][];
         };
@@ -1307,11 +1327,31 @@ export interface components {
          * @enum {string}
          */
         BatchStatusEnum: "queued" | "running" | "completed" | "canceled";
+        BatchStep: {
+            /** Format: uuid */
+            job: string;
+            /** @description packshot, remove_background (the scenes' cut-out), scene or outpaint (an ad format) */
+            operation: string;
+            /** @description a packshot's preset */
+            preset: string | null;
+            /** @description a scene's key, or the scene an ad format extends */
+            scene: string | null;
+            /** @description an ad format's aspect ratio */
+            format: string | null;
+            /**
+             * Format: uuid
+             * @description the job whose image it starts from; null: the row's photo
+             */
+            after: string | null;
+            /** @description the job's status (`waiting`: for `after`) */
+            status: string;
+            error: components["schemas"]["JobError"] | null;
+        };
         /** @description The multipart form (read with _options, as the JSON body). */
         BatchUpload: {
             /**
              * Format: binary
-             * @description The CSV, UTF-8, with a header row: sku, prompt, model, operation, seed, n, negative_prompt, aspect_ratio, size, image, quality, style, stage, packshots or the template's slot names.
+             * @description The CSV, UTF-8, with a header row: sku, prompt, model, operation, seed, n, negative_prompt, aspect_ratio, size, image, quality, style, stage, packshots, scenes, formats, cutout_model, scene_model, format_model or the template's slot names.
              */
             file: string;
             /** @description A brand template (id or name) for every row. */
@@ -1486,16 +1526,6 @@ export interface components {
          * @enum {string}
          */
         FixEnum: "convert" | "flatten" | "re-pad" | "resize";
-        /**
-         * @description * `jpeg` - jpeg
-         *     * `png` - png
-         *     * `tiff` - tiff
-         *     * `gif` - gif
-         *     * `webp` - webp
-         *     * `bmp` - bmp
-         * @enum {string}
-         */
-        FormatsEnum: "jpeg" | "png" | "tiff" | "gif" | "webp" | "bmp";
         Ingredient: {
             title: string | null;
             /** @description parentOf, componentOf or inputTo */
@@ -1535,6 +1565,11 @@ export interface components {
             readonly batch: string | null;
             /** @description the batch row's SKU */
             readonly sku: string;
+            /**
+             * Format: uuid
+             * @description the job whose first approved image is this one's source (a batch row's chain): this one waits until that one ends
+             */
+            readonly after: string | null;
             /** Format: decimal */
             readonly estimated_cost_usd: string;
             readonly error: components["schemas"]["JobError"] | null;
@@ -1624,6 +1659,11 @@ export interface components {
             readonly batch: string | null;
             /** @description the batch row's SKU */
             readonly sku: string;
+            /**
+             * Format: uuid
+             * @description the job whose first approved image is this one's source (a batch row's chain): this one waits until that one ends
+             */
+            readonly after: string | null;
             /** Format: decimal */
             readonly estimated_cost_usd: string;
             readonly error: components["schemas"]["JobError"] | null;
@@ -1700,7 +1740,8 @@ export interface components {
          */
         JobStageEnum: "draft" | "final";
         /**
-         * @description * `queued` - Queued
+         * @description * `waiting` - Waiting
+         *     * `queued` - Queued
          *     * `running` - Running
          *     * `succeeded` - Succeeded
          *     * `partially_succeeded` - Partially Succeeded
@@ -1709,7 +1750,7 @@ export interface components {
          *     * `canceled` - Canceled
          * @enum {string}
          */
-        JobStatusEnum: "queued" | "running" | "succeeded" | "partially_succeeded" | "failed" | "blocked" | "canceled";
+        JobStatusEnum: "waiting" | "queued" | "running" | "succeeded" | "partially_succeeded" | "failed" | "blocked" | "canceled";
         /**
          * @description * `generated` - Generated
          *     * `upload` - Upload
@@ -2048,7 +2089,7 @@ export interface components {
              * @description 0-1: the product's extent on the frame's longer axis.
              */
             min_fill: number | null;
-            formats: components["schemas"]["FormatsEnum"][];
+            formats: components["schemas"]["PresetFormatsEnum"][];
             /** @description `srgb`, or null: any. */
             color_space: string | null;
             /** @description Transparency allowed. */
@@ -2068,6 +2109,16 @@ export interface components {
             /** @description Fields whose value is Atelier's default, not stated by the source. */
             unsourced: string[];
         };
+        /**
+         * @description * `jpeg` - jpeg
+         *     * `png` - png
+         *     * `tiff` - tiff
+         *     * `gif` - gif
+         *     * `webp` - webp
+         *     * `bmp` - bmp
+         * @enum {string}
+         */
+        PresetFormatsEnum: "jpeg" | "png" | "tiff" | "gif" | "webp" | "bmp";
         PresetList: {
             presets: components["schemas"]["Preset"][];
         };
@@ -2195,6 +2246,15 @@ export interface components {
          * @enum {string}
          */
         RuleEnum: "format" | "longest_side" | "shortest_side" | "aspect" | "color_space" | "alpha" | "background" | "fill" | "text";
+        /**
+         * @description * `marble_counter` - marble_counter
+         *     * `wooden_table` - wooden_table
+         *     * `kitchen` - kitchen
+         *     * `studio_gradient` - studio_gradient
+         *     * `outdoor` - outdoor
+         * @enum {string}
+         */
+        ScenesEnum: "marble_counter" | "wooden_table" | "kitchen" | "studio_gradient" | "outdoor";
         /**
          * @description * `none` - none
          *     * `soft` - soft
@@ -3737,7 +3797,7 @@ export interface operations {
                 ordering?: "-created_at" | "created_at";
                 sku?: string;
                 stage?: "draft" | "final";
-                status?: "blocked" | "canceled" | "failed" | "partially_succeeded" | "queued" | "running" | "succeeded";
+                status?: "blocked" | "canceled" | "failed" | "partially_succeeded" | "queued" | "running" | "succeeded" | "waiting";
                 template?: string;
             };
             header?: never;

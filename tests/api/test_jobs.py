@@ -82,10 +82,11 @@ def test_models_endpoint_lists_the_catalog(owner):
     models = owner.get("/api/v1/models").json()["models"]
     local = next(m for m in models if m["key"] == "local")
     assert list(local["operations"]) == ["text_to_image", "remove_background", "packshot",
-                                         "shadow"]
+                                         "shadow", "scene", "conform"]
+    # One parameter for the compositions that share it, naming each of them.
     assert local["params"]["preset"] == {"type": "string", "max_length": 64,
-                                         "operations": ["packshot"],
-                                         "required_for": ["packshot"]}
+                                         "operations": ["packshot", "conform"],
+                                         "required_for": ["packshot", "conform"]}
     assert local["params"]["light_angle"]["operations"] == ["shadow"]
     assert local["lifecycle"]["state"] == "active"
     assert local["limits"]["n"] == [1, 16]

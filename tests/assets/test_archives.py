@@ -156,7 +156,8 @@ def test_the_manifest_lists_every_image_with_the_digest_of_its_bytes(owner, acme
                        "stage": "draft", "status": "succeeded", "model": "local",
                        "seed": str(asset.seed), "prompt": asset.job.prompt,
                        "width": "256", "height": "256", "sha256": asset.sha256,
-                       "preset": "", "compliance": "", "failed_rules": ""}  # not packshots
+                       "preset": "", "compliance": "", "failed_rules": "",  # not packshots
+                       "operation": "text_to_image", "scene": "", "format": ""}
     assert [row["sku"] for row in rows] == ["MUG-1", "MUG-2", "MUG-2", "MUG-3", "MUG-3",
                                             "MUG-3"]
 

@@ -34,7 +34,7 @@ def test_progress_and_status_follow_the_jobs(owner, three_rows):
     run_job(jobs_of(three_rows)[0].pk)
     body = owner.get(url).json()
     assert (body["status"], body["progress"], body["images_made"]) == ("running", 0.3333, 2)
-    assert body["counts"] == {"queued": 2, "running": 0, "succeeded": 1,
+    assert body["counts"] == {"waiting": 0, "queued": 2, "running": 0, "succeeded": 1,
                               "partially_succeeded": 0, "failed": 0, "blocked": 0,
                               "canceled": 0}
     assert body["completed_at"] is None
@@ -48,7 +48,7 @@ def test_results_are_paged_by_sku(owner, three_rows):
     assert list(second["results"]) == ["S2"] and second["next"] is None
     assert second["results"]["S2"] == {"job": str(jobs_of(three_rows)[2].pk),
                                        "status": "queued", "error": None,
-                                       "packshots": None, "assets": []}
+                                       "packshots": None, "steps": None, "assets": []}
 
 
 def test_canceling_releases_the_queued_jobs_holds(owner, acme, three_rows):

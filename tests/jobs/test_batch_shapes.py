@@ -118,8 +118,9 @@ def check(tenant: Any, parsed: Any, template: Any, monkeypatch: Any, *, whole_wa
 
     monkeypatch.setattr(Shapes, "prepared", prepared)
     lookups = batches._Lookups(tenant, parsed.rows, template)
-    accepted, errors = batches._check_rows(tenant, parsed, lookups, batch_template=template,
-                                           model="", user=None, api_key=None)
+    accepted, _, errors = batches._check_rows(tenant, parsed, lookups,
+                                              batch_template=template, model="", user=None,
+                                              api_key=None)
     monkeypatch.setattr(Shapes, "prepared", shortcut)
     rows = []
     for row, job in accepted:

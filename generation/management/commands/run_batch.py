@@ -74,12 +74,12 @@ class Command(BaseCommand):
 
     def _wait(self, batch: Batch, timeout: float) -> dict[str, int]:
         """Poll the jobs' counts (the database is the truth) and draw the bar until none is
-        queued or running."""
+        waiting, queued or running."""
         deadline = time.monotonic() + timeout
         while True:
             jobs = batch_progress.counts([batch.pk])[batch.pk]
             total = sum(jobs.values())  # a row with packshots is a job per preset
-            finished = total - jobs[Job.Status.QUEUED] - jobs[Job.Status.RUNNING]
+            finished = total - batch_progress.unfinished(jobs)
             filled = BAR_WIDTH * finished // max(total, 1)
             sys.stderr.write(f"\r  [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
                              f"{finished}/{total} jobs")

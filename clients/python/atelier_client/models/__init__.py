@@ -14,6 +14,7 @@ from .batch_event import BatchEvent
 from .batch_event_data import BatchEventData
 from .batch_event_type import BatchEventType
 from .batch_item import BatchItem
+from .batch_item_formats_enum import BatchItemFormatsEnum
 from .batch_item_params import BatchItemParams
 from .batch_item_slots import BatchItemSlots
 from .batch_packshot_result import BatchPackshotResult
@@ -25,6 +26,7 @@ from .batch_results_page import BatchResultsPage
 from .batch_results_page_results import BatchResultsPageResults
 from .batch_source_enum import BatchSourceEnum
 from .batch_status_enum import BatchStatusEnum
+from .batch_step import BatchStep
 from .batch_upload import BatchUpload
 from .catalog_model import CatalogModel
 from .catalog_model_operations import CatalogModelOperations
@@ -44,7 +46,6 @@ from .evidence_enum import EvidenceEnum
 from .fallbacks import Fallbacks
 from .fallbacks_fallbacks import FallbacksFallbacks
 from .fix_enum import FixEnum
-from .formats_enum import FormatsEnum
 from .ingredient import Ingredient
 from .job import Job
 from .job_error import JobError
@@ -100,6 +101,7 @@ from .ping_event import PingEvent
 from .ping_event_data import PingEventData
 from .ping_event_type import PingEventType
 from .preset import Preset
+from .preset_formats_enum import PresetFormatsEnum
 from .preset_list import PresetList
 from .price_unit_enum import PriceUnitEnum
 from .prompt_assistant_usage import PromptAssistantUsage
@@ -113,6 +115,7 @@ from .rendition import Rendition
 from .row_error import RowError
 from .rule import Rule
 from .rule_enum import RuleEnum
+from .scenes_enum import ScenesEnum
 from .shadow_enum import ShadowEnum
 from .state_enum import StateEnum
 from .template import Template
@@ -160,6 +163,7 @@ __all__ = (
     "BatchEventData",
     "BatchEventType",
     "BatchItem",
+    "BatchItemFormatsEnum",
     "BatchItemParams",
     "BatchItemSlots",
     "BatchPackshotResult",
@@ -171,6 +175,7 @@ __all__ = (
     "BatchResultsPageResults",
     "BatchSourceEnum",
     "BatchStatusEnum",
+    "BatchStep",
     "BatchUpload",
     "CatalogModel",
     "CatalogModelOperations",
@@ -190,7 +195,6 @@ __all__ = (
     "Fallbacks",
     "FallbacksFallbacks",
     "FixEnum",
-    "FormatsEnum",
     "Ingredient",
     "Job",
     "JobError",
@@ -246,6 +250,7 @@ __all__ = (
     "PingEventData",
     "PingEventType",
     "Preset",
+    "PresetFormatsEnum",
     "PresetList",
     "PriceUnitEnum",
     "PromptAssistantUsage",
@@ -259,6 +264,7 @@ __all__ = (
     "RowError",
     "Rule",
     "RuleEnum",
+    "ScenesEnum",
     "ShadowEnum",
     "StateEnum",
     "Template",

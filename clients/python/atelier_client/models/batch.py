@@ -33,10 +33,10 @@ class Batch:
             * `csv` - csv
         template (None | UUID):
         items (int): rows
-        jobs (int): jobs: one per row, or per packshot of a row
+        jobs (int): jobs: one per row, or per packshot, scene or ad format of a row (and a scene row's cut-out)
         images (int): images asked for
         images_made (int): images made so far (not rejected)
-        counts (BatchCounts): jobs per status
+        counts (BatchCounts): jobs per status (`waiting`: for the job whose image they start from)
         progress (float): finished jobs / jobs, 0 to 1
         compliance (BatchCompliance): Per preset the rows' packshots were made for (empty without packshots): how many
             SKUs pass its compliance check.

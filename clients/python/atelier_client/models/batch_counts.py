@@ -11,7 +11,7 @@ T = TypeVar("T", bound="BatchCounts")
 
 @_attrs_define
 class BatchCounts:
-    """jobs per status"""
+    """jobs per status (`waiting`: for the job whose image they start from)"""
 
     additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
 

@@ -5,7 +5,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.batch_item_formats_enum import BatchItemFormatsEnum
 from ..models.job_stage_enum import JobStageEnum
+from ..models.scenes_enum import ScenesEnum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -51,6 +53,17 @@ class BatchItem:
         packshots (list[str] | Unset): Preset keys (`GET /api/v1/presets`): a `packshot` job for each, from the row's
             product photo (`images`), checked against its preset as it is stored. The row then names no operation, preset or
             template.
+        scenes (list[ScenesEnum] | Unset): Scene keys (catalog/scenes.yaml): the row's photo (`images`) is cut out
+            (`remove_background`), then a `scene` job per scene places the cut-out; each waits for the job before it. The
+            row's prompt, size or aspect ratio, seed and scene params apply to the scenes.
+        formats (list[BatchItemFormatsEnum] | Unset): Ad formats (aspect ratios): an `outpaint` job per format after
+            each scene, or, without scenes, of the photo itself.
+        cutout_model (str | Unset): The cut-out's model (default: the first callable of stability-remove-background,
+            nova-2-omni, nova-canvas).
+        scene_model (str | Unset): The scenes' model (default: the row's or batch's model if it makes scenes, else the
+            first callable of stable-image-core, stable-image-ultra, sd3.5-large).
+        format_model (str | Unset): The ad formats' model (default: the first callable of stability-outpaint, nova-
+            canvas, titan-image-v2).
     """
 
     sku: str
@@ -72,6 +85,11 @@ class BatchItem:
     template: None | str | Unset = UNSET
     slots: BatchItemSlots | Unset = UNSET
     packshots: list[str] | Unset = UNSET
+    scenes: list[ScenesEnum] | Unset = UNSET
+    formats: list[BatchItemFormatsEnum] | Unset = UNSET
+    cutout_model: str | Unset = UNSET
+    scene_model: str | Unset = UNSET
+    format_model: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         sku = self.sku
@@ -154,6 +172,26 @@ class BatchItem:
         if not isinstance(self.packshots, Unset):
             packshots = self.packshots
 
+        scenes: list[str] | Unset = UNSET
+        if not isinstance(self.scenes, Unset):
+            scenes = []
+            for scenes_item_data in self.scenes:
+                scenes_item = scenes_item_data.value
+                scenes.append(scenes_item)
+
+        formats: list[str] | Unset = UNSET
+        if not isinstance(self.formats, Unset):
+            formats = []
+            for formats_item_data in self.formats:
+                formats_item = formats_item_data.value
+                formats.append(formats_item)
+
+        cutout_model = self.cutout_model
+
+        scene_model = self.scene_model
+
+        format_model = self.format_model
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -197,6 +235,16 @@ class BatchItem:
             field_dict["slots"] = slots
         if packshots is not UNSET:
             field_dict["packshots"] = packshots
+        if scenes is not UNSET:
+            field_dict["scenes"] = scenes
+        if formats is not UNSET:
+            field_dict["formats"] = formats
+        if cutout_model is not UNSET:
+            field_dict["cutout_model"] = cutout_model
+        if scene_model is not UNSET:
+            field_dict["scene_model"] = scene_model
+        if format_model is not UNSET:
+            field_dict["format_model"] = format_model
 
         return field_dict
 
@@ -315,6 +363,30 @@ class BatchItem:
 
         packshots = cast(list[str], d.pop("packshots", UNSET))
 
+        _scenes = d.pop("scenes", UNSET)
+        scenes: list[ScenesEnum] | Unset = UNSET
+        if _scenes is not UNSET:
+            scenes = []
+            for scenes_item_data in _scenes:
+                scenes_item = ScenesEnum(scenes_item_data)
+
+                scenes.append(scenes_item)
+
+        _formats = d.pop("formats", UNSET)
+        formats: list[BatchItemFormatsEnum] | Unset = UNSET
+        if _formats is not UNSET:
+            formats = []
+            for formats_item_data in _formats:
+                formats_item = BatchItemFormatsEnum(formats_item_data)
+
+                formats.append(formats_item)
+
+        cutout_model = d.pop("cutout_model", UNSET)
+
+        scene_model = d.pop("scene_model", UNSET)
+
+        format_model = d.pop("format_model", UNSET)
+
         batch_item = cls(
             sku=sku,
             model=model,
@@ -335,6 +407,11 @@ class BatchItem:
             template=template,
             slots=slots,
             packshots=packshots,
+            scenes=scenes,
+            formats=formats,
+            cutout_model=cutout_model,
+            scene_model=scene_model,
+            format_model=format_model,
         )
 
         return batch_item

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.asset import Asset
     from ..models.batch_result_packshots_type_0 import BatchResultPackshotsType0
+    from ..models.batch_step import BatchStep
     from ..models.job_error import JobError
 
 
@@ -24,6 +25,8 @@ class BatchResult:
         status (str): the job's status; for several, theirs when they agree, else running, partially_succeeded or failed
         error (JobError | None): why the job failed, if it did (the first, for several)
         packshots (BatchResultPackshotsType0 | None): a row of packshots: each by its preset's key; null for other rows
+        steps (list[BatchStep] | None): a row that made several jobs (packshots, scenes, ad formats): each job and the
+            job it starts from; null for a row of one job
         assets (list[Asset]): approved images only (a packshot's with its `compliance`)
     """
 
@@ -31,6 +34,7 @@ class BatchResult:
     status: str
     error: JobError | None
     packshots: BatchResultPackshotsType0 | None
+    steps: list[BatchStep] | None
     assets: list[Asset]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -58,6 +62,16 @@ class BatchResult:
         else:
             packshots = self.packshots
 
+        steps: list[dict[str, Any]] | None
+        if isinstance(self.steps, list):
+            steps = []
+            for steps_type_0_item_data in self.steps:
+                steps_type_0_item = steps_type_0_item_data.to_dict()
+                steps.append(steps_type_0_item)
+
+        else:
+            steps = self.steps
+
         assets = []
         for assets_item_data in self.assets:
             assets_item = assets_item_data.to_dict()
@@ -71,6 +85,7 @@ class BatchResult:
                 "status": status,
                 "error": error,
                 "packshots": packshots,
+                "steps": steps,
                 "assets": assets,
             }
         )
@@ -81,6 +96,7 @@ class BatchResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.asset import Asset  # noqa: PLC0415
         from ..models.batch_result_packshots_type_0 import BatchResultPackshotsType0  # noqa: PLC0415
+        from ..models.batch_step import BatchStep  # noqa: PLC0415
         from ..models.job_error import JobError  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -132,6 +148,26 @@ class BatchResult:
 
         packshots = _parse_packshots(d.pop("packshots"))
 
+        def _parse_steps(data: object) -> list[BatchStep] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                steps_type_0 = []
+                _steps_type_0 = data
+                for steps_type_0_item_data in _steps_type_0:
+                    steps_type_0_item = BatchStep.from_dict(steps_type_0_item_data)
+
+                    steps_type_0.append(steps_type_0_item)
+
+                return steps_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[BatchStep] | None, data)
+
+        steps = _parse_steps(d.pop("steps"))
+
         assets = []
         _assets = d.pop("assets")
         for assets_item_data in _assets:
@@ -144,6 +180,7 @@ class BatchResult:
             status=status,
             error=error,
             packshots=packshots,
+            steps=steps,
             assets=assets,
         )
 

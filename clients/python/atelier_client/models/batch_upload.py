@@ -18,7 +18,8 @@ class BatchUpload:
 
     Attributes:
         file (File): The CSV, UTF-8, with a header row: sku, prompt, model, operation, seed, n, negative_prompt,
-            aspect_ratio, size, image, quality, style, stage, packshots or the template's slot names.
+            aspect_ratio, size, image, quality, style, stage, packshots, scenes, formats, cutout_model, scene_model,
+            format_model or the template's slot names.
         template (str | Unset): A brand template (id or name) for every row.
         model (str | Unset): The model of rows that name none.
         name (str | Unset): Default: the file's name.

@@ -25,7 +25,8 @@ class JobList:
 
     Attributes:
         id (UUID):
-        status (JobStatusEnum): * `queued` - Queued
+        status (JobStatusEnum): * `waiting` - Waiting
+            * `queued` - Queued
             * `running` - Running
             * `succeeded` - Succeeded
             * `partially_succeeded` - Partially Succeeded
@@ -51,6 +52,8 @@ class JobList:
         slots (JobListSlots):
         batch (None | UUID):
         sku (str): the batch row's SKU
+        after (None | UUID): the job whose first approved image is this one's source (a batch row's chain): this one
+            waits until that one ends
         estimated_cost_usd (str):
         error (JobError | None):
         fallback (JobFallback | None): Set when the job runs on the fallback model its tenant or template named
@@ -83,6 +86,7 @@ class JobList:
     slots: JobListSlots
     batch: None | UUID
     sku: str
+    after: None | UUID
     estimated_cost_usd: str
     error: JobError | None
     fallback: JobFallback | None
@@ -150,6 +154,12 @@ class JobList:
 
         sku = self.sku
 
+        after: None | str
+        if isinstance(self.after, UUID):
+            after = str(self.after)
+        else:
+            after = self.after
+
         estimated_cost_usd = self.estimated_cost_usd
 
         error: dict[str, Any] | None
@@ -207,6 +217,7 @@ class JobList:
                 "slots": slots,
                 "batch": batch,
                 "sku": sku,
+                "after": after,
                 "estimated_cost_usd": estimated_cost_usd,
                 "error": error,
                 "fallback": fallback,
@@ -310,6 +321,21 @@ class JobList:
 
         sku = d.pop("sku")
 
+        def _parse_after(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                after_type_0 = UUID(data)
+
+                return after_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        after = _parse_after(d.pop("after"))
+
         estimated_cost_usd = d.pop("estimated_cost_usd")
 
         def _parse_error(data: object) -> JobError | None:
@@ -400,6 +426,7 @@ class JobList:
             slots=slots,
             batch=batch,
             sku=sku,
+            after=after,
             estimated_cost_usd=estimated_cost_usd,
             error=error,
             fallback=fallback,

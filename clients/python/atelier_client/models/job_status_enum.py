@@ -9,6 +9,7 @@ class JobStatusEnum(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
+    WAITING = "waiting"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.formats_enum import FormatsEnum
+from ..models.preset_formats_enum import PresetFormatsEnum
 from ..models.shadow_enum import ShadowEnum
 
 T = TypeVar("T", bound="Preset")
@@ -26,7 +26,7 @@ class Preset:
         aspect (None | str): `W:H`, e.g. `1:1`; null: any.
         background (None | str): `#RRGGBB` required exactly; null: any.
         min_fill (float | None): 0-1: the product's extent on the frame's longer axis.
-        formats (list[FormatsEnum]):
+        formats (list[PresetFormatsEnum]):
         color_space (None | str): `srgb`, or null: any.
         alpha (bool): Transparency allowed.
         text (bool): Text, logos and marks allowed in the background.
@@ -47,7 +47,7 @@ class Preset:
     aspect: None | str
     background: None | str
     min_fill: float | None
-    formats: list[FormatsEnum]
+    formats: list[PresetFormatsEnum]
     color_space: None | str
     alpha: bool
     text: bool
@@ -189,7 +189,7 @@ class Preset:
         formats = []
         _formats = d.pop("formats")
         for formats_item_data in _formats:
-            formats_item = FormatsEnum(formats_item_data)
+            formats_item = PresetFormatsEnum(formats_item_data)
 
             formats.append(formats_item)
 

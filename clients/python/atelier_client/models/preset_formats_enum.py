@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class FormatsEnum(StrEnum):
+class PresetFormatsEnum(StrEnum):
     BMP = "bmp"
     GIF = "gif"
     JPEG = "jpeg"
