@@ -105,13 +105,20 @@ def batch_new(page: Page) -> HttpResponse:
                 context["preview_cost"] = money(preview["estimated_cost_usd"])
                 context["preview_rows"] = [
                     {**row, "cost": money(row.get("estimated_cost_usd")),
-                     "model_name": model_name(row.get("model"))}
+                     "model_name": model_name(row.get("model")), "makes": _makes(row)}
                     for row in preview.get("rows", [])]
                 context["csv_b64"] = base64.b64encode(csv_data).decode()
             except AtelierError as exc:
                 context["errors"] = exc.extra.get("errors", [])
                 messages.error(page.request, exc.message)
     return page.render("dashboard/batch_new.html", context)
+
+
+def _makes(row: dict[str, Any]) -> str:
+    """A previewed row's job in words: its operation, and the preset, scene or format."""
+    what = status_label(row["operation"].replace("_", " "))
+    detail = row.get("preset") or row.get("scene", "").replace("_", " ") or row.get("format")
+    return f"{what}: {detail}" if detail else what
 
 
 @tenant_page("batches")

@@ -138,11 +138,20 @@ def preview_batch(tenant: Tenant, *, items: Any = None, csv_data: bytes | None =
         "rows": [{"row": row.number, "sku": row.sku, "prompt": p.request.prompt,
                   "model": p.spec.key, "n": p.request.n,
                   "estimated_cost_usd": p.fields["estimated_cost_usd"],
-                  **({"preset": p.request.params["preset"]}
-                     if p.request.operation == "packshot" and row.packshots else {}),
-                  **({"operation": p.request.operation} if row.asks_chain else {})}
+                  "operation": p.request.operation, **_for_what(p.request)}
                  for row, p in accepted[:rows]],
     }
+
+
+def _for_what(request: JobRequest) -> dict[str, str]:
+    """What a previewed job is made for, where it says: its preset, scene or ad format."""
+    if request.params.get("preset"):
+        return {"preset": request.params["preset"]}
+    if request.params.get("scene"):
+        return {"scene": request.params["scene"]}
+    if request.operation == "outpaint" and request.aspect_ratio:
+        return {"format": request.aspect_ratio}
+    return {}
 
 
 def _rows_of(accepted: Accepted) -> int:

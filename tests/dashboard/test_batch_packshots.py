@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assets.uploads import create_upload
@@ -56,3 +57,16 @@ def test_a_batch_without_packshots_keeps_its_prompt_column(browser, acme, empty_
 def test_another_tenants_user_gets_404_for_a_packshot_batch(other, packshot_batch):
     for name in ("dashboard-batch", "dashboard-batch-progress"):
         assert other.get(reverse(name, args=["globex", packshot_batch.pk])).status_code == 404
+
+
+def test_the_preview_says_what_each_row_makes(browser, acme, empty_queue):
+    photo = create_upload(acme.tenant, catalog_photo(1), filename="p.png")
+    csv = (f"sku,image,packshots,scenes\nLAMP-1,{photo.pk},amazon-main|etsy,marble_counter\n"
+           ).encode()
+    page = browser.post(reverse("dashboard-batch-new", args=["acme"]), {
+        "file": SimpleUploadedFile("c.csv", csv, content_type="text/csv"), "model": "local",
+        "preview": "1"})
+    assert page.status_code == 200, page.content.decode()[:2000]
+    makes = [row["makes"] for row in page.context["preview_rows"]]
+    assert makes[:2] == ["Packshot: amazon-main", "Packshot: etsy"]
+    assert "Remove background" in makes

@@ -24,6 +24,7 @@ def test_preview_then_start(browser, acme, run_jobs):
     shown = preview.context["preview"]
     assert (shown["items"], shown["images"], len(shown["rows"])) == (12, 12, 10)
     assert shown["rows"][0] == {**shown["rows"][0], "row": 2, "sku": "SKU-0"}
+    assert preview.context["preview_rows"][0]["makes"] == "Text to image"
     assert not Batch.objects.for_tenant(acme.tenant).exists()
     started = browser.post(url, {"csv_b64": preview.context["csv_b64"], "model": "local",
                                  "name": "lamps", "start": "1"})

@@ -110,7 +110,8 @@ def test_a_preview_checks_everything_and_writes_nothing(acme, empty_queue):
         b"sku,prompt,n\nA,a vase,2\nB,a bowl,1\n"))
     assert (preview["items"], preview["images"]) == (2, 3)
     assert preview["rows"] == [{"row": 2, "sku": "A", "prompt": "a vase", "model": "local",
-                                "n": 2, "estimated_cost_usd": Decimal("0")}]
+                                "n": 2, "estimated_cost_usd": Decimal("0"),
+                                "operation": "text_to_image"}]
     with pytest.raises(InvalidBatch):
         batches.preview_batch(acme.tenant, model="local", csv_data=b"sku,prompt\nA,\n")
     assert not Batch.objects.for_tenant(acme.tenant).exists()
