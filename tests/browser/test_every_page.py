@@ -225,10 +225,18 @@ def test_every_page_fits_is_quiet_and_prices_what_costs(session, atelier, size):
     tour.check("job-outpaint", cards=1)
 
     tools = ("variations", "finish", "upscale", "inpaint", "search_replace", "outpaint",
-             "remove_background", "replace_background")
+             "remove_background", "replace_background", "packshot", "shadow", "conform")
     tour.goto(f"/t/acme/images/{data.picked.pk}/")
-    expect(page.locator(".tool-price")).to_have_count(len(tools))
+    # Every tool has a price, but the scene: this picture is no cut-out, and it says so.
+    expect(page.locator(".tool-price")).to_have_count(len(tools) + 1)
+    expect(page.locator("#tool-scene .tool-price")).to_have_text("can't run")
     tour.check("editor", prices=tuple((f"#tool-{t}", f"#tool-{t} .tool-price") for t in tools))
+    tour.goto(f"/t/acme/images/{data.picked.pk}/?tool=packshot")
+    tour.check("editor-packshot", prices=(("#submit-packshot", "#price-packshot"),))
+    page.locator("#compliance-preset").select_option("amazon-main")
+    page.locator("#compliance-run").click()
+    expect(page.locator("#compliance-rules")).to_be_visible()
+    tour.check("editor-compliance")
     tour.goto(f"/t/acme/images/{data.picked.pk}/?tool=upscale")
     tour.check("editor-upscale", prices=(("#submit-upscale", "#price-upscale"),))
     tour.goto(f"/t/acme/images/{data.picked.pk}/?tool=outpaint")
@@ -291,6 +299,16 @@ def test_every_page_fits_is_quiet_and_prices_what_costs(session, atelier, size):
     tour.goto(f"/t/acme/settings/webhooks/{data.webhook.pk}/delete")
     tour.check("confirm-delete-webhook")
 
+    tour.goto("/t/acme/trials/")
+    tour.check("trials")
+    page.get_by_label("Prompts").fill("a tan tote on linen\na tall glass vase by a window")
+    for model in ("local", "stable-image-core"):
+        page.locator(f"input[name=models][value='{model}']").check()
+    page.locator("#trial-start").click()
+    expect(page.get_by_role("heading", name="Trial")).to_be_visible()
+    expect(page.locator("#trial-grid tbody tr")).to_have_count(2)
+    tour.check("trial")
+
     # --- a user in no tenant ------------------------------------------------------------------
     page.context.clear_cookies()
     tour.browser.sign_in("nobody@atelier.test", PASSWORD)
@@ -315,5 +333,5 @@ def test_every_page_fits_is_quiet_and_prices_what_costs(session, atelier, size):
     expect(page.locator("#usage-table")).to_contain_text("Atelier local renderer")
     tour.check("admin-finance-report")
 
-    assert len(tour.visited) == 33
+    assert len(tour.visited) == 37
     assert tour.problems == [], "\n".join(tour.problems)
