@@ -1,10 +1,11 @@
 """Dashboard pages of the tenant itself: where signing in lands, the tenant switcher, and
-Settings (API keys shown once, webhooks with their delivery log, what may be public, and the
-editor's confirmation threshold)."""
+Settings (API keys shown once, webhooks with their delivery log, what may be public, the
+editor's confirmation threshold, and the tenant's own bucket for catalog photos)."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,10 +16,12 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from api import webhooks
+from assets.tenant_bucket import verify_connection
 from core.errors import AtelierError
 from dashboard.access import Page, first_page_for, memberships, tenant_page
 from dashboard.formatting import CENT, moment, money, status_label
 from generation.models import WebhookEndpoint
+from tenants import bucket_connections
 from tenants.models import SCOPES, ApiKey, Tenant
 from tenants.services import issue_api_key, revoke_api_key, set_credentials_preferences
 
@@ -47,6 +50,10 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 @tenant_page("settings")
 def settings_page(page: Page) -> HttpResponse:
+    """GET: the settings; POST: connect, verify or disconnect the tenant's own bucket
+    (`bucket_action`)."""
+    if page.request.method == "POST":
+        return _bucket_action(page)
     keys = [{"key": key, "last_used": moment(key.last_used_at), "revoked": moment(key.revoked_at)}
             for key in ApiKey.objects.filter(tenant=page.tenant).order_by("-created_at")]
     endpoints = [{"endpoint": endpoint, "deliveries": [
@@ -56,7 +63,42 @@ def settings_page(page: Page) -> HttpResponse:
         .prefetch_related("deliveries")]
     return page.render("dashboard/settings.html", {
         "keys": keys, "scopes": SCOPES, "endpoints": endpoints, "events": webhooks.EVENTS,
-        "title": "Settings"})
+        "bucket": _bucket_context(page), "title": "Settings"})
+
+
+def _bucket_context(page: Page) -> dict[str, Any]:
+    connection = bucket_connections.bucket_connection(page.tenant)
+    if connection is None:
+        return {"connection": None}
+    key = bucket_connections.verification_key(connection)
+    return {"connection": connection, "verification_uri": f"s3://{connection.bucket}/{key}",
+            "verified": moment(connection.verified_at),
+            "policy": bucket_connections.bucket_policy(connection)}
+
+
+def _bucket_action(page: Page) -> HttpResponse:
+    """Connect (bucket and prefix), verify (Atelier reads the token file) or disconnect."""
+    data, done = page.request.POST, ""
+    action = data.get("bucket_action", "")
+    try:
+        if action == "connect":
+            connection = bucket_connections.connect_bucket(
+                page.tenant, data.get("bucket", ""), data.get("prefix", ""))
+            done = (f"Connected {connection.uri}. Put the verification token in "
+                    f"{bucket_connections.VERIFICATION_FILE} there, then verify.")
+        elif action == "verify":
+            connection = verify_connection(page.tenant)
+            done = f"Verified: batches may name photos under {connection.uri}."
+        elif action == "disconnect":
+            if bucket_connections.disconnect_bucket(page.tenant):
+                done = "Bucket disconnected: batches can no longer name photos in it."
+        else:
+            messages.error(page.request, "bucket_action: connect, verify or disconnect")
+    except AtelierError as exc:
+        messages.error(page.request, exc.message)
+    if done:
+        messages.success(page.request, done)
+    return redirect(reverse("dashboard-settings", args=[page.tenant.slug]) + "#bucket")
 
 
 def _secret_once(page: Page, *, title: str, what: str, secret: str) -> HttpResponse:

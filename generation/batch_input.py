@@ -15,10 +15,12 @@ from typing import Any
 
 from django.conf import settings
 
+from assets.tenant_bucket import Refused, import_objects, is_s3_uri
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
 from generation.models import BrandTemplate
 from generation.request_serializer import JobRequestSerializer
 from generation.templates import slot_names
+from tenants.models import Tenant
 
 ERRORS_SHOWN = 100
 # CSV column (case-insensitive) -> the job field it fills; `image` is one upload id, and
@@ -120,6 +122,39 @@ def serializer_errors(number: int, detail: Any, columns: dict[str, str] | None,
                 for error in serializer_errors(number, item, columns, path)]
     column = column_for(path or None, columns) or path or None
     return [row_error(number, column, f"{column}: {detail}" if column else str(detail))]
+
+
+def import_bucket_sources(tenant: Tenant, rows: list[Row], columns: dict[str, str] | None
+                          ) -> dict[int, list[dict[str, Any]]]:
+    """Photos the rows name as `s3://` keys in the tenant's connected bucket (`images[i]`,
+    `mask`) imported as its uploads (assets.tenant_bucket, each object read once) and the
+    rows given the upload ids, so they go on as rows naming uploads. The errors of the rows
+    whose photos could not be imported, by row number, each naming its column."""
+    named = [(row, field, ref) for row in rows for field, ref in _sources(row) if is_s3_uri(ref)]
+    if not named:
+        return {}
+    outcomes = import_objects(tenant, (ref for _, _, ref in named))
+    errors: dict[int, list[dict[str, Any]]] = {}
+    for row, where, ref in named:
+        outcome = outcomes[ref]
+        if isinstance(outcome, Refused):
+            column = column_for(where, columns) or where
+            errors.setdefault(row.number, []).append(
+                row_error(row.number, column, f"{column}: {outcome.message}", outcome.code))
+        elif where == "mask":
+            row.data["mask"] = str(outcome.pk)
+        else:
+            index = int(where[len("images["):-1])
+            row.data["images"] = [str(outcome.pk) if at == index else image
+                                  for at, image in enumerate(row.data["images"])]
+    return errors
+
+
+def _sources(row: Row) -> list[tuple[str, Any]]:
+    """The row's source images as (field, reference)."""
+    images = row.data.get("images")
+    return [*((f"images[{i}]", ref) for i, ref in enumerate(
+        images if isinstance(images, list) else [])), ("mask", row.data.get("mask"))]
 
 
 def _join(path: str, key: Any) -> str:

@@ -9,9 +9,8 @@ per preset, each checked exactly as `POST /jobs` checks a packshot, so each is p
 charged as one cut-out call. Errors name the row and the column: `packshots[1]` in JSON, the
 CSV header's spelling otherwise.
 
-Source images are the tenant's uploads. An `s3://` key in the tenant's own bucket would need a
-bucket the tenant has connected to Atelier, which it does not offer yet: such a source is
-refused, naming its field, rather than reported as an unknown upload.
+The row's photo is an upload id, or an `s3://` key in the tenant's connected bucket that batch
+intake has already imported as an upload (generation.batch_input.import_bucket_sources).
 """
 
 from __future__ import annotations
@@ -54,11 +53,10 @@ def variants(row: Row, columns: dict[str, str] | None, presets: Presets
              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The job fields the row makes (its own, or one set per packshot preset), or its
     errors."""
-    errors = _s3_sources(row, columns)
     if row.packshots is None:  # a row of scenes or formats is its chain alone (batch_chains)
-        return ([] if errors or row.asks_chain else [row.data]), errors
-    keys, problems = _keys(row, columns, presets)
-    errors += problems + _conflicts(row, columns)
+        return ([] if row.asks_chain else [row.data]), []
+    keys, errors = _keys(row, columns, presets)
+    errors += _conflicts(row, columns)
     if errors:
         return [], errors
     params = row.data.get("params", {})
@@ -141,18 +139,3 @@ def _conflicts(row: Row, columns: dict[str, str] | None) -> list[dict[str, Any]]
                                                         "no template (a packshot has no prompt)"))
     return errors
 
-
-def _s3_sources(row: Row, columns: dict[str, str] | None) -> list[dict[str, Any]]:
-    images = row.data.get("images")
-    named = [*((f"images[{i}]", ref) for i, ref in enumerate(
-        images if isinstance(images, list) else [])), ("mask", row.data.get("mask"))]
-    errors = []
-    for field, ref in named:
-        if isinstance(ref, str) and ref.strip().lower().startswith("s3://"):
-            column = column_for(field, columns) or field
-            errors.append(row_error(
-                row.number, column, f"{column}: {ref[:100]!r} is an S3 key; a source in your "
-                                    "own bucket needs the bucket connected to your account, "
-                                    "which Atelier does not offer yet: upload the photo "
-                                    "(POST /api/v1/uploads) and give its id", "unsupported_source"))
-    return errors

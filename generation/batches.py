@@ -43,6 +43,7 @@ from generation.batch_input import (
     Row,
     column_for,
     errors_from,
+    import_bucket_sources,
     invalid,
     parse_csv,
     parse_items,
@@ -66,13 +67,16 @@ SKU_MAX_CHARS = cast(int, Job._meta.get_field("sku").max_length)  # a CharField'
 
 class _Lookups:
     """What every row needs, read once for the batch: templates by reference, the uploads the
-    rows name, the tenant's prices."""
+    rows name (a photo in the tenant's own bucket imported as one first), the tenant's
+    prices."""
 
-    def __init__(self, tenant: Tenant, rows: list[Row], template: BrandTemplate | None) -> None:
+    def __init__(self, tenant: Tenant, rows: list[Row], template: BrandTemplate | None,
+                 columns: dict[str, str] | None) -> None:
         self.limits = billing.limits_for(tenant)
         self.templates: dict[str, BrandTemplate | InvalidParameter] = {}
         if template is not None:
             self.templates[str(template.pk)] = template
+        self.source_errors = import_bucket_sources(tenant, rows, columns)
         self.uploads = _uploads(tenant, rows)
         self.presets = batch_packshots.Presets(tenant)
 
@@ -172,7 +176,7 @@ def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: st
     if model:
         catalog().get(model)  # an unknown batch model is one error, not one per row
     parsed = parse_items(items) if csv_data is None else parse_csv(csv_data, batch_template)
-    lookups = _Lookups(tenant, parsed.rows, batch_template)
+    lookups = _Lookups(tenant, parsed.rows, batch_template, parsed.columns)
     accepted, chained, errors = _check_rows(tenant, parsed, lookups,
                                             batch_template=batch_template, model=model or "",
                                             user=user, api_key=api_key)
@@ -198,10 +202,13 @@ def _check_rows(tenant: Tenant, parsed: Parsed, lookups: _Lookups, *,
     errors: list[dict[str, Any]] = []
     jobs, most = 0, settings.ATELIER_BATCH_MAX_ROWS
     for row in parsed.rows:
-        problems = _check_sku(row, skus, parsed.columns)
+        unread = lookups.source_errors.get(row.number, [])
+        problems = _check_sku(row, skus, parsed.columns) + unread
         variants, found = batch_packshots.variants(row, parsed.columns, lookups.presets)
         steps, more = batch_chains.steps(row, parsed.columns, model)
         problems += found + more
+        if unread:  # its photo is not an upload: its jobs cannot be checked against it
+            variants, steps = [], []
         made = []
         for data in variants:
             prepared = shapes.prepared(data)

@@ -147,3 +147,33 @@ class IdempotencyRecord(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.key} ({self.status_code or 'running'})"
+
+
+class BucketConnection(TenantOwnedModel):
+    """The tenant's own S3 bucket and key prefix that catalog batches may name photos in
+    (`s3://bucket/prefix…`, docs/batches.md "Photos from your own bucket"). Usable only once
+    verified: the tenant proved it can write to that prefix by putting `token` in the
+    prefix's verification file (assets/tenant_bucket.py reads it)."""
+
+    bucket = models.CharField(max_length=63)
+    prefix = models.CharField(max_length=512, blank=True,
+                              help_text="keys under it only; empty: the whole bucket")
+    token = models.CharField(max_length=64, help_text="what the verification file must hold")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant"],
+                                               name="bucket_connection_one_per_tenant")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} s3://{self.bucket}/{self.prefix}"
+
+    @property
+    def uri(self) -> str:
+        """Where the tenant's photos are: `s3://bucket/prefix`."""
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None

@@ -328,6 +328,18 @@ def test_the_prompt_assistants_text_model_is_invocable_by_web_and_worker_only(sy
     assert {"Name": "ATELIER_PROMPT_MODEL", "Value": PROMPT_MODEL} in web["Environment"]
 
 
+def test_only_web_may_read_tenants_buckets_and_never_this_accounts(synth):
+    for prefix in ("TaskRolesWeb", "TaskRolesWorker", "TaskRolesScheduler", "TaskRolesMigrate"):
+        found = [s for s in role_policies(synth, prefix)
+                 if s.get("Sid") == "ReadTenantBucketPhotos"]
+        if prefix != "TaskRolesWeb":
+            assert not found
+            continue
+        (statement,) = found
+        assert as_list(statement["Action"]) == ["s3:GetObject"]
+        assert statement["Condition"] == {"StringNotEquals": {"s3:ResourceAccount": ACCOUNT}}
+
+
 def test_an_unpriced_prompt_model_stops_synthesis_naming_the_setting(tmp_path):
     from atelier_infra import build_app
 

@@ -2,7 +2,7 @@
 
 | role      | Bedrock InvokeModel | ApplyGuardrail | Rekognition | S3 + KMS (images) |
 |-----------|---------------------|----------------|-------------|-------------------|
-| web       | yes                 | yes            | yes         | yes               |
+| web       | yes                 | yes            | yes         | yes (+ tenants')  |
 | worker    | yes                 | yes            | yes         | yes               |
 | scheduler | no                  | no             | no          | yes               |
 | migrate   | no                  | no             | no          | no                |
@@ -29,6 +29,7 @@ from atelier_infra.config import DeployConfig
 from atelier_infra.nag import suppress
 
 INVOKE_SID = "InvokeAtelierImageModels"
+TENANT_BUCKETS_SID = "ReadTenantBucketPhotos"
 # What django-storages and assets/storage.py do: read, write (with tags), delete, tag, list.
 OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging",
                   "s3:PutObjectTagging", "s3:AbortMultipartUpload"]
@@ -89,6 +90,12 @@ class TaskRoles(Construct):
         for name in ("web", "worker"):
             for statement in (*invoke, *moderation, *storage):
                 self.roles[name].add_to_principal_policy(statement)
+        # Batch intake (web) reads a product photo from a tenant's connected bucket: objects in
+        # other accounts only (never this account's buckets), each bucket's own policy naming
+        # this role decides which; the app reads only a verified tenant's own prefix.
+        self.roles["web"].add_to_principal_policy(iam.PolicyStatement(
+            sid=TENANT_BUCKETS_SID, actions=["s3:GetObject"], resources=["arn:aws:s3:::*/*"],
+            conditions={"StringNotEquals": {"s3:ResourceAccount": config.account}}))
         fleet = iam.PolicyStatement(sid="ReadBedrockModelFleet",
                                     actions=appcode.control_plane_actions(), resources=["*"])
         for statement in (*storage, fleet):
@@ -97,6 +104,11 @@ class TaskRoles(Construct):
         for name in ("web", "worker", "scheduler"):
             reasons = [(objects, "Objects are keyed per tenant and job, so the role may touch "
                         "any object, in this one bucket only.")]
+            if name == "web":
+                reasons.append(("Resource::arn:aws:s3:::*/*", "A tenant's product photos are "
+                                "read from the bucket it connected (any name, in its own "
+                                "account): objects outside this account only, and only where "
+                                "that bucket's policy names this role."))
             if name != "scheduler":
                 reasons.append(("Resource::*", "rekognition:DetectModerationLabels has no "
                                 "resource type: IAM accepts only Resource \"*\" for it."))
