@@ -32,6 +32,7 @@ from catalog.requests import ResolvedRequest
 from catalog.spec import ModelSpec, catalog
 from core import metrics
 from core.errors import AtelierError
+from core.money import money
 from core.prepared import PreparedRead
 from tenants.models import Tenant
 
@@ -183,8 +184,9 @@ def _hold(tenant: Tenant, month: str, images: int, amount: Decimal, *, field: st
         if amount > left_usd:
             metrics.quota_refused("budget")
             raise QuotaExceeded(
-                f"{field}: {what} costs ${amount}, ${max(left_usd, Decimal(0)):.2f} left of "
-                f"${limits.budget_usd} this month", field=field, code="budget_exceeded",
+                f"{field}: {what} costs {money(amount)}, {money(max(left_usd, Decimal(0)))} "
+                f"left of {money(limits.budget_usd)} this month", field=field,
+                code="budget_exceeded",
                 extra={"budget_left_usd": str(max(left_usd, Decimal(0))), "month": month})
     Ledger.unscoped.filter(pk=ledger.pk).update(
         reserved_images=ledger.reserved_images + images,

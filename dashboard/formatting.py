@@ -16,15 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 
 from catalog.spec import catalog
 from core.errors import AtelierError
+from core.money import CENT, TENTH_OF_A_CENT, money
 
-CENT = Decimal("0.01")
-TENTH_OF_A_CENT = Decimal("0.0001")
+__all__ = ["CENT", "TENTH_OF_A_CENT", "money"]  # the dashboard's money: core.money
 
 # Words for every state the dashboard shows (jobs, images, batches, webhook deliveries).
 STATUS_WORDS = {
@@ -35,24 +35,6 @@ STATUS_WORDS = {
     "pending": "Pending", "delivered": "Delivered", "revoked": "Revoked",
 }
 FINISHED_WITH_IMAGES = ("succeeded", "partially_succeeded")
-
-
-def money(value: Decimal | str | int | None) -> str:
-    """US dollars for people: two decimals, four below one cent, "—" for no amount."""
-    if value is None or value == "":
-        return "—"
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return "—"
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount and amount < CENT:
-        shown = amount.quantize(TENTH_OF_A_CENT, rounding=ROUND_HALF_UP)
-        if not shown:
-            return f"{sign}under $0.0001"
-        return f"{sign}${shown:.4f}"
-    return f"{sign}${amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
 
 
 def status_label(value: str | None) -> str:

@@ -29,6 +29,7 @@ from catalog.fleet import current as current_fleet
 from catalog.requests import JobRequest
 from catalog.spec import ModelSpec, catalog
 from core.errors import AtelierError, InvalidParameter, InvalidRequest
+from core.money import money
 from generation import batches, services, templates
 from generation.models import BrandTemplate, Job, ProviderAttempt, Trial
 from moderation import services as moderation
@@ -175,8 +176,9 @@ def _quota_refusal(exc: billing.QuotaExceeded, plan: Plan) -> billing.QuotaExcee
         message = (f"prompts: this trial makes {len(plan.cells)} images ({shape}); "
                    f"{exc.extra['images_left']} left this month")
     else:
-        message = (f"prompts: this trial costs ${plan.total} ({shape}); "
-                   f"${exc.extra.get('budget_left_usd', '0')} left of this month's budget")
+        message = (f"prompts: this trial costs {money(plan.total)} ({shape}); "
+                   f"{money(exc.extra.get('budget_left_usd', '0'))} left of this month's "
+                   "budget")
     return billing.QuotaExceeded(message, field="prompts", code=exc.code, extra=exc.extra)
 
 

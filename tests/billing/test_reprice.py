@@ -38,6 +38,7 @@ def test_a_higher_price_holds_the_difference_for_every_image_still_held(acme, he
         billing.reprice(held, Decimal("0.06"))
     assert hold_of(held).unit_price_usd == Decimal("0.06") and hold_of(held).images == 3
     assert ledger(acme.tenant).reserved_usd == Decimal("0.18")  # 0.12 + 3 x 0.02
+    assert ledger(acme.tenant).reserved_images == 3  # the same images, at another price
     assert billing.release(held) == 3
     assert ledger(acme.tenant).reserved_usd == Decimal("0")
 
@@ -55,7 +56,8 @@ def test_a_price_past_the_budget_is_refused_and_changes_nothing(acme, held):
     with pytest.raises(QuotaExceeded) as refused, transaction.atomic():
         billing.reprice(held, Decimal("0.07"))  # 3 x 0.07 = 0.21 > 0.20
     assert refused.value.code == "budget_exceeded" and refused.value.field == "model"
-    assert "fallback model" in refused.value.message
+    assert refused.value.message == ("model: this job at its fallback model's price costs "
+                                     "$0.09, $0.08 left of $0.20 this month")
     assert hold_of(held).unit_price_usd == Decimal("0.04")
     assert ledger(acme.tenant).reserved_usd == Decimal("0.12")
 
@@ -78,3 +80,12 @@ def test_the_same_price_or_a_closed_hold_changes_nothing(acme, held, closed):
         billing.reprice(held, Decimal("0.04") if not closed else Decimal("0.09"))
     assert ledger(acme.tenant).reserved_usd == before
     assert hold_of(held).unit_price_usd == Decimal("0.04")
+
+
+def test_only_the_job_moved_is_repriced(acme, held, submit):
+    other = submit(n=1)  # $0.04 more held, at the old price
+    with transaction.atomic():
+        billing.reprice(other, Decimal("0.02"))
+    assert hold_of(held).unit_price_usd == Decimal("0.04")
+    assert hold_of(other).unit_price_usd == Decimal("0.02")
+    assert ledger(acme.tenant).reserved_usd == Decimal("0.14")

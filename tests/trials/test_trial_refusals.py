@@ -98,5 +98,5 @@ def test_a_budget_that_cannot_pay_for_the_whole_group_refuses_it(owner, priced, 
                           format="json")
     assert response.status_code == 402, response.json()
     assert response.json()["code"] == "budget_exceeded"
-    assert "costs $0.1200" in response.json()["message"]
+    assert "costs $0.12 (2 prompt(s) x 2 model(s)); $0.10 left" in response.json()["message"]
     assert nothing_made(priced.tenant)
