@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from generation.models import BrandTemplate, Job, Trial
 from generation.templates import create_template
+from generation.trials import submit_trial
 from tests.helpers import signed_in
 
 
@@ -54,23 +55,24 @@ def test_starting_a_trial_from_the_form_shows_its_grid(acme, priced, run_jobs):
     assert (trial.prompts, trial.model_keys, trial.seed) == (
         ["a red handbag", "a linen shirt"], ["local", "stable-image-core"], 77)
     assert trial.created_by == acme.owner
-    # The local cells run (stable-image-core's stay queued: no Bedrock here).
-    local = Job.objects.for_tenant(acme.tenant).filter(trial=trial, model_key="local")
-    run_jobs(*local)
+    # Every cell runs on the in-process worker (Stable Image Core on the offline renderer).
+    run_jobs(*Job.objects.for_tenant(acme.tenant).filter(trial=trial))
     page = text(browser.get(response["Location"]))
     assert page.count('class="trial-cell"') == 4
-    # A card for each cell that has its image: the two local ones at least (a worker left
-    # running by an earlier test in the process may have made the others too).
-    made = Job.objects.for_tenant(acme.tenant).filter(trial=trial, assets__isnull=False)
-    assert made.filter(model_key="local").count() == 2
-    assert page.count("<img ") == made.count()
+    assert page.count("<img ") == 4  # a card per cell, each with its image
     assert "Stable Image Core" in page and "Text to image" in page
     assert page.count("$0.02") >= 2 and page.count("$0.04") >= 2
     assert re.findall(r'class="trial-total">(\$[\d.]+)', page) == ["$0.04", "$0.08"]
     assert "total <strong id=\"trial-total\">$0.12</strong>" in page
     assert re.search(r"\d+\.\d s", page)  # a latency
     assert page.count("Mark as favourite") == 4
-    assert 'hx-trigger="every 2s"' in page  # still running: the grid polls
+    assert "hx-trigger" not in page  # every cell finished: the grid stops polling
+
+
+def test_a_grid_with_cells_still_queued_polls_for_them(acme, priced, empty_queue):
+    trial = submit_trial(acme.tenant, ["a vase"], ["local"])  # no worker: it stays queued
+    page = text(signed_in(acme.owner).get(reverse("dashboard-trial", args=["acme", trial.pk])))
+    assert 'hx-trigger="every 2s"' in page and "Queued" in page
 
 
 def test_a_refused_form_says_why_and_makes_nothing(acme, priced):
