@@ -45,6 +45,7 @@ class OperationSpec:
     image_roles: tuple[str, ...] = ()  # what each source image is, for error messages
     max_n: int | None = None  # deterministic operations make one image
     call: str | None = None  # a composition: the model operation its call makes
+    calls_model: bool = True  # False: made from the source image alone, no provider call
     # The operation's own parameters, as catalog.yaml spells a model's `params`.
     params: tuple[tuple[str, dict[str, Any]], ...] = ()
 
@@ -108,7 +109,8 @@ OPERATION_DEFAULTS: dict[str, OperationSpec] = {op.name: op for op in (
                 ("harmonize", {"type": "float", "min": 0, "max": 1, "default": 0.5}))),
     # A marketplace fix (the compliance check's one-click fix): the source image itself, fixed
     # for a preset by Atelier (no model call, free): local-only, like `shadow`.
-    replace(_op("conform", (1, 1), "none", "none", "source", ("image",)), max_n=1, params=(
+    replace(_op("conform", (1, 1), "none", "none", "source", ("image",)), max_n=1,
+            calls_model=False, params=(
         ("preset", PRESET_PARAM),
         ("fix", {"type": "enum", "values": ["all", *FIX_NAMES], "default": "all"}))),
     replace(_op("shadow", (1, 1), "none", "none", "source", ("cut-out",)), max_n=1, params=(

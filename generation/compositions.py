@@ -42,7 +42,7 @@ from assets import compliance
 from assets.compliance import Report
 from assets.models import Asset
 from assets.presets import find_preset
-from catalog.operations import OperationSpec
+from catalog.operations import OPERATION_DEFAULTS, OperationSpec
 from catalog.presets import Preset, parse_preset
 from catalog.requests import ResolvedRequest
 from catalog.scenes import scene_book
@@ -265,8 +265,7 @@ COMPOSERS: dict[str, Composer] = {"packshot": packshot, "scene": scene, "conform
 CALLS: dict[str, Callable[[Mapping[str, Any], ProviderCall], ProviderCall]] = {
     "scene": background_call,
 }
-# Operation -> what stands in for its call: a marketplace fix calls no model.
-NO_CALL: dict[str, Callable[[ProviderCall], ProviderResult]] = {"conform": _source}
+
 RESOLVERS: dict[str, Callable[[Tenant, ResolvedRequest], ResolvedRequest]] = {
     "packshot": _resolve_preset, "conform": _resolve_preset, "scene": _resolve_scene,
 }
@@ -282,7 +281,8 @@ def composed(operation: str, params: Mapping[str, Any],
     if composer is None:
         return generate
     sent = CALLS.get(operation)
-    generate = NO_CALL.get(operation, generate)
+    if not OPERATION_DEFAULTS[operation].calls_model:  # a marketplace fix: the source itself
+        generate = _source
 
     def make(call: ProviderCall) -> ProviderResult:
         result = generate(call if sent is None else sent(params, call))
