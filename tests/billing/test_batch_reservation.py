@@ -56,6 +56,15 @@ def test_a_batch_over_the_quota_holds_nothing(acme):
     assert not Reservation.objects.for_tenant(acme.tenant).exists()
 
 
+def test_a_batch_over_the_budget_says_what_it_costs_and_what_is_left(acme):
+    set_monthly_limits(acme.tenant, images=None, budget_usd=Decimal("0.10"))
+    job_ids = bare_jobs(acme.tenant, 3)  # 1 x 0.0333 + 2 x 0.0125 + 3 x 0.0401 = 0.1786
+    with pytest.raises(QuotaExceeded) as refused, transaction.atomic():
+        reserve_batch(acme.tenant, holds_for(job_ids))
+    assert refused.value.message == "items: this batch costs $0.18, $0.10 left of $0.10 this month"
+    assert not Reservation.objects.for_tenant(acme.tenant).exists()
+
+
 def test_a_job_is_never_held_twice(acme):
     job_ids = bare_jobs(acme.tenant, 3)
     reserve_batch(acme.tenant, holds_for(job_ids), insert=insert_rows)

@@ -53,6 +53,7 @@ def test_a_rejected_image_cannot_be_approved_again(pending):
     with pytest.raises(AtelierError) as refused:
         moderation.review(first, approve=True, moderator=moderator)
     assert (refused.value.code, refused.value.field) == ("already_rejected", "asset")
+    assert refused.value.message == "asset: a rejected asset cannot be approved again"
     first.refresh_from_db()
     assert first.moderation_status == "rejected"
 

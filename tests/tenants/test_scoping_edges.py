@@ -90,3 +90,11 @@ def test_owned_or_404_of_another_tenants_object_is_not_found_named_by_the_api(ac
         type(template).objects.owned_or_404(acme.tenant, template.pk)
     assert (caught.value.message, caught.value.field) == ("template: no such template",
                                                           "template")
+
+
+def test_bulk_create_passes_its_options_on_by_keyword_and_by_position(acme, submit):
+    job = submit()  # holds its reservation already: another for the same job conflicts
+    scoped = Reservation.objects.for_tenant(acme.tenant)
+    scoped.bulk_create([hold(job)], ignore_conflicts=True)
+    scoped.bulk_create([hold(job)], None, True)  # batch_size, ignore_conflicts
+    assert Reservation.unscoped.filter(job=job).count() == 1

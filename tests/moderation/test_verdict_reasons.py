@@ -1,0 +1,79 @@
+"""What a verdict says, exactly (found by `make mutate`: reasons and record keys that could be
+emptied or reworded, a confidence exactly at the review threshold, an unknown Guardrails band,
+and the tenant's own policy when a caller passes none all survived).
+
+A moderator reads these reasons in the review queue and the audit trail keeps them, so their
+words are part of the behaviour, not decoration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from moderation import services as moderation
+from moderation.clients import GuardrailFinding, GuardrailVerdict
+from moderation.models import TenantPolicy
+from moderation.policy import Policy, Thresholds
+from moderation.services import APPROVED, PENDING, REJECTED, Verdict
+from tests.helpers import png_bytes
+
+POLICY = Policy(
+    blocked_terms={}, blocked_patterns={}, default=Thresholds(review=60, reject=90),
+    labels={"Explicit": Thresholds(review=50, reject=80)},
+    guardrail_confidence={"HIGH": 95.0, "MEDIUM": 60.0},
+    guardrail_categories={"SEXUAL": "Explicit"},
+    guardrail_other={"topic": "reject", "word": "review"})
+
+
+def judged(*findings: GuardrailFinding) -> Verdict:
+    verdict = Verdict(status=APPROVED)
+    moderation._judge_guardrails(verdict, POLICY, GuardrailVerdict(
+        intervened=True, blocked=list(findings), message=""))
+    return verdict
+
+
+def test_a_content_filter_is_judged_by_its_labels_thresholds_and_never_approved():
+    verdict = judged(GuardrailFinding("content", "SEXUAL", "HIGH"))
+    assert verdict.status == REJECTED
+    assert verdict.reasons == ["guardrail content: SEXUAL HIGH 95% >= reject 80",
+                               "guardrail content: SEXUAL HIGH: blocked, never approved"]
+
+
+def test_a_confidence_exactly_at_the_review_threshold_goes_to_review():
+    verdict = judged(GuardrailFinding("content", "VIOLENCE", "MEDIUM"))  # 60, the default's
+    assert verdict.status == PENDING
+    assert verdict.reasons[0] == "guardrail content: VIOLENCE MEDIUM 60% >= review 60"
+
+
+def test_a_band_the_policy_does_not_know_counts_as_certain():
+    verdict = judged(GuardrailFinding("content", "VIOLENCE", "EXTREME"))
+    assert verdict.status == REJECTED
+    assert verdict.reasons[0] == "guardrail content: VIOLENCE EXTREME 100% >= reject 90"
+
+
+def test_topics_words_and_pii_are_rejected_or_reviewed_as_the_policy_says():
+    verdict = judged(GuardrailFinding("topic", "Weapons"), GuardrailFinding("word", "nude"),
+                     GuardrailFinding("pii", "EMAIL"))
+    assert verdict.status == REJECTED
+    assert verdict.reasons == ["guardrail topic: Weapons: rejected by policy",
+                               "guardrail word: nude: blocked, never approved",
+                               "guardrail pii: EMAIL: blocked, never approved"]
+
+
+def test_the_record_keeps_checks_labels_reasons_and_when():
+    record = Verdict(status=PENDING, checks=["local policy"], reasons=["why"]).as_record()
+    assert set(record) == {"checks", "labels", "reasons", "external", "at"}
+    assert datetime.fromisoformat(record["at"]).tzinfo is not None
+
+
+@pytest.mark.django_db
+def test_without_a_policy_given_the_tenants_own_is_read(acme, settings):
+    settings.ATELIER_OUTPUT_MODERATION = "local-only"
+    image = png_bytes((32, 32))
+    waiting = moderation.moderate_output(acme.tenant, image)
+    assert (waiting.status, waiting.checks) == (PENDING, ["local policy", "local-only"])
+    assert waiting.reasons == ["output moderation is local-only: a moderator decides"]
+    TenantPolicy.objects.update_or_create(tenant=acme.tenant,
+                                          defaults={"approve_without_services": True})
+    assert moderation.moderate_output(acme.tenant, image).status == APPROVED
