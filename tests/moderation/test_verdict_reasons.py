@@ -16,6 +16,7 @@ from moderation.clients import GuardrailFinding, GuardrailVerdict
 from moderation.models import TenantPolicy
 from moderation.policy import Policy, Thresholds
 from moderation.services import APPROVED, PENDING, REJECTED, Verdict
+from tests.fakes.rekognition import RekognitionDouble, label
 from tests.helpers import png_bytes
 
 POLICY = Policy(
@@ -77,3 +78,15 @@ def test_without_a_policy_given_the_tenants_own_is_read(acme, settings):
     TenantPolicy.objects.update_or_create(tenant=acme.tenant,
                                           defaults={"approve_without_services": True})
     assert moderation.moderate_output(acme.tenant, image).status == APPROVED
+
+
+@pytest.mark.django_db
+def test_rekognitions_labels_are_kept_as_the_review_queue_reads_them(
+        acme, rekognition_double: RekognitionDouble, settings):
+    settings.ATELIER_REKOGNITION = True
+    settings.ATELIER_OUTPUT_MODERATION = "services"
+    rekognition_double.labels = [label("Graphic Violence", 62.123, parent="Violence")]
+    verdict = moderation.moderate_output(acme.tenant, png_bytes((256, 256)))  # its minimum: 80
+    assert verdict.labels == [{"name": "Graphic Violence", "parent": "Violence",
+                               "confidence": 62.12, "source": "rekognition"}]
+    assert verdict.status == PENDING and verdict.external
