@@ -250,7 +250,9 @@ def test_the_scheduler_serves_its_metrics_on_a_port():
     server = metrics.serve(0)
     try:
         port = server.server_address[1]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+        # A generous timeout: the whole suite's metrics are in the registry by now, and a
+        # loaded CI machine once took over 5 s to write them out.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60) as answer:
             assert b"atelier_images_total" in answer.read()
     finally:
         server.shutdown()

@@ -117,7 +117,7 @@ def check(tenant: Any, parsed: Any, template: Any, monkeypatch: Any, *, whole_wa
         return found
 
     monkeypatch.setattr(Shapes, "prepared", prepared)
-    lookups = batches._Lookups(tenant, parsed.rows, template)
+    lookups = batches._Lookups(tenant, parsed.rows, template, parsed.columns)
     accepted, _, errors = batches._check_rows(tenant, parsed, lookups,
                                               batch_template=template, model="", user=None,
                                               api_key=None)

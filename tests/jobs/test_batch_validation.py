@@ -190,7 +190,7 @@ def test_a_batch_over_the_budget_is_402_budget_exceeded(owner, acme, nothing_cre
     body = response.json()
     assert body["code"] == "budget_exceeded"
     assert Decimal(body["budget_left_usd"]) == Decimal("1.00")
-    assert "$1.5000" in body["message"]
+    assert "costs $1.50, $1.00 left of $1.00" in body["message"]
 
 
 @pytest.mark.parametrize("body", [

@@ -85,7 +85,11 @@ def test_a_job_runs_on_a_separate_worker_process_through_redis(acme, redis_env, 
 
 
 def test_a_worker_killed_mid_job_leaves_it_completed_exactly_once(acme, redis_env, workers):
-    redis_env.update(ATELIER_LOCAL_LATENCY_MS="400", ATELIER_JOB_LEASE_SECONDS="3")
+    # Two calls at a time, 400 ms each: the eight images take four rounds, so the worker is
+    # killed mid-job even when a loaded machine notices the first images late (with sixteen
+    # calls at a time, all eight were made before the kill once).
+    redis_env.update(ATELIER_LOCAL_LATENCY_MS="400", ATELIER_JOB_LEASE_SECONDS="3",
+                     ATELIER_PROVIDER_CALLS="2")
     first = workers.start()
     submitted = manage("generate", "--tenant", "acme", "--model", "local", "--prompt",
                        "a copper kettle", "--n", "8", "--size", "256x256", "--json",
