@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import UsageEvent
-from billing.services import set_monthly_limits
+from billing.services import QuotaExceeded, set_monthly_limits
 from generation.models import Job
 from generation.runner import run_job
 from generation.services import cancel_job
@@ -108,3 +108,13 @@ def test_model_prices_are_validated(acme):
             MonthlyLimits(tenant=acme.tenant, model_prices=bad).clean()
     with pytest.raises(InvalidParameter, match="unknown model"):
         MonthlyLimits(tenant=acme.tenant, model_prices={"no-such-model": "1"}).clean()
+
+
+def test_a_job_over_the_budget_is_refused_naming_this_job(acme, submit, empty_queue):
+    """reserve's refusal, word for word (found by `make mutate`: "this job" could be dropped)."""
+    limits = set_monthly_limits(acme.tenant, images=None, budget_usd=Decimal("0.10"))
+    limits.model_prices = {"local": "0.04"}
+    limits.save()
+    with pytest.raises(QuotaExceeded) as refused:
+        submit(n=3)
+    assert refused.value.message == "n: this job costs $0.12, $0.10 left of $0.10 this month"

@@ -38,3 +38,19 @@ def test_a_job_still_holding_images_gives_them_back(acme):
     assert billing.release(job) == 3
     assert ledger(acme.tenant).reserved_images == held - 3
     assert Reservation.unscoped.get(job=job).status == Reservation.Status.CLOSED
+
+
+def test_releasing_one_job_leaves_another_jobs_hold(acme):
+    """(found by `make mutate`: release without its job filter gave back another job's hold)"""
+    first = JobFactory(tenant=acme.tenant, model="local", prompt="a bag", n=2, seed=1)
+    second = JobFactory(tenant=acme.tenant, model="local", prompt="a cup", n=3, seed=1)
+    held = ledger(acme.tenant).reserved_images
+    assert billing.release(second) == 3
+    assert Reservation.unscoped.get(job=first).status == Reservation.Status.HELD
+    assert Reservation.unscoped.get(job=first).images == 2
+    assert ledger(acme.tenant).reserved_images == held - 3
+
+
+def test_a_second_release_gives_back_nothing(acme):
+    job = JobFactory(tenant=acme.tenant, model="local", prompt="a bag", n=2, seed=1)
+    assert (billing.release(job), billing.release(job)) == (2, 0)

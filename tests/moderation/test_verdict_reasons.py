@@ -90,3 +90,47 @@ def test_rekognitions_labels_are_kept_as_the_review_queue_reads_them(
     assert verdict.labels == [{"name": "Graphic Violence", "parent": "Violence",
                                "confidence": 62.12, "source": "rekognition"}]
     assert verdict.status == PENDING and verdict.external
+
+
+# --- moderate_output with the services (doubles), word for word ------------------------------
+
+GUARDRAIL = "gr1reasons"
+
+
+@pytest.fixture
+def guardrail(bedrock_double, settings):
+    settings.ATELIER_GUARDRAIL_ID = GUARDRAIL
+    bedrock_double.guardrails.add(GUARDRAIL)
+    return bedrock_double
+
+
+@pytest.mark.django_db
+def test_a_rekognition_label_over_a_threshold_is_named_in_the_reason(acme, rekognition):
+    rekognition.labels = [label("Violence", 93.0)]
+    verdict = moderation.moderate_output(acme.tenant, png_bytes((128, 128)), policy=POLICY)
+    assert verdict.status == REJECTED
+    assert verdict.reasons == ["Violence 93% >= reject 90"]
+    assert verdict.checks == ["local policy", "rekognition"] and verdict.external is True
+
+
+@pytest.mark.django_db
+def test_guardrails_alone_is_an_external_check_and_says_so(acme, guardrail):
+    verdict = moderation.moderate_output(acme.tenant, png_bytes((128, 128)), policy=POLICY)
+    assert (verdict.status, verdict.checks) == (APPROVED, ["local policy", "guardrails"])
+    assert verdict.external is True and verdict.reasons == []
+
+
+@pytest.mark.django_db
+def test_when_every_service_fails_the_reasons_say_local_policy_only(acme, rekognition,
+                                                                    guardrail):
+    from tests.fakes import bedrock_outcomes as out
+    from tests.fakes import rekognition as fakes
+
+    rekognition.script(*[fakes.server_error()] * 4)
+    guardrail.script(f"guardrail:{GUARDRAIL}:OUTPUT", *[out.server_error(503)] * 4)
+    verdict = moderation.moderate_output(acme.tenant, png_bytes((128, 128)), policy=POLICY)
+    assert verdict.status == PENDING and verdict.external is False
+    assert verdict.reasons[-1] == ("no external moderation service is configured; "
+                                   "local policy only")
+    assert verdict.reasons[0].startswith("rekognition unavailable: ")
+    assert verdict.reasons[1].startswith("guardrails unavailable: ")
