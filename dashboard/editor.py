@@ -1,9 +1,9 @@
 """The editor around a picked image: what each edit would send, cost and need, before it runs.
 
 An edit is one of `generation.refinements.ACTIONS` on one of its models. `plan()` builds the
-job request(s) the edit makes from the picked image (as `refinements.refine` does) and prices
-each with `services.estimate_job`, the API's own estimate, so the figure shown is the one the
-job reserves. What the chosen model does not take is left out of the request and said in
+job request(s) the edit makes from the picked image and prices each with
+`services.estimate_job`, the API's own estimate, so the figure shown is the one the job
+reserves. What the chosen model does not take is left out of the request and said in
 `notes` (a negative prompt inherited from a template, a seed for a model without seeds) rather
 than refused. What the merchant must still do (paint a mask, say what to find, choose a
 format) is `missing`: the editor shows it and disables the submit; `submit()` refuses it.
@@ -167,7 +167,7 @@ def plan(tenant: Tenant, asset: Asset, action: str, *, model: str | None = None,
     if refinement.keeps_seed and asset.seed is not None:
         base["seed"] = asset.seed
     if not refinement.uses_image:  # a new rendering: keep the picked image's shape
-        base.update(refinements._shape(spec, asset.width, asset.height))
+        base.update(refinements.shape(spec, asset.width, asset.height))
     _drop_what_the_model_does_not_take(spec, base, result.notes)
     if refinement.params:
         base["params"] = _own_params(tenant, refinement.operation, params or {})

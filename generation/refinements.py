@@ -1,7 +1,8 @@
 """What the dashboard can do with a picked image, as data: each action is an operation, the
 models that can do it (the first callable one is the default) and how the new job is built
-from the picked image. Every action submits ordinary jobs through `submit_job`, so limits,
-moderation, quotas and prices apply exactly as in the API.
+from the picked image. The dashboard's editor (dashboard/editor.py) builds each action's
+requests and submits them as ordinary jobs through `submit_job`, so limits, moderation,
+quotas and prices apply exactly as in the API.
 """
 
 from __future__ import annotations
@@ -10,13 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from assets.models import Asset
-from catalog.requests import JobRequest
 from catalog.spec import catalog
-from core.errors import InvalidParameter
-from generation.models import Job
-from generation.services import estimate_job, submit_job
-from tenants.models import Tenant
 
 AD_FORMATS = ("1:1", "4:5", "16:9", "9:16")
 
@@ -76,7 +71,7 @@ def models_for(action: str) -> list[str]:
             and refinement.operation in specs[key].operations and specs[key].usable()]
 
 
-def _shape(spec: Any, width: int, height: int) -> dict[str, str]:
+def shape(spec: Any, width: int, height: int) -> dict[str, str]:
     """The model's aspect ratio nearest the picked image's, or its exact size where the model
     takes sizes."""
     ratios = spec.limits.aspect_ratios
@@ -86,43 +81,3 @@ def _shape(spec: Any, width: int, height: int) -> dict[str, str]:
     nearest = min(ratios, key=lambda r: abs(math.log(ratios[r][0] / ratios[r][1]) - wanted))
     return {"aspect_ratio": nearest}
 
-
-def refine(tenant: Tenant, asset: Asset, action: str, *, user: Any = None,
-           model: str | None = None, prompt: str = "", mask: str | None = None,
-           mask_prompt: str = "", formats: list[str] | None = None) -> list[Job]:
-    """Submit the action's job(s) for the picked image: one job, or one per ad format."""
-    refinement = ACTIONS.get(action)
-    if refinement is None:
-        raise InvalidParameter(f"action: one of {', '.join(ACTIONS)}", field="action")
-    choices = models_for(action)
-    model = model or (choices[0] if choices else "")
-    if model not in choices:
-        raise InvalidParameter(f"model: {action} can use {', '.join(choices) or 'no model'}",
-                               field="model")
-    spec = catalog().get(model)
-    source = asset.parameters
-    base: dict[str, Any] = dict(model=model, operation=refinement.operation, n=refinement.n,
-                                stage=refinement.stage)
-    if spec.operations[refinement.operation].prompt != "none":
-        base.update(prompt=prompt.strip() or (source.get("prompt", "")
-                                              if refinement.inherits_prompt else ""),
-                    negative_prompt=source.get("negative_prompt", ""))
-    if refinement.uses_image:
-        base["images"] = [str(asset.pk)]
-    if refinement.keeps_seed and asset.seed is not None:
-        base["seed"] = asset.seed
-    if not refinement.uses_image:  # a new rendering: keep the picked image's shape
-        base.update(_shape(spec, asset.width, asset.height))
-    if refinement.operation in ("inpaint", "search_replace"):
-        base.update(mask=mask, mask_prompt=mask_prompt.strip() or None)
-    if refinement.operation == "outpaint":
-        chosen = [f for f in AD_FORMATS if f in (formats or [])]
-        if not chosen:
-            raise InvalidParameter(f"formats: choose one or more of {', '.join(AD_FORMATS)}",
-                                   field="formats")
-        requests = [JobRequest(**base, aspect_ratio=ratio) for ratio in chosen]
-    else:
-        requests = [JobRequest(**base)]
-    for request in requests:  # all or nothing: every job is checked before any is made
-        estimate_job(tenant, request)
-    return [submit_job(tenant, request, user=user, source_asset=asset) for request in requests]

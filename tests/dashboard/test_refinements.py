@@ -1,16 +1,22 @@
 """Refining a picked image in the dashboard: each action submits ordinary jobs (same rules,
 quotas and prices as the API) linked to the picked image; outpainting to several ad formats
-is one job per format, all or nothing."""
+is one job per format, all or nothing. `edit` is what the editor's form does: plan, then
+submit."""
 
 import pytest
 from django.urls import reverse
 
 from assets.models import Asset
 from core.errors import InvalidParameter
+from dashboard import editor
 from generation import refinements
 from generation.models import Job
 from generation.runner import run_job
 from tests.helpers import png_bytes
+
+
+def edit(tenant, asset, action, **fields):
+    return editor.submit(tenant, asset, editor.plan(tenant, asset, action, **fields))
 
 
 @pytest.fixture
@@ -29,15 +35,15 @@ def picked(acme, submit):
 ])
 def test_each_action_makes_a_job_from_the_picked_image(acme, picked, empty_queue, action,
                                                        model, operation):
-    [job] = refinements.refine(acme.tenant, picked, action, prompt="on a beach"
-                               if action == "replace_background" else "")
+    [job] = edit(acme.tenant, picked, action, prompt="on a beach"
+                 if action == "replace_background" else "")
     assert (job.model_key, job.operation, job.source_asset_id) == (model, operation, picked.pk)
     uses_image = refinements.ACTIONS[action].uses_image
     assert job.request.get("images", []) == ([str(picked.pk)] if uses_image else [])
 
 
 def test_finish_keeps_the_seed_and_prompt_and_makes_a_final(acme, picked, empty_queue):
-    [job] = refinements.refine(acme.tenant, picked, "finish")
+    [job] = edit(acme.tenant, picked, "finish")
     assert job.seed == picked.seed == 7
     assert job.prompt == picked.parameters["prompt"]
     assert job.stage == "final"
@@ -45,7 +51,7 @@ def test_finish_keeps_the_seed_and_prompt_and_makes_a_final(acme, picked, empty_
 
 
 def test_outpaint_makes_one_job_per_format(acme, picked, empty_queue):
-    jobs = refinements.refine(acme.tenant, picked, "outpaint", formats=["16:9", "1:1", "3:1"])
+    jobs = edit(acme.tenant, picked, "outpaint", formats=["16:9", "1:1", "3:1"])
     assert [job.request["aspect_ratio"] for job in jobs] == ["1:1", "16:9"]
     run_job(jobs[1].pk)
     jobs[1].refresh_from_db()
@@ -55,15 +61,15 @@ def test_outpaint_makes_one_job_per_format(acme, picked, empty_queue):
 
 def test_outpaint_without_formats_makes_nothing(acme, picked, empty_queue):
     with pytest.raises(InvalidParameter, match="formats"):
-        refinements.refine(acme.tenant, picked, "outpaint", formats=[])
+        edit(acme.tenant, picked, "outpaint", formats=[])
     assert Job.objects.for_tenant(acme.tenant).count() == 1
 
 
 def test_a_model_that_cannot_do_the_action_is_refused(acme, picked, empty_queue):
     with pytest.raises(InvalidParameter, match="model"):
-        refinements.refine(acme.tenant, picked, "upscale", model="local")
+        edit(acme.tenant, picked, "upscale", model="local")
     with pytest.raises(InvalidParameter, match="action"):
-        refinements.refine(acme.tenant, picked, "sharpen")
+        edit(acme.tenant, picked, "sharpen")
 
 
 def test_retired_models_are_not_offered():
@@ -76,7 +82,7 @@ def test_an_image_in_review_cannot_be_refined(acme, picked, empty_queue):
         moderation_status="pending_review")
     picked.refresh_from_db()
     with pytest.raises(InvalidParameter, match="only approved images"):
-        refinements.refine(acme.tenant, picked, "variations")
+        edit(acme.tenant, picked, "variations")
 
 
 def test_the_refine_form_posts_outpaint_and_lists_the_jobs(browser, acme, picked, empty_queue):
