@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
 
@@ -122,11 +123,7 @@ def _check_cutout(tenant: Tenant, upload_id: str | None) -> None:
     asset = Asset.objects.owned(tenant, upload_id) if upload_id else None
     if asset is None or asset.moderation_status != Asset.Moderation.APPROVED:
         return
-    try:
-        with default_storage.open(asset.storage_key, "rb") as handle, Image.open(handle) as image:
-            low, high = scenes.alpha_range(image)
-    except (OSError, UnidentifiedImageError) as exc:
-        raise refuse("images[0]", "its image file cannot be read") from exc
+    low, high = _alpha_range(asset)
     if low == 255:
         raise refuse("images[0]", "a scene places a product cut-out (an image with "
                                   "transparency) and this image has no transparent pixels; "
@@ -134,6 +131,23 @@ def _check_cutout(tenant: Tenant, upload_id: str | None) -> None:
                                   "and use its result")
     if high == 0:
         raise refuse("images[0]", "the cut-out is empty (every pixel is transparent)")
+
+
+def _alpha_range(asset: Asset) -> tuple[int, int]:
+    """The cut-out's alpha range, read from its file once per content: the editor estimates a
+    scene on every change of its form, and the bytes behind a sha256 never change."""
+    key = f"cutout-alpha:{asset.sha256}"
+    known = cache.get(key)
+    if known is not None:
+        low, high = known
+        return int(low), int(high)
+    try:
+        with default_storage.open(asset.storage_key, "rb") as handle, Image.open(handle) as image:
+            found = scenes.alpha_range(image)
+    except (OSError, UnidentifiedImageError) as exc:
+        raise refuse("images[0]", "its image file cannot be read") from exc
+    cache.set(key, list(found), timeout=30 * 24 * 3600)
+    return found
 
 
 def _joined(*parts: str) -> str:
@@ -184,12 +198,6 @@ def packshot(params: Mapping[str, Any], image: GeneratedImage,
                           width=picture.width, height=picture.height, seed=image.seed)
 
 
-def _opened(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image
-
-
 def scene(params: Mapping[str, Any], image: GeneratedImage,
           sources: tuple[SourceImage, ...] = ()) -> GeneratedImage:
     """The product of the job's cut-out (`sources[0]`) stood on the background `image`, in the
@@ -198,7 +206,8 @@ def scene(params: Mapping[str, Any], image: GeneratedImage,
         raise ValueError("images[0]: no cut-out to place")
     rules = params[SCENE_RULES]
     stand = scenes.Stand(x=rules["x"], ground=rules["ground"], scale=params["scale"])
-    picture = scenes.compose(_opened(image.data), _opened(sources[0].data), stand,
+    picture = scenes.compose(compositing.decoded(image.data),
+                             compositing.decoded(sources[0].data), stand,
                              scenes.scene_shadow(params["shadow"], rules["light_angle"]),
                              params["harmonize"])
     fmt = params.get("output_format", "png")

@@ -57,6 +57,13 @@ PACKSHOT_SHADOWS = {
 }
 
 
+def decoded(data: bytes) -> Image.Image:
+    """The image in these bytes, read in full (its file closed)."""
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
 def _floor(value: int) -> int:
     return 0 if value < ALPHA_FLOOR else value
 

@@ -25,7 +25,7 @@ from PIL import Image, ImageOps, PngImagePlugin
 from catalog.spec import catalog
 from providers import compositing
 from providers import local_edits as edits
-from providers.base import GeneratedImage, ProviderCall, ProviderResult, SourceImage
+from providers.base import GeneratedImage, ProviderCall, ProviderResult
 from providers.local_render import render_image
 from providers.local_scene import parse_hex, product_colour
 
@@ -175,12 +175,6 @@ OPERATIONS: dict[str, Callable[[Edit], Image.Image]] = {
 }
 
 
-def _decode(source: SourceImage) -> Image.Image:
-    image = Image.open(io.BytesIO(source.data))
-    image.load()
-    return image
-
-
 def _white_edits(call: ProviderCall) -> bool:
     """The model's mask polarity for this operation (masks arrive in it)."""
     spec = next((s for s in catalog() if s.model_id == call.model_id), None)
@@ -190,7 +184,7 @@ def _white_edits(call: ProviderCall) -> bool:
 def _mask(call: ProviderCall) -> Image.Image | None:
     if call.mask is None:
         return None
-    mask = _decode(call.mask).convert("L")
+    mask = compositing.decoded(call.mask.data).convert("L")
     return mask if _white_edits(call) else ImageOps.invert(mask)
 
 
@@ -218,7 +212,7 @@ def _encode(image: Image.Image, fmt: str, call: ProviderCall, seed: int | None) 
 
 def make_image(call: ProviderCall, seed: int) -> Image.Image:
     """The image the stand-in makes for one seed of ``call`` (before encoding)."""
-    sources = tuple(_decode(source) for source in call.images)
+    sources = tuple(compositing.decoded(source.data) for source in call.images)
     operation = OPERATIONS.get(call.operation, _generate) if sources else _generate
     return operation(Edit(call=call, seed=seed, sources=sources, mask=_mask(call)))
 

@@ -189,3 +189,15 @@ def test_a_source_that_is_not_a_cut_out_is_refused_naming_images_0(
     assert not Job.objects.for_tenant(acme.tenant).exists()
     assert not Reservation.unscoped.exists() and queued_messages() == 0
     assert not UsageEvent.unscoped.exists()
+
+
+def test_a_cut_outs_transparency_is_read_from_its_file_once(owner, acme, cut, empty_queue):
+    """The editor estimates a scene on every change of its form: after the first estimate the
+    check no longer opens the file (here it is gone, and estimates still answer)."""
+    body = {"model": "local", "operation": "scene", "images": [str(cut.pk)],
+            "params": {"scene": "kitchen"}, "dry_run": True}
+    assert owner.post("/api/v1/jobs", body, format="json").status_code == 200
+    default_storage.delete(cut.storage_key)
+    again = owner.post("/api/v1/jobs", {**body, "params": {"scene": "outdoor"}}, format="json")
+    assert again.status_code == 200, again.json()
+    assert not Job.objects.for_tenant(acme.tenant).exists()
