@@ -10,12 +10,20 @@ links share one LinkSigner, which reads the configuration once; S3 links are sig
 assets.signing (botocore's signature, without botocore's 1 ms a link) from the URL prefix
 and credentials botocore itself uses; Atelier's links are formatted from the download
 route's prefix, resolved once, instead of a `reverse()` and a `urlencode()` each.
+
+Links are stable for a minute (LINK_STEP): a link is signed as of the start of the current
+minute and lasts the TTL plus a minute from then, so it works for at least the TTL and at most
+a minute longer, and every answer within that minute gives the same URL. A partner polling a
+job, or a browser reloading a page, then fetches each image once (the URL is the cache key of
+browsers and CDNs), and the answer reuses the links it signed a moment ago (`_SIGNED`)
+instead of signing them again.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -34,6 +42,10 @@ from storages.utils import clean_name
 from assets import signing
 from assets.models import Asset
 from assets.storage import s3_storage
+
+LINK_STEP = 60  # seconds a link stays the same (module docstring)
+_SIGNED: dict[tuple[Any, ...], str] = {}  # (scope, key, filename): the link signed
+_SIGNED_MAX = 20_000
 
 
 @dataclass(frozen=True)
@@ -67,10 +79,12 @@ class LinkSigner:
     previews) also open images that are not cleared for delivery yet."""
 
     def __init__(self, *, base_url: str, ttl: int | None = None,
-                 purpose: str = "download") -> None:
+                 purpose: str = "download", now: float | None = None) -> None:
         self.base_url = base_url
         self.ttl = ttl or settings.ATELIER_URL_TTL_SECONDS
-        self.expires = int(time.time()) + self.ttl
+        self.signed_at = int(time.time() if now is None else now) // LINK_STEP * LINK_STEP
+        self.lasts = self.ttl + LINK_STEP  # from signed_at: at least the TTL from now
+        self.expires = self.signed_at + self.lasts
         self.expires_at = datetime.fromtimestamp(self.expires, tz=UTC)
         self.purpose = purpose
         self._cdn = cdn_enabled()
@@ -79,11 +93,31 @@ class LinkSigner:
         self._local_prefix = f"{base_url.rstrip('/')}{_download_prefix(get_script_prefix())}"
         self._purpose_field = "" if purpose == "download" else f"&purpose={quote_plus(purpose)}"
         self._secret = signing.hmac_key()
+        # everything a link depends on besides its key and name (an S3 link: the credentials
+        # it is signed with, which a role's rotation changes)
+        if self._cdn:
+            origin: tuple[Any, ...] = ("cdn", settings.ATELIER_CDN_DOMAIN,
+                                       settings.ATELIER_CDN_KEY_ID)
+        elif self._presigner is not None:
+            origin = ("s3", self._presigner.prefix,
+                      tuple(self._presigner.credentials.get_frozen_credentials()))
+        else:
+            origin = ("s3" if self._storage else "local", self._local_prefix, self._secret)
+        self._scope = (*origin, purpose, self.expires)
+        self._own_scope = ("local", self._local_prefix, self._secret, purpose, self.expires)
 
     def link(self, key: str, filename: str) -> Link:
         return Link(url=self.url(key, filename), expires_at=self.expires_at)
 
     def url(self, key: str, filename: str) -> str:
+        return _memo((self._scope, key, filename), lambda: self._sign(key, filename))
+
+    def own_url(self, key: str, filename: str) -> str:
+        """Atelier's own link to `key` whatever the storage (the download view serves it):
+        what an object not made yet (a rendition made on first request) can be signed as."""
+        return _memo((self._own_scope, key, filename), lambda: self._own(key, filename))
+
+    def _sign(self, key: str, filename: str) -> str:
         if self._cdn:
             signer = _cloudfront_signer(settings.ATELIER_CDN_KEY_ID,
                                         settings.ATELIER_CDN_PRIVATE_KEY_FILE)
@@ -92,10 +126,14 @@ class LinkSigner:
         if self._storage is not None:
             disposition = f'inline; filename="{filename}"'
             if self._presigner is None:  # not SigV4 on a plain bucket URL: botocore signs it
-                return self._storage.url(key, expire=self.ttl, parameters={
-                    "ResponseContentDisposition": disposition})
-            return self._presigner.url(key, self.ttl,
-                                       {"response-content-disposition": disposition})
+                return self._storage.url(key, expire=self.expires - int(time.time()),
+                                         parameters={"ResponseContentDisposition": disposition})
+            return self._presigner.url(key, self.lasts,
+                                       {"response-content-disposition": disposition},
+                                       now=datetime.fromtimestamp(self.signed_at, tz=UTC))
+        return self._own(key, filename)
+
+    def _own(self, key: str, filename: str) -> str:
         # urlencode({"exp", "name", "sig", "purpose"?}), spelled out: the same query
         signature = signing.signature(key, self.expires, filename, self.purpose,
                                       secret=self._secret)
@@ -103,6 +141,15 @@ class LinkSigner:
         name = filename if _PLAIN_NAME.fullmatch(filename) else quote_plus(filename)
         return (f"{self._local_prefix}{path}?exp={self.expires}&name={name}&sig={signature}"
                 f"{self._purpose_field}")
+
+
+def _memo(memo: tuple[Any, ...], sign: Callable[[], str]) -> str:
+    found = _SIGNED.get(memo)
+    if found is None:
+        if len(_SIGNED) >= _SIGNED_MAX:  # past a minute's links of the busiest answers
+            _SIGNED.clear()
+        found = _SIGNED[memo] = sign()
+    return found
 
 
 def link_for_key(key: str, filename: str, *, base_url: str, ttl: int | None = None,

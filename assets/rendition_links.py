@@ -10,18 +10,11 @@ row and gets ordinary links.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.urls import reverse
-
-from assets import signing
-from assets.delivery import Link, download_filename
+from assets.delivery import Link, LinkSigner, download_filename
 from assets.models import Asset
 from assets.renditions import Plan, lazy_plan_named, lazy_plans, rendition_key
 from tenants.models import Tenant
@@ -46,24 +39,21 @@ def offered(asset: Asset) -> bool:
     return asset.kind == Asset.Kind.GENERATED and asset.deliverable
 
 
-def lazy_rendition_link(asset: Asset, plan: Plan, *, base_url: str, ttl: int | None = None
+def lazy_rendition_link(asset: Asset, plan: Plan, *, base_url: str = "",
+                        ttl: int | None = None, signer: LinkSigner | None = None
                         ) -> Link | None:
     """A link that makes `plan`'s rendition on first use and then delivers it; None when the
-    asset has none now (`offered`)."""
+    asset has none now (`offered`). Signed by `signer` (the answer's) or a new one for
+    `base_url` and `ttl`."""
     if not offered(asset):
         return None
+    signer = signer or LinkSigner(base_url=base_url, ttl=ttl)
     key = rendition_key(asset, plan)
-    filename = download_filename(key)
-    expires = int(time.time()) + (ttl or settings.ATELIER_URL_TTL_SECONDS)
-    query = urlencode({"exp": expires, "name": filename,
-                       "sig": signing.signature(key, expires, filename)})
-    path = reverse("asset-download", kwargs={"key": key})
-    return Link(url=f"{base_url.rstrip('/')}{path}?{query}",
-                expires_at=datetime.fromtimestamp(expires, tz=UTC))
+    return Link(url=signer.own_url(key, download_filename(key)), expires_at=signer.expires_at)
 
 
-def lazy_renditions(asset: Asset, made: Iterable[Listed], *, base_url: str,
-                    ttl: int | None = None) -> list[dict[str, Any]]:
+def lazy_renditions(asset: Asset, made: Iterable[Listed], *, signer: LinkSigner
+                    ) -> list[dict[str, Any]]:
     """The asset's on-request renditions not made yet, in the API's rendition shape (`bytes`
     unknown until made), each with a link that makes it; none unless the asset has them now
     (`offered`). `made`: the asset's renditions already listed (those have links of their
@@ -75,7 +65,7 @@ def lazy_renditions(asset: Asset, made: Iterable[Listed], *, base_url: str,
     for plan in lazy_plans(asset.width, asset.height):
         if (plan.kind, plan.format, plan.width) in have:
             continue
-        link = lazy_rendition_link(asset, plan, base_url=base_url, ttl=ttl)
+        link = lazy_rendition_link(asset, plan, signer=signer)
         if link is not None:
             entries.append({"kind": plan.kind, "format": plan.format, "width": plan.width,
                             "height": plan.height, "bytes": None, "url": link.url})

@@ -95,7 +95,7 @@ def rendition_entries(asset: Asset, made: list[RenditionRow], *, signer: LinkSig
         {"kind": row.kind, "format": row.format, "width": row.width, "height": row.height,
          "bytes": row.bytes, "url": _url(row, signer)}
         for row in made if row.kind == Rendition.Kind.WEB]
-    return [*entries, *lazy_renditions(asset, made, base_url=signer.base_url, ttl=signer.ttl)]
+    return [*entries, *lazy_renditions(asset, made, signer=signer)]
 
 
 def _url(row: RenditionRow, signer: LinkSigner) -> str:

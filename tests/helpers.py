@@ -126,3 +126,13 @@ def temporary_bucket(prefix: str = "atelier-test") -> Iterator[str]:
             for item in page.get("Contents", []):
                 s3.delete_object(Bucket=name, Key=item["Key"])
         s3.delete_bucket(Bucket=name)
+
+
+def signed_long_ago(base_url: str = "http://testserver/") -> Any:
+    """A LinkSigner whose links expired before the test started (a 1 s TTL, two link steps
+    ago): what a link fetched after its expiry is, without waiting for it."""
+    import time
+
+    from assets.delivery import LINK_STEP, LinkSigner
+
+    return LinkSigner(base_url=base_url, ttl=1, now=time.time() - 2 * LINK_STEP - 1)

@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.test import Client
 
-from assets.delivery import signed_download_url
+from assets.delivery import LINK_STEP, LinkSigner, signed_download_url
 from assets.models import Asset
 from generation.runner import run_job
+from tests.helpers import signed_long_ago
 
 
 @pytest.fixture
@@ -40,12 +41,11 @@ def test_api_url_downloads_the_original_bytes(owner, asset):
     assert response["Content-Type"] == "image/png"
     assert body["url"].startswith("http://testserver/files/generated/acme/")
     expires = int(parse_qs(urlsplit(body["url"]).query)["exp"][0])
-    assert 0 < expires - time.time() <= 900
+    assert 900 <= expires - time.time() <= 900 + LINK_STEP  # the TTL, and up to a minute more
 
 
 def test_expired_url_is_refused(asset):
-    link = signed_download_url(asset, base_url="http://x", ttl=1)
-    time.sleep(2.1)
+    link = signed_download_url(asset, signer=signed_long_ago("http://x"))
     response = fetch(link.url)
     assert response.status_code == 403
     assert b"expired" in response.content
@@ -79,3 +79,14 @@ def test_undeliverable_asset_has_no_url_and_its_old_link_stops_working(owner, as
     assert signed_download_url(asset, base_url="http://x") is None
     assert owner.get(f"/api/v1/assets/{asset.pk}").json()["url"] is None
     assert fetch(link.url).status_code == 404
+
+
+def test_a_link_stays_the_same_for_a_minute_and_lasts_at_least_its_ttl(asset):
+    """Every answer within a minute gives the same link (a poller's browser or CDN fetches
+    the image once); the next minute's is signed anew."""
+    start = (int(time.time()) // LINK_STEP + 1) * LINK_STEP
+    links = [signed_download_url(asset, signer=LinkSigner(base_url="http://x", ttl=900, now=at))
+             for at in (start, start + LINK_STEP - 1, start + LINK_STEP)]
+    assert links[0] == links[1] and links[2].url != links[0].url
+    for at, link in zip((start, start + LINK_STEP - 1, start + LINK_STEP), links, strict=True):
+        assert 900 <= link.expires_at.timestamp() - at <= 900 + LINK_STEP

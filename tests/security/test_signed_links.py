@@ -4,7 +4,7 @@ the same inputs and clock, Django's salted_hmac and reverse() for Atelier's own 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import boto3
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from assets import signing
-from assets.delivery import link_for_key
+from assets.delivery import LINK_STEP, LinkSigner, link_for_key
 from assets.storage import s3_storage
 
 NOW = datetime(2026, 12, 2, 12, 34, 56, tzinfo=UTC)
@@ -91,11 +91,18 @@ def bucket_storage(settings, monkeypatch):
 
 @pytest.mark.parametrize("key", KEYS)
 def test_an_s3_link_is_the_one_django_storages_would_give(frozen_botocore, bucket_storage,
-                                                          key):
+                                                          key, monkeypatch):
+    """Signed as of the start of NOW's minute, for the TTL and a minute more (links stay the
+    same for a minute: assets/delivery.py)."""
+    minute = NOW.replace(second=0)
+    monkeypatch.setattr("botocore.auth.get_current_datetime",
+                        lambda *args, **kwargs: minute.replace(tzinfo=None))
     filename = key.rsplit("/", 1)[-1]
-    link = link_for_key(key, filename, base_url="http://unused/", ttl=600)
-    assert link.url == bucket_storage.url(key, expire=600, parameters={
+    link = LinkSigner(base_url="http://unused/", ttl=600, now=NOW.timestamp()).link(
+        key, filename)
+    assert link.url == bucket_storage.url(key, expire=600 + LINK_STEP, parameters={
         "ResponseContentDisposition": f'inline; filename="{filename}"'})
+    assert link.expires_at == minute + timedelta(seconds=660)
 
 
 def test_atelier_link_signatures_are_djangos_salted_hmac():
