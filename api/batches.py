@@ -288,7 +288,7 @@ class BySku(CursorPagination):
 def _sku_result(jobs: list[Job], context: dict[str, Any]) -> dict[str, Any]:
     """A row's result: its job, or (packshots) its jobs by preset, and its approved images."""
     error = next((batch_results.job_error(job) for job in jobs if job.error_code), None)
-    images = [asset for job in jobs for asset in job.approved_assets]  # type: ignore[attr-defined]  # Prefetch(to_attr=) in batches.results()
+    images = [asset for job in jobs for asset in job.approved_assets]  # type: ignore[attr-defined]  # Prefetch(to_attr=) in batch_results.results()
     return {"job": str(jobs[0].pk) if len(jobs) == 1 else None,
             "status": batch_results.row_status([job.status for job in jobs]), "error": error,
             "packshots": batch_results.packshots(jobs), "steps": batch_results.steps(jobs),
@@ -391,7 +391,8 @@ class BatchViewSet(TenantViewSet):
         batch = batches.get_batch(tenant, pk)
         paginator = BySku()
         page = paginator.paginate_queryset(batch_results.skus(tenant, batch), request, view=self)
-        jobs = batches.results(tenant, batch).filter(sku__in=[row["sku"] for row in page or []])
+        jobs = batch_results.results(tenant, batch).filter(
+            sku__in=[row["sku"] for row in page or []])
         context = serializer_context(request)
         keyed = {sku: _sku_result(row, context)
                  for sku, row in batch_results.by_sku(jobs).items()}
@@ -406,7 +407,7 @@ class BatchViewSet(TenantViewSet):
         stage = request.query_params.get("stage", "final")
         if stage not in archives.STAGES:
             raise InvalidParameter("stage: must be final, draft or all", field="stage")
-        batch, assets = batches.batch_assets(request_tenant(request), pk)
+        batch, assets = batch_results.batch_assets(request_tenant(request), pk)
         return archives.build(assets, filename=f"batch-{batch.pk}-{stage}.zip",
                               stage=None if stage == "all" else stage, scope="batch",
                               folder=batch_results.sku_folders()).response()

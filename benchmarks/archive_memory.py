@@ -186,10 +186,10 @@ def in_memory_zip(tenant: Any, batch: str) -> dict[str, float]:
     """The archive as exports.archive() built it before: zipfile into a BytesIO."""
     from django.core.files.storage import default_storage
 
-    from generation import batches
+    from generation import batch_results
 
     started = time.perf_counter()
-    _, assets = batches.batch_assets(tenant, batch)
+    _, assets = batch_results.batch_assets(tenant, batch)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle:
         for asset in assets.iterator(chunk_size=500):
@@ -205,10 +205,10 @@ def raw_reads(tenant: Any, batch: str) -> dict[str, float]:
     """Every image read once, in the archive's order, and let go."""
     from django.core.files.storage import default_storage
 
-    from generation import batches
+    from generation import batch_results
 
     started = time.perf_counter()
-    _, assets = batches.batch_assets(tenant, batch)
+    _, assets = batch_results.batch_assets(tenant, batch)
     sent = 0
     for key in assets.values_list("storage_key", flat=True).iterator(chunk_size=2000):
         with default_storage.open(key, "rb") as handle:

@@ -143,8 +143,8 @@ def _batch(page: Page, batch_id: str) -> Batch:
 
 def _batch_context(page: Page, batch: Batch) -> dict[str, object]:
     described = _shown(batches.describe(batch))
-    jobs = [_job_row(job) for job in batches.results(page.tenant, batch)[:RESULT_ROWS]]
-    _, assets = batches.batch_assets(page.tenant, batch.pk)
+    jobs = [_job_row(job) for job in batch_results.results(page.tenant, batch)[:RESULT_ROWS]]
+    _, assets = batch_results.batch_assets(page.tenant, batch.pk)
     stages = selection.approved_by_stage(assets)
     return {"title": batch.name or "Batch", "batch": batch, "described": described,
             "jobs": jobs, "active": described["completed_at"] is None,
@@ -177,7 +177,7 @@ def batch_archive(page: Page, batch_id: str) -> HttpResponseBase:
     as a streamed ZIP, by SKU; with none, back to the batch with why."""
     asked = page.request.GET.get("stage")
     stage = asked if asked in ("draft", "all") else "final"
-    batch, assets = batches.batch_assets(page.tenant, _batch(page, batch_id).pk)
+    batch, assets = batch_results.batch_assets(page.tenant, _batch(page, batch_id).pk)
     try:
         return archives.build(assets, filename=f"batch-{batch.pk}.zip", scope="batch",
                               stage=None if stage == "all" else stage,
@@ -192,7 +192,7 @@ def batch_archive(page: Page, batch_id: str) -> HttpResponseBase:
 def batch_promote(page: Page, batch_id: str) -> HttpResponse:
     """Promote every approved draft of the batch to final: what "Download finals" takes."""
     batch = _batch(page, batch_id)
-    _, assets = batches.batch_assets(page.tenant, batch.pk)
+    _, assets = batch_results.batch_assets(page.tenant, batch.pk)
     done = selection.promote_drafts(page.tenant, assets)
     messages.success(page.request, f"Promoted {done} image{'s' if done != 1 else ''} to final: "
                                    "the finals ZIP now holds them.")

@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, NullIf
 
 from assets.models import Asset
 from generation.models import Batch, Job
@@ -72,7 +74,7 @@ def packshots(jobs: list[Job]) -> dict[str, dict[str, Any]] | None:
         return None
     found = {}
     for job in (job for job in jobs if preset_of(job)):
-        passed, failed = compliance_of(job.approved_assets)  # type: ignore[attr-defined]  # batches.results() prefetches
+        passed, failed = compliance_of(job.approved_assets)  # type: ignore[attr-defined]  # results() prefetches
         found[str(preset_of(job))] = {"job": str(job.pk), "status": job.status,
                                       "error": job_error(job), "passed": passed,
                                       "failed": failed}
@@ -106,7 +108,7 @@ def format_of(job: Job) -> str | None:
 
 def sku_folders() -> Callable[[Asset], str]:
     """For assets.archives.build: each image in a folder named by its SKU (annotated as `sku`
-    by batches.batch_assets), made safe as a path (no separators, no `..`), a packshot in a
+    by batch_assets), made safe as a path (no separators, no `..`), a packshot in a
     folder of its preset inside it, a scene in one of its scene, an ad format in one of its
     ratio (`16x9`) inside its scene's (annotated as `scene_key`, `ad_format`); two SKUs that
     read the same once made safe keep apart by the id of the first job of each."""
@@ -129,3 +131,34 @@ def sku_folders() -> Callable[[Asset], str]:
 
 def _safe(name: str, fallback: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", name).strip("._") or fallback
+
+
+def results(tenant: Tenant, batch: Batch) -> QuerySet[Job]:
+    """The batch's jobs in SKU order (a row's packshots share its SKU: page by
+    skus), each with its approved images as `approved_assets`."""
+    approved = Asset.objects.for_tenant(tenant).filter(
+        moderation_status=Asset.Moderation.APPROVED).order_by("index").prefetch_related(
+        "renditions")
+    return Job.objects.for_tenant(tenant).filter(batch=batch).order_by("sku").prefetch_related(
+        Prefetch("assets", queryset=approved, to_attr="approved_assets"))
+
+
+# A scene's key, or an ad format's scene (the job it starts from); an ad format's ratio.
+SCENE_KEY = Coalesce(NullIf(KeyTextTransform("scene", "job__params"), Value("")),
+                     KeyTextTransform("scene", "job__after__params"), Value(""),
+                     output_field=TextField())
+AD_FORMAT = Case(When(job__operation="outpaint", then=Coalesce(
+    KeyTextTransform("aspect_ratio", "job__request"), Value(""), output_field=TextField())),
+    default=Value(""), output_field=TextField())
+
+
+def batch_assets(tenant: Tenant, batch_id: Any, *, stage: str | None = None
+                 ) -> tuple[Batch, QuerySet[Asset]]:
+    """The batch's images cleared for delivery, by SKU, job and index, each with its `sku`,
+    its `scene_key` and its `ad_format` (blank when it has none)."""
+    batch = Batch.objects.owned_or_404(tenant, batch_id)
+    assets = Asset.objects.for_tenant(tenant).filter(
+        job__batch=batch, moderation_status=Asset.Moderation.APPROVED).annotate(
+        sku=F("job__sku"), scene_key=SCENE_KEY, ad_format=AD_FORMAT).order_by(
+        "job__sku", "job__created_at", "index")
+    return batch, assets.filter(stage=stage) if stage else assets

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
@@ -25,9 +24,6 @@ import dramatiq
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Case, F, Prefetch, QuerySet, TextField, Value, When
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -50,18 +46,16 @@ from generation.batch_input import (
     row_error,
     serializer_errors,
 )
+from generation.batch_moderation import moderate_rows
 from generation.batch_shapes import Shapes
 from generation.bulk_enqueue import enqueue_all
 from generation.bulk_insert import insert_rows
 from generation.models import Batch, BrandTemplate, Job
 from generation.request_serializer import JobRequestSerializer
 from generation.templates import find_template
-from moderation import services as moderation
-from moderation.policy import for_tenant as moderation_policy
 from tenants.models import ApiKey, Tenant
 
 log = logging.getLogger("atelier.batches")
-GUARDRAIL_THREADS = 8  # concurrent ApplyGuardrail calls while moderating a batch's prompts
 SKU_MAX_CHARS = cast(int, Job._meta.get_field("sku").max_length)  # a CharField's: never None
 
 
@@ -180,7 +174,9 @@ def _checked(tenant: Tenant, *, items: Any, csv_data: bytes | None, template: st
     accepted, chained, errors = _check_rows(tenant, parsed, lookups,
                                             batch_template=batch_template, model=model or "",
                                             user=user, api_key=api_key)
-    errors = parsed.errors + errors + _moderate(tenant, accepted, parsed.columns)
+    errors = parsed.errors + errors + moderate_rows(
+        tenant, [prepared.request for _, prepared in accepted],
+        [row.number for row, _ in accepted], parsed.columns)
     if errors:
         raise invalid(errors)
     return accepted, chained, batch_template
@@ -339,39 +335,6 @@ def _check_sku(row: Row, skus: dict[str, int], columns: dict[str, str] | None
     return []
 
 
-def _moderate(tenant: Tenant, accepted: Accepted, columns: dict[str, str] | None
-              ) -> list[dict[str, Any]]:
-    """Each distinct text checked once against the tenant's policy (read once); with Bedrock
-    Guardrails configured, several checks at a time."""
-    policy = moderation_policy(tenant)
-
-    def texts(request: JobRequest) -> tuple[str, str, str]:
-        return request.prompt, request.negative_prompt, request.mask_prompt or ""
-
-    def verdict(key: tuple[str, str, str]) -> moderation.PromptBlocked | None:
-        probe = JobRequest(prompt=key[0], negative_prompt=key[1], mask_prompt=key[2] or None)
-        try:
-            moderation.check_prompt(tenant, probe, policy=policy)
-        except moderation.PromptBlocked as exc:
-            return exc
-        return None
-
-    distinct = list(dict.fromkeys(texts(prepared.request) for _, prepared in accepted))
-    if settings.ATELIER_GUARDRAIL_ID and len(distinct) > 1:
-        with ThreadPoolExecutor(max_workers=GUARDRAIL_THREADS) as pool:
-            verdicts = dict(zip(distinct, pool.map(verdict, distinct), strict=True))
-    else:
-        verdicts = {key: verdict(key) for key in distinct}
-    errors = []
-    for row, prepared in accepted:
-        blocked = verdicts[texts(prepared.request)]
-        if blocked is not None:
-            column = column_for("prompt", columns)
-            errors.append(row_error(row.number, column, blocked.message, blocked.code,
-                                    policy=blocked.policy, reason=blocked.reason))
-    return errors
-
-
 def _create(tenant: Tenant, accepted: Accepted, chained: Chained, *, name: str, source: str,
             template: BrandTemplate | None, user: User | None,
             api_key: ApiKey | None) -> Batch:
@@ -432,37 +395,6 @@ def get_batch(tenant: Tenant, batch_id: Any) -> Batch:
 
 def describe(batch: Batch) -> dict[str, Any]:
     return batch_progress.describe_many([batch])[0]
-
-
-def results(tenant: Tenant, batch: Batch) -> QuerySet[Job]:
-    """The batch's jobs in SKU order (a row's packshots share its SKU: page by
-    batch_results.skus), each with its approved images as `approved_assets`."""
-    approved = Asset.objects.for_tenant(tenant).filter(
-        moderation_status=Asset.Moderation.APPROVED).order_by("index").prefetch_related(
-        "renditions")
-    return Job.objects.for_tenant(tenant).filter(batch=batch).order_by("sku").prefetch_related(
-        Prefetch("assets", queryset=approved, to_attr="approved_assets"))
-
-
-# A scene's key, or an ad format's scene (the job it starts from); an ad format's ratio.
-SCENE_KEY = Coalesce(NullIf(KeyTextTransform("scene", "job__params"), Value("")),
-                     KeyTextTransform("scene", "job__after__params"), Value(""),
-                     output_field=TextField())
-AD_FORMAT = Case(When(job__operation="outpaint", then=Coalesce(
-    KeyTextTransform("aspect_ratio", "job__request"), Value(""), output_field=TextField())),
-    default=Value(""), output_field=TextField())
-
-
-def batch_assets(tenant: Tenant, batch_id: Any, *, stage: str | None = None
-                 ) -> tuple[Batch, QuerySet[Asset]]:
-    """The batch's images cleared for delivery, by SKU, job and index, each with its `sku`,
-    its `scene_key` and its `ad_format` (blank when it has none)."""
-    batch = get_batch(tenant, batch_id)
-    assets = Asset.objects.for_tenant(tenant).filter(
-        job__batch=batch, moderation_status=Asset.Moderation.APPROVED).annotate(
-        sku=F("job__sku"), scene_key=SCENE_KEY, ad_format=AD_FORMAT).order_by(
-        "job__sku", "job__created_at", "index")
-    return batch, assets.filter(stage=stage) if stage else assets
 
 
 def cancel_batch(tenant: Tenant, batch_id: Any) -> Batch:

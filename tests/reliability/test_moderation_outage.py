@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group, User
 from assets.models import Asset, Rendition
 from assets.services import open_deliverable
 from billing.models import UsageEvent
-from generation.batches import batch_assets
+from generation.batch_results import batch_assets
 from moderation import services as moderation
 from moderation.models import MODERATORS_GROUP, AuditEvent
 from tests.fakes.bedrock import BedrockDouble
