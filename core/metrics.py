@@ -9,7 +9,7 @@ import logging
 import os
 import time
 from collections import Counter as Tally
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -81,9 +81,12 @@ def provider_call(model: str, region: str, *, bedrock: bool, model_id: str = "")
             "region": region, "latency_ms": round(seconds * 1000, 1), "outcome": outcome})
 
 
-def job_finished(job: Any, status: str, code: str = "") -> None:
-    """Count what became of each image the job asked for, and log the job's outcome."""
-    outcomes = Tally(job.assets.values_list("moderation_status", flat=True))
+def job_finished(job: Any, status: str, code: str = "", *,
+                 images: Iterable[str] | None = None) -> None:
+    """Count what became of each image the job asked for, and log the job's outcome.
+    `images`: its images' moderation statuses, when the caller read them already."""
+    outcomes = Tally(job.assets.values_list("moderation_status", flat=True)
+                     if images is None else images)
     outcomes["withheld"] = len(job.withheld)
     outcomes["failed"] = max(job.n - sum(outcomes.values()), 0)
     images = {outcome: count for outcome, count in outcomes.items() if count}

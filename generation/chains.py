@@ -42,13 +42,13 @@ def job_ended(job_id: Any) -> int:
     """Start (or cancel) the jobs waiting for `job_id`, now that it has ended; the number of
     jobs started. Safe to call more than once: only waiting jobs move."""
     with transaction.atomic():
+        waiting = list(Job.unscoped.select_for_update().filter(
+            after_id=job_id, status=Job.Status.WAITING).order_by("created_at", "pk"))
+        if not waiting:  # most jobs: nothing waits for them (one query)
+            return 0
         job = Job.unscoped.filter(pk=job_id).only(
             "pk", "tenant_id", "status", "operation", "error_message").first()
         if job is None or job.status in Job.UNFINISHED:
-            return 0
-        waiting = list(Job.unscoped.select_for_update().filter(
-            after_id=job.pk, status=Job.Status.WAITING).order_by("created_at", "pk"))
-        if not waiting:
             return 0
         source, why = _source(job)
         if source is None:

@@ -87,15 +87,17 @@ def _lease_keeper(job: Job) -> Callable[[], None]:
     return keep
 
 
-def _finish(job: Job, status: str, code: str = "", message: str = "") -> None:
-    """End the job and give back what it holds but did not use (withheld, failed images)."""
+def _finish(job: Job, status: str, code: str = "", message: str = "", *,
+            images: list[str] | None = None) -> None:
+    """End the job and give back what it holds but did not use (withheld, failed images).
+    `images`: its images' moderation statuses, when the caller read them already."""
     finished = Job.unscoped.filter(pk=job.pk, status__in=Job.ACTIVE).update(
         status=status, finished_at=timezone.now(), lease_expires_at=None,
         error_code=code, error_message=message)
     billing.release(job)
     if finished:  # this update ended the job: tell the tenant once, count its images once
         publish_finished(job, status)
-        metrics.job_finished(job, status, code)
+        metrics.job_finished(job, status, code, images=images)
     batch_progress.job_finished(job)
 
 
@@ -245,6 +247,7 @@ def _store(job: Job, finished: finishing.Finished) -> None:
             moderation=verdict.as_record(), asset_id=finished.asset_id,
             provenance=finished.provenance, compliance=finished.compliance)
         if created:
+            asset.job = job  # the audit record names it: not read again
             moderation.apply_status(asset, verdict.status, reason="; ".join(verdict.reasons),
                                     policy=", ".join(verdict.checks),
                                     details=verdict.as_record(), job_running=True)
@@ -289,25 +292,26 @@ def _release(job: Job) -> None:
 def _settle_outcome(job: Job, *, failure: ProviderError | None = None) -> None:
     """The job's final status from what it made, what filters and moderation withheld, and
     how it failed. An image moderation rejected counts as withheld."""
-    made = job.assets.exclude(moderation_status="rejected").count()
+    statuses = list(job.assets.order_by("index").values_list("index", "moderation_status"))
+    made = sum(1 for _, status in statuses if status != "rejected")
     rejected = [{"index": index, "reason": "rejected by output moderation"}
-                for index in job.assets.filter(moderation_status="rejected")
-                .values_list("index", flat=True)]
+                for index, status in statuses if status == "rejected"]
     reasons = "; ".join(dict.fromkeys(item["reason"] for item in [*job.withheld, *rejected]))
+    images = [status for _, status in statuses]
     if made == job.n:
-        _finish(job, Job.Status.SUCCEEDED)
+        _finish(job, Job.Status.SUCCEEDED, images=images)
     elif failure is not None and failure.blocked and not made:
-        _finish(job, Job.Status.BLOCKED, failure.code, failure.message)
+        _finish(job, Job.Status.BLOCKED, failure.code, failure.message, images=images)
         moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=job.tenant, job=job,
                           policy="model", reason=failure.message)
     elif failure is not None:
         status = Job.Status.PARTIALLY_SUCCEEDED if made else Job.Status.FAILED
-        _finish(job, status, failure.code, failure.message)
+        _finish(job, status, failure.code, failure.message, images=images)
     elif made:
         _finish(job, Job.Status.PARTIALLY_SUCCEEDED, "output_blocked",
-                f"{job.n - made} of {job.n} images withheld: {reasons}")
+                f"{job.n - made} of {job.n} images withheld: {reasons}", images=images)
     else:
-        _finish(job, Job.Status.BLOCKED, "output_blocked", reasons)
+        _finish(job, Job.Status.BLOCKED, "output_blocked", reasons, images=images)
 
 
 def fail_exhausted_job(job_id: Any, reason: str) -> None:
