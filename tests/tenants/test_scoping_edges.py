@@ -98,3 +98,13 @@ def test_bulk_create_passes_its_options_on_by_keyword_and_by_position(acme, subm
     scoped.bulk_create([hold(job)], ignore_conflicts=True)
     scoped.bulk_create([hold(job)], None, True)  # batch_size, ignore_conflicts
     assert Reservation.unscoped.filter(job=job).count() == 1
+
+
+def test_a_scope_without_a_saved_tenant_is_refused_naming_the_model(db):
+    """(found by `make mutate`: the refusal's words were never read)"""
+    from tenants.models import Tenant
+
+    for tenant in (None, Tenant(slug="unsaved", name="Unsaved")):
+        with pytest.raises(TenantScopeError) as refused:
+            Reservation.objects.for_tenant(tenant)
+        assert str(refused.value) == "Reservation: for_tenant() needs a saved tenant"
