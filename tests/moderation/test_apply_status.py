@@ -92,3 +92,10 @@ def test_an_image_without_a_job_publishes_no_job(acme, published):
     assert [(e.job_id, e.tenant_id, e.asset_id) for e in published] == [
         (None, acme.tenant.pk, str(upload.pk))]
     assert audits(upload)[-1].job_id is None
+
+
+def test_a_record_without_a_policy_or_reason_leaves_them_blank(acme):
+    """(found by `make mutate`: record()'s defaults were never read)"""
+    made = moderation.record(AuditEvent.Action.OUTPUT_BLOCKED, tenant=acme.tenant)
+    made.refresh_from_db()
+    assert (made.policy, made.reason, made.job_id, made.asset_id) == ("", "", None, None)

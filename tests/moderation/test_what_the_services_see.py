@@ -41,3 +41,26 @@ def test_a_labels_confidence_is_recorded_to_two_decimals(acme, submit, settings,
     assert record is not None
     confidences = [item["confidence"] for item in record.details["labels"]]
     assert confidences == [62.37]
+
+
+def test_a_jpeg_under_the_limit_goes_as_it_is():
+    data = png_bytes((300, 200), fmt="JPEG")
+    assert _for_services(data) == (data, "jpeg")
+
+
+def test_an_image_of_exactly_the_limit_goes_as_it_is():
+    """Rekognition takes up to 5 MB: a PNG of exactly that many bytes is not re-encoded."""
+    import struct
+    import zlib
+
+    from moderation.services import REKOGNITION_MAX_BYTES
+
+    data = png_bytes((300, 200))
+    padding = REKOGNITION_MAX_BYTES - len(data) - 12  # a private chunk: length, type, CRC
+    chunk = b"atLr" + bytes(padding)
+    padded = (data[:-12] + struct.pack(">I", padding) + chunk
+              + struct.pack(">I", zlib.crc32(chunk)) + data[-12:])
+    assert len(padded) == REKOGNITION_MAX_BYTES
+    assert _for_services(padded) == (padded, "png")
+    sent, kind = _for_services(padded + b"\0")  # a byte over: re-encoded
+    assert kind == "jpeg" and len(sent) < REKOGNITION_MAX_BYTES
