@@ -134,3 +134,16 @@ def test_when_every_service_fails_the_reasons_say_local_policy_only(acme, rekogn
                                    "local policy only")
     assert verdict.reasons[0].startswith("rekognition unavailable: ")
     assert verdict.reasons[1].startswith("guardrails unavailable: ")
+
+
+@pytest.mark.django_db
+def test_a_prompt_the_guardrail_blocks_names_each_finding(acme, guardrail):
+    from catalog.requests import JobRequest
+
+    guardrail.guardrail_blocked_terms = {"gizmo", "widget"}
+    with pytest.raises(moderation.PromptBlocked) as blocked:
+        moderation.check_prompt(acme.tenant, JobRequest(prompt="a gizmo beside a widget"))
+    assert (blocked.value.policy, blocked.value.reason) == ("guardrails",
+                                                          "word: gizmo; word: widget")
+    assert blocked.value.message == ("prompt: refused by the guardrail "
+                                     "(word: gizmo; word: widget)")
