@@ -147,3 +147,16 @@ def test_a_prompt_the_guardrail_blocks_names_each_finding(acme, guardrail):
                                                           "word: gizmo; word: widget")
     assert blocked.value.message == ("prompt: refused by the guardrail "
                                      "(word: gizmo; word: widget)")
+
+
+@pytest.mark.django_db
+def test_a_guardrail_outage_refuses_the_prompt_word_for_word(acme, guardrail):
+    from catalog.requests import JobRequest
+    from tests.fakes import bedrock_outcomes as out
+
+    guardrail.script(f"guardrail:{GUARDRAIL}:INPUT", *[out.server_error(503)] * 4)
+    with pytest.raises(moderation.ModerationUnavailable) as refused:
+        moderation.check_prompt(acme.tenant, JobRequest(prompt="a plain mug"))
+    assert refused.value.field == "prompt"
+    assert refused.value.message == ("prompt: the moderation service is unavailable; nothing "
+                                     "was queued or charged, try again shortly")
