@@ -64,3 +64,14 @@ def test_an_image_of_exactly_the_limit_goes_as_it_is():
     assert _for_services(padded) == (padded, "png")
     sent, kind = _for_services(padded + b"\0")  # a byte over: re-encoded
     assert kind == "jpeg" and len(sent) < REKOGNITION_MAX_BYTES
+
+
+def test_a_transparent_or_tall_image_goes_as_an_rgb_jpeg_of_quality_90():
+    """(found by `make mutate`: the RGB conversion, the height of the box and the quality)"""
+    data = png_bytes((1000, 3000), (10, 200, 90, 128), mode="RGBA", fmt="WEBP")
+    sent, kind = _for_services(data)
+    image = Image.open(io.BytesIO(sent))
+    assert (kind, image.format, image.mode, image.size) == ("jpeg", "JPEG", "RGB", (683, 2048))
+    reference = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(reference, "JPEG", quality=90)
+    assert image.quantization == Image.open(reference).quantization
