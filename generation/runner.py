@@ -292,26 +292,27 @@ def _release(job: Job) -> None:
 def _settle_outcome(job: Job, *, failure: ProviderError | None = None) -> None:
     """The job's final status from what it made, what filters and moderation withheld, and
     how it failed. An image moderation rejected counts as withheld."""
-    statuses = list(job.assets.order_by("index").values_list("index", "moderation_status"))
+    statuses = list(job.assets.values_list("index", "moderation_status"))
     made = sum(1 for _, status in statuses if status != "rejected")
     rejected = [{"index": index, "reason": "rejected by output moderation"}
                 for index, status in statuses if status == "rejected"]
     reasons = "; ".join(dict.fromkeys(item["reason"] for item in [*job.withheld, *rejected]))
-    images = [status for _, status in statuses]
+    blocked_prompt = failure is not None and failure.blocked and not made
     if made == job.n:
-        _finish(job, Job.Status.SUCCEEDED, images=images)
-    elif failure is not None and failure.blocked and not made:
-        _finish(job, Job.Status.BLOCKED, failure.code, failure.message, images=images)
+        status, code, message = Job.Status.SUCCEEDED, "", ""
+    elif failure is not None:
+        status = (Job.Status.BLOCKED if blocked_prompt else Job.Status.PARTIALLY_SUCCEEDED
+                  if made else Job.Status.FAILED)
+        code, message = failure.code, failure.message
+    elif made:
+        status, code = Job.Status.PARTIALLY_SUCCEEDED, "output_blocked"
+        message = f"{job.n - made} of {job.n} images withheld: {reasons}"
+    else:
+        status, code, message = Job.Status.BLOCKED, "output_blocked", reasons
+    _finish(job, status, code, message, images=[moderated for _, moderated in statuses])
+    if blocked_prompt and failure is not None:
         moderation.record(AuditEvent.Action.PROMPT_BLOCKED, tenant=job.tenant, job=job,
                           policy="model", reason=failure.message)
-    elif failure is not None:
-        status = Job.Status.PARTIALLY_SUCCEEDED if made else Job.Status.FAILED
-        _finish(job, status, failure.code, failure.message, images=images)
-    elif made:
-        _finish(job, Job.Status.PARTIALLY_SUCCEEDED, "output_blocked",
-                f"{job.n - made} of {job.n} images withheld: {reasons}", images=images)
-    else:
-        _finish(job, Job.Status.BLOCKED, "output_blocked", reasons, images=images)
 
 
 def fail_exhausted_job(job_id: Any, reason: str) -> None:
