@@ -31,10 +31,10 @@ class Label:
 @dataclass(frozen=True)
 class GuardrailFinding:
     """One thing Guardrails BLOCKED: a content filter (category, band), a denied topic, a
-    blocked word or PII."""
+    blocked word, or PII (a type, or a custom regex by its name)."""
 
     kind: str  # "content", "topic", "word", "pii"
-    name: str  # the category (SEXUAL, …), topic name, matched word or PII type
+    name: str  # the category (SEXUAL, …), topic name, matched word, PII type or regex name
     band: str = ""  # content filters: NONE, LOW, MEDIUM, HIGH
 
     def __str__(self) -> str:
@@ -94,9 +94,10 @@ def _findings(assessments: list[dict[str, Any]]) -> list[GuardrailFinding]:
         for word in words.get("customWords", []) + words.get("managedWordLists", []):
             if word.get("action") == "BLOCKED":
                 found.append(GuardrailFinding("word", str(word.get("match"))))
-        for pii in assessment.get("sensitiveInformationPolicy", {}).get("piiEntities", []):
-            if pii.get("action") == "BLOCKED":
-                found.append(GuardrailFinding("pii", str(pii.get("type"))))
+        sensitive = assessment.get("sensitiveInformationPolicy", {})
+        for pii in sensitive.get("piiEntities", []) + sensitive.get("regexes", []):
+            if pii.get("action") == "BLOCKED":  # a custom regex is named by its name
+                found.append(GuardrailFinding("pii", str(pii.get("type") or pii.get("name"))))
     return found
 
 

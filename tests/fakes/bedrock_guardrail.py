@@ -15,7 +15,12 @@ at HIGH strength (text and image) and a custom word list. Controls on the double
 * `guardrail_image_verdict: str`      - "clean" (default) or "block": image blocks -> a BLOCKED
   contentPolicy filter of type `guardrail_image_filter` (default "SEXUAL") at the confidence
   band `guardrail_image_confidence` (LOW, MEDIUM or HIGH; default HIGH);
-* `guardrail_blocked_message: str`    - the text of `outputs` when the guardrail intervenes;
+* `guardrail_pii: dict[str, str]`     - sensitive-information filters: a PII type of PII_PATTERNS
+  (EMAIL, PHONE, US_SOCIAL_SECURITY_NUMBER) -> its action, "BLOCKED" or "ANONYMIZED";
+* `guardrail_regexes: dict[str, tuple[str, str]]` - custom regex filters: name -> (pattern,
+  action). A match is reported under sensitiveInformationPolicy (piiEntities or regexes) with
+  that action; an ANONYMIZED match is masked as `{TYPE}` or `{name}` in the answer's outputs;
+* `guardrail_blocked_message: str`    - the text of `outputs` when the guardrail blocks;
 * `guardrail_latency: float`          - seconds added to every ApplyGuardrail answer
   (`latency`, `rpm` and `fault_rate` of the double apply to model calls only);
 * `guardrail_region: str | None`      - the Region the registered guardrails were created in
@@ -49,6 +54,8 @@ unless marked):
   content and word policies; one contentPolicyImageUnit per image; the other units are 0;
 * the 404 for a guardrail of another Region and the 400 for image blocks where image filters are
   not offered (the real service may refuse differently; no capture exists);
+* a guardrail that only masks (ANONYMIZED, nothing BLOCKED) intervenes with one output per
+  guarded text block, the block's text masked; the PII patterns are the double's own;
 * a clean answer has action NONE, no actionReason, `outputs: []` and one assessment holding only
   invocationMetrics (plus appliedGuardrailDetails); an intervention has actionReason
   "Guardrail blocked."; outputScope FULL adds the non-detected content filters (detected false).
@@ -94,6 +101,9 @@ MAX_IMAGE_SIDE = 8000
 IMAGE_FILTER_REGIONS = frozenset({"us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1"})
 NO_IMAGE_FILTERS = ("Image content is not supported by guardrails in {region}. Remove the image "
                     "blocks, or call a Region where guardrail image filters are available.")
+PII_PATTERNS = {"EMAIL": r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "PHONE": r"\+?\d[\d ()-]{7,}\d",
+                "US_SOCIAL_SECURITY_NUMBER": r"\b\d{3}-\d{2}-\d{4}\b"}
+PII_ACTIONS = ("BLOCKED", "ANONYMIZED")
 BLOCKED_MESSAGE = "Sorry, the model cannot answer this question."  # the console default
 ACCOUNT = "123456789012"
 # The scriptable outcomes: ApplyGuardrail declares AccessDenied, ResourceNotFound, Throttling,
@@ -270,6 +280,8 @@ class GuardrailMixin:
     guardrail_image_verdict: str
     guardrail_image_filter: str
     guardrail_image_confidence: str
+    guardrail_pii: dict[str, str]
+    guardrail_regexes: dict[str, tuple[str, str]]
     guardrail_blocked_message: str
     guardrail_latency: float
     guardrail_region: str | None
@@ -283,6 +295,8 @@ class GuardrailMixin:
         self.guardrail_image_verdict = "clean"
         self.guardrail_image_filter = "SEXUAL"
         self.guardrail_image_confidence = "HIGH"
+        self.guardrail_pii = {}
+        self.guardrail_regexes = {}
         self.guardrail_blocked_message = BLOCKED_MESSAGE
         self.guardrail_latency = 0.0
         self.guardrail_region = None
@@ -366,6 +380,7 @@ class GuardrailMixin:
                 if found and term.lower() not in words:
                     words[term.lower()] = {"match": found[0], "action": "BLOCKED",
                                            "detected": True}
+        sensitive, masked = self._sensitive(request.guarded)
         image_blocked = bool(request.images) and self.guardrail_image_verdict == "block"
         filters = []
         if image_blocked:
@@ -379,7 +394,9 @@ class GuardrailMixin:
                         or kind != self.guardrail_image_filter]
         text_units = _units(request.guarded)
         usage = {"topicPolicyUnits": 0, "contentPolicyUnits": text_units,
-                 "wordPolicyUnits": text_units, "sensitiveInformationPolicyUnits": 0,
+                 "wordPolicyUnits": text_units,
+                 "sensitiveInformationPolicyUnits":
+                     text_units if self.guardrail_pii or self.guardrail_regexes else 0,
                  "sensitiveInformationPolicyFreeUnits": 0, "contextualGroundingPolicyUnits": 0,
                  "contentPolicyImageUnits": len(request.images)}
         coverage: dict[str, dict[str, int]] = {}
@@ -394,17 +411,44 @@ class GuardrailMixin:
                                         "managedWordLists": []}
         if filters:
             assessment["contentPolicy"] = {"filters": filters}
+        if any(sensitive.values()):
+            assessment["sensitiveInformationPolicy"] = sensitive
         assessment["invocationMetrics"] = {"guardrailProcessingLatency": 0, "usage": dict(usage),
                                            "guardrailCoverage": coverage}
         assessment["appliedGuardrailDetails"] = {
             "guardrailId": bare_id(identifier), "guardrailVersion": version, "guardrailArn": arn,
             "guardrailOrigin": ["REQUEST"], "guardrailOwnership": "SELF"}
-        intervened = bool(words) or image_blocked
+        found = [item for items in sensitive.values() for item in items]
+        blocked = (bool(words) or image_blocked
+                   or any(item["action"] == "BLOCKED" for item in found))
+        intervened = blocked or bool(found)
         answer: dict[str, Any] = {"usage": usage,
                                   "action": "GUARDRAIL_INTERVENED" if intervened else "NONE"}
         if intervened:
-            answer["actionReason"] = "Guardrail blocked."
-        answer["outputs"] = [{"text": self.guardrail_blocked_message}] if intervened else []
+            answer["actionReason"] = "Guardrail blocked." if blocked else "Guardrail masked."
+        answer["outputs"] = ([{"text": self.guardrail_blocked_message}] if blocked
+                             else [{"text": text} for text in masked] if found else [])
         answer["assessments"] = [assessment]
         answer["guardrailCoverage"] = coverage
         return answer
+
+    def _sensitive(self, texts: list[str]) -> tuple[dict[str, list[dict]], list[str]]:
+        """The sensitiveInformationPolicy assessment of the guarded texts (its piiEntities and
+        regexes found), and the texts with every ANONYMIZED match masked."""
+        filters = [("piiEntities", "type", kind, PII_PATTERNS[kind], action)
+                   for kind, action in self.guardrail_pii.items()]
+        filters += [("regexes", "name", name, pattern, action)
+                    for name, (pattern, action) in self.guardrail_regexes.items()]
+        found: dict[str, list[dict]] = {"piiEntities": [], "regexes": []}
+        masked = []
+        for text in texts:
+            for group, key, name, pattern, action in filters:
+                if action not in PII_ACTIONS:
+                    raise ValueError(f"the action of {name} must be one of {PII_ACTIONS}")
+                for match in re.finditer(pattern, text):
+                    item = {"match": match[0], key: name, "action": action, "detected": True}
+                    found[group].append(item | ({"regex": pattern} if key == "name" else {}))
+                if action == "ANONYMIZED":
+                    text = re.sub(pattern, "{" + name + "}", text)
+            masked.append(text)
+        return found, masked

@@ -143,6 +143,27 @@ def test_only_guarded_text_blocks_are_checked_for_terms(runtime, double):
     assert answer["action"] == "GUARDRAIL_INTERVENED"
 
 
+def test_sensitive_information_is_masked_or_blocked_as_configured(runtime, double):
+    double.guardrail_pii = {"EMAIL": "ANONYMIZED"}
+    double.guardrail_regexes = {"sku": (r"SKU-\d+", "ANONYMIZED")}
+    answer = apply(runtime, text("mail ann@example.com about SKU-12"), text("no pii here"))
+    assert answer["action"] == "GUARDRAIL_INTERVENED" and answer["actionReason"]
+    assert answer["outputs"] == [{"text": "mail {EMAIL} about {sku}"}, {"text": "no pii here"}]
+    (assessment,) = answer["assessments"]
+    assert assessment["sensitiveInformationPolicy"] == {
+        "piiEntities": [{"match": "ann@example.com", "type": "EMAIL", "action": "ANONYMIZED",
+                         "detected": True}],
+        "regexes": [{"match": "SKU-12", "name": "sku", "regex": r"SKU-\d+",
+                     "action": "ANONYMIZED", "detected": True}]}
+    assert answer["usage"]["sensitiveInformationPolicyUnits"] == 2
+    double.guardrail_pii = {"PHONE": "BLOCKED"}
+    answer = apply(runtime, text("call +1 555 010 9999"))
+    assert answer["outputs"] == [{"text": double.guardrail_blocked_message}]
+    assert answer["assessments"][0]["sensitiveInformationPolicy"]["piiEntities"][0][
+        "action"] == "BLOCKED"
+    assert apply(runtime, text("a plain mug"))["action"] == "NONE"
+
+
 def test_a_blocked_image_verdict_intervenes_with_a_content_filter(runtime, double):
     double.guardrail_image_verdict = "block"
     double.guardrail_image_filter = "VIOLENCE"

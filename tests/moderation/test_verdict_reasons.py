@@ -150,6 +150,31 @@ def test_a_prompt_the_guardrail_blocks_names_each_finding(acme, guardrail):
 
 
 @pytest.mark.django_db
+def test_a_prompt_the_guardrail_only_masks_is_refused_showing_what_it_masked(acme, guardrail):
+    """An ANONYMIZED PII filter intervenes without blocking anything: the prompt is refused
+    (Atelier does not silently send a rewritten prompt) and the reason is the masked text."""
+    from catalog.requests import JobRequest
+
+    guardrail.guardrail_pii = {"EMAIL": "ANONYMIZED"}
+    with pytest.raises(moderation.PromptBlocked) as blocked:
+        moderation.check_prompt(acme.tenant, JobRequest(prompt="a mug for ann@example.com"))
+    assert (blocked.value.policy, blocked.value.reason) == ("guardrails", "a mug for {EMAIL}")
+    moderation.check_prompt(acme.tenant, JobRequest(prompt="a mug for Ann"))
+
+
+@pytest.mark.django_db
+def test_pii_and_custom_regexes_the_guardrail_blocks_are_named(acme, guardrail):
+    from catalog.requests import JobRequest
+
+    guardrail.guardrail_pii = {"US_SOCIAL_SECURITY_NUMBER": "BLOCKED", "EMAIL": "ANONYMIZED"}
+    guardrail.guardrail_regexes = {"order-id": (r"ORD-\d{6}", "BLOCKED")}
+    with pytest.raises(moderation.PromptBlocked) as blocked:
+        moderation.check_prompt(acme.tenant, JobRequest(
+            prompt="label ORD-123456 for 123-45-6789", negative_prompt="ann@example.com"))
+    assert blocked.value.reason == "pii: US_SOCIAL_SECURITY_NUMBER; pii: order-id"
+
+
+@pytest.mark.django_db
 def test_a_guardrail_outage_refuses_the_prompt_word_for_word(acme, guardrail):
     from catalog.requests import JobRequest
     from tests.fakes import bedrock_outcomes as out
