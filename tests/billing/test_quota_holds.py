@@ -63,3 +63,20 @@ def test_what_is_held_counts_against_the_image_quota(acme, submit, empty_queue):
     assert refused.value.extra["images_left"] == 1
     assert refusals("images") == before + 1
     assert ledger(acme.tenant).reserved_images == 2
+
+
+def test_a_hold_is_checked_against_the_limits_the_caller_read(acme, empty_queue):
+    """Submission reads the limits once and passes them on (found by `make mutate`: reserve
+    dropping them and reading the tenant's again survived): those are the ones applied."""
+    from billing.models import MonthlyLimits
+
+    from billing.models import Reservation
+
+    set_monthly_limits(acme.tenant, images=100, budget_usd=None)  # 3 more would fit these
+    job = JobFactory(tenant=acme.tenant, n=1, size="256x256")
+    Reservation.unscoped.filter(job=job).delete()
+    held = ledger(acme.tenant).reserved_images
+    read = MonthlyLimits(tenant=acme.tenant, images=held + 2)
+    with pytest.raises(QuotaExceeded) as refused:
+        billing.reserve(acme.tenant, job, images=3, unit_price=Decimal("0.01"), limits=read)
+    assert refused.value.extra["images_left"] == 2
