@@ -89,3 +89,33 @@ def test_every_named_id_must_reach_the_sql(acme):
                         "tenant", "job")
     with pytest.raises(ValueError, match="compared with a column"):
         read.rows(tenant=acme.tenant.pk, job=uuid.uuid4())
+
+
+def test_read_instances_are_loaded_rows_that_save_as_updates(delivered, acme,
+                                                              django_assert_num_queries):
+    job = delivered(1)
+    (asset,) = job_assets(acme.tenant, job.pk)
+    assert (asset._state.adding, asset._state.db) == (False, "default")
+    asset.stage = Asset.Stage.FINAL
+    with django_assert_num_queries(1) as captured:  # an UPDATE of the row, never an INSERT
+        asset.save(update_fields=["stage"])
+    assert captured.captured_queries[0]["sql"].startswith("UPDATE")
+    assert Asset.unscoped.get(pk=asset.pk).stage == Asset.Stage.FINAL
+    assert asset.moderation == {}  # a deferred column is read on first use
+
+
+def test_instances_run_init_when_something_listens_to_it(delivered, acme):
+    from django.db.models.signals import post_init
+
+    job = delivered(2)
+    seen: list[object] = []
+
+    def listener(sender: type, instance: Asset, **kwargs: object) -> None:
+        seen.append(instance.pk)
+
+    post_init.connect(listener, sender=Asset)
+    try:
+        read = job_assets(acme.tenant, job.pk)
+    finally:
+        post_init.disconnect(listener, sender=Asset)
+    assert seen == [asset.pk for asset in read]
