@@ -12,6 +12,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from billing import services as billing
+from billing.models import Ledger, MonthlyLimits, Reservation
 from billing.services import QuotaExceeded, set_monthly_limits
 from tests.factories import JobFactory
 from tests.helpers import ledger
@@ -68,10 +69,6 @@ def test_what_is_held_counts_against_the_image_quota(acme, submit, empty_queue):
 def test_a_hold_is_checked_against_the_limits_the_caller_read(acme, empty_queue):
     """Submission reads the limits once and passes them on (found by `make mutate`: reserve
     dropping them and reading the tenant's again survived): those are the ones applied."""
-    from billing.models import MonthlyLimits
-
-    from billing.models import Reservation
-
     set_monthly_limits(acme.tenant, images=100, budget_usd=None)  # 3 more would fit these
     job = JobFactory(tenant=acme.tenant, n=1, size="256x256")
     Reservation.unscoped.filter(job=job).delete()
@@ -80,3 +77,31 @@ def test_a_hold_is_checked_against_the_limits_the_caller_read(acme, empty_queue)
     with pytest.raises(QuotaExceeded) as refused:
         billing.reserve(acme.tenant, job, images=3, unit_price=Decimal("0.01"), limits=read)
     assert refused.value.extra["images_left"] == 2
+
+
+@pytest.mark.parametrize(("images", "budget", "code"), [
+    (2, Decimal("10.00"), "quota_exceeded"),  # the budget has room, the image quota not
+    (100, Decimal("0.10"), "budget_exceeded"),  # the image quota has room, the budget not
+])
+def test_with_both_limits_a_hold_must_fit_each(acme, submit, empty_queue, images, budget, code):
+    """The single conditional UPDATE checks both limits together (found by `make mutate`:
+    a WHERE holding only the budget's check, or either check, survived: the locked re-read
+    never ran, as the UPDATE had already taken the hold)."""
+    limits = set_monthly_limits(acme.tenant, images=images, budget_usd=budget)
+    limits.model_prices = {"local": "0.04"}
+    limits.save()
+    submit(n=2)  # two images, $0.08: both limits still hold
+    held = ledger(acme.tenant).reserved_images
+    with pytest.raises(QuotaExceeded) as refused:
+        submit(n=1)
+    assert refused.value.code == code
+    assert ledger(acme.tenant).reserved_images == held
+
+
+def test_a_hold_changes_only_this_months_ledger(acme, submit, empty_queue):
+    last = Ledger.objects.for_tenant(acme.tenant).create(month="2000-01", reserved_images=5)
+    submit(n=2)  # the month's first hold, then one that updates its ledger
+    submit(n=1)
+    last.refresh_from_db()
+    assert (last.reserved_images, last.reserved_usd) == (5, Decimal("0"))
+    assert ledger(acme.tenant).reserved_images == 3
