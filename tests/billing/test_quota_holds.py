@@ -105,3 +105,13 @@ def test_a_hold_changes_only_this_months_ledger(acme, submit, empty_queue):
     last.refresh_from_db()
     assert (last.reserved_images, last.reserved_usd) == (5, Decimal("0"))
     assert ledger(acme.tenant).reserved_images == 3
+
+
+def test_what_is_used_and_held_counts_against_the_image_quota(acme, submit, empty_queue):
+    set_monthly_limits(acme.tenant, images=3, budget_usd=None)
+    job = submit(n=2)
+    billing.settle(job, 0, aws_cost_usd=Decimal("0"))  # one image used, one still held
+    with pytest.raises(QuotaExceeded) as refused:
+        submit(n=2)
+    assert refused.value.extra["images_left"] == 1
+    assert refused.value.message == "n: 2 image(s) asked for, 1 left of 3 this month"
