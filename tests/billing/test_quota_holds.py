@@ -115,3 +115,13 @@ def test_what_is_used_and_held_counts_against_the_image_quota(acme, submit, empt
         submit(n=2)
     assert refused.value.extra["images_left"] == 1
     assert refused.value.message == "n: 2 image(s) asked for, 1 left of 3 this month"
+
+
+def test_a_quota_lowered_below_what_is_held_leaves_none(acme, submit, empty_queue):
+    set_monthly_limits(acme.tenant, images=3, budget_usd=None)
+    submit(n=3)
+    set_monthly_limits(acme.tenant, images=1, budget_usd=None)  # two more held than allowed
+    with pytest.raises(QuotaExceeded) as refused:
+        submit(n=1)
+    assert refused.value.extra["images_left"] == 0
+    assert refused.value.message == "n: 1 image(s) asked for, 0 left of 1 this month"
