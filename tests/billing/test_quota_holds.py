@@ -37,6 +37,7 @@ def test_what_is_held_counts_against_the_budget(budget_of_ten_cents, submit, emp
     with pytest.raises(QuotaExceeded) as refused:
         submit(n=1)  # $0.04 more: $0.12 > $0.10
     assert (refused.value.code, refused.value.field) == ("budget_exceeded", "n")
+    assert refused.value.extra == {"budget_left_usd": "0.0200", "month": billing.current_month()}
     assert refusals("budget") == before + 1
     row = ledger(acme.tenant)
     assert (row.reserved_images, row.reserved_usd) == (2, Decimal("0.08"))
@@ -123,5 +124,5 @@ def test_a_quota_lowered_below_what_is_held_leaves_none(acme, submit, empty_queu
     set_monthly_limits(acme.tenant, images=1, budget_usd=None)  # two more held than allowed
     with pytest.raises(QuotaExceeded) as refused:
         submit(n=1)
-    assert refused.value.extra["images_left"] == 0
+    assert refused.value.extra == {"images_left": 0, "month": billing.current_month()}
     assert refused.value.message == "n: 1 image(s) asked for, 0 left of 1 this month"
