@@ -7,6 +7,7 @@ words are part of the behaviour, not decoration."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import pytest
@@ -175,13 +176,29 @@ def test_pii_and_custom_regexes_the_guardrail_blocks_are_named(acme, guardrail):
 
 
 @pytest.mark.django_db
-def test_a_guardrail_outage_refuses_the_prompt_word_for_word(acme, guardrail):
+def test_the_guardrail_is_sent_each_text_the_merchant_wrote_and_nothing_else(acme, guardrail):
+    from catalog.requests import JobRequest
+
+    moderation.check_prompt(acme.tenant, JobRequest(prompt="a mug", negative_prompt="blur"))
+    moderation.check_prompt(acme.tenant, JobRequest(prompt="a mug", mask_prompt="the cup"))
+    first, second = (sent.body for sent in guardrail.requests)
+    assert first == {"source": "INPUT", "content": [{"text": {"text": "a mug"}},
+                                                    {"text": {"text": "blur"}}]}
+    assert second["content"] == [{"text": {"text": "a mug"}}, {"text": {"text": "the cup"}}]
+
+
+@pytest.mark.django_db
+def test_a_guardrail_outage_refuses_the_prompt_word_for_word(acme, guardrail, caplog):
     from catalog.requests import JobRequest
     from tests.fakes import bedrock_outcomes as out
 
     guardrail.script(f"guardrail:{GUARDRAIL}:INPUT", *[out.server_error(503)] * 4)
-    with pytest.raises(moderation.ModerationUnavailable) as refused:
+    with caplog.at_level(logging.WARNING, logger="atelier.moderation"), \
+            pytest.raises(moderation.ModerationUnavailable) as refused:
         moderation.check_prompt(acme.tenant, JobRequest(prompt="a plain mug"))
+    logged = [r.getMessage() for r in caplog.records if r.name == "atelier.moderation"]
+    assert logged[-1].startswith("prompt moderation unavailable: Guardrails: An error occurred "
+                                 "(ServiceUnavailableException)")  # the operator sees why
     assert refused.value.field == "prompt"
     assert refused.value.message == ("prompt: the moderation service is unavailable; nothing "
                                      "was queued or charged, try again shortly")
