@@ -6,9 +6,11 @@ PostgreSQL database (created if missing) and Redis db 7, creates a tenant and an
 their renditions (rows written as the runner and the renditions actor leave them; the GET
 reads rows only, no files), then measures:
 
-1. Server CPU per request of `GET /api/v1/jobs/{id}` and of `/healthz` (the baseline) on the
-   same gunicorn worker: one keep-alive client (so one worker serves it), blocks of each in
-   turn; the worker's CPU from /proc (nanosecond schedstat), p50/p99 of the same requests.
+1. Server CPU per request of `GET /api/v1/jobs/{id}`, of `/healthz` (the baseline) and of
+   the same GET for a job with no images (the floor of an authenticated read: middleware,
+   key, throttle, DRF, the job's reads) on the same gunicorn worker: one keep-alive client
+   (so one worker serves it), blocks of each in turn; the worker's CPU from /proc
+   (nanosecond schedstat), p50/p99 of the same requests.
    Also the database queries of one GET (counted in this process through Django's client).
 2. `POST /api/v1/jobs` (local model, 256x256): N requests from C concurrent clients, closed
    loop: p50/p99 and requests/s. The jobs only queue in Redis (no workers run).
@@ -52,6 +54,7 @@ from benchmarks.common import server_environment as common_environment  # noqa: 
 
 GET_CPU_TARGET_MS, GET_CPU_TARGET_RATIO, GET_QUERIES_TARGET = 3.0, 2.0, 6
 GET_P99_TARGET_MS, POST_P50_TARGET_MS, POST_P99_TARGET_MS = 50.0, 40.0, 150.0
+EMPTY = "GET /jobs/{id}, no images"  # the same answer for a job that has none yet: its floor
 STOPPING = threading.Event()
 JOB_BODY = json.dumps({"model": "local", "prompt": "a teapot on a wooden table",
                        "size": "256x256"}).encode()
@@ -429,7 +432,7 @@ def queries_of(path: str, headers: dict[str, str]) -> int:
 
 def report(args: argparse.Namespace, cpu: dict[str, Result], queries: int, posts: Result,
            at_rate: Result, health_at_rate: Result, closed: Result) -> bool:
-    get, health = cpu["GET /jobs/{id}"], cpu["/healthz"]
+    get, health, empty = cpu["GET /jobs/{id}"], cpu["/healthz"], cpu[EMPTY]
     ratio = get.server_cpu_ms / health.server_cpu_ms if health.server_cpu_ms else float("inf")
     cpu_met = get.server_cpu_ms <= GET_CPU_TARGET_MS and ratio <= GET_CPU_TARGET_RATIO
     queries_met = queries <= GET_QUERIES_TARGET
@@ -440,6 +443,7 @@ def report(args: argparse.Namespace, cpu: dict[str, Result], queries: int, posts
     idempotent = " + keys" if args.idempotency_keys else ""
     rows = [
         ("/healthz", "1 client, sequential", health, "baseline"),
+        ("GET /jobs/{id}", "1 client, sequential", empty, "baseline: a job of no images"),
         ("GET /jobs/{id}", "1 client, sequential", get,
          f"cpu <= {GET_CPU_TARGET_MS:g} ms and <= {GET_CPU_TARGET_RATIO:g}x /healthz "
          f"({ratio:.2f}x): {'met' if cpu_met else 'NOT met'}"),
@@ -472,6 +476,8 @@ def report(args: argparse.Namespace, cpu: dict[str, Result], queries: int, posts
             f"<= {GET_CPU_TARGET_MS:g} ms and <= {GET_CPU_TARGET_RATIO:g}x /healthz", cpu_met),
         row(name, "/healthz server CPU per request (baseline)", health.server_cpu_ms, "ms"),
         row(name, "GET /jobs/{id} CPU / /healthz CPU", ratio, "x"),
+        row(name, "GET /jobs/{id} of no images server CPU (baseline)", empty.server_cpu_ms,
+            "ms"),
         row(name, f"GET /jobs/{{id}} queries ({args.images} images)", queries, "queries",
             f"<= {GET_QUERIES_TARGET}", queries_met),
         row(name, f"POST /jobs{idempotent} p50", posts.percentile(0.5), "ms",
@@ -510,6 +516,9 @@ def main() -> int:
         secret, headers = made.key.secret, bearer(made.key.secret)
         jobs = [f"/api/v1/jobs/{delivered_job(made.tenant, args.images).pk}"
                 for _ in range(args.jobs)]
+        empty = delivered_job(made.tenant, 1)
+        empty.assets.all().delete()  # a job whose image is not in yet
+        empty_job = f"/api/v1/jobs/{empty.pk}"
         queries = queries_of(jobs[0], headers)
         with gunicorn(args, env, port, log) as server_process:
             def costed(measure: Callable[[], Result]) -> Result:
@@ -521,10 +530,11 @@ def main() -> int:
                 result.client_cpu_ms = (time.process_time() - client) * 1000 / count
                 return result
 
-            print(f"CPU per request: /healthz and GET /jobs/{{id}} x {args.cpu_requests} "
-                  "each, one connection ...", flush=True)
+            print(f"CPU per request: /healthz, GET /jobs/{{id}} of no images and of "
+                  f"{args.images} x {args.cpu_requests} each, one connection ...", flush=True)
             cpu = measure_cpu(server_process.pid, port, headers,
-                              {"/healthz": ["/healthz"], "GET /jobs/{id}": jobs},
+                              {"/healthz": ["/healthz"], EMPTY: [empty_job],
+                               "GET /jobs/{id}": jobs},
                               args.cpu_requests)
             print(f"POST /jobs x {args.posts} ({args.clients} clients) ...", flush=True)
             posts = costed(lambda: measure_posts(port, secret, args.posts, args.clients,
