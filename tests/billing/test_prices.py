@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from billing import services as billing
+from billing.models import MonthlyLimits
 from billing.services import QuotaExceeded, set_monthly_limits
 from catalog.requests import JobRequest, ResolvedRequest
 from catalog.spec import catalog
@@ -50,3 +51,17 @@ def test_a_job_costing_exactly_what_is_left_fits(acme, submit, empty_queue):
     assert (row.reserved_images, row.reserved_usd) == (2, Decimal("0.08"))
     with pytest.raises(QuotaExceeded):
         submit(n=1)
+
+
+def test_the_price_follows_the_limits_the_caller_read(acme):
+    """A batch reads the tenant's limits once and prices every row with them."""
+    set_monthly_limits(acme.tenant, images=None, budget_usd=None)  # multiplier 1
+    spec = catalog().get("nova-canvas")
+    resolved = ResolvedRequest(request=JobRequest(model="nova-canvas", prompt="a lamp"),
+                               model_id=spec.model_id, width=1024, height=1024, params={})
+    read = MonthlyLimits(tenant=acme.tenant, price_multiplier=Decimal("2"),
+                         model_prices={})
+    assert billing.unit_prices(acme.tenant, spec, resolved, limits=read) == (
+        Decimal("0.04"), Decimal("0.0800"))
+    assert billing.estimate_cost_usd(acme.tenant, spec, resolved, limits=read) == Decimal(
+        "0.0800")
