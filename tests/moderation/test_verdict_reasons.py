@@ -188,6 +188,22 @@ def test_the_guardrail_is_sent_each_text_the_merchant_wrote_and_nothing_else(acm
 
 
 @pytest.mark.django_db
+def test_a_prompt_is_checked_against_the_policy_the_caller_read(acme):
+    """A batch reads the tenant's policy once and checks every row with it."""
+    from dataclasses import replace
+
+    from catalog.requests import JobRequest
+    from moderation.policy import for_tenant
+
+    read = for_tenant(acme.tenant)
+    read = replace(read, blocked_terms={**read.blocked_terms, "tenant": ["teapot"]})
+    moderation.check_prompt(acme.tenant, JobRequest(prompt="a teapot"))  # the tenant's own
+    with pytest.raises(moderation.PromptBlocked) as blocked:
+        moderation.check_prompt(acme.tenant, JobRequest(prompt="a teapot"), policy=read)
+    assert (blocked.value.policy, blocked.value.reason) == ("tenant", "blocked term 'teapot'")
+
+
+@pytest.mark.django_db
 def test_a_guardrail_outage_refuses_the_prompt_word_for_word(acme, guardrail, caplog):
     from catalog.requests import JobRequest
     from tests.fakes import bedrock_outcomes as out
