@@ -204,6 +204,23 @@ def test_a_prompt_is_checked_against_the_policy_the_caller_read(acme):
 
 
 @pytest.mark.django_db
+def test_a_blocked_pattern_is_named_as_a_pattern(acme):
+    from dataclasses import replace
+
+    from catalog.requests import JobRequest
+    from moderation.policy import for_tenant
+
+    read = for_tenant(acme.tenant)
+    read = replace(read, blocked_patterns={**read.blocked_patterns, "tenant": ["sku [0-9]{4}"]})
+    with pytest.raises(moderation.PromptBlocked) as blocked:
+        moderation.check_prompt(acme.tenant, JobRequest(prompt="a mug, SKU 1234"), policy=read)
+    assert (blocked.value.policy, blocked.value.reason) == (
+        "tenant", "blocked pattern 'sku [0-9]{4}'")
+    assert blocked.value.message == ("prompt: refused by the tenant policy (blocked pattern "
+                                     "'sku [0-9]{4}')")
+
+
+@pytest.mark.django_db
 def test_a_guardrail_outage_refuses_the_prompt_word_for_word(acme, guardrail, caplog):
     from catalog.requests import JobRequest
     from tests.fakes import bedrock_outcomes as out
