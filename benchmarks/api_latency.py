@@ -49,7 +49,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import HOST, add_json_out, children, emit, free_port, percentile, row  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    HOST,
+    add_json_out,
+    children,
+    emit,
+    ensure_database,
+    free_port,
+    percentile,
+    row,
+)
 from benchmarks.common import server_environment as common_environment  # noqa: E402
 
 GET_CPU_TARGET_MS, GET_CPU_TARGET_RATIO, GET_QUERIES_TARGET = 3.0, 2.0, 6
@@ -87,15 +96,6 @@ def arguments() -> argparse.Namespace:
 
 
 # --- the server (dashboard_pages.py uses these too) -------------------------------------------
-
-def ensure_database(postgres: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{postgres}/postgres", autocommit=True) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [name]).fetchone() is None:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
 
 def server_environment(args: argparse.Namespace, var_dir: str) -> dict[str, str]:
     return common_environment(

@@ -82,7 +82,7 @@ def setup() -> None:
 
 
 Steps = dict[str, list[float]]  # step -> [wall seconds, CPU seconds]
-STEPS = ("parse_csv", "_check_rows", "_moderate", "_create", "enqueue_jobs")
+STEPS = ("parse_csv", "_check_rows", "moderate_rows", "_create", "enqueue_jobs")
 
 
 def timed(steps: Steps, module: Any, name: str) -> None:

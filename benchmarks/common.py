@@ -21,6 +21,17 @@ from typing import Any
 HOST = "127.0.0.1"
 
 
+def ensure_database(postgres: str, name: str) -> None:
+    """Create PostgreSQL database `name` on the server at `postgres` (a URL without a
+    database) unless it exists: a fresh machine has none of the benchmarks' own."""
+    import psycopg
+
+    with psycopg.connect(f"{postgres}/postgres", autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [name]).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def server_environment(var_dir: str, **settings: str) -> dict[str, str]:
     """config.settings in production mode for a benchmark's own server on loopback: plain
     HTTP, no rate limit in the way, the offline renderer and files on disk chosen on purpose

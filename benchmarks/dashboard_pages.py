@@ -35,14 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.api_latency import (  # noqa: E402
     delivered_job,
-    ensure_database,
     flush_redis,
     gunicorn,
     measure_cpu,
     migrate,
     server_environment,
 )
-from benchmarks.common import HOST, add_json_out, emit, free_port, row  # noqa: E402
+from benchmarks.common import HOST, add_json_out, emit, ensure_database, free_port, row  # noqa: E402
 
 PAGE_TARGET_MS = 80.0
 

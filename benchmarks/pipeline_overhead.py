@@ -86,9 +86,10 @@ def legacy_embed(image: Any, payload: bytes) -> Any:
 
 
 def legacy_watermarked(data: bytes, fmt: str, payload: bytes, *, keep_parameters: bool,
-                       pixels: Any = None) -> bytes:
+                       pixels: Any = None, spare: Any = None) -> bytes:
     """provenance.marks._watermarked before: decoded again, marked on a float copy, written
-    at the encoder's default level."""
+    at the encoder's default level (every pixel: `spare`, a packshot's background colour left
+    unmarked, came later and is None for these images)."""
     from PIL import Image, PngImagePlugin
 
     from provenance.marks import PIL_FORMATS

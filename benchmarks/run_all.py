@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.common import ensure_database  # noqa: E402
+
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "benchmarks" / "results.json"  # the last rows of each script, for --only
 START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
@@ -91,6 +94,7 @@ def services(env: dict[str, str], work: Path) -> tuple[set[str], list[str]]:
     if env.get("REDIS_URL"):
         found.add("redis")
     if not env.get("DATABASE_URL") and answers("127.0.0.1", 5432):
+        ensure_database("postgres://postgres@127.0.0.1:5432", "atelier_bench")
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/atelier_bench"
     if env.get("DATABASE_URL", "").startswith("postgres"):
         found.add("postgres")
