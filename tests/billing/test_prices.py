@@ -17,6 +17,14 @@ from catalog.spec import catalog
 from tests.helpers import ledger
 
 
+def nova_canvas(quality: str | None = None, size: tuple[int, int] = (1024, 1024)) -> tuple:
+    """Nova Canvas's spec and a checked request of that quality and size."""
+    spec = catalog().get("nova-canvas")
+    request = JobRequest(model="nova-canvas", prompt="a lamp", quality=quality)
+    return spec, ResolvedRequest(request=request, model_id=spec.model_id, width=size[0],
+                                 height=size[1], params={})
+
+
 @pytest.mark.parametrize(("quality", "size", "cost"), [
     ("standard", (1024, 1024), "0.04"), ("premium", (1024, 1024), "0.06"),
     ("premium", (2048, 2048), "0.08"), (None, (1024, 1024), "0.04")])
@@ -26,10 +34,7 @@ def test_an_image_costs_the_price_of_its_quality_and_size(acme, quality, size, c
     set_monthly_limits(acme.tenant, images=None, budget_usd=None)
     acme.tenant.monthly_limits.price_multiplier = Decimal("1.5")
     acme.tenant.monthly_limits.save()
-    spec = catalog().get("nova-canvas")
-    request = JobRequest(model="nova-canvas", prompt="a lamp", quality=quality)
-    resolved = ResolvedRequest(request=request, model_id=spec.model_id, width=size[0],
-                               height=size[1], params={})
+    spec, resolved = nova_canvas(quality, size)
     aws, price = billing.unit_prices(acme.tenant, spec, resolved)
     assert (aws, price) == (Decimal(cost), (Decimal(cost) * Decimal("1.5")).quantize(
         Decimal("0.0001")))
@@ -56,9 +61,7 @@ def test_a_job_costing_exactly_what_is_left_fits(acme, submit, empty_queue):
 def test_the_price_follows_the_limits_the_caller_read(acme):
     """A batch reads the tenant's limits once and prices every row with them."""
     set_monthly_limits(acme.tenant, images=None, budget_usd=None)  # multiplier 1
-    spec = catalog().get("nova-canvas")
-    resolved = ResolvedRequest(request=JobRequest(model="nova-canvas", prompt="a lamp"),
-                               model_id=spec.model_id, width=1024, height=1024, params={})
+    spec, resolved = nova_canvas()
     read = MonthlyLimits(tenant=acme.tenant, price_multiplier=Decimal("2"),
                          model_prices={})
     assert billing.unit_prices(acme.tenant, spec, resolved, limits=read) == (
