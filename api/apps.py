@@ -7,5 +7,4 @@ class ApiConfig(AppConfig):
     name = "api"
 
     def ready(self) -> None:
-        import api.receivers
-        import api.security  # noqa: F401  (registers the OpenAPI security scheme)
+        import api.receivers  # noqa: F401  (subscribes to domain events)

@@ -24,7 +24,7 @@ import re
 from http import HTTPStatus
 from typing import Any, NamedTuple
 
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
@@ -449,3 +449,15 @@ def describe_pages(result: dict[str, Any]) -> None:
                 spec["type"] = [spec["type"], "null"]
             listed = re.sub(r"\{[^}]*\}", EXAMPLE_ID, path)  # /webhooks/{id}/deliveries
             spec["example"] = f"{EXAMPLE_SERVER}{listed}?cursor={EXAMPLE_CURSOR}"
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """The API-key bearer scheme. Defined here, with the rest of the schema, so that only
+    processes that describe the API load drf-spectacular's machinery (a worker does not)."""
+
+    target_class = "api.authentication.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "atl_<prefix>_<secret>",
+                "description": "A tenant API key, created by `create_tenant` and shown once."}

@@ -39,6 +39,7 @@ from PIL import Image, ImageOps
 
 from assets.models import Asset, Rendition
 from assets.storage import object_extras
+from core import cpu
 
 THUMBNAIL_SIDE = 256
 STRIP = 128  # output rows resized at a time
@@ -156,7 +157,9 @@ def _make(asset: Asset, todo: list[Plan]) -> list[Rendition]:
         original = handle.read()
     records: dict[str, dict[str, Any]] = {}
     rows = []
-    for plan, data in _encoded(decode_original(original), todo):
+    with cpu.image_work:
+        encoded = list(_encoded(decode_original(original), todo))
+    for plan, data in encoded:
         record: dict[str, Any] = {}
         for finisher in _finishers:
             data, note = finisher(asset, original, plan, data)

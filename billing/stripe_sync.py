@@ -1,14 +1,18 @@
 """Stripe: a customer per tenant (created lazily), one Billing Meter event per usage event
 (its `identifier` is the usage event's id, so a resend is harmless), and the webhooks that
-move a tenant between active, past_due and suspended."""
+move a tenant between active, past_due and suspended.
+
+The stripe library is imported where Stripe is called, not with this module: with its HTTP
+clients it is 18 MB of memory, and every worker process imports billing while only those that
+send usage (Stripe configured) need it.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +21,9 @@ from billing.models import StripeCustomer, StripeEvent, UsageEvent
 from core import tasks
 from tenants import key_cache
 from tenants.models import Tenant
+
+if TYPE_CHECKING:
+    import stripe
 
 log = logging.getLogger("atelier.billing")
 
@@ -32,6 +39,8 @@ def enabled() -> bool:
 
 
 def client() -> stripe.StripeClient:
+    import stripe
+
     api_base = settings.STRIPE_API_BASE
     return stripe.StripeClient(settings.STRIPE_API_KEY,
                                base_addresses={"api": api_base} if api_base else None,
@@ -58,6 +67,8 @@ def report_usage(event_id: Any) -> bool:
     event = UsageEvent.unscoped.select_related("tenant").filter(pk=event_id).first()
     if event is None or event.reported_at is not None:
         return event is not None
+    import stripe
+
     try:
         client().v1.billing.meter_events.create(params={
             "event_name": settings.STRIPE_METER_EVENT, "identifier": str(event.pk),
@@ -97,6 +108,8 @@ class BadSignature(Exception):
 
 def handle_webhook(payload: bytes, signature: str) -> str:
     """Verify, de-duplicate and apply one webhook; returns what happened (for the log)."""
+    import stripe
+
     try:
         event = stripe.Webhook.construct_event(payload, signature,
                                                settings.STRIPE_WEBHOOK_SECRET)

@@ -4,12 +4,12 @@ the jobs it queued (and the jobs those queued), so that one search finds all of 
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import dramatiq
-import sentry_sdk
 import structlog
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +33,15 @@ def _accepted(value: str | None) -> str | None:
     return value if value and _ACCEPTED.fullmatch(value) else None
 
 
+def _tag_for_sentry(request_id: str) -> None:
+    """Tag Sentry's events with the id when Sentry is in use. Its SDK is imported only when
+    SENTRY_DSN is set (core.sentry, 10 MB in every process); without it there is nothing to
+    tag."""
+    sdk = sys.modules.get("sentry_sdk")
+    if sdk is not None:
+        sdk.set_tag(OPTION, request_id)
+
+
 class RequestIdMiddleware:
     """Binds the request's id for its log lines and returns it in the `X-Request-ID` header."""
 
@@ -42,7 +51,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = _accepted(request.headers.get(HEADER)) or new_id()
         request.request_id = request_id  # type: ignore[attr-defined]  # Atelier's own attribute; HttpRequest declares none
-        sentry_sdk.set_tag(OPTION, request_id)
+        _tag_for_sentry(request_id)
         # Bound until the response is closed, not just while the middleware runs: Django logs
         # a failed request ("Internal Server Error: /path" and its traceback) after it.
         structlog.contextvars.clear_contextvars()

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -49,6 +47,7 @@ from catalog.requests import ResolvedRequest
 from catalog.scenes import scene_book
 from catalog.spec import catalog
 from catalog.validation import refuse
+from core import cpu
 from generation.models import Job
 from providers import compositing, scenes
 from providers.base import (
@@ -65,8 +64,6 @@ SCENE_RULES = "scene_rules"  # job.params: the scene as resolved at submission
 RESOLVED = frozenset({PRESET_RULES, SCENE_RULES})  # what resolve adds, never sent to a model
 STORED_FORMATS = ("jpeg", "png", "webp")  # what Atelier stores and marks
 log = logging.getLogger("atelier.jobs")
-# Compositing is CPU work on the provider-call threads: at most one per core at a time.
-_compositing = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def resolve(tenant: Tenant, resolved: ResolvedRequest) -> ResolvedRequest:
@@ -296,7 +293,7 @@ def composed(operation: str, params: Mapping[str, Any],
     def make(call: ProviderCall) -> ProviderResult:
         result = generate(call if sent is None else sent(params, call))
         try:
-            with _compositing:
+            with cpu.image_work:
                 images = tuple(composer(params, image, call.images) for image in result.images)
         except ValueError as exc:
             raise ProviderError("composition_failed", f"{operation}: {exc}",

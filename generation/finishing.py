@@ -12,22 +12,19 @@ count against that.
 
 from __future__ import annotations
 
-import os
-import threading
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
 from assets.compliance import Report
 from catalog.spec import ModelSpec
+from core import cpu
 from generation import compositions
 from generation.models import Job
 from moderation import services as moderation
 from moderation.policy import Policy
 from provenance import marks as provenance
 from providers.base import GeneratedImage, ProviderCall, ProviderResult
-
-_marking = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,7 @@ def _finish_one(context: Context, index: int, image: GeneratedImage,
     job, spec = context.job, context.spec
     verdict = moderation.moderate_output(job.tenant, image.data, policy=context.policy)
     asset_id = provenance.asset_id_for(job.pk, index)
-    with _marking:
+    with cpu.image_work:
         pixels = provenance.decode(image.data) if provenance.needs_pixels(spec.family) else None
         data, record = provenance.mark(image.data, image.format, family=spec.family,
                                        asset_id=asset_id, model_id=job.model_id,

@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from django.conf import settings
 from PIL import Image, ImageOps, PngImagePlugin
 
 from catalog.spec import catalog
+from core import cpu
 from providers import compositing
 from providers import local_edits as edits
 from providers.base import GeneratedImage, ProviderCall, ProviderResult
@@ -30,9 +29,6 @@ from providers.local_render import render_image
 from providers.local_scene import parse_hex, product_colour
 
 _PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
-# Drawing is all CPU: a worker draws at most one image per core at a time (a job's calls are in
-# flight together, and sixteen 1024² canvases at once only cost memory, not time).
-_drawing = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 FOUR_MEGAPIXELS = 4 * 1024 * 1024
 MAX_PIXELS = 4096 * 4096
 
@@ -224,7 +220,7 @@ def generate(call: ProviderCall) -> ProviderResult:
     for seed in call.seeds:
         if settings.ATELIER_LOCAL_LATENCY_MS:
             time.sleep(settings.ATELIER_LOCAL_LATENCY_MS / 1000)
-        with _drawing:
+        with cpu.image_work:
             image = make_image(call, seed or 0)
             width, height = image.size
             data = _encode(image, fmt, call, seed)
