@@ -11,6 +11,7 @@ costs the same queries for 2 images as for 48.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ from assets.delivery import LinkSigner, download_filename
 from assets.models import Asset, Rendition
 from assets.serializers import RenditionRow, asset_body, renditions_by_asset
 from dashboard.access import Page
-from dashboard.formatting import model_name, moment, money, per_image, status_label
+from dashboard.formatting import clipped, model_name, moment, money, per_image, status_label
 from generation.models import Job
 
 _ANY_ID = "00000000-0000-0000-0000-000000000000"
@@ -55,12 +56,15 @@ def _srcset(made: list[RenditionRow], signer: LinkSigner) -> tuple[str | None, s
 
 
 def asset_cards(page: Page, assets: Any, *, renditions: bool = False,
-                job: Job | None = None) -> list[dict[str, Any]]:
+                job: Job | None = None,
+                made: Mapping[Any, list[RenditionRow]] | None = None) -> list[dict[str, Any]]:
     """Cards of `assets` (of the page's tenant). `renditions`: the asset page's full list of
     web renditions too; `job`: the one job all of them belong to (its page), else their
-    job's facts come from with_job_facts() (or are left blank)."""
+    job's facts come from with_job_facts() (or are left blank); `made`: their renditions by
+    asset id when the caller has read them (else read here, in one query)."""
     assets = list(assets)
-    made = renditions_by_asset(assets, tenant=page.tenant)
+    if made is None:
+        made = renditions_by_asset(assets, tenant=page.tenant)
     signer = LinkSigner(base_url=page.request.build_absolute_uri("/"))
     zone = get_current_timezone()
     pattern = reverse("dashboard-asset", args=[page.tenant.slug, _ANY_ID])
@@ -89,12 +93,17 @@ def _facts(asset: Asset, job: Job | None) -> dict[str, Any]:
         sku, cost, n, prompt = (getattr(asset, name, None) for name in (
             "card_sku", "card_job_cost", "card_job_n", "card_prompt"))
     price: Decimal | None = per_image(cost, n)
+    prompt = prompt or (asset.parameters or {}).get("prompt", "")
+    stage = status_label(asset.stage)
     return {
-        "prompt": prompt or (asset.parameters or {}).get("prompt", ""),
+        "prompt": prompt,
+        "title": clipped(prompt, 60), "alt": clipped(prompt, 100) or "Generated image",
+        "summary": clipped(prompt, 180) or "(no prompt)",
+        "state": f"{status_label(asset.moderation_status)}, {stage.lower()}",
         "sku": sku or "",
         "model_name": model_name(asset.model_key),
         "status_label": status_label(asset.moderation_status),
-        "stage_label": status_label(asset.stage),
+        "stage_label": stage,
         "price": money(price) if price is not None else "—",
         "made": moment(asset.created_at),
     }

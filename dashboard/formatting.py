@@ -37,6 +37,13 @@ STATUS_WORDS = {
 FINISHED_WITH_IMAGES = ("succeeded", "partially_succeeded")
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, the last an ellipsis, as the `truncatechars`
+    filter cuts it. Cards are built with it once in Python: the filter, applied three times
+    in each of a job page's 200 cards, was a tenth of the page's time."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}\N{HORIZONTAL ELLIPSIS}"
+
+
 def status_label(value: str | None) -> str:
     """A state in words: "pending_review" -> "Pending review"."""
     if not value:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from assets import archives
+from assets.job_reads import job_assets, job_renditions
 from assets.models import Asset
 from assets.services import get_asset, promote_asset
 from assets.uploads import body_hint, create_upload, max_request_bytes
@@ -169,8 +170,9 @@ def _spend(quota: Any) -> dict[str, str] | None:
 
 
 def _job_context(page: Page, job: Job) -> dict[str, Any]:
-    images = job.assets.order_by("index").defer("moderation")  # the checks' details: not shown
-    cards = {card["index"]: card for card in asset_cards(page, images, job=job)}
+    images = job_assets(page.tenant, job.pk)  # the API's prepared reads (assets/job_reads.py)
+    made = job_renditions(page.tenant, job.pk, images)
+    cards = {card["index"]: card for card in asset_cards(page, images, job=job, made=made)}
     withheld = {item["index"]: item["reason"] for item in job.withheld}
     slots = [{"index": i, "asset": cards.get(i), "withheld": withheld.get(i)}
              for i in range(job.n)]
