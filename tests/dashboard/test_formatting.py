@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
-from dashboard.formatting import job_state, model_name, moment, money, per_image, status_label
+from dashboard.formatting import clipped, job_state, model_name, moment, money, per_image, status_label
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -73,3 +74,11 @@ def test_model_names_come_from_the_catalog():
     assert model_name("stable-image-ultra") == "Stable Image Ultra"
     assert model_name("no-such-model") == "no-such-model"
     assert model_name("") == "—"
+
+
+@pytest.mark.parametrize("text", ["", "short", "x" * 60, "x" * 61, "a red shoe " * 20,
+                                  "café crème " * 9, "emoji \N{CAMERA} " * 12])
+@pytest.mark.parametrize("limit", [1, 60, 100, 180])
+def test_clipped_cuts_a_prompt_as_the_truncatechars_filter_does(text, limit):
+    assert clipped(text, limit) == truncatechars(text, limit)
+    assert len(clipped(text, limit)) <= limit
