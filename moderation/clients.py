@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import boto3
@@ -15,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from core import metrics
+from core.once import made_once
 
 
 class ModerationUnavailable(Exception):
@@ -52,7 +52,7 @@ class GuardrailVerdict:
         return [str(finding) for finding in self.blocked]
 
 
-@cache
+@made_once
 def _client(service: str, region: str, endpoint: str | None, timeout: float) -> Any:
     config = Config(connect_timeout=5, read_timeout=timeout,
                     retries={"mode": "standard", "total_max_attempts": 2})

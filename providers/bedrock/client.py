@@ -12,7 +12,6 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import boto3
@@ -27,6 +26,7 @@ from botocore.exceptions import (
 )
 from django.conf import settings
 
+from core.once import made_once
 from providers.base import ProviderError
 
 READ_TIMEOUT_SECONDS = 300
@@ -51,7 +51,7 @@ ERRORS: dict[str, tuple[str, bool]] = {
 }
 
 
-@cache
+@made_once
 def _client(region: str, endpoint: str | None) -> Any:
     config = Config(
         read_timeout=max(READ_TIMEOUT_SECONDS, settings.ATELIER_BEDROCK_READ_TIMEOUT),

@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+
+from core.once import made_once
 
 ATTEMPTS = 3
 NOT_FOUND = "ResourceNotFoundException"
@@ -65,7 +66,7 @@ class InferenceProfile:
     regions: tuple[str, ...]  # the Regions it routes to
 
 
-@cache
+@made_once
 def _client(region: str, endpoint: str | None) -> Any:
     config = Config(connect_timeout=5, read_timeout=30,
                     retries={"mode": "standard", "total_max_attempts": ATTEMPTS})
