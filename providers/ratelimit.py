@@ -19,9 +19,12 @@ window only ever grows more careful.
 The log lives in Redis in production (one Lua script per step: trim, count, add, all on
 Redis's clock, so every worker on every machine shares one window) and in memory on the
 embedded default, which runs in one process. After Bedrock throttles anyway, every worker
-holds off that model in that Region for a while (`penalize`). A model callable in several
-Regions has a window per Region, each with the full quota; `acquire_first` takes the first
-with room, so a job waits only when every one is full.
+holds off that model in that Region for a while (`penalize`); the hold is kept beside the
+window and checked by the same script, so taking a slot is one round trip on one long-lived
+connection. (It was kept in Django's cache, whose client is per context: every provider
+call's thread opened a Redis connection of its own to read it, 5 ms of CPU a call.) A model
+callable in several Regions has a window per Region, each with the full quota;
+`acquire_first` takes the first with room, so a job waits only when every one is full.
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from typing import Any, Protocol
 
 import redis
 from django.conf import settings
-from django.core.cache import cache as shared_cache
 
 from providers.base import ProviderError
 
@@ -48,9 +50,14 @@ WINDOW_SECONDS = 60.0
 MARGIN_SECONDS = 0.5
 LONGEST_SLEEP = 1.0  # waiters wake at least this often to keep their job's lease
 
-# KEYS[1]: the window's sorted set; ARGV: limit, window in ms, a unique member.
-# Returns 0 when the call may go now, else the milliseconds until the oldest call leaves.
+# KEYS[1]: the window's sorted set, KEYS[2]: its hold after a throttle; ARGV: limit, window
+# in ms, a unique member. Returns 0 when the call may go now, minus the milliseconds left of
+# the hold, or the milliseconds until the oldest call leaves.
 _TAKE = """
+local held = redis.call('PTTL', KEYS[2])
+if held > 0 then
+  return -held
+end
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -87,8 +94,12 @@ return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf')
 
 class Window(Protocol):
     def take(self, key: str, limit: int, window: float, member: str) -> float:
-        """Count the call `member` if the window has room and return 0, else the seconds to
-        wait for the oldest call to leave."""
+        """Count the call `member` if the window has room and return 0; while the window is
+        held after a throttle, minus the seconds left of the hold; else the seconds to wait
+        for the oldest call to leave."""
+
+    def hold(self, key: str, seconds: float) -> None:
+        """Admit no call for `seconds` (Bedrock throttled one)."""
 
     def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
         """The call arrived `seconds_ago`: count it from then, if that is later."""
@@ -104,10 +115,14 @@ class MemoryWindow:
         self._clock = clock
         self._lock = threading.Lock()
         self._calls: dict[str, dict[str, float]] = {}
+        self._held: dict[str, float] = {}
 
     def take(self, key: str, limit: int, window: float, member: str) -> float:
         with self._lock:
             now = self._clock()
+            held = self._held.get(key, now) - now
+            if held > 0:
+                return -held
             calls = self._calls.setdefault(key, {})
             for name in [n for n, at in calls.items() if at <= now - window]:
                 del calls[name]
@@ -115,6 +130,10 @@ class MemoryWindow:
                 calls[member] = now
                 return 0.0
             return max(0.001, min(calls.values()) + window - now)
+
+    def hold(self, key: str, seconds: float) -> None:
+        with self._lock:
+            self._held[key] = self._clock() + seconds
 
     def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
         with self._lock:
@@ -132,15 +151,18 @@ class RedisWindow:
     """The same log as a Redis sorted set, shared by every worker process."""
 
     def __init__(self, url: str) -> None:
-        connection = redis.Redis.from_url(url)
+        connection = self._connection = redis.Redis.from_url(url)
         self._take: Any = connection.register_script(_TAKE)
         self._move: Any = connection.register_script(_MOVE)
         self._count: Any = connection.register_script(_COUNT)
 
     def take(self, key: str, limit: int, window: float, member: str) -> float:
-        waited_ms = self._take(keys=[f"atelier:rpm:{key}"],
+        waited_ms = self._take(keys=[f"atelier:rpm:{key}", f"atelier:throttled:{key}"],
                                args=[limit, int(window * 1000), member])
         return int(waited_ms) / 1000
+
+    def hold(self, key: str, seconds: float) -> None:
+        self._connection.set(f"atelier:throttled:{key}", 1, px=max(1, int(seconds * 1000)))
 
     def move(self, key: str, member: str, seconds_ago: float, window: float) -> None:
         self._move(keys=[f"atelier:rpm:{key}"],
@@ -185,14 +207,9 @@ def in_use(key: str) -> int:
     return _current_window().count(key, WINDOW_SECONDS + MARGIN_SECONDS)
 
 
-def _penalty_key(key: str) -> str:
-    return f"atelier:throttled:{key}"
-
-
 def penalize(key: str) -> None:
     """Bedrock throttled a call: every worker waits a little before the next one."""
-    seconds = settings.ATELIER_THROTTLE_PENALTY_SECONDS
-    shared_cache.set(_penalty_key(key), time.time() + seconds, timeout=int(seconds) + 1)
+    _current_window().hold(key, settings.ATELIER_THROTTLE_PENALTY_SECONDS)
 
 
 def acquire(key: str, rpm: int | None, *, max_wait: float | None = None,
@@ -223,15 +240,12 @@ def acquire_first(keys: Sequence[str], rpm: int | None, *, max_wait: float | Non
     while True:
         pauses = []
         for key in keys:
-            held_until = shared_cache.get(_penalty_key(key))
-            if held_until and held_until > time.time():
-                pauses.append(held_until - time.time() + random.uniform(0, 0.2))
-                continue
             pause = window.take(key, rpm, WINDOW_SECONDS + MARGIN_SECONDS, member)
             if not pause:
                 return Slot(key, member, time.monotonic() - started)
-            # waiters for one freed slot do not all wake at once
-            pauses.append(pause + random.uniform(0, 0.02))
+            # waiters do not all wake at once: for one freed slot, or when a hold ends
+            pauses.append(pause + random.uniform(0, 0.02) if pause > 0
+                          else -pause + random.uniform(0, 0.2))
         pause = min(pauses)
         if time.monotonic() + pause > deadline:  # no slot frees in time: say so now
             raise ProviderError("rate_limited", f"no free slot under {rpm} requests/minute for "
