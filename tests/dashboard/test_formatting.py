@@ -7,7 +7,15 @@ import pytest
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
-from dashboard.formatting import clipped, job_state, model_name, moment, money, per_image, status_label
+from dashboard.formatting import (
+    clipped,
+    job_state,
+    model_name,
+    moment,
+    money,
+    per_image,
+    status_label,
+)
 
 
 @pytest.mark.parametrize("value, shown", [
