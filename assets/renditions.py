@@ -157,7 +157,7 @@ def _make(asset: Asset, todo: list[Plan]) -> list[Rendition]:
         original = handle.read()
     records: dict[str, dict[str, Any]] = {}
     rows = []
-    with cpu.image_work:
+    with cpu.image_work:  # the pixels: one image per core at a time (core/cpu.py)
         encoded = list(_encoded(decode_original(original), todo))
     for plan, data in encoded:
         record: dict[str, Any] = {}

@@ -6,7 +6,7 @@ at once than there are cores is no faster; it only holds more images in memory. 
 shared set of slots a worker process holds at most one image's working memory per core,
 whatever its thread count and however many provider calls it has in flight (docs/benchmarks.md,
 "Worker memory"). Separate slots per stage let each stage run one per core at the same time:
-measured, a worker of four threads peaked 10-30 MB higher.
+measured, a worker of four threads peaked 15-25 MB higher.
 
 A holder never waits for another slot while it holds one: the sections are leaves (pixels in,
 bytes out), and none calls another.

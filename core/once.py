@@ -5,8 +5,8 @@ provider-call threads of a newly started worker, all asking for the bedrock-runt
 the start of a burst, built 32 clients, 4.4 s of CPU where one takes 40 ms, and the last of
 their calls left 2.5 s late (docs/benchmarks.md, "Batch throughput against a Bedrock
 quota"). `made_once` is `functools.cache` with a lock around it: the first caller makes the
-value and the others wait for it. The lock is held only while looking up or making a value,
-so after the first call it costs a few hundred nanoseconds.
+value and the others wait for it. The lock is held only while looking up or making a value:
+a lookup takes 0.25 µs against `functools.cache`'s 0.07 (measured).
 """
 
 from __future__ import annotations

