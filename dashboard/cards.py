@@ -94,15 +94,15 @@ def _facts(asset: Asset, job: Job | None) -> dict[str, Any]:
             "card_sku", "card_job_cost", "card_job_n", "card_prompt"))
     price: Decimal | None = per_image(cost, n)
     prompt = prompt or (asset.parameters or {}).get("prompt", "")
-    stage = status_label(asset.stage)
+    status, stage = status_label(asset.moderation_status), status_label(asset.stage)
     return {
         "prompt": prompt,
         "title": clipped(prompt, 60), "alt": clipped(prompt, 100) or "Generated image",
         "summary": clipped(prompt, 180) or "(no prompt)",
-        "state": f"{status_label(asset.moderation_status)}, {stage.lower()}",
+        "state": f"{status}, {stage.lower()}",
         "sku": sku or "",
         "model_name": model_name(asset.model_key),
-        "status_label": status_label(asset.moderation_status),
+        "status_label": status,
         "stage_label": stage,
         "price": money(price) if price is not None else "—",
         "made": moment(asset.created_at),
